@@ -1,0 +1,10 @@
+DROP TABLE audit_log;
+DROP TABLE refresh_tokens;
+DROP TABLE sessions;
+DROP TABLE login_throttle;
+DROP TABLE staff_user_teams;
+DROP TABLE staff_users;
+DROP TABLE teams;
+DROP TABLE departments;
+REVOKE ALL ON __diesel_schema_migrations FROM medborger_app;
+REVOKE USAGE ON SCHEMA public FROM medborger_app;

@@ -1,0 +1,138 @@
+//! The middleware in front of every handler: it finds the route's rule in the
+//! policy table, authenticates the bearer token against the database when the
+//! rule asks for a user, checks roles, and hands the handler an [`Actor`].
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::Next;
+use actix_web::{web, HttpMessage};
+use diesel::prelude::*;
+use diesel_async::scoped_futures::ScopedFutureExt;
+use diesel_async::RunQueryDsl;
+
+use super::policy::{self, Access, Lookup};
+use super::tokens::Claims;
+use super::{Actor, TeamMembership, UserId};
+use crate::audit::{self, Action, AuditEntry, Outcome};
+use crate::error::ApiError;
+use crate::org::domain::{parse_roles, DepartmentCode};
+use crate::schema::{sessions, staff_users};
+use crate::startup::AppState;
+use crate::telemetry::MatchedRoute;
+
+pub async fn authorize(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    match check(&req).await {
+        Ok(()) => Ok(next.call(req).await?.map_into_left_body()),
+        // Answered here, inside the request's scope, so the problem names it.
+        Err(e) => Ok(req.error_response(e).map_into_right_body()),
+    }
+}
+
+async fn check(req: &ServiceRequest) -> Result<(), ApiError> {
+    let rule = match policy::lookup(req.method(), req.path()) {
+        Lookup::Allowed(rule) => rule,
+        Lookup::WrongMethod(methods) => return Err(ApiError::MethodNotAllowed(methods)),
+        Lookup::NoRoute => return Err(ApiError::NotFound),
+    };
+    if let Some(slot) = req.extensions().get::<MatchedRoute>() {
+        slot.set(rule.path);
+    }
+    if rule.access == Access::Public {
+        return Ok(());
+    }
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("AppState missing")))?;
+    let actor = authenticate(&state, req).await?;
+    if let Access::AnyRole(roles) = rule.access {
+        if !roles.iter().any(|r| actor.has_role(*r)) {
+            record_denial(&state, &actor, rule.path).await?;
+            return Err(ApiError::Forbidden);
+        }
+    }
+    req.extensions_mut().insert(actor);
+    Ok(())
+}
+
+fn bearer(req: &ServiceRequest) -> Option<&str> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// Checks the token's signature and claims, then that the user is still
+/// active, unchanged since the token was minted, and the session not revoked.
+async fn authenticate(state: &AppState, req: &ServiceRequest) -> Result<Actor, ApiError> {
+    let token = bearer(req).ok_or(ApiError::Unauthenticated)?;
+    let now = state.clock.now();
+    let claims = state
+        .tokens
+        .verify(token, now)
+        .ok_or(ApiError::Unauthenticated)?;
+
+    let mut conn = state.pool.get().await?;
+    let current: Option<(bool, i32)> = staff_users::table
+        .inner_join(sessions::table)
+        .filter(staff_users::id.eq(claims.sub))
+        .filter(sessions::id.eq(claims.sid))
+        .filter(sessions::revoked_at.is_null())
+        .filter(sessions::expires_at.gt(now))
+        .select((staff_users::active, staff_users::version))
+        .first(&mut conn)
+        .await
+        .optional()?;
+    match current {
+        Some((true, version)) if version == claims.ver => actor_from_claims(claims),
+        _ => Err(ApiError::Unauthenticated),
+    }
+}
+
+fn actor_from_claims(claims: Claims) -> Result<Actor, ApiError> {
+    let department: DepartmentCode = claims
+        .department
+        .parse()
+        .map_err(|_| ApiError::Unauthenticated)?;
+    let roles = parse_roles(&claims.roles).map_err(|_| ApiError::Unauthenticated)?;
+    let teams = claims
+        .teams
+        .iter()
+        .map(|id| TeamMembership {
+            id: *id,
+            restricted: claims.restricted_teams.contains(id),
+        })
+        .collect();
+    Ok(Actor {
+        user_id: UserId(claims.sub),
+        session_id: claims.sid,
+        department,
+        roles,
+        teams,
+    })
+}
+
+async fn record_denial(
+    state: &AppState,
+    actor: &Actor,
+    route: &'static str,
+) -> Result<(), ApiError> {
+    let at = state.clock.now();
+    let who = audit::AuditActor::from(actor);
+    crate::db::transaction(&state.pool, actor.into(), move |conn| {
+        async move {
+            audit::record(
+                conn,
+                at,
+                &who,
+                AuditEntry::new(Action::Denied, "route", Outcome::Denied).resource_id(route),
+            )
+            .await
+        }
+        .scope_boxed()
+    })
+    .await
+}

@@ -1,0 +1,66 @@
+//! Who is calling and what they may do: passwords, tokens, the access policy
+//! and the middleware that enforces it before any handler runs.
+
+pub mod dto;
+pub mod gate;
+pub mod handlers;
+pub mod password;
+pub mod policy;
+pub mod service;
+pub mod tokens;
+
+use std::future::{ready, Ready};
+
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::org::domain::{DepartmentCode, Role};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct UserId(pub Uuid);
+
+impl std::fmt::Display for UserId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamMembership {
+    pub id: Uuid,
+    pub restricted: bool,
+}
+
+/// The authenticated caller, as checked against the database on this request.
+/// Handlers receive it as an extractor; it is put in place by [`gate`] for
+/// every route whose policy requires a signed-in user.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: UserId,
+    pub session_id: Uuid,
+    pub department: DepartmentCode,
+    pub roles: Vec<Role>,
+    pub teams: Vec<TeamMembership>,
+}
+
+impl Actor {
+    pub fn has_role(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+impl FromRequest for Actor {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        ready(
+            req.extensions()
+                .get::<Actor>()
+                .cloned()
+                .ok_or(ApiError::Unauthenticated),
+        )
+    }
+}

@@ -1,0 +1,133 @@
+//! The access policy: every route the service answers, with who may call it.
+//! A request whose method and path match no rule is refused before routing,
+//! so a handler added without a rule cannot be reached (deny by default), and
+//! a test fails when a registered route has no rule here.
+//!
+//! Finer rules — which department's citizens, restricted teams — are applied
+//! by the queries and by row-level security; this table decides who may call
+//! a route at all.
+
+use std::sync::LazyLock;
+
+use actix_web::dev::ResourceDef;
+use actix_web::http::Method;
+
+use crate::org::domain::Role;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// No token needed (health, login, the API document).
+    Public,
+    /// Any active, signed-in staff user.
+    SignedIn,
+    /// A signed-in user holding at least one of these roles.
+    AnyRole(&'static [Role]),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verb {
+    Get,
+    Post,
+    Patch,
+    Put,
+    Delete,
+}
+
+impl Verb {
+    pub fn method(self) -> Method {
+        match self {
+            Self::Get => Method::GET,
+            Self::Post => Method::POST,
+            Self::Patch => Method::PATCH,
+            Self::Put => Method::PUT,
+            Self::Delete => Method::DELETE,
+        }
+    }
+
+    pub fn as_lower(self) -> &'static str {
+        match self {
+            Self::Get => "get",
+            Self::Post => "post",
+            Self::Patch => "patch",
+            Self::Put => "put",
+            Self::Delete => "delete",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    pub verb: Verb,
+    /// The route's pattern exactly as registered (actix/OpenAPI syntax).
+    pub path: &'static str,
+    pub access: Access,
+}
+
+use Access::*;
+use Verb::*;
+
+const ADMIN: &[Role] = &[Role::Admin];
+
+const fn rule(verb: Verb, path: &'static str, access: Access) -> Rule {
+    Rule { verb, path, access }
+}
+
+/// Literal segments before parameters where both could match, as in routing.
+pub static RULES: &[Rule] = &[
+    rule(Get, "/healthz", Public),
+    rule(Get, "/readyz", Public),
+    // Prometheus text with route labels and counts only, no personal data;
+    // restrict it at the load balancer in production.
+    rule(Get, "/metrics", Public),
+    rule(Get, "/api/v1/openapi.json", Public),
+    rule(Post, "/api/v1/auth/login", Public),
+    rule(Post, "/api/v1/auth/refresh", Public),
+    rule(Post, "/api/v1/auth/logout", SignedIn),
+    rule(Get, "/api/v1/me", SignedIn),
+    rule(Get, "/api/v1/departments", SignedIn),
+    rule(Get, "/api/v1/admin/users", AnyRole(ADMIN)),
+    rule(Post, "/api/v1/admin/users", AnyRole(ADMIN)),
+    rule(Get, "/api/v1/admin/users/{id}", AnyRole(ADMIN)),
+    rule(Patch, "/api/v1/admin/users/{id}", AnyRole(ADMIN)),
+    rule(Get, "/api/v1/admin/teams", AnyRole(ADMIN)),
+    rule(Post, "/api/v1/admin/teams", AnyRole(ADMIN)),
+    rule(Get, "/api/v1/admin/teams/{id}", AnyRole(ADMIN)),
+    rule(Patch, "/api/v1/admin/teams/{id}", AnyRole(ADMIN)),
+];
+
+pub enum Lookup {
+    Allowed(&'static Rule),
+    /// The path exists, but not with this method.
+    WrongMethod(Vec<Method>),
+    NoRoute,
+}
+
+static MATCHERS: LazyLock<Vec<(ResourceDef, &'static Rule)>> = LazyLock::new(|| {
+    RULES
+        .iter()
+        .map(|r| (ResourceDef::new(r.path), r))
+        .collect()
+});
+
+pub fn lookup(method: &Method, path: &str) -> Lookup {
+    let mut methods = Vec::new();
+    for (def, rule) in MATCHERS.iter() {
+        if def.is_match(path) {
+            if rule.verb.method() == method {
+                return Lookup::Allowed(rule);
+            }
+            methods.push(rule.verb.method());
+        }
+    }
+    if methods.is_empty() {
+        Lookup::NoRoute
+    } else {
+        Lookup::WrongMethod(methods)
+    }
+}
+
+pub fn rule_for(verb: &str, path: &str) -> Option<&'static Rule> {
+    RULES
+        .iter()
+        .find(|r| r.path == path && r.verb.as_lower() == verb)
+}

@@ -1,0 +1,155 @@
+//! Conventions shared by all resources: ETags and `If-Match`, keyset
+//! pagination with opaque cursors, and the JSON/path/query error mapping.
+
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::http::header;
+use actix_web::{web, HttpRequest};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::error::{ApiError, FieldError};
+
+/// The ETag of a resource at `version`.
+pub fn etag(version: i32) -> String {
+    format!("\"{version}\"")
+}
+
+/// The version the client last read, from `If-Match` (428 without one).
+pub fn if_match(req: &HttpRequest) -> Result<i32, ApiError> {
+    let value = req
+        .headers()
+        .get(header::IF_MATCH)
+        .ok_or(ApiError::PreconditionRequired)?
+        .to_str()
+        .map_err(|_| ApiError::PreconditionFailed)?;
+    value
+        .split(',')
+        .map(|tag| tag.trim().trim_start_matches("W/").trim_matches('"'))
+        .find_map(|tag| tag.parse::<i32>().ok())
+        .ok_or(ApiError::PreconditionFailed)
+}
+
+pub const DEFAULT_LIMIT: i64 = 50;
+pub const MAX_LIMIT: i64 = 200;
+
+/// `?limit=&cursor=` for keyset-paginated lists.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Items per page, 1–200 (default 50).
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl PageParams {
+    pub fn limit(&self) -> Result<i64, ApiError> {
+        match self.limit {
+            None => Ok(DEFAULT_LIMIT),
+            Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+            Some(_) => Err(ApiError::invalid(
+                "limit",
+                "out_of_range",
+                "must be between 1 and 200",
+            )),
+        }
+    }
+
+    /// The id after which the page starts.
+    pub fn after(&self) -> Result<Option<Uuid>, ApiError> {
+        let Some(cursor) = &self.cursor else {
+            return Ok(None);
+        };
+        URL_SAFE_NO_PAD
+            .decode(cursor)
+            .ok()
+            .and_then(|b| Uuid::from_slice(&b).ok())
+            .map(Some)
+            .ok_or_else(|| {
+                ApiError::invalid("cursor", "invalid", "is not a cursor this API gave out")
+            })
+    }
+}
+
+/// One page of a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// Builds a page from up to `limit + 1` rows ordered by `key`.
+    pub fn from_rows(mut rows: Vec<T>, limit: i64, key: impl Fn(&T) -> Uuid) -> Self {
+        let more = rows.len() as i64 > limit;
+        rows.truncate(limit as usize);
+        let next_cursor = if more {
+            rows.last()
+                .map(|last| URL_SAFE_NO_PAD.encode(key(last).as_bytes()))
+        } else {
+            None
+        };
+        Self {
+            items: rows,
+            next_cursor,
+        }
+    }
+}
+
+/// Maps body errors to problems: 413, 415, 400 for broken JSON, 422 naming the
+/// field for well-formed JSON of the wrong shape (unknown fields included).
+pub fn json_config(limit: usize) -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(limit)
+        .error_handler(|err, _req| {
+            let api = match &err {
+                JsonPayloadError::Overflow { .. }
+                | JsonPayloadError::OverflowKnownLength { .. } => ApiError::PayloadTooLarge,
+                JsonPayloadError::ContentType => ApiError::UnsupportedMediaType,
+                JsonPayloadError::Deserialize(e) if e.is_data() => {
+                    ApiError::Validation(vec![field_error(&e.to_string())])
+                }
+                JsonPayloadError::Deserialize(_) => {
+                    ApiError::BadRequest("The body is not valid JSON.".into())
+                }
+                _ => ApiError::BadRequest("The body could not be read.".into()),
+            };
+            api.into()
+        })
+}
+
+/// Turns serde's message into a field error. serde names an unknown or
+/// missing field in backticks; other shape errors concern the body.
+fn field_error(message: &str) -> FieldError {
+    let message = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(message)
+        .to_string();
+    let named = message.split('`').nth(1).map(str::to_string);
+    if message.starts_with("unknown field") {
+        FieldError::new(named.unwrap_or_default(), "unknown_field", message)
+    } else if message.starts_with("missing field") {
+        FieldError::new(named.unwrap_or_default(), "required", message)
+    } else {
+        FieldError::new("body", "invalid", message)
+    }
+}
+
+/// A path that does not parse (a malformed UUID) names nothing that exists.
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|_: PathError, _| ApiError::NotFound.into())
+}
+
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err: QueryPayloadError, _| {
+        let message = err.to_string();
+        ApiError::BadRequest(format!("Invalid query parameters: {message}")).into()
+    })
+}

@@ -1,0 +1,19 @@
+//! medborger: the case-management API for Copenhagen's integration and
+//! citizenship work. The binary (`main.rs`) is a thin CLI over this library,
+//! which the black-box tests in `tests/api` use too.
+
+pub mod audit;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod health;
+pub mod http;
+pub mod metrics;
+pub mod openapi;
+pub mod org;
+pub mod schema;
+pub mod seed;
+pub mod startup;
+pub mod telemetry;

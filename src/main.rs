@@ -1,0 +1,171 @@
+//! The medborger command line: serve the API, migrate, and administer.
+
+use std::io::{BufRead, IsTerminal};
+use std::sync::Arc;
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use secrecy::{ExposeSecret, SecretString};
+
+use medborger::clock::SystemClock;
+use medborger::config::{Environment, Settings};
+use medborger::org::domain::DepartmentCode;
+use medborger::startup::Application;
+use medborger::{db, openapi, seed, telemetry};
+
+#[derive(Parser)]
+#[command(
+    name = "medborger",
+    version,
+    about = "Case management for Copenhagen's integration work"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (refuses while migrations are pending, unless --migrate).
+    Serve {
+        /// Apply pending migrations first (as MEDBORGER_MIGRATION_DATABASE_URL).
+        #[arg(long)]
+        migrate: bool,
+    },
+    /// Apply pending migrations as the schema owner.
+    Migrate,
+    /// Create an administrator; the password is read from standard input or a prompt.
+    CreateAdmin {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "Administrator")]
+        full_name: String,
+        #[arg(long, default_value = "okf")]
+        department: String,
+    },
+    /// Load data sets.
+    Seed {
+        #[command(subcommand)]
+        what: SeedCommand,
+    },
+    /// Print fresh development keys as environment lines (refused in production).
+    DevKeys,
+    /// Print the OpenAPI document (regenerate openapi/openapi.json with this).
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum SeedCommand {
+    /// The demo teams and users (password from MEDBORGER_DEMO_PASSWORD).
+    Demo,
+}
+
+fn migration_url(settings: &Settings) -> String {
+    settings
+        .database
+        .migration_url
+        .as_ref()
+        .unwrap_or(&settings.database.url)
+        .expose_secret()
+        .to_string()
+}
+
+/// One line from standard input, or a hidden prompt (twice) on a terminal.
+fn read_password() -> anyhow::Result<SecretString> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password (12+ characters): ")?;
+        let second = rpassword::prompt_password("Again: ")?;
+        if first != second {
+            bail!("the passwords differ");
+        }
+        Ok(first.into())
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_string().into())
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Openapi => {
+            print!("{}", openapi::document_json());
+            return Ok(());
+        }
+        Command::DevKeys => {
+            if std::env::var("MEDBORGER_ENV").as_deref() == Ok("production") {
+                bail!("development keys are refused in production");
+            }
+            for (name, value) in medborger::config::generate_dev_keys()? {
+                println!("{name}={value}");
+            }
+            return Ok(());
+        }
+        _ => {}
+    }
+
+    telemetry::init("info", std::io::stdout);
+    let settings = Settings::from_env()?;
+    match cli.command {
+        Command::Serve { migrate } => serve(settings, migrate).await,
+        Command::Migrate => {
+            let applied = db::run_migrations(&migration_url(&settings)).await?;
+            tracing::info!(count = applied.len(), "migrations applied");
+            println!("applied {} migration(s)", applied.len());
+            Ok(())
+        }
+        Command::CreateAdmin {
+            username,
+            full_name,
+            department,
+        } => {
+            let department: DepartmentCode = department.parse().map_err(|_| {
+                anyhow::anyhow!("--department must be one of bif buf kff sof suf tmf okf")
+            })?;
+            let password = read_password()?;
+            let pool = db::pool(&settings.database)?;
+            let id = seed::create_admin(&pool, &username, &full_name, department, password).await?;
+            println!("created administrator {username} ({id})");
+            Ok(())
+        }
+        Command::Seed {
+            what: SeedCommand::Demo,
+        } => {
+            if settings.environment == Environment::Production {
+                bail!("demo data is refused in production");
+            }
+            let password = std::env::var("MEDBORGER_DEMO_PASSWORD")
+                .unwrap_or_else(|_| seed::DEFAULT_DEMO_PASSWORD.into());
+            let pool = db::pool(&settings.database)?;
+            seed::seed_demo(&pool, password.into()).await?;
+            println!("demo users: {}", seed::demo_usernames().join(", "));
+            Ok(())
+        }
+        Command::Openapi | Command::DevKeys => Ok(()),
+    }
+}
+
+async fn serve(settings: Settings, migrate: bool) -> anyhow::Result<()> {
+    if migrate {
+        let applied = db::run_migrations(&migration_url(&settings)).await?;
+        tracing::info!(count = applied.len(), "migrations applied");
+    } else {
+        let pool = db::pool(&settings.database)?;
+        let mut conn = pool.get().await.context("connecting to the database")?;
+        let pending = db::pending_migrations(&mut conn).await?;
+        if !pending.is_empty() {
+            bail!(
+                "{} migration(s) pending ({}); run `medborger migrate` or `medborger serve --migrate`",
+                pending.len(),
+                pending.join(", ")
+            );
+        }
+    }
+    let app = Application::build(settings, Arc::new(SystemClock))?;
+    tracing::info!(port = app.port(), "listening");
+    app.run_until_stopped().await?;
+    tracing::info!("stopped");
+    Ok(())
+}

@@ -1,0 +1,147 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations. The
+//! security requirement and the error answers of each operation are derived
+//! here from the policy table and the operation's shape, so the document
+//! cannot disagree with what the gate enforces.
+
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref, ResponseBuilder};
+use utoipa::OpenApi as _;
+use utoipa_actix_web::AppExt;
+
+use crate::auth::policy::{self, Access};
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "medborger",
+        description = "Case management for Copenhagen's integration and citizenship work. \
+            Errors are RFC 9457 problem documents (`application/problem+json`). \
+            Sign in at `/api/v1/auth/login` and send the access token as `Authorization: Bearer …`.",
+        license(name = "EUPL-1.2"),
+    ),
+    components(schemas(crate::error::Problem, crate::error::FieldError)),
+    tags(
+        (name = "auth", description = "Signing in and out"),
+        (name = "organisation", description = "Departments"),
+        (name = "admin", description = "Staff users and teams (admins only)"),
+        (name = "operations", description = "Health, readiness, metrics, this document"),
+    )
+)]
+struct ApiDoc;
+
+/// The document as the running service serves it.
+pub fn document() -> OpenApi {
+    let (_, api) = actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(crate::startup::routes)
+        .split_for_parts();
+    finalize(api)
+}
+
+pub fn document_json() -> String {
+    // Serialising the document cannot fail: it is plain data.
+    document().to_pretty_json().unwrap_or_default() + "\n"
+}
+
+fn finalize(mut api: OpenApi) -> OpenApi {
+    let components = api.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("JWT")
+                .build(),
+        ),
+    );
+    for (path, item) in api.paths.paths.iter_mut() {
+        let operations = [
+            ("get", &mut item.get),
+            ("post", &mut item.post),
+            ("patch", &mut item.patch),
+            ("put", &mut item.put),
+            ("delete", &mut item.delete),
+        ];
+        for (verb, operation) in operations {
+            if let Some(operation) = operation {
+                if let Some(rule) = policy::rule_for(verb, path) {
+                    describe(operation, verb, path, rule.access);
+                }
+            }
+        }
+    }
+    api
+}
+
+fn problem(description: &str) -> utoipa::openapi::Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            crate::error::PROBLEM_JSON,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+}
+
+fn describe(op: &mut Operation, verb: &str, path: &str, access: Access) {
+    let mut errors: Vec<(&str, &str)> = Vec::new();
+    if access != Access::Public {
+        op.security = Some(vec![SecurityRequirement::new(
+            "bearer",
+            Vec::<String>::new(),
+        )]);
+        errors.push((
+            "401",
+            "No valid access token, or the user was deactivated or changed since it was issued",
+        ));
+    }
+    if matches!(access, Access::AnyRole(_)) {
+        errors.push(("403", "The user's roles do not allow this"));
+    }
+    if path.contains('{') {
+        errors.push(("404", "No such resource, or not one the caller may see"));
+    }
+    let has_query = op
+        .parameters
+        .as_ref()
+        .is_some_and(|ps| ps.iter().any(|p| p.parameter_in == ParameterIn::Query));
+    if op.request_body.is_some() || has_query {
+        errors.push(("400", "Malformed request"));
+        errors.push((
+            "422",
+            "Well-formed but invalid input; `errors` names the fields",
+        ));
+    }
+    if op.request_body.is_some() {
+        errors.push(("413", "Body too large"));
+        errors.push(("415", "Body is not application/json"));
+    }
+    if verb == "patch" {
+        errors.push(("412", "If-Match does not match the current ETag"));
+        errors.push(("428", "If-Match is missing"));
+    }
+    if verb == "post" || verb == "patch" {
+        errors.push(("409", "Conflicts with the current state"));
+    }
+    if path == "/api/v1/auth/login" {
+        errors.push(("401", "Unknown user or wrong password (indistinguishable)"));
+        errors.push((
+            "429",
+            "Too many failed attempts for this username; see Retry-After",
+        ));
+    }
+    if path != "/healthz" {
+        errors.push(("503", "The database is unavailable or busy; retry"));
+    }
+    errors.push(("500", "Internal error (details only in the server log)"));
+    for (status, description) in errors {
+        op.responses
+            .responses
+            .entry(status.to_string())
+            .or_insert_with(|| problem(description).into());
+    }
+}

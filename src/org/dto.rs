@@ -1,0 +1,178 @@
+//! Bodies of the organisation endpoints, and their validation.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::domain::{DepartmentCode, Role};
+use crate::auth::password::NewPassword;
+use crate::error::{ApiError, FieldError};
+
+#[derive(Serialize, ToSchema)]
+pub struct DepartmentView {
+    pub code: DepartmentCode,
+    pub name_da: String,
+    pub name_en: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUserRequest {
+    /// Lower-case letters, digits, `.`, `_`, `-`; 2–64 characters.
+    #[schema(example = "cw.bif", max_length = 64)]
+    pub username: String,
+    #[schema(max_length = 200)]
+    pub full_name: String,
+    pub department: DepartmentCode,
+    pub roles: Vec<Role>,
+    /// Teams of the user's own department.
+    #[serde(default)]
+    pub team_ids: Vec<Uuid>,
+    /// 12–256 characters.
+    #[schema(value_type = String, format = Password)]
+    pub password: SecretString,
+}
+
+/// Fields to change; absent fields stay as they are. `active: false`
+/// deactivates the user and ends their sessions at once.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUserRequest {
+    #[schema(max_length = 200)]
+    pub full_name: Option<String>,
+    pub department: Option<DepartmentCode>,
+    pub roles: Option<Vec<Role>>,
+    pub team_ids: Option<Vec<Uuid>>,
+    pub active: Option<bool>,
+    #[schema(value_type = Option<String>, format = Password)]
+    pub password: Option<SecretString>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserView {
+    pub id: Uuid,
+    pub username: String,
+    pub full_name: String,
+    pub department: DepartmentCode,
+    pub roles: Vec<Role>,
+    pub team_ids: Vec<Uuid>,
+    pub active: bool,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateTeamRequest {
+    pub department: DepartmentCode,
+    #[schema(max_length = 200)]
+    pub name: String,
+    /// Membership of a restricted team opens restricted programmes.
+    #[serde(default)]
+    pub restricted: bool,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateTeamRequest {
+    #[schema(max_length = 200)]
+    pub name: Option<String>,
+    pub restricted: Option<bool>,
+    pub active: Option<bool>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TeamView {
+    pub id: Uuid,
+    pub department: DepartmentCode,
+    pub name: String,
+    pub restricted: bool,
+    pub active: bool,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Collects field errors so one 422 names every problem at once.
+#[derive(Default)]
+pub struct Errors(Vec<FieldError>);
+
+impl Errors {
+    pub fn push(&mut self, e: FieldError) {
+        self.0.push(e);
+    }
+
+    pub fn check<T>(&mut self, r: Result<T, FieldError>) -> Option<T> {
+        r.map_err(|e| self.push(e)).ok()
+    }
+
+    pub fn finish(self) -> Result<(), ApiError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Validation(self.0))
+        }
+    }
+}
+
+pub fn parse_username(value: &str) -> Result<String, FieldError> {
+    let ok = (2..=64).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+        && value.as_bytes()[0].is_ascii_alphanumeric();
+    if ok {
+        Ok(value.to_string())
+    } else {
+        Err(FieldError::new(
+            "username",
+            "invalid",
+            "2–64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit",
+        ))
+    }
+}
+
+/// A trimmed, non-empty name of at most 200 characters.
+pub fn parse_name(field: &str, value: &str) -> Result<String, FieldError> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > 200 {
+        return Err(FieldError::new(
+            field,
+            "invalid",
+            "must be 1–200 characters",
+        ));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(FieldError::new(
+            field,
+            "invalid",
+            "must not contain control characters",
+        ));
+    }
+    Ok(value.to_string())
+}
+
+pub fn parse_roles(roles: &[Role]) -> Result<Vec<Role>, FieldError> {
+    let set: BTreeSet<Role> = roles.iter().copied().collect();
+    if set.is_empty() {
+        return Err(FieldError::new("roles", "required", "at least one role"));
+    }
+    Ok(set.into_iter().collect())
+}
+
+pub fn parse_team_ids(ids: &[Uuid]) -> Result<Vec<Uuid>, FieldError> {
+    let set: BTreeSet<Uuid> = ids.iter().copied().collect();
+    if set.len() > 50 {
+        return Err(FieldError::new("team_ids", "too_many", "at most 50 teams"));
+    }
+    Ok(set.into_iter().collect())
+}
+
+pub fn parse_password(value: SecretString) -> Result<NewPassword, FieldError> {
+    NewPassword::parse("password", value)
+}

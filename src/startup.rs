@@ -1,0 +1,137 @@
+//! Builds the application from [`Settings`]: state, routes, middleware, and
+//! the HTTP server (port 0 in tests; the bound port is exposed).
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{web, App, HttpServer};
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::{scope, AppExt};
+
+use crate::auth::tokens::TokenKeys;
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::db::DbPool;
+use crate::error::ApiError;
+use crate::metrics::Metrics;
+use crate::{auth, health, http, org, telemetry};
+
+/// What every handler can reach.
+pub struct AppState {
+    pub pool: DbPool,
+    pub clock: Arc<dyn Clock>,
+    pub tokens: TokenKeys,
+    pub settings: Settings,
+}
+
+impl AppState {
+    pub fn new(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        Ok(Self {
+            pool: crate::db::pool(&settings.database)?,
+            tokens: TokenKeys::new(&settings.auth)?,
+            clock,
+            settings,
+        })
+    }
+
+    pub fn session_max_age(&self) -> chrono::Duration {
+        chrono::Duration::from_std(self.settings.auth.session_max_age)
+            .unwrap_or(chrono::Duration::hours(24))
+    }
+
+    pub fn refresh_ttl(&self) -> chrono::Duration {
+        chrono::Duration::from_std(self.settings.auth.refresh_token_ttl)
+            .unwrap_or(chrono::Duration::hours(12))
+    }
+}
+
+/// The pre-rendered OpenAPI document served at /api/v1/openapi.json.
+pub struct OpenApiJson(pub String);
+
+/// Every route the service answers. Each needs a rule in `auth::policy`.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(health::healthz)
+        .service(health::readyz)
+        .service(health::metrics)
+        .service(health::openapi_json)
+        .service(
+            scope::scope("/api/v1")
+                .service(auth::handlers::login)
+                .service(auth::handlers::refresh)
+                .service(auth::handlers::logout)
+                .service(auth::handlers::me)
+                .service(org::handlers::list_departments)
+                .service(org::handlers::list_users)
+                .service(org::handlers::create_user)
+                .service(org::handlers::find_user)
+                .service(org::handlers::update_user)
+                .service(org::handlers::list_teams)
+                .service(org::handlers::create_team)
+                .service(org::handlers::find_team)
+                .service(org::handlers::update_team),
+        );
+}
+
+async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
+    Err(ApiError::NotFound)
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: web::Data<AppState>,
+}
+
+impl Application {
+    pub fn build(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        auth::password::warm_up();
+        let listener = TcpListener::bind(settings.bind)?;
+        let port = listener.local_addr()?.port();
+        let max_body = settings.max_body_bytes;
+        let workers = settings.workers;
+        let state = web::Data::new(AppState::new(settings, clock)?);
+        let metrics = web::Data::new(Metrics::new()?);
+        let doc = web::Data::new(OpenApiJson(crate::openapi::document_json()));
+        let app_state = state.clone();
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .into_utoipa_app()
+                .configure(routes)
+                .into_app()
+                .app_data(app_state.clone())
+                .app_data(metrics.clone())
+                .app_data(doc.clone())
+                .app_data(http::json_config(max_body))
+                .app_data(http::path_config())
+                .app_data(http::query_config())
+                .default_service(web::to(not_found))
+                .wrap(from_fn(auth::gate::authorize))
+                .wrap(from_fn(telemetry::request_context))
+        })
+        .shutdown_timeout(30)
+        .listen(listener)?;
+        if let Some(n) = workers {
+            server = server.workers(n);
+        }
+        Ok(Self {
+            port,
+            server: server.run(),
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
+    }
+
+    /// Serves until SIGTERM or SIGINT, then lets in-flight requests finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

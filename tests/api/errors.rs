@@ -1,0 +1,181 @@
+//! Bad input is answered with the right status and an RFC 9457 problem.
+
+use actix_web::middleware::from_fn;
+use actix_web::{web, App, HttpServer};
+use serde_json::{json, Value};
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn malformed_json_is_a_400() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .header("content-type", "application/json")
+        .body("{\"username\": \"cw.bif\", ")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(response, 400).await;
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_a_413() {
+    let app = spawn_app_with(&[("MEDBORGER_MAX_BODY_BYTES", "1024")]).await;
+    let response = app
+        .post_json(
+            "/api/v1/auth/login",
+            None,
+            &json!({"username": "cw.bif", "password": "x".repeat(2000)}),
+        )
+        .await;
+    assert_problem(response, 413).await;
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_json_is_a_415() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .header("content-type", "text/plain")
+        .body("username=cw.bif")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(response, 415).await;
+}
+
+#[tokio::test]
+async fn unknown_fields_are_refused_by_name() {
+    let app = spawn_app().await;
+    let admin = app.login("admin").await.access;
+    // Mass assignment: a client may not set fields the API does not take.
+    let response = app
+        .post_json(
+            "/api/v1/admin/teams",
+            Some(&admin),
+            &json!({"department": "bif", "name": "X", "version": 99}),
+        )
+        .await;
+    let body = assert_problem(response, 422).await;
+    assert_eq!(body["errors"][0]["field"], "version");
+    assert_eq!(body["errors"][0]["code"], "unknown_field");
+
+    let response = app
+        .post_json("/api/v1/auth/login", None, &json!({"username": "cw.bif"}))
+        .await;
+    let body = assert_problem(response, 422).await;
+    assert_eq!(body["errors"][0]["field"], "password");
+    assert_eq!(body["errors"][0]["code"], "required");
+}
+
+#[tokio::test]
+async fn an_invalid_id_in_a_path_is_a_404() {
+    let app = spawn_app().await;
+    let admin = app.login("admin").await.access;
+    for path in ["/api/v1/admin/users/not-a-uuid", "/api/v1/admin/teams/123"] {
+        assert_problem(app.get(path, Some(&admin)).await, 404).await;
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_route_is_a_404_and_a_wrong_method_a_405() {
+    let app = spawn_app().await;
+    assert_problem(app.get("/api/v1/nothing-here", None).await, 404).await;
+    assert_problem(app.get("/", None).await, 404).await;
+
+    let response = app
+        .client
+        .delete(app.url("/api/v1/me"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["allow"], "GET");
+    assert_problem(response, 405).await;
+    let response = app.get("/api/v1/auth/login", None).await;
+    assert_eq!(response.headers()["allow"], "POST");
+    assert_problem(response, 405).await;
+}
+
+#[tokio::test]
+async fn a_client_request_id_is_echoed_and_a_bad_one_replaced() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .get(app.url("/healthz"))
+        .header("x-request-id", "lb-1234-abcd")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["x-request-id"], "lb-1234-abcd");
+    let response = app
+        .client
+        .get(app.url("/healthz"))
+        .header("x-request-id", "has spaces and \"quotes\"")
+        .send()
+        .await
+        .unwrap();
+    let id = response.headers()["x-request-id"].to_str().unwrap();
+    assert!(uuid::Uuid::parse_str(id).is_ok());
+}
+
+async fn panics() -> &'static str {
+    panic!("a bug in a handler")
+}
+
+async fn fine() -> &'static str {
+    "fine"
+}
+
+/// The outermost middleware turns a panic into a 500 problem, and the worker
+/// lives on to serve the next requests.
+#[tokio::test]
+async fn a_panicking_handler_answers_500_and_the_server_keeps_serving() {
+    let server = HttpServer::new(|| {
+        App::new()
+            .route("/panic", web::get().to(panics))
+            .route("/fine", web::get().to(fine))
+            .wrap(from_fn(medborger::telemetry::request_context))
+    })
+    .workers(1)
+    .bind("127.0.0.1:0")
+    .unwrap();
+    let port = server.addrs()[0].port();
+    tokio::spawn(server.run());
+    let client = reqwest::Client::new();
+    for _ in 0..3 {
+        let response = client
+            .get(format!("http://127.0.0.1:{port}/panic"))
+            .send()
+            .await
+            .unwrap();
+        let body = assert_problem(response, 500).await;
+        assert!(body.get("detail").is_none(), "no internal detail: {body}");
+        assert!(!body.to_string().contains("a bug in a handler"));
+    }
+    let response = client
+        .get(format!("http://127.0.0.1:{port}/fine"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), "fine");
+}
+
+#[tokio::test]
+async fn a_database_that_is_away_is_a_503_not_a_500() {
+    // Nothing listens on port 1.
+    let settings = settings_for(
+        "postgres://medborger_test_app:x@127.0.0.1:1/nowhere",
+        &[("MEDBORGER_DB_POOL_TIMEOUT_MS", "500")],
+    );
+    let app = spawn_server(settings, String::new()).await;
+    let response = app.try_login("cw.bif", DEMO_PASSWORD).await;
+    let body: Value = assert_problem(response, 503).await;
+    assert!(
+        !body.to_string().contains("127.0.0.1"),
+        "no internal detail: {body}"
+    );
+}

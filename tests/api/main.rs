@@ -1,0 +1,8 @@
+//! Black-box tests through HTTP against a real PostgreSQL (see helpers.rs).
+
+mod admin;
+mod audit;
+mod auth;
+mod errors;
+mod helpers;
+mod ops;

@@ -1,0 +1,136 @@
+//! Health, readiness, metrics, the API document and the policy's coverage.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn health_and_readiness_answer_when_all_is_well() {
+    let app = spawn_app().await;
+    let response = app.get("/healthz", None).await;
+    assert_eq!(response.status(), 200);
+    assert!(response.headers().contains_key("x-request-id"));
+    assert_eq!(app.get("/readyz", None).await.status(), 200);
+}
+
+#[tokio::test]
+async fn readiness_is_503_while_the_database_is_unreachable() {
+    let settings = settings_for(
+        "postgres://medborger_test_app:x@127.0.0.1:1/nowhere",
+        &[("MEDBORGER_DB_POOL_TIMEOUT_MS", "500")],
+    );
+    let app = spawn_server(settings, String::new()).await;
+    assert_eq!(
+        app.get("/healthz", None).await.status(),
+        200,
+        "alive all the same"
+    );
+    assert_problem(app.get("/readyz", None).await, 503).await;
+}
+
+#[tokio::test]
+async fn readiness_is_503_while_migrations_are_pending() {
+    let admin = connect(&admin_url()).await;
+    let db = format!("medborger_t_{}", uuid::Uuid::new_v4().simple());
+    admin
+        .batch_execute(&format!("CREATE DATABASE {db}"))
+        .await
+        .unwrap();
+    let app = spawn_server(settings_for(&app_url(&db), &[]), db).await;
+    assert_problem(app.get("/readyz", None).await, 503).await;
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_pattern() {
+    let app = spawn_app().await;
+    let admin = app.login("admin").await.access;
+    let id = app.user_id("cw.bif").await;
+    app.get(&format!("/api/v1/admin/users/{id}"), Some(&admin))
+        .await;
+    app.get("/no/such/path", None).await;
+    let response = app.get("/metrics", None).await;
+    assert_eq!(response.status(), 200);
+    let text = response.text().await.unwrap();
+    assert!(text.contains(
+        r#"medborger_http_requests_total{method="GET",route="/api/v1/admin/users/{id}",status="200"} 1"#
+    ), "{text}");
+    assert!(text.contains(r#"route="unmatched",status="404""#));
+    assert!(text.contains("medborger_http_request_duration_seconds_bucket"));
+    assert!(text.contains("medborger_db_pool_max_connections 4"));
+    assert!(!text.contains(&id.to_string()), "ids never become labels");
+}
+
+#[tokio::test]
+async fn the_committed_openapi_document_matches_the_code() {
+    let app = spawn_app().await;
+    let served = app
+        .get("/api/v1/openapi.json", None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let committed = std::fs::read_to_string("openapi/openapi.json").unwrap_or_default();
+    assert!(
+        served == committed,
+        "openapi/openapi.json is stale; regenerate it with\n    cargo run --quiet -- openapi > openapi/openapi.json"
+    );
+    let doc: Value = serde_json::from_str(&served).unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+}
+
+/// Every registered route has a rule in the policy table, and every rule a route.
+#[test]
+fn every_route_is_covered_by_the_access_policy() {
+    let doc = medborger::openapi::document();
+    let mut routes = BTreeSet::new();
+    for (path, item) in &doc.paths.paths {
+        for (verb, op) in [
+            ("get", &item.get),
+            ("post", &item.post),
+            ("patch", &item.patch),
+            ("put", &item.put),
+            ("delete", &item.delete),
+            ("head", &item.head),
+            ("options", &item.options),
+            ("trace", &item.trace),
+        ] {
+            if op.is_some() {
+                routes.insert((verb.to_string(), path.clone()));
+            }
+        }
+    }
+    let rules: BTreeSet<(String, String)> = medborger::auth::policy::RULES
+        .iter()
+        .map(|r| (r.verb.as_lower().to_string(), r.path.to_string()))
+        .collect();
+    let uncovered: Vec<_> = routes.difference(&rules).collect();
+    assert!(
+        uncovered.is_empty(),
+        "routes without a policy rule: {uncovered:?}"
+    );
+    let stale: Vec<_> = rules.difference(&routes).collect();
+    assert!(stale.is_empty(), "policy rules without a route: {stale:?}");
+}
+
+#[tokio::test]
+async fn every_operation_documents_its_security_and_errors() {
+    let doc: Value = serde_json::to_value(medborger::openapi::document()).unwrap();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (verb, op) in item.as_object().unwrap() {
+            let rule = medborger::auth::policy::rule_for(verb, path).unwrap();
+            let public = rule.access == medborger::auth::policy::Access::Public;
+            assert_eq!(
+                op.get("security").is_none(),
+                public,
+                "{verb} {path} security"
+            );
+            let responses = op["responses"].as_object().unwrap();
+            assert!(responses.contains_key("500"), "{verb} {path}");
+            if !public {
+                assert!(responses.contains_key("401"), "{verb} {path}");
+            }
+        }
+    }
+}
