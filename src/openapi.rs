@@ -124,8 +124,17 @@ fn describe(op: &mut Operation, verb: &str, path: &str, access: Access) {
         errors.push(("412", "If-Match does not match the current ETag"));
         errors.push(("428", "If-Match is missing"));
     }
-    if verb == "post" || verb == "patch" {
-        errors.push(("409", "Conflicts with the current state"));
+    if path.starts_with("/api/v1/admin/") && (verb == "post" || verb == "patch") {
+        errors.push((
+            "409",
+            "Conflicts with the current state (a taken name, locking yourself out)",
+        ));
+    }
+    if path == "/api/v1/auth/refresh" {
+        errors.push((
+            "401",
+            "Unknown, expired or already used refresh token (a reused one ends the session)",
+        ));
     }
     if path == "/api/v1/auth/login" {
         errors.push(("401", "Unknown user or wrong password (indistinguishable)"));

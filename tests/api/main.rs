@@ -3,6 +3,7 @@
 mod admin;
 mod audit;
 mod auth;
+mod cli;
 mod errors;
 mod helpers;
 mod ops;

@@ -1,0 +1,136 @@
+//! The command line: migrations, start-up checks and creating an administrator.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use crate::helpers::*;
+
+fn medborger(env: &[(&str, String)], args: &[&str], stdin: Option<&str>) -> (bool, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_medborger"));
+    command
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("MEDBORGER_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let mut child = command.spawn().unwrap();
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    let output = child.wait_with_output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
+}
+
+fn dev_env(database_url: String) -> Vec<(&'static str, String)> {
+    let mut env: Vec<(&'static str, String)> = medborger::config::generate_dev_keys()
+        .unwrap()
+        .into_iter()
+        .map(|(k, v)| (&*k.leak(), v))
+        .collect();
+    env.push(("DATABASE_URL", database_url));
+    env
+}
+
+#[tokio::test]
+async fn serve_refuses_pending_migrations_and_migrate_applies_them() {
+    let admin = connect(&admin_url()).await;
+    let db = format!("medborger_t_{}", uuid::Uuid::new_v4().simple());
+    admin
+        .batch_execute(&format!("CREATE DATABASE {db}"))
+        .await
+        .unwrap();
+    let mut env = dev_env(app_url(&db));
+    env.push((
+        "MEDBORGER_MIGRATION_DATABASE_URL",
+        with_user_and_db(&admin_url(), None, &db),
+    ));
+    env.push(("MEDBORGER_BIND", "127.0.0.1:0".into()));
+
+    let (ok, out) = medborger(&env, &["serve"], None);
+    assert!(!ok, "serve must refuse an unmigrated database: {out}");
+    assert!(out.contains("medborger migrate"), "{out}");
+
+    let (ok, out) = medborger(&env, &["migrate"], None);
+    assert!(ok, "{out}");
+    let (ok, out) = medborger(&env, &["migrate"], None);
+    assert!(
+        ok && out.contains("applied 0 migration(s)"),
+        "idempotent: {out}"
+    );
+}
+
+#[tokio::test]
+async fn production_refuses_development_keys_and_says_which() {
+    let mut env = dev_env("postgres://nobody@127.0.0.1:1/none".into());
+    env.push(("MEDBORGER_ENV", "production".into()));
+    let (ok, out) = medborger(&env, &["serve"], None);
+    assert!(!ok);
+    assert!(
+        out.contains("MEDBORGER_JWT_SIGNING_KEY") && out.contains("MEDBORGER_CPR_LOOKUP_KEY"),
+        "{out}"
+    );
+
+    let (ok, out) = medborger(&[("MEDBORGER_ENV", "production".into())], &["serve"], None);
+    assert!(!ok);
+    assert!(
+        out.contains("missing configuration") && out.contains("DATABASE_URL"),
+        "{out}"
+    );
+}
+
+#[tokio::test]
+async fn create_admin_reads_the_password_from_stdin() {
+    let app = spawn_app().await;
+    let env = dev_env(app_url(&app.db_name));
+    let (ok, out) = medborger(
+        &env,
+        &[
+            "create-admin",
+            "--username",
+            "ops.admin",
+            "--department",
+            "okf",
+        ],
+        Some("a sufficiently long secret\n"),
+    );
+    assert!(ok, "{out}");
+    assert!(!out.contains("a sufficiently long secret"));
+    let tokens = app
+        .login_with("ops.admin", "a sufficiently long secret")
+        .await;
+    assert_eq!(
+        app.get("/api/v1/admin/users", Some(&tokens.access))
+            .await
+            .status(),
+        200
+    );
+
+    let (ok, out) = medborger(
+        &env,
+        &["create-admin", "--username", "ops.admin"],
+        Some("another long secret\n"),
+    );
+    assert!(!ok && out.contains("exists"), "{out}");
+    let (ok, out) = medborger(
+        &env,
+        &["create-admin", "--username", "short.pw"],
+        Some("short\n"),
+    );
+    assert!(!ok && out.contains("at least 12"), "{out}");
+}
