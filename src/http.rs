@@ -17,6 +17,14 @@ pub fn etag(version: i32) -> String {
     format!("\"{version}\"")
 }
 
+/// Sets the `ETag` of a response to `version`.
+pub fn with_etag(mut response: actix_web::HttpResponse, version: i32) -> actix_web::HttpResponse {
+    if let Ok(value) = header::HeaderValue::from_str(&etag(version)) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    response
+}
+
 /// The version the client last read, from `If-Match` (428 without one).
 pub fn if_match(req: &HttpRequest) -> Result<i32, ApiError> {
     let value = req

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod citizens;
 pub mod clock;
 pub mod config;
 pub mod db;
@@ -14,6 +15,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod org;
 pub mod schema;
+pub mod scope;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;

@@ -25,6 +25,7 @@ use crate::auth::policy::{self, Access};
         (name = "auth", description = "Signing in and out"),
         (name = "organisation", description = "Departments"),
         (name = "admin", description = "Staff users and teams (admins only)"),
+        (name = "citizens", description = "Citizens with integration needs, within the caller's reach"),
         (name = "operations", description = "Health, readiness, metrics, this document"),
     )
 )]

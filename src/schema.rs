@@ -91,12 +91,186 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    citizens (id) {
+        id -> Uuid,
+        cpr_ciphertext -> Nullable<Bytea>,
+        cpr_key_id -> Nullable<Text>,
+        cpr_hash -> Nullable<Bytea>,
+        birth_date -> Date,
+        sex -> Text,
+        given_name -> Text,
+        family_name -> Text,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        address -> Nullable<Text>,
+        district -> Nullable<Text>,
+        preferred_language -> Nullable<Text>,
+        interpreter_needed -> Bool,
+        country_of_birth -> Nullable<Text>,
+        citizenship -> Nullable<Text>,
+        mother_country_of_birth -> Nullable<Text>,
+        mother_citizenship -> Nullable<Text>,
+        father_country_of_birth -> Nullable<Text>,
+        father_citizenship -> Nullable<Text>,
+        arrival_date -> Nullable<Date>,
+        visitation_date -> Nullable<Date>,
+        residence_basis -> Nullable<Text>,
+        needs -> Array<Text>,
+        employment_status -> Nullable<Text>,
+        danish_level -> Nullable<Text>,
+        origin_group -> Nullable<Text>,
+        origin_country -> Nullable<Text>,
+        origin_region -> Nullable<Text>,
+        menapt -> Bool,
+        etnisk_minoritetsbaggrund -> Bool,
+        lifecycle -> Text,
+        legal_hold -> Bool,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    involvements (id) {
+        id -> Uuid,
+        citizen_id -> Uuid,
+        department -> Text,
+        restricted_team_id -> Nullable<Uuid>,
+        basis -> Text,
+        since -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    programmes (code) {
+        code -> Text,
+        name_da -> Text,
+        name_en -> Text,
+        department -> Text,
+        restricted -> Bool,
+        requires_mentor -> Bool,
+        requires_consent -> Bool,
+        eligibility_notes -> Text,
+        max_duration_months -> Nullable<Int4>,
+        active -> Bool,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    milestone_rules (programme_code, code) {
+        programme_code -> Text,
+        code -> Text,
+        name_da -> Text,
+        name_en -> Text,
+        anchor -> Text,
+        offset_months -> Int4,
+        offset_days -> Int4,
+        position -> Int4,
+    }
+}
+
+diesel::table! {
+    enrolments (id) {
+        id -> Uuid,
+        citizen_id -> Uuid,
+        programme_code -> Text,
+        department -> Text,
+        restricted -> Bool,
+        team_id -> Uuid,
+        responsible_caseworker_id -> Uuid,
+        mentor_id -> Nullable<Uuid>,
+        mentor_assigned_at -> Nullable<Timestamptz>,
+        status -> Text,
+        start_date -> Nullable<Date>,
+        end_date -> Nullable<Date>,
+        goals -> Text,
+        last_note_at -> Nullable<Timestamptz>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    enrolment_transitions (id) {
+        id -> Uuid,
+        enrolment_id -> Uuid,
+        from_status -> Text,
+        to_status -> Text,
+        reason -> Text,
+        actor_id -> Uuid,
+        at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    milestones (id) {
+        id -> Uuid,
+        enrolment_id -> Uuid,
+        code -> Text,
+        name_da -> Text,
+        name_en -> Text,
+        due_date -> Date,
+        met_on -> Nullable<Date>,
+        waived_reason -> Nullable<Text>,
+        closed_by -> Nullable<Uuid>,
+        closed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    notes (id) {
+        id -> Uuid,
+        enrolment_id -> Uuid,
+        citizen_id -> Uuid,
+        author_id -> Uuid,
+        kind -> Text,
+        occurred_at -> Timestamptz,
+        text -> Text,
+        measures -> Jsonb,
+        shared_with_mentor -> Bool,
+        supersedes -> Nullable<Uuid>,
+        correction_reason -> Nullable<Text>,
+        created_at -> Timestamptz,
+        idempotency_key -> Nullable<Text>,
+        request_hash -> Nullable<Bytea>,
+    }
+}
+
+diesel::table! {
+    outcomes (id) {
+        id -> Uuid,
+        enrolment_id -> Uuid,
+        citizen_id -> Uuid,
+        measurement_point -> Text,
+        measured_on -> Date,
+        employment_status -> Text,
+        weekly_hours -> Nullable<Float4>,
+        self_supporting -> Bool,
+        in_education -> Bool,
+        danish_level -> Nullable<Text>,
+        recorded_by -> Uuid,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(teams -> departments (department));
 diesel::joinable!(staff_users -> departments (department));
 diesel::joinable!(staff_user_teams -> staff_users (user_id));
 diesel::joinable!(staff_user_teams -> teams (team_id));
 diesel::joinable!(sessions -> staff_users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(involvements -> citizens (citizen_id));
+diesel::joinable!(enrolments -> citizens (citizen_id));
+diesel::joinable!(enrolments -> programmes (programme_code));
+diesel::joinable!(milestones -> enrolments (enrolment_id));
+diesel::joinable!(notes -> enrolments (enrolment_id));
+diesel::joinable!(outcomes -> enrolments (enrolment_id));
+diesel::joinable!(milestone_rules -> programmes (programme_code));
+diesel::joinable!(enrolment_transitions -> enrolments (enrolment_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     departments,
@@ -107,4 +281,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     refresh_tokens,
     audit_log,
+    citizens,
+    involvements,
+    programmes,
+    milestone_rules,
+    enrolments,
+    enrolment_transitions,
+    milestones,
+    notes,
+    outcomes,
 );

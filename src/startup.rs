@@ -11,18 +11,20 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{scope, AppExt};
 
 use crate::auth::tokens::TokenKeys;
+use crate::citizens::cpr::CprVault;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::DbPool;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
-use crate::{auth, health, http, org, telemetry};
+use crate::{auth, citizens, health, http, org, telemetry};
 
 /// What every handler can reach.
 pub struct AppState {
     pub pool: DbPool,
     pub clock: Arc<dyn Clock>,
     pub tokens: TokenKeys,
+    pub vault: CprVault,
     pub settings: Settings,
 }
 
@@ -31,6 +33,7 @@ impl AppState {
         Ok(Self {
             pool: crate::db::pool(&settings.database)?,
             tokens: TokenKeys::new(&settings.auth)?,
+            vault: CprVault::new(&settings.cpr)?,
             clock,
             settings,
         })
@@ -70,7 +73,12 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(org::handlers::list_teams)
                 .service(org::handlers::create_team)
                 .service(org::handlers::find_team)
-                .service(org::handlers::update_team),
+                .service(org::handlers::update_team)
+                .service(citizens::handlers::register_citizen)
+                .service(citizens::handlers::search_citizens)
+                .service(citizens::handlers::find_citizen)
+                .service(citizens::handlers::update_citizen)
+                .service(citizens::handlers::reveal_cpr),
         );
 }
 

@@ -24,6 +24,8 @@ pub enum Action {
     Create,
     Update,
     Deactivate,
+    Reveal,
+    Transition,
     Denied,
 }
 
@@ -40,6 +42,8 @@ impl Action {
             Self::Create => "create",
             Self::Update => "update",
             Self::Deactivate => "deactivate",
+            Self::Reveal => "reveal",
+            Self::Transition => "transition",
             Self::Denied => "denied",
         }
     }
@@ -143,4 +147,65 @@ pub async fn record(
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Writes several entries in one statement (a search that shows many citizens).
+pub async fn record_many(
+    conn: &mut AsyncPgConnection,
+    at: DateTime<Utc>,
+    actor: &AuditActor,
+    entries: Vec<AuditEntry>,
+) -> Result<(), ApiError> {
+    let request_id = current_request_id();
+    let rows: Vec<_> = entries
+        .into_iter()
+        .map(|entry| {
+            (
+                audit_log::at.eq(at),
+                audit_log::actor_id.eq(actor.id),
+                audit_log::actor_department.eq(actor.department.clone()),
+                audit_log::actor_roles.eq(actor.roles.clone()),
+                audit_log::action.eq(entry.action.as_str()),
+                audit_log::resource_type.eq(entry.resource_type),
+                audit_log::resource_id.eq(entry.resource_id),
+                audit_log::citizen_id.eq(entry.citizen_id),
+                audit_log::reason.eq(entry.reason),
+                audit_log::request_id.eq(request_id.clone()),
+                audit_log::outcome.eq(entry.outcome.as_str()),
+            )
+        })
+        .collect();
+    diesel::insert_into(audit_log::table)
+        .values(rows)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Passes `result` through; a 404 on personal data is recorded as a denied
+/// attempt first, in a transaction of its own (the request's was rolled back).
+pub async fn on_not_found<T>(
+    state: &crate::startup::AppState,
+    actor: &Actor,
+    resource_type: &'static str,
+    resource_id: Uuid,
+    citizen_id: Option<Uuid>,
+    result: Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    if !matches!(result, Err(ApiError::NotFound)) {
+        return result;
+    }
+    use diesel_async::scoped_futures::ScopedFutureExt;
+    let at = state.clock.now();
+    let who = AuditActor::from(actor);
+    let mut entry =
+        AuditEntry::new(Action::Denied, resource_type, Outcome::Denied).resource_id(resource_id);
+    if let Some(citizen) = citizen_id {
+        entry = entry.citizen(citizen);
+    }
+    crate::db::transaction(&state.pool, actor.into(), move |conn| {
+        async move { record(conn, at, &who, entry).await }.scope_boxed()
+    })
+    .await?;
+    result
 }

@@ -67,6 +67,11 @@ use Access::*;
 use Verb::*;
 
 const ADMIN: &[Role] = &[Role::Admin];
+const CASEWORKER: &[Role] = &[Role::Caseworker];
+/// Those who work with a department's cases.
+const CASE_STAFF: &[Role] = &[Role::Caseworker, Role::Manager];
+/// Case staff and mentors (who see less, decided by `scope`).
+const CASE_READERS: &[Role] = &[Role::Caseworker, Role::Manager, Role::Mentor];
 
 const fn rule(verb: Verb, path: &'static str, access: Access) -> Rule {
     Rule { verb, path, access }
@@ -93,6 +98,11 @@ pub static RULES: &[Rule] = &[
     rule(Post, "/api/v1/admin/teams", AnyRole(ADMIN)),
     rule(Get, "/api/v1/admin/teams/{id}", AnyRole(ADMIN)),
     rule(Patch, "/api/v1/admin/teams/{id}", AnyRole(ADMIN)),
+    rule(Post, "/api/v1/citizens", AnyRole(CASEWORKER)),
+    rule(Post, "/api/v1/citizens/search", AnyRole(CASE_STAFF)),
+    rule(Get, "/api/v1/citizens/{id}", AnyRole(CASE_READERS)),
+    rule(Patch, "/api/v1/citizens/{id}", AnyRole(CASEWORKER)),
+    rule(Post, "/api/v1/citizens/{id}/cpr", AnyRole(CASE_STAFF)),
 ];
 
 pub enum Lookup {

@@ -13,7 +13,7 @@ use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
 use crate::auth::{password, Actor};
 use crate::db;
 use crate::error::{ApiError, ApiResult};
-use crate::http::{etag, if_match, Page, PageParams};
+use crate::http::{if_match, with_etag, Page, PageParams};
 use crate::startup::AppState;
 
 /// The seven departments (forvaltninger).
@@ -57,13 +57,6 @@ where
         .scope_boxed()
     })
     .await
-}
-
-fn with_etag(mut response: HttpResponse, version: i32) -> HttpResponse {
-    if let Ok(value) = header::HeaderValue::from_str(&etag(version)) {
-        response.headers_mut().insert(header::ETAG, value);
-    }
-    response
 }
 
 /// Staff users, in creation order.

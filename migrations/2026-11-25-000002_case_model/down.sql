@@ -1,0 +1,9 @@
+DROP TABLE outcomes;
+DROP TABLE notes;
+DROP TABLE milestones;
+DROP TABLE enrolment_transitions;
+DROP TABLE enrolments;
+DROP TABLE milestone_rules;
+DROP TABLE programmes;
+DROP TABLE involvements;
+DROP TABLE citizens;

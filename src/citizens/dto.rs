@@ -1,0 +1,434 @@
+//! Bodies of the citizen endpoints, and their validation into [`CitizenData`].
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::codes::{DanishLevel, District, EmploymentStatus, Need, ResidenceBasis};
+use super::cpr::Sex;
+use super::origin::{self, Origin, OriginInput};
+use crate::error::FieldError;
+use crate::org::dto::Errors;
+
+/// `null` sets a field to unknown; an absent field stays as it is.
+fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// Register a citizen. The CPR number travels only in bodies like this one,
+/// never in a URL.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterCitizenRequest {
+    /// `ddmmyy-ssss` or ten digits.
+    #[schema(example = "010190-1234")]
+    pub cpr: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub district: Option<District>,
+    /// ISO 639-1 code, e.g. `ar`, `uk`, `so`.
+    pub preferred_language: Option<String>,
+    #[serde(default)]
+    pub interpreter_needed: bool,
+    /// ISO 3166-1 alpha-2 codes; absent means unknown.
+    pub country_of_birth: Option<String>,
+    pub citizenship: Option<String>,
+    pub mother_country_of_birth: Option<String>,
+    pub mother_citizenship: Option<String>,
+    pub father_country_of_birth: Option<String>,
+    pub father_citizenship: Option<String>,
+    pub arrival_date: Option<NaiveDate>,
+    /// The date the citizen was visited (boligplaceret) to Copenhagen.
+    pub visitation_date: Option<NaiveDate>,
+    pub residence_basis: Option<ResidenceBasis>,
+    #[serde(default)]
+    pub needs: Vec<Need>,
+    pub employment_status: Option<EmploymentStatus>,
+    pub danish_level: Option<DanishLevel>,
+}
+
+/// Fields to change; `null` clears a field, an absent one stays.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateCitizenRequest {
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub address: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<District>)]
+    pub district: Option<Option<District>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub preferred_language: Option<Option<String>>,
+    pub interpreter_needed: Option<bool>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub country_of_birth: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub citizenship: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub mother_country_of_birth: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub mother_citizenship: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub father_country_of_birth: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub father_citizenship: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub arrival_date: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub visitation_date: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<ResidenceBasis>)]
+    pub residence_basis: Option<Option<ResidenceBasis>>,
+    pub needs: Option<Vec<Need>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<EmploymentStatus>)]
+    pub employment_status: Option<Option<EmploymentStatus>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<DanishLevel>)]
+    pub danish_level: Option<Option<DanishLevel>>,
+}
+
+/// The editable part of a citizen record, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CitizenData {
+    pub given_name: String,
+    pub family_name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub district: Option<District>,
+    pub preferred_language: Option<String>,
+    pub interpreter_needed: bool,
+    pub country_of_birth: Option<String>,
+    pub citizenship: Option<String>,
+    pub mother_country_of_birth: Option<String>,
+    pub mother_citizenship: Option<String>,
+    pub father_country_of_birth: Option<String>,
+    pub father_citizenship: Option<String>,
+    pub arrival_date: Option<NaiveDate>,
+    pub visitation_date: Option<NaiveDate>,
+    pub residence_basis: Option<ResidenceBasis>,
+    pub needs: Vec<Need>,
+    pub employment_status: Option<EmploymentStatus>,
+    pub danish_level: Option<DanishLevel>,
+}
+
+fn text(
+    errors: &mut Errors,
+    field: &str,
+    value: &str,
+    max: usize,
+    required: bool,
+) -> Option<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        if required {
+            errors.push(FieldError::new(field, "required", "must not be empty"));
+        }
+        return None;
+    }
+    if value.chars().count() > max {
+        errors.push(FieldError::new(
+            field,
+            "too_long",
+            format!("must be at most {max} characters"),
+        ));
+        return None;
+    }
+    if value.chars().any(|c| c.is_control() && c != '\n') {
+        errors.push(FieldError::new(
+            field,
+            "invalid",
+            "must not contain control characters",
+        ));
+        return None;
+    }
+    Some(value.to_string())
+}
+
+impl CitizenData {
+    /// Checks every field; `today` bounds the dates.
+    pub fn validate(
+        mut self,
+        birth_date: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<Self, Vec<FieldError>> {
+        let mut errors = Errors::default();
+        self.given_name =
+            text(&mut errors, "given_name", &self.given_name, 200, true).unwrap_or_default();
+        self.family_name =
+            text(&mut errors, "family_name", &self.family_name, 200, true).unwrap_or_default();
+        self.phone = self
+            .phone
+            .as_deref()
+            .and_then(|p| text(&mut errors, "phone", p, 40, false));
+        if let Some(p) = &self.phone {
+            if !p.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c)) {
+                errors.push(FieldError::new(
+                    "phone",
+                    "invalid",
+                    "digits, spaces, + - ( ) only",
+                ));
+            }
+        }
+        self.email = self
+            .email
+            .as_deref()
+            .and_then(|e| text(&mut errors, "email", e, 254, false));
+        if let Some(e) = &self.email {
+            let ok = e
+                .split_once('@')
+                .is_some_and(|(l, d)| !l.is_empty() && d.contains('.'))
+                && !e.contains(' ');
+            if !ok {
+                errors.push(FieldError::new(
+                    "email",
+                    "invalid",
+                    "is not an e-mail address",
+                ));
+            }
+        }
+        self.address = self
+            .address
+            .as_deref()
+            .and_then(|a| text(&mut errors, "address", a, 400, false));
+        if let Some(l) = &self.preferred_language {
+            if !(2..=3).contains(&l.len()) || !l.bytes().all(|b| b.is_ascii_lowercase()) {
+                errors.push(FieldError::new(
+                    "preferred_language",
+                    "invalid",
+                    "an ISO 639-1 code such as ar or uk",
+                ));
+            }
+        }
+        for (field, value) in [
+            ("country_of_birth", &self.country_of_birth),
+            ("citizenship", &self.citizenship),
+            ("mother_country_of_birth", &self.mother_country_of_birth),
+            ("mother_citizenship", &self.mother_citizenship),
+            ("father_country_of_birth", &self.father_country_of_birth),
+            ("father_citizenship", &self.father_citizenship),
+        ] {
+            if value
+                .as_deref()
+                .is_some_and(|c| !origin::is_country_code(c))
+            {
+                errors.push(FieldError::new(
+                    field,
+                    "invalid",
+                    "an ISO 3166-1 alpha-2 code such as DK or SY",
+                ));
+            }
+        }
+        for (field, date) in [
+            ("arrival_date", self.arrival_date),
+            ("visitation_date", self.visitation_date),
+        ] {
+            if let Some(d) = date {
+                if d < birth_date || d > today {
+                    errors.push(FieldError::new(
+                        field,
+                        "out_of_range",
+                        "must lie between the birth date and today",
+                    ));
+                }
+            }
+        }
+        if self.needs.len() > Need::ALL.len() {
+            errors.push(FieldError::new(
+                "needs",
+                "too_many",
+                "each need at most once",
+            ));
+        }
+        self.needs.sort();
+        self.needs.dedup();
+        errors.finish().map_err(|e| match e {
+            crate::error::ApiError::Validation(v) => v,
+            _ => Vec::new(),
+        })?;
+        Ok(self)
+    }
+
+    pub fn origin(&self) -> Option<Origin> {
+        origin::classify(&OriginInput {
+            country_of_birth: self.country_of_birth.as_deref(),
+            citizenship: self.citizenship.as_deref(),
+            mother_country_of_birth: self.mother_country_of_birth.as_deref(),
+            mother_citizenship: self.mother_citizenship.as_deref(),
+            father_country_of_birth: self.father_country_of_birth.as_deref(),
+            father_citizenship: self.father_citizenship.as_deref(),
+        })
+    }
+
+    /// Applies a PATCH body.
+    pub fn apply(mut self, u: UpdateCitizenRequest) -> Self {
+        macro_rules! set {
+            ($($field:ident),*) => { $( if let Some(v) = u.$field { self.$field = v; } )* };
+        }
+        set!(
+            given_name,
+            family_name,
+            phone,
+            email,
+            address,
+            district,
+            preferred_language,
+            interpreter_needed,
+            country_of_birth,
+            citizenship,
+            mother_country_of_birth,
+            mother_citizenship,
+            father_country_of_birth,
+            father_citizenship,
+            arrival_date,
+            visitation_date,
+            residence_basis,
+            needs,
+            employment_status,
+            danish_level
+        );
+        self
+    }
+}
+
+impl RegisterCitizenRequest {
+    /// The CPR (still unparsed) and the rest of the record.
+    pub fn split(self) -> (String, CitizenData) {
+        (
+            self.cpr,
+            CitizenData {
+                given_name: self.given_name,
+                family_name: self.family_name,
+                phone: self.phone,
+                email: self.email,
+                address: self.address,
+                district: self.district,
+                preferred_language: self.preferred_language,
+                interpreter_needed: self.interpreter_needed,
+                country_of_birth: self.country_of_birth,
+                citizenship: self.citizenship,
+                mother_country_of_birth: self.mother_country_of_birth,
+                mother_citizenship: self.mother_citizenship,
+                father_country_of_birth: self.father_country_of_birth,
+                father_citizenship: self.father_citizenship,
+                arrival_date: self.arrival_date,
+                visitation_date: self.visitation_date,
+                residence_basis: self.residence_basis,
+                needs: self.needs,
+                employment_status: self.employment_status,
+                danish_level: self.danish_level,
+            },
+        )
+    }
+}
+
+/// The whole record, as a caseworker of an involved department sees it.
+#[derive(Serialize, ToSchema, Debug)]
+pub struct CitizenView {
+    pub id: Uuid,
+    /// `ddmmyy-****`; the whole number is revealed by `POST /citizens/{id}/cpr`.
+    pub cpr_masked: String,
+    pub birth_date: NaiveDate,
+    pub sex: Sex,
+    pub given_name: String,
+    pub family_name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub district: Option<District>,
+    pub preferred_language: Option<String>,
+    pub interpreter_needed: bool,
+    pub country_of_birth: Option<String>,
+    pub citizenship: Option<String>,
+    pub mother_country_of_birth: Option<String>,
+    pub mother_citizenship: Option<String>,
+    pub father_country_of_birth: Option<String>,
+    pub father_citizenship: Option<String>,
+    pub arrival_date: Option<NaiveDate>,
+    pub visitation_date: Option<NaiveDate>,
+    pub residence_basis: Option<ResidenceBasis>,
+    pub needs: Vec<Need>,
+    pub employment_status: Option<EmploymentStatus>,
+    pub danish_level: Option<DanishLevel>,
+    /// DESIGN §8; absent while the country of birth is unknown.
+    pub origin: Option<Origin>,
+    pub lifecycle: String,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What a mentor sees of a mentee (DESIGN §4): no CPR, no background.
+#[derive(Serialize, ToSchema, Debug)]
+pub struct MentorCitizenView {
+    pub id: Uuid,
+    pub given_name: String,
+    pub family_name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub preferred_language: Option<String>,
+    pub interpreter_needed: bool,
+}
+
+#[derive(Serialize, ToSchema, Debug)]
+#[serde(untagged)]
+pub enum CitizenResponse {
+    Full(Box<CitizenView>),
+    Mentor(MentorCitizenView),
+}
+
+/// A search hit.
+#[derive(Serialize, ToSchema, Debug)]
+pub struct CitizenSummary {
+    pub id: Uuid,
+    pub cpr_masked: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub district: Option<District>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RevealedCpr {
+    #[schema(example = "010190-1234")]
+    pub cpr: String,
+}
+
+/// Either `cpr` alone (exact match), or any of the filters.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SearchCitizensRequest {
+    pub cpr: Option<String>,
+    /// Matches the start of the given or family name, case-insensitively.
+    pub name: Option<String>,
+    pub district: Option<District>,
+    /// Citizens with an enrolment in this programme that the caller can see.
+    pub programme: Option<String>,
+    /// 1–200, default 50.
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}

@@ -1,0 +1,9 @@
+//! Citizens (borgere med integrationsbehov): registration by CPR, the record,
+//! the masked and revealed CPR, and search — all within the caller's reach.
+
+pub mod codes;
+pub mod cpr;
+pub mod dto;
+pub mod handlers;
+pub mod origin;
+pub mod queries;

@@ -1,0 +1,451 @@
+//! Database access for citizens, always through the caller's [`Reach`].
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::codes::{DanishLevel, District, EmploymentStatus, Need, ResidenceBasis};
+use super::cpr::{mask_from_birth_date, Sealed, Sex};
+use super::dto::{CitizenData, CitizenSummary, CitizenView, MentorCitizenView};
+use super::origin::{Origin, OriginGroup, OriginRegion};
+use crate::error::{ApiError, ApiResult};
+use crate::schema::{citizens, involvements};
+use crate::scope::{self, Reach, View};
+
+#[derive(Queryable, Selectable, Debug)]
+#[diesel(table_name = citizens)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
+pub struct CitizenRow {
+    pub id: Uuid,
+    pub birth_date: NaiveDate,
+    pub sex: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub district: Option<String>,
+    pub preferred_language: Option<String>,
+    pub interpreter_needed: bool,
+    pub country_of_birth: Option<String>,
+    pub citizenship: Option<String>,
+    pub mother_country_of_birth: Option<String>,
+    pub mother_citizenship: Option<String>,
+    pub father_country_of_birth: Option<String>,
+    pub father_citizenship: Option<String>,
+    pub arrival_date: Option<NaiveDate>,
+    pub visitation_date: Option<NaiveDate>,
+    pub residence_basis: Option<String>,
+    pub needs: Vec<String>,
+    pub employment_status: Option<String>,
+    pub danish_level: Option<String>,
+    pub origin_group: Option<String>,
+    pub origin_country: Option<String>,
+    pub origin_region: Option<String>,
+    pub menapt: bool,
+    pub etnisk_minoritetsbaggrund: bool,
+    pub lifecycle: String,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn corrupt(what: &str) -> ApiError {
+    ApiError::internal(anyhow::anyhow!("unexpected {what} in the database"))
+}
+
+fn code<T>(value: Option<&str>, parse: fn(&str) -> Option<T>, what: &str) -> ApiResult<Option<T>> {
+    value
+        .map(|v| parse(v).ok_or_else(|| corrupt(what)))
+        .transpose()
+}
+
+impl CitizenRow {
+    pub fn data(&self) -> ApiResult<CitizenData> {
+        Ok(CitizenData {
+            given_name: self.given_name.clone(),
+            family_name: self.family_name.clone(),
+            phone: self.phone.clone(),
+            email: self.email.clone(),
+            address: self.address.clone(),
+            district: code(self.district.as_deref(), District::parse, "district")?,
+            preferred_language: self.preferred_language.clone(),
+            interpreter_needed: self.interpreter_needed,
+            country_of_birth: self.country_of_birth.clone(),
+            citizenship: self.citizenship.clone(),
+            mother_country_of_birth: self.mother_country_of_birth.clone(),
+            mother_citizenship: self.mother_citizenship.clone(),
+            father_country_of_birth: self.father_country_of_birth.clone(),
+            father_citizenship: self.father_citizenship.clone(),
+            arrival_date: self.arrival_date,
+            visitation_date: self.visitation_date,
+            residence_basis: code(
+                self.residence_basis.as_deref(),
+                ResidenceBasis::parse,
+                "residence basis",
+            )?,
+            needs: self
+                .needs
+                .iter()
+                .map(|n| Need::parse(n).ok_or_else(|| corrupt("need")))
+                .collect::<ApiResult<_>>()?,
+            employment_status: code(
+                self.employment_status.as_deref(),
+                EmploymentStatus::parse,
+                "employment status",
+            )?,
+            danish_level: code(
+                self.danish_level.as_deref(),
+                DanishLevel::parse,
+                "danish level",
+            )?,
+        })
+    }
+
+    fn origin(&self) -> ApiResult<Option<Origin>> {
+        let Some(group) = self.origin_group.as_deref() else {
+            return Ok(None);
+        };
+        Ok(Some(Origin {
+            group: group
+                .parse::<OriginGroup>()
+                .map_err(|_| corrupt("origin group"))?,
+            origin_country: self.origin_country.clone(),
+            region: self
+                .origin_region
+                .as_deref()
+                .map(|r| {
+                    r.parse::<OriginRegion>()
+                        .map_err(|_| corrupt("origin region"))
+                })
+                .transpose()?,
+            menapt: self.menapt,
+            etnisk_minoritetsbaggrund: self.etnisk_minoritetsbaggrund,
+        }))
+    }
+
+    pub fn into_view(self) -> ApiResult<CitizenView> {
+        let data = self.data()?;
+        let origin = self.origin()?;
+        Ok(CitizenView {
+            id: self.id,
+            cpr_masked: mask_from_birth_date(self.birth_date),
+            birth_date: self.birth_date,
+            sex: self.sex.parse::<Sex>().map_err(|_| corrupt("sex"))?,
+            given_name: data.given_name,
+            family_name: data.family_name,
+            phone: data.phone,
+            email: data.email,
+            address: data.address,
+            district: data.district,
+            preferred_language: data.preferred_language,
+            interpreter_needed: data.interpreter_needed,
+            country_of_birth: data.country_of_birth,
+            citizenship: data.citizenship,
+            mother_country_of_birth: data.mother_country_of_birth,
+            mother_citizenship: data.mother_citizenship,
+            father_country_of_birth: data.father_country_of_birth,
+            father_citizenship: data.father_citizenship,
+            arrival_date: data.arrival_date,
+            visitation_date: data.visitation_date,
+            residence_basis: data.residence_basis,
+            needs: data.needs,
+            employment_status: data.employment_status,
+            danish_level: data.danish_level,
+            origin,
+            lifecycle: self.lifecycle,
+            version: self.version,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+
+    pub fn into_mentor_view(self) -> MentorCitizenView {
+        MentorCitizenView {
+            id: self.id,
+            given_name: self.given_name,
+            family_name: self.family_name,
+            phone: self.phone,
+            email: self.email,
+            address: self.address,
+            preferred_language: self.preferred_language,
+            interpreter_needed: self.interpreter_needed,
+        }
+    }
+
+    pub fn summary(self) -> ApiResult<CitizenSummary> {
+        Ok(CitizenSummary {
+            id: self.id,
+            cpr_masked: mask_from_birth_date(self.birth_date),
+            district: code(self.district.as_deref(), District::parse, "district")?,
+            given_name: self.given_name,
+            family_name: self.family_name,
+        })
+    }
+}
+
+/// The citizen and how the caller sees them, or 404.
+pub async fn find_visible(
+    conn: &mut AsyncPgConnection,
+    reach: &Reach,
+    id: Uuid,
+    lock: bool,
+) -> ApiResult<(CitizenRow, View)> {
+    let by_department = citizens::table
+        .find(id)
+        .filter(scope::citizens_by_department(reach))
+        .select(CitizenRow::as_select());
+    let row = if lock {
+        by_department.for_update().first(conn).await.optional()?
+    } else {
+        by_department.first(conn).await.optional()?
+    };
+    if let Some(row) = row {
+        return Ok((row, View::Caseworker));
+    }
+    let row = citizens::table
+        .find(id)
+        .filter(scope::citizens_by_mentoring(reach))
+        .select(CitizenRow::as_select())
+        .first(conn)
+        .await?;
+    Ok((row, View::Mentor))
+}
+
+/// The encrypted CPR of a citizen the caller reaches through their department.
+pub async fn sealed_cpr(
+    conn: &mut AsyncPgConnection,
+    reach: &Reach,
+    id: Uuid,
+) -> ApiResult<Sealed> {
+    let (key_id, ciphertext): (Option<String>, Option<Vec<u8>>) = citizens::table
+        .find(id)
+        .filter(scope::citizens_by_department(reach))
+        .select((citizens::cpr_key_id, citizens::cpr_ciphertext))
+        .first(conn)
+        .await?;
+    match (key_id, ciphertext) {
+        (Some(key_id), Some(ciphertext)) => Ok(Sealed { key_id, ciphertext }),
+        // Anonymised: the number is gone.
+        _ => Err(ApiError::NotFound),
+    }
+}
+
+pub struct NewCitizen<'a> {
+    pub sealed: &'a Sealed,
+    pub lookup_hash: &'a [u8],
+    pub birth_date: NaiveDate,
+    pub sex: Sex,
+    pub data: &'a CitizenData,
+}
+
+#[derive(AsChangeset, Insertable)]
+#[diesel(table_name = citizens)]
+#[diesel(treat_none_as_null = true)]
+struct CitizenChangeset<'a> {
+    given_name: &'a str,
+    family_name: &'a str,
+    phone: Option<&'a str>,
+    email: Option<&'a str>,
+    address: Option<&'a str>,
+    district: Option<&'static str>,
+    preferred_language: Option<&'a str>,
+    interpreter_needed: bool,
+    country_of_birth: Option<&'a str>,
+    citizenship: Option<&'a str>,
+    mother_country_of_birth: Option<&'a str>,
+    mother_citizenship: Option<&'a str>,
+    father_country_of_birth: Option<&'a str>,
+    father_citizenship: Option<&'a str>,
+    arrival_date: Option<NaiveDate>,
+    visitation_date: Option<NaiveDate>,
+    residence_basis: Option<&'static str>,
+    needs: Vec<&'static str>,
+    employment_status: Option<&'static str>,
+    danish_level: Option<&'static str>,
+    origin_group: Option<&'static str>,
+    origin_country: Option<String>,
+    origin_region: Option<&'static str>,
+    menapt: bool,
+    etnisk_minoritetsbaggrund: bool,
+}
+
+impl<'a> CitizenChangeset<'a> {
+    fn from(data: &'a CitizenData) -> Self {
+        let origin = data.origin();
+        Self {
+            given_name: &data.given_name,
+            family_name: &data.family_name,
+            phone: data.phone.as_deref(),
+            email: data.email.as_deref(),
+            address: data.address.as_deref(),
+            district: data.district.map(District::as_str),
+            preferred_language: data.preferred_language.as_deref(),
+            interpreter_needed: data.interpreter_needed,
+            country_of_birth: data.country_of_birth.as_deref(),
+            citizenship: data.citizenship.as_deref(),
+            mother_country_of_birth: data.mother_country_of_birth.as_deref(),
+            mother_citizenship: data.mother_citizenship.as_deref(),
+            father_country_of_birth: data.father_country_of_birth.as_deref(),
+            father_citizenship: data.father_citizenship.as_deref(),
+            arrival_date: data.arrival_date,
+            visitation_date: data.visitation_date,
+            residence_basis: data.residence_basis.map(ResidenceBasis::as_str),
+            needs: data.needs.iter().map(|n| n.as_str()).collect(),
+            employment_status: data.employment_status.map(EmploymentStatus::as_str),
+            danish_level: data.danish_level.map(DanishLevel::as_str),
+            origin_group: origin.as_ref().map(|o| o.group.as_str()),
+            origin_country: origin.as_ref().and_then(|o| o.origin_country.clone()),
+            origin_region: origin.as_ref().and_then(|o| o.region).map(|r| r.as_str()),
+            menapt: origin.as_ref().is_some_and(|o| o.menapt),
+            etnisk_minoritetsbaggrund: origin.as_ref().is_some_and(|o| o.etnisk_minoritetsbaggrund),
+        }
+    }
+}
+
+/// Inserts a citizen unless one with the same CPR exists; returns the id and
+/// whether it was created.
+pub async fn insert_or_find(
+    conn: &mut AsyncPgConnection,
+    new: NewCitizen<'_>,
+    now: DateTime<Utc>,
+) -> ApiResult<(Uuid, bool)> {
+    let id = Uuid::now_v7();
+    let inserted: Option<Uuid> = diesel::insert_into(citizens::table)
+        .values((
+            citizens::id.eq(id),
+            citizens::cpr_ciphertext.eq(&new.sealed.ciphertext),
+            citizens::cpr_key_id.eq(&new.sealed.key_id),
+            citizens::cpr_hash.eq(new.lookup_hash),
+            citizens::birth_date.eq(new.birth_date),
+            citizens::sex.eq(new.sex.as_str()),
+            CitizenChangeset::from(new.data),
+            citizens::created_at.eq(now),
+            citizens::updated_at.eq(now),
+        ))
+        .on_conflict(citizens::cpr_hash)
+        .do_nothing()
+        .returning(citizens::id)
+        .get_result(conn)
+        .await
+        .optional()?;
+    match inserted {
+        Some(id) => Ok((id, true)),
+        None => {
+            let existing = citizens::table
+                .filter(citizens::cpr_hash.eq(new.lookup_hash))
+                .select(citizens::id)
+                .first(conn)
+                .await?;
+            Ok((existing, false))
+        }
+    }
+}
+
+/// Gives `department` (or a restricted team of it) a reason to see the citizen.
+pub async fn ensure_involvement(
+    conn: &mut AsyncPgConnection,
+    citizen: Uuid,
+    department: &str,
+    restricted_team: Option<Uuid>,
+    basis: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    diesel::insert_into(involvements::table)
+        .values((
+            involvements::id.eq(Uuid::now_v7()),
+            involvements::citizen_id.eq(citizen),
+            involvements::department.eq(department),
+            involvements::restricted_team_id.eq(restricted_team),
+            involvements::basis.eq(basis),
+            involvements::since.eq(now),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    data: &CitizenData,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    diesel::update(citizens::table.find(id))
+        .set((
+            CitizenChangeset::from(data),
+            citizens::version.eq(citizens::version + 1),
+            citizens::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub enum SearchBy<'a> {
+    LookupHash(&'a [u8]),
+    Filters {
+        name: Option<&'a str>,
+        district: Option<District>,
+        programme: Option<&'a str>,
+    },
+}
+
+/// Escapes LIKE wildcards in user input.
+fn like_prefix(term: &str) -> String {
+    let escaped: String = term
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    format!("{escaped}%")
+}
+
+/// Citizens the caller reaches through their department, in id order,
+/// `limit + 1` rows after `after`. One query.
+pub async fn search(
+    conn: &mut AsyncPgConnection,
+    reach: &Reach,
+    by: SearchBy<'_>,
+    after: Option<Uuid>,
+    limit: i64,
+) -> ApiResult<Vec<CitizenRow>> {
+    let mut query = citizens::table
+        .filter(scope::citizens_by_department(reach))
+        .filter(citizens::lifecycle.ne("anonymised"))
+        .select(CitizenRow::as_select())
+        .order(citizens::id)
+        .limit(limit + 1)
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(citizens::id.gt(after));
+    }
+    match by {
+        SearchBy::LookupHash(hash) => query = query.filter(citizens::cpr_hash.eq(hash.to_vec())),
+        SearchBy::Filters {
+            name,
+            district,
+            programme,
+        } => {
+            if let Some(name) = name {
+                let pattern = like_prefix(name);
+                query = query.filter(
+                    citizens::family_name
+                        .ilike(pattern.clone())
+                        .or(citizens::given_name.ilike(pattern)),
+                );
+            }
+            if let Some(district) = district {
+                query = query.filter(citizens::district.eq(district.as_str()));
+            }
+            if let Some(programme) = programme {
+                query = query.filter(scope::citizens_in_programme(reach, programme));
+            }
+        }
+    }
+    Ok(query.load(conn).await?)
+}

@@ -1,0 +1,163 @@
+//! Who may see which citizens and enrolments (DESIGN §4), as query filters.
+//! Every list, search, count and single read of case data goes through
+//! these, so a rule is written once:
+//!
+//! - a caseworker or manager of department D reaches citizens through an
+//!   involvement of D, and D's enrolments; restricted enrolments (and the
+//!   involvements they create) only as a member of the owning restricted team;
+//! - a mentor reaches citizens through an active or paused enrolment they are
+//!   assigned to, and only that enrolment (never a restricted one);
+//! - auditors and administrators reach no case content.
+//!
+//! What the caller may not reach answers 404, so existence does not leak.
+
+use diesel::dsl::exists;
+use diesel::pg::Pg;
+use diesel::prelude::*;
+use diesel::sql_types::Bool;
+use uuid::Uuid;
+
+use crate::auth::Actor;
+use crate::org::domain::Role;
+use crate::schema::{citizens, enrolments, involvements};
+
+/// Enrolment statuses in which a mentor assignment is active.
+pub const MENTORED_STATUSES: [&str; 2] = ["active", "paused"];
+/// Statuses of an open enrolment.
+pub const OPEN_STATUSES: [&str; 3] = ["referred", "active", "paused"];
+
+/// How far an actor reaches into case data.
+#[derive(Debug, Clone)]
+pub struct Reach {
+    /// Caseworker or manager: the department and the restricted teams.
+    pub department: Option<(String, Vec<Uuid>)>,
+    /// Mentor: the mentor's user id.
+    pub mentor: Option<Uuid>,
+}
+
+impl Reach {
+    pub fn of(actor: &Actor) -> Self {
+        let department =
+            (actor.has_role(Role::Caseworker) || actor.has_role(Role::Manager)).then(|| {
+                (
+                    actor.department.to_string(),
+                    actor
+                        .teams
+                        .iter()
+                        .filter(|t| t.restricted)
+                        .map(|t| t.id)
+                        .collect(),
+                )
+            });
+        Self {
+            department,
+            mentor: actor.has_role(Role::Mentor).then_some(actor.user_id.0),
+        }
+    }
+}
+
+type CitizenFilter = Box<dyn BoxableExpression<citizens::table, Pg, SqlType = Bool>>;
+type EnrolmentFilter = Box<dyn BoxableExpression<enrolments::table, Pg, SqlType = Bool>>;
+
+fn never<T: 'static>() -> Box<dyn BoxableExpression<T, Pg, SqlType = Bool>>
+where
+    diesel::dsl::AsExprOf<bool, Bool>: AppearsOnTable<T>,
+{
+    Box::new(false.into_sql::<Bool>())
+}
+
+/// Citizens the actor reaches through their department.
+pub fn citizens_by_department(reach: &Reach) -> CitizenFilter {
+    match &reach.department {
+        Some((department, teams)) => Box::new(exists(
+            involvements::table
+                .filter(involvements::citizen_id.eq(citizens::id))
+                .filter(involvements::department.eq(department.clone()))
+                .filter(
+                    involvements::restricted_team_id
+                        .is_null()
+                        .or(involvements::restricted_team_id.eq_any(teams.clone())),
+                ),
+        )),
+        None => never(),
+    }
+}
+
+/// Citizens the actor reaches as their mentor.
+pub fn citizens_by_mentoring(reach: &Reach) -> CitizenFilter {
+    match reach.mentor {
+        Some(mentor) => Box::new(exists(
+            enrolments::table
+                .filter(enrolments::citizen_id.eq(citizens::id))
+                .filter(enrolments::mentor_id.eq(mentor))
+                .filter(enrolments::status.eq_any(MENTORED_STATUSES))
+                .filter(enrolments::restricted.eq(false)),
+        )),
+        None => never(),
+    }
+}
+
+/// Every citizen the actor may see at all.
+pub fn citizens_visible(reach: &Reach) -> CitizenFilter {
+    Box::new(citizens_by_department(reach).or(citizens_by_mentoring(reach)))
+}
+
+/// Citizens with an enrolment in `programme` that the actor reaches through
+/// their department.
+pub fn citizens_in_programme(reach: &Reach, programme: &str) -> CitizenFilter {
+    match &reach.department {
+        Some((department, teams)) => Box::new(exists(
+            enrolments::table
+                .filter(enrolments::citizen_id.eq(citizens::id))
+                .filter(enrolments::programme_code.eq(programme.to_string()))
+                .filter(enrolments::department.eq(department.clone()))
+                .filter(
+                    enrolments::restricted
+                        .eq(false)
+                        .or(enrolments::team_id.eq_any(teams.clone())),
+                ),
+        )),
+        None => never(),
+    }
+}
+
+/// Enrolments the actor reaches through their department.
+pub fn enrolments_by_department(reach: &Reach) -> EnrolmentFilter {
+    match &reach.department {
+        Some((department, teams)) => Box::new(
+            enrolments::department.eq(department.clone()).and(
+                enrolments::restricted
+                    .eq(false)
+                    .or(enrolments::team_id.eq_any(teams.clone())),
+            ),
+        ),
+        None => never(),
+    }
+}
+
+/// Enrolments the actor mentors (active or paused, never restricted).
+pub fn enrolments_by_mentoring(reach: &Reach) -> EnrolmentFilter {
+    match reach.mentor {
+        Some(mentor) => Box::new(
+            enrolments::mentor_id
+                .assume_not_null()
+                .eq(mentor)
+                .and(enrolments::status.eq_any(MENTORED_STATUSES))
+                .and(enrolments::restricted.eq(false)),
+        ),
+        None => never(),
+    }
+}
+
+pub fn enrolments_visible(reach: &Reach) -> EnrolmentFilter {
+    Box::new(enrolments_by_department(reach).or(enrolments_by_mentoring(reach)))
+}
+
+/// How the actor sees one citizen or enrolment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// Through their department: the whole record.
+    Caseworker,
+    /// As mentor: name, contact, language and the mentored enrolment only.
+    Mentor,
+}
