@@ -26,6 +26,11 @@ use crate::auth::policy::{self, Access};
         (name = "organisation", description = "Departments"),
         (name = "admin", description = "Staff users and teams (admins only)"),
         (name = "citizens", description = "Citizens with integration needs, within the caller's reach"),
+        (name = "programmes", description = "The programme catalogue"),
+        (name = "enrolments", description = "Enrolments (forløb), their status, mentor and milestones"),
+        (name = "notes", description = "The journal: append-only notes"),
+        (name = "outcomes", description = "Outcome measurements"),
+        (name = "caseload", description = "Open enrolments to work on"),
         (name = "operations", description = "Health, readiness, metrics, this document"),
     )
 )]

@@ -17,7 +17,7 @@ use crate::config::Settings;
 use crate::db::DbPool;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
-use crate::{auth, citizens, health, http, org, telemetry};
+use crate::{auth, citizens, enrolments, health, http, org, programmes, telemetry};
 
 /// What every handler can reach.
 pub struct AppState {
@@ -78,7 +78,23 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(citizens::handlers::search_citizens)
                 .service(citizens::handlers::find_citizen)
                 .service(citizens::handlers::update_citizen)
-                .service(citizens::handlers::reveal_cpr),
+                .service(citizens::handlers::reveal_cpr)
+                .service(programmes::handlers::list_programmes)
+                .service(programmes::handlers::create_programme)
+                .service(programmes::handlers::update_programme)
+                .service(enrolments::handlers::create_enrolment)
+                .service(enrolments::handlers::list_citizen_enrolments)
+                .service(enrolments::handlers::find_enrolment)
+                .service(enrolments::handlers::update_enrolment)
+                .service(enrolments::handlers::transition_enrolment)
+                .service(enrolments::handlers::assign_mentor)
+                .service(enrolments::handlers::meet_milestone)
+                .service(enrolments::handlers::waive_milestone)
+                .service(enrolments::notes::create_note)
+                .service(enrolments::notes::list_notes)
+                .service(enrolments::outcomes::create_outcome)
+                .service(enrolments::outcomes::list_outcomes)
+                .service(enrolments::caseload::caseload),
         );
 }
 

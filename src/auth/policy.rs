@@ -72,6 +72,8 @@ const CASEWORKER: &[Role] = &[Role::Caseworker];
 const CASE_STAFF: &[Role] = &[Role::Caseworker, Role::Manager];
 /// Case staff and mentors (who see less, decided by `scope`).
 const CASE_READERS: &[Role] = &[Role::Caseworker, Role::Manager, Role::Mentor];
+/// Those who write on an enrolment: its department's caseworkers, its mentor.
+const CASE_WRITERS: &[Role] = &[Role::Caseworker, Role::Mentor];
 
 const fn rule(verb: Verb, path: &'static str, access: Access) -> Rule {
     Rule { verb, path, access }
@@ -103,6 +105,46 @@ pub static RULES: &[Rule] = &[
     rule(Get, "/api/v1/citizens/{id}", AnyRole(CASE_READERS)),
     rule(Patch, "/api/v1/citizens/{id}", AnyRole(CASEWORKER)),
     rule(Post, "/api/v1/citizens/{id}/cpr", AnyRole(CASE_STAFF)),
+    rule(Get, "/api/v1/programmes", SignedIn),
+    rule(Post, "/api/v1/admin/programmes", AnyRole(ADMIN)),
+    rule(Patch, "/api/v1/admin/programmes/{code}", AnyRole(ADMIN)),
+    rule(
+        Post,
+        "/api/v1/citizens/{id}/enrolments",
+        AnyRole(CASEWORKER),
+    ),
+    rule(
+        Get,
+        "/api/v1/citizens/{id}/enrolments",
+        AnyRole(CASE_READERS),
+    ),
+    rule(Get, "/api/v1/enrolments/{id}", AnyRole(CASE_READERS)),
+    rule(Patch, "/api/v1/enrolments/{id}", AnyRole(CASEWORKER)),
+    rule(
+        Post,
+        "/api/v1/enrolments/{id}/transitions",
+        AnyRole(CASEWORKER),
+    ),
+    rule(Put, "/api/v1/enrolments/{id}/mentor", AnyRole(CASEWORKER)),
+    rule(
+        Post,
+        "/api/v1/enrolments/{id}/milestones/{milestone_id}/met",
+        AnyRole(CASE_WRITERS),
+    ),
+    rule(
+        Post,
+        "/api/v1/enrolments/{id}/milestones/{milestone_id}/waive",
+        AnyRole(CASEWORKER),
+    ),
+    rule(Post, "/api/v1/enrolments/{id}/notes", AnyRole(CASE_WRITERS)),
+    rule(Get, "/api/v1/enrolments/{id}/notes", AnyRole(CASE_READERS)),
+    rule(
+        Post,
+        "/api/v1/enrolments/{id}/outcomes",
+        AnyRole(CASEWORKER),
+    ),
+    rule(Get, "/api/v1/enrolments/{id}/outcomes", AnyRole(CASE_STAFF)),
+    rule(Get, "/api/v1/caseload", AnyRole(CASE_READERS)),
 ];
 
 pub enum Lookup {

@@ -1,0 +1,5 @@
+//! The programme catalogue (DESIGN §7): data, not code. Every signed-in user
+//! reads it; admins create and edit programmes and their milestone rules.
+
+pub mod handlers;
+pub mod queries;
