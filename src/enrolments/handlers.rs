@@ -403,10 +403,14 @@ pub async fn transition_enrolment(
                 row.start_date
             };
             let end_date = if to.is_open() { None } else { Some(today) };
-            queries::record_transition(
-                conn, &row, to, &reason, actor_id, start_date, end_date, now,
-            )
-            .await?;
+            let transition = Transition {
+                to,
+                reason: &reason,
+                actor: actor_id,
+                start_date,
+                end_date,
+            };
+            queries::record_transition(conn, &row, transition, now).await?;
             if let (true, Some(start)) = (starting, start_date) {
                 let programme = programmes::find(conn, &row.programme_code).await?;
                 let dates = queries::anchor_dates(conn, row.citizen_id, start).await?;
