@@ -3,7 +3,10 @@
 mod admin;
 mod audit;
 mod auth;
+mod cases;
+mod citizens;
 mod cli;
+mod enrolments;
 mod errors;
 mod helpers;
 mod ops;

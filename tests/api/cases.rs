@@ -1,0 +1,93 @@
+//! Shared steps for the case-model tests: registering citizens and enrolling them.
+
+use chrono::{Duration, NaiveDate};
+use serde_json::{json, Value};
+
+use crate::helpers::*;
+
+pub fn today(app: &TestApp) -> NaiveDate {
+    use medborger::clock::Clock;
+    app.clock.now().date_naive()
+}
+
+/// A refugee from Syria who arrived `days_ago` days ago.
+pub fn refugee(cpr: &str, arrived_days_ago: i64, app: &TestApp) -> Value {
+    let arrival = today(app) - Duration::days(arrived_days_ago);
+    json!({
+        "cpr": cpr,
+        "given_name": "Amina",
+        "family_name": "Testesen",
+        "phone": "+45 12 34 56 78",
+        "district": "norrebro",
+        "preferred_language": "ar",
+        "interpreter_needed": true,
+        "country_of_birth": "SY",
+        "citizenship": "SY",
+        "mother_country_of_birth": "SY",
+        "mother_citizenship": "SY",
+        "arrival_date": arrival,
+        "visitation_date": (arrival + Duration::days(3)).min(today(app)),
+        "residence_basis": "refugee",
+        "needs": ["danish", "work_identity"],
+        "employment_status": "unemployed",
+        "danish_level": "a1"
+    })
+}
+
+/// Registers a citizen; returns the body.
+pub async fn register(app: &TestApp, token: &str, body: &Value) -> Value {
+    let response = app.post_json("/api/v1/citizens", Some(token), body).await;
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    assert!(status == 201 || status == 200, "register: {status} {text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+pub fn id(v: &Value) -> String {
+    v["id"].as_str().unwrap().to_string()
+}
+
+/// Enrols a citizen; panics unless 201.
+pub async fn enrol(app: &TestApp, token: &str, citizen: &str, body: Value) -> Value {
+    let response = app
+        .post_json(
+            &format!("/api/v1/citizens/{citizen}/enrolments"),
+            Some(token),
+            &body,
+        )
+        .await;
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    assert_eq!(status, 201, "enrol: {text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+pub fn milestone<'a>(enrolment: &'a Value, code: &str) -> &'a Value {
+    enrolment["milestones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["code"] == code)
+        .unwrap_or_else(|| panic!("no milestone {code} in {enrolment}"))
+}
+
+pub async fn get_json(app: &TestApp, path: &str, token: &str) -> (u16, Value) {
+    let response = app.get(path, Some(token)).await;
+    let status = response.status().as_u16();
+    let body = response.json().await.unwrap_or(Value::Null);
+    (status, body)
+}
+
+/// Audit entries of one action for a citizen.
+pub async fn audit_count(app: &TestApp, action: &str, citizen: &str) -> i64 {
+    let citizen: uuid::Uuid = citizen.parse().unwrap();
+    app.db()
+        .await
+        .query_one(
+            "SELECT count(*) FROM audit_log WHERE action = $1 AND citizen_id = $2",
+            &[&action, &citizen],
+        )
+        .await
+        .unwrap()
+        .get(0)
+}

@@ -1,0 +1,845 @@
+//! Enrolments, milestones, notes, outcomes, mentors and the caseload.
+
+use chrono::{Duration, Months};
+use serde_json::{json, Value};
+
+use crate::cases::*;
+use crate::helpers::*;
+
+#[tokio::test]
+async fn milestones_follow_the_three_rule_sets() {
+    let app = spawn_app().await;
+    let bif = app.login("cw.bif").await.access;
+    let t = today(&app);
+
+    // Københavnermodellen counts from arrival (and the start for the mentor).
+    let refugee_body = refugee("010190-1234", 10, &app);
+    let arrival = t - Duration::days(10);
+    let citizen = register(&app, &bif, &refugee_body).await;
+    let km = enrol(
+        &app,
+        &bif,
+        &id(&citizen),
+        json!({"programme_code": "kobenhavnermodellen", "goals": "Job"}),
+    )
+    .await;
+    assert_eq!(km["status"], "active");
+    assert_eq!(km["start_date"], json!(t));
+    let due = |code: &str| {
+        milestone(&km, code)["due_date"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(due("asylum_centre_interview"), arrival.to_string());
+    assert_eq!(
+        due("company_internship_started"),
+        (arrival + Months::new(1)).to_string()
+    );
+    assert_eq!(due("mentor_assigned"), (t + Duration::days(14)).to_string());
+    assert_eq!(
+        due("health_assessment_offered"),
+        (arrival + Months::new(3)).to_string()
+    );
+    assert_eq!(
+        due("mentor_period_ends"),
+        (arrival + Months::new(12)).to_string()
+    );
+    assert_eq!(
+        milestone(&km, "asylum_centre_interview")["overdue"],
+        true,
+        "due at arrival, 10 days ago"
+    );
+    assert_eq!(
+        milestone(&km, "company_internship_started")["overdue"],
+        false
+    );
+
+    // The Ukraine special act counts from visitation and arrival.
+    let mut ukrainian = refugee("020292-2345", 20, &app);
+    ukrainian["residence_basis"] = json!("ukraine_special_act");
+    ukrainian["country_of_birth"] = json!("UA");
+    let visitation = t - Duration::days(17);
+    let citizen = register(&app, &bif, &ukrainian).await;
+    let ua = enrol(
+        &app,
+        &bif,
+        &id(&citizen),
+        json!({"programme_code": "ukraine_saerlov"}),
+    )
+    .await;
+    assert_eq!(
+        milestone(&ua, "welcome_interview")["due_date"],
+        json!(visitation + Duration::days(14))
+    );
+    assert_eq!(
+        milestone(&ua, "programme_started")["due_date"],
+        json!((t - Duration::days(20)) + Months::new(3))
+    );
+
+    // Danskuddannelse: the entitlement ends five years after the start.
+    let start = t - Duration::days(40);
+    let du = enrol(
+        &app,
+        &bif,
+        &id(&citizen),
+        json!({"programme_code": "danskuddannelse", "start_date": start}),
+    )
+    .await;
+    assert_eq!(
+        milestone(&du, "entitlement_ends")["due_date"],
+        json!(start + Months::new(60))
+    );
+
+    // Without an arrival date the Københavnermodel's deadlines cannot be set.
+    let mut unknown = refugee("030393-3456", 10, &app);
+    unknown["arrival_date"] = json!(null);
+    unknown["visitation_date"] = json!(null);
+    let citizen = register(&app, &bif, &unknown).await;
+    let response = app
+        .post_json(
+            &format!("/api/v1/citizens/{}/enrolments", id(&citizen)),
+            Some(&bif),
+            &json!({"programme_code": "kobenhavnermodellen"}),
+        )
+        .await;
+    let problem = assert_problem(response, 422).await;
+    assert_eq!(problem["errors"][0]["field"], "arrival_date");
+}
+
+#[tokio::test]
+async fn only_the_owning_department_enrols_and_restricted_programmes_need_the_team() {
+    let app = spawn_app().await;
+    let bif = app.login("cw.bif").await.access;
+    let sof = app.login("cw.sof").await.access;
+    let specialist = app.login("specialist.sof").await.access;
+    let citizen = register(&app, &sof, &refugee("010190-1234", 100, &app)).await;
+    let enrolments = format!("/api/v1/citizens/{}/enrolments", id(&citizen));
+
+    // SOF may not enrol in BIF's programme; BIF cannot see the citizen.
+    assert_problem(
+        app.post_json(
+            &enrolments,
+            Some(&sof),
+            &json!({"programme_code": "jobdansk"}),
+        )
+        .await,
+        403,
+    )
+    .await;
+    assert_problem(
+        app.post_json(
+            &enrolments,
+            Some(&bif),
+            &json!({"programme_code": "jobdansk"}),
+        )
+        .await,
+        404,
+    )
+    .await;
+    // A SOF caseworker outside the restricted team cannot open a restricted case.
+    let response = app
+        .post_json(
+            &enrolments,
+            Some(&sof),
+            &json!({"programme_code": "negativ_social_kontrol"}),
+        )
+        .await;
+    assert_problem(response, 422).await;
+
+    let housing = enrol(
+        &app,
+        &sof,
+        &id(&citizen),
+        json!({"programme_code": "housing_first"}),
+    )
+    .await;
+    let restricted = enrol(
+        &app,
+        &specialist,
+        &id(&citizen),
+        json!({"programme_code": "negativ_social_kontrol"}),
+    )
+    .await;
+
+    // For everyone outside the team the restricted enrolment does not exist.
+    let (_, list) = get_json(&app, &enrolments, &sof).await;
+    let ids: Vec<String> = list.as_array().unwrap().iter().map(id).collect();
+    assert_eq!(ids, [id(&housing)]);
+    let path = format!("/api/v1/enrolments/{}", id(&restricted));
+    assert_problem(app.get(&path, Some(&sof)).await, 404).await;
+    let manager = app.login("manager.bif").await.access;
+    assert_problem(app.get(&path, Some(&manager)).await, 404).await;
+    let found: Value = app
+        .post_json(
+            "/api/v1/citizens/search",
+            Some(&sof),
+            &json!({"programme": "negativ_social_kontrol"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found["items"], json!([]));
+
+    // The team sees both.
+    let (_, list) = get_json(&app, &enrolments, &specialist).await;
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    let (status, _) = get_json(&app, &path, &specialist).await;
+    assert_eq!(status, 200);
+    let (_, caseload) = get_json(&app, "/api/v1/caseload", &specialist).await;
+    assert_eq!(caseload["items"][0]["enrolment_id"], restricted["id"]);
+}
+
+#[tokio::test]
+async fn the_status_machine_refuses_invalid_moves_naming_the_allowed_ones() {
+    let app = spawn_app().await;
+    let bif = app.login("cw.bif").await.access;
+    let citizen = register(&app, &bif, &refugee("010190-1234", 10, &app)).await;
+    let referred = enrol(
+        &app,
+        &bif,
+        &id(&citizen),
+        json!({"programme_code": "kobenhavnermodellen", "status": "referred"}),
+    )
+    .await;
+    assert_eq!(
+        referred["milestones"],
+        json!([]),
+        "no deadlines before the start"
+    );
+    let transitions = format!("/api/v1/enrolments/{}/transitions", id(&referred));
+    let go = |to: &str| {
+        let body = json!({"to": to, "reason": "test"});
+        let app = &app;
+        let bif = bif.clone();
+        let transitions = transitions.clone();
+        async move { app.post_json(&transitions, Some(&bif), &body).await }
+    };
+
+    let problem = assert_problem(go("paused").await, 409).await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("active, cancelled"),
+        "{problem}"
+    );
+    let started: Value = go("active").await.json().await.unwrap();
+    assert_eq!(started["status"], "active");
+    assert_eq!(
+        started["milestones"].as_array().unwrap().len(),
+        5,
+        "milestones created at the start"
+    );
+    assert_eq!(go("paused").await.status(), 200);
+    assert_eq!(go("active").await.status(), 200);
+    let done: Value = go("completed").await.json().await.unwrap();
+    assert_eq!(done["end_date"], json!(today(&app)));
+    let problem = assert_problem(go("active").await, 409).await;
+    assert!(problem["detail"].as_str().unwrap().contains("closed"));
+
+    let missing_reason = app
+        .post_json(
+            &transitions,
+            Some(&bif),
+            &json!({"to": "active", "reason": ""}),
+        )
+        .await;
+    assert_problem(missing_reason, 422).await;
+    assert_eq!(audit_count(&app, "transition", &id(&citizen)).await, 4);
+}
+
+#[tokio::test]
+async fn milestones_are_met_or_waived_once_and_become_overdue_with_time() {
+    let app = spawn_app().await;
+    let bif = app.login("cw.bif").await.access;
+    let citizen = register(&app, &bif, &refugee("010190-1234", 5, &app)).await;
+    let km = enrol(
+        &app,
+        &bif,
+        &id(&citizen),
+        json!({"programme_code": "kobenhavnermodellen"}),
+    )
+    .await;
+    let internship = milestone(&km, "company_internship_started")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let health = milestone(&km, "health_assessment_offered")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let base = format!("/api/v1/enrolments/{}/milestones", id(&km));
+
+    app.clock.advance(Duration::days(40));
+    // Moving the clock expired the token too.
+    let bif = app.login("cw.bif").await.access;
+    let (_, now) = get_json(&app, &format!("/api/v1/enrolments/{}", id(&km)), &bif).await;
+    assert_eq!(
+        milestone(&now, "company_internship_started")["overdue"],
+        true
+    );
+
+    let met = app
+        .post_json(
+            &format!("{base}/{internship}/met"),
+            Some(&bif),
+            &json!({"met_on": today(&app)}),
+        )
+        .await;
+    assert_eq!(met.status(), 200);
+    let met: Value = met.json().await.unwrap();
+    assert_eq!(
+        milestone(&met, "company_internship_started")["overdue"],
+        false
+    );
+    let again = app
+        .post_json(
+            &format!("{base}/{internship}/met"),
+            Some(&bif),
+            &json!({"met_on": today(&app)}),
+        )
+        .await;
+    assert_problem(again, 409).await;
+
+    let waived = app
+        .post_json(
+            &format!("{base}/{health}/waive"),
+            Some(&bif),
+            &json!({"reason": "Declined by the citizen"}),
+        )
+        .await;
+    assert_eq!(waived.status(), 200);
+    let unknown = app
+        .post_json(
+            &format!("{base}/00000000-0000-0000-0000-000000000000/met"),
+            Some(&bif),
+            &json!({"met_on": today(&app)}),
+        )
+        .await;
+    assert_problem(unknown, 404).await;
+}
+
+async fn write_note(
+    app: &TestApp,
+    token: &str,
+    enrolment: &str,
+    body: Value,
+    key: Option<&str>,
+) -> reqwest::Response {
+    let mut req = app
+        .client
+        .post(app.url(&format!("/api/v1/enrolments/{enrolment}/notes")))
+        .bearer_auth(token)
+        .json(&body);
+    if let Some(key) = key {
+        req = req.header("Idempotency-Key", key);
+    }
+    req.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn notes_are_never_overwritten_a_correction_keeps_both() {
+    let app = spawn_app().await;
+    let bif = app.login("cw.bif").await.access;
+    let citizen = register(&app, &bif, &refugee("010190-1234", 5, &app)).await;
+    let e = enrol(
+        &app,
+        &bif,
+        &id(&citizen),
+        json!({"programme_code": "jobdansk"}),
+    )
+    .await;
+    let now = chrono::Utc::now();
+    let first: Value = write_note(
+        &app,
+        &bif,
+        &id(&e),
+        json!({"kind": "meeting", "occurred_at": now, "text": "Mødt 3 timer", "measures": {"attendance_hours": 3}}),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let correction = write_note(
+        &app,
+        &bif,
+        &id(&e),
+        json!({"kind": "meeting", "occurred_at": now, "text": "Mødt 4 timer", "supersedes": first["id"],
+               "correction_reason": "Forkert timeantal"}),
+        None,
+    )
+    .await;
+    assert_eq!(correction.status(), 201);
+    let correction: Value = correction.json().await.unwrap();
+
+    let (_, page) = get_json(&app, &format!("/api/v1/enrolments/{}/notes", id(&e)), &bif).await;
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "both remain readable");
+    assert_eq!(items[0]["id"], correction["id"]);
+    assert_eq!(items[0]["current"], true);
+    assert_eq!(
+        items[1]["text"], "Mødt 3 timer",
+        "the original exactly as written"
+    );
+    assert_eq!(items[1]["current"], false);
+    assert_eq!(items[1]["superseded_by"], correction["id"]);
+
+    let twice = write_note(
+        &app,
+        &bif,
+        &id(&e),
+        json!({"kind": "meeting", "occurred_at": now, "text": "x", "supersedes": first["id"], "correction_reason": "y"}),
+        None,
+    )
+    .await;
+    assert_problem(twice, 409).await;
+    let no_reason = write_note(
+        &app,
+        &bif,
+        &id(&e),
+        json!({"kind": "meeting", "occurred_at": now, "text": "x", "supersedes": correction["id"]}),
+        None,
+    )
+    .await;
+    assert_problem(no_reason, 422).await;
+    // The service's role cannot rewrite the journal either.
+    let err = app
+        .app_db()
+        .await
+        .execute("UPDATE notes SET text = 'changed'", &[])
+        .await
+        .unwrap_err();
+    assert_eq!(err.code().unwrap().code(), "42501");
+}
+
+#[tokio::test]
+async fn a_retried_note_with_the_same_idempotency_key_is_written_once() {
+    let app = spawn_app().await;
+    let bif = app.login("cw.bif").await.access;
+    let citizen = register(&app, &bif, &refugee("010190-1234", 5, &app)).await;
+    let e = enrol(
+        &app,
+        &bif,
+        &id(&citizen),
+        json!({"programme_code": "jobdansk"}),
+    )
+    .await;
+    let body = json!({"kind": "phone", "occurred_at": chrono::Utc::now(), "text": "Ringede"});
+    let first = write_note(&app, &bif, &id(&e), body.clone(), Some("retry-1")).await;
+    assert_eq!(first.status(), 201);
+    let first: Value = first.json().await.unwrap();
+    let retry = write_note(&app, &bif, &id(&e), body.clone(), Some("retry-1")).await;
+    assert_eq!(retry.status(), 201);
+    let retry: Value = retry.json().await.unwrap();
+    assert_eq!(retry["id"], first["id"]);
+    let mut other = body.clone();
+    other["text"] = json!("Noget andet");
+    assert_problem(
+        write_note(&app, &bif, &id(&e), other, Some("retry-1")).await,
+        409,
+    )
+    .await;
+    let count: i64 = app
+        .db()
+        .await
+        .query_one("SELECT count(*) FROM notes", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(count, 1);
+}
+
+/// A citizen with two BIF enrolments, the second mentored by mentor.bif.
+async fn mentored(app: &TestApp) -> (String, Value, Value, String) {
+    let bif = app.login("cw.bif").await.access;
+    let citizen = register(app, &bif, &refugee("010190-1234", 5, app)).await;
+    let other = enrol(
+        app,
+        &bif,
+        &id(&citizen),
+        json!({"programme_code": "jobdansk"}),
+    )
+    .await;
+    let km = enrol(
+        app,
+        &bif,
+        &id(&citizen),
+        json!({"programme_code": "kobenhavnermodellen"}),
+    )
+    .await;
+    let mentor = app.user_id("mentor.bif").await;
+    let response = app
+        .client
+        .put(app.url(&format!("/api/v1/enrolments/{}/mentor", id(&km))))
+        .bearer_auth(&bif)
+        .json(&json!({"mentor_id": mentor}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    (id(&citizen), other, km, bif)
+}
+
+#[tokio::test]
+async fn a_mentor_sees_only_their_mentee_and_only_what_mentors_may() {
+    let app = spawn_app().await;
+    let (citizen, other, km, bif) = mentored(&app).await;
+    let mentor = app.login("mentor.bif").await.access;
+    let now = chrono::Utc::now();
+    write_note(
+        &app,
+        &bif,
+        &id(&km),
+        json!({"kind": "meeting", "occurred_at": now, "text": "Intern vurdering"}),
+        None,
+    )
+    .await;
+    write_note(
+        &app,
+        &bif,
+        &id(&km),
+        json!({"kind": "meeting", "occurred_at": now, "text": "Til mentor", "shared_with_mentor": true}),
+        None,
+    )
+    .await;
+
+    let (status, record) = get_json(&app, &format!("/api/v1/citizens/{citizen}"), &mentor).await;
+    assert_eq!(status, 200);
+    let keys: Vec<&str> = record
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "address",
+            "email",
+            "family_name",
+            "given_name",
+            "id",
+            "interpreter_needed",
+            "phone",
+            "preferred_language"
+        ]
+    );
+    let text = record.to_string();
+    assert!(!text.contains("010190") && !text.contains("cpr") && !text.contains("SY"));
+
+    let (_, list) = get_json(
+        &app,
+        &format!("/api/v1/citizens/{citizen}/enrolments"),
+        &mentor,
+    )
+    .await;
+    let ids: Vec<String> = list.as_array().unwrap().iter().map(id).collect();
+    assert_eq!(ids, [id(&km)], "never the other enrolments");
+    assert_problem(
+        app.get(&format!("/api/v1/enrolments/{}", id(&other)), Some(&mentor))
+            .await,
+        404,
+    )
+    .await;
+    assert_problem(
+        app.post_json(
+            &format!("/api/v1/citizens/{citizen}/cpr"),
+            Some(&mentor),
+            &json!({}),
+        )
+        .await,
+        403,
+    )
+    .await;
+
+    // Notes: the mentor's own and those shared with mentors.
+    let own = write_note(
+        &app,
+        &mentor,
+        &id(&km),
+        json!({"kind": "mentor_session", "occurred_at": now, "text": "Gåtur og snak"}),
+        None,
+    )
+    .await;
+    assert_eq!(own.status(), 201);
+    let (_, notes) = get_json(
+        &app,
+        &format!("/api/v1/enrolments/{}/notes", id(&km)),
+        &mentor,
+    )
+    .await;
+    let texts: Vec<&str> = notes["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts, ["Gåtur og snak", "Til mentor"]);
+    assert_problem(
+        write_note(
+            &app,
+            &mentor,
+            &id(&other),
+            json!({"kind": "mentor_session", "occurred_at": now, "text": "x"}),
+            None,
+        )
+        .await,
+        404,
+    )
+    .await;
+
+    // Check-offs on the mentored enrolment only; waiving is for caseworkers.
+    let internship = milestone(&km, "company_internship_started")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let base = format!("/api/v1/enrolments/{}/milestones/{internship}", id(&km));
+    let met = app
+        .post_json(
+            &format!("{base}/met"),
+            Some(&mentor),
+            &json!({"met_on": today(&app)}),
+        )
+        .await;
+    assert_eq!(met.status(), 200);
+    let health = milestone(&km, "health_assessment_offered")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let waive = app
+        .post_json(
+            &format!("/api/v1/enrolments/{}/milestones/{health}/waive", id(&km)),
+            Some(&mentor),
+            &json!({"reason": "x"}),
+        )
+        .await;
+    assert_problem(waive, 403).await;
+
+    let (_, caseload) = get_json(&app, "/api/v1/caseload", &mentor).await;
+    let items = caseload["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["enrolment_id"], km["id"]);
+}
+
+#[tokio::test]
+async fn another_mentor_cannot_see_the_mentee() {
+    let app = spawn_app().await;
+    let (citizen, _, km, bif) = mentored(&app).await;
+    let mentor2 = app.login("mentor2.bif").await.access;
+    assert_problem(
+        app.get(&format!("/api/v1/citizens/{citizen}"), Some(&mentor2))
+            .await,
+        404,
+    )
+    .await;
+    assert_problem(
+        app.get(&format!("/api/v1/enrolments/{}", id(&km)), Some(&mentor2))
+            .await,
+        404,
+    )
+    .await;
+    let (_, caseload) = get_json(&app, "/api/v1/caseload", &mentor2).await;
+    assert_eq!(caseload["items"], json!([]));
+
+    // Ending the assignment ends the mentor's access at once.
+    let mentor = app.login("mentor.bif").await.access;
+    app.client
+        .put(app.url(&format!("/api/v1/enrolments/{}/mentor", id(&km))))
+        .bearer_auth(&bif)
+        .json(&json!({"mentor_id": null}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(
+        app.get(&format!("/api/v1/citizens/{citizen}"), Some(&mentor))
+            .await,
+        404,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_caseload_sorts_by_deadline_filters_and_respects_who_asks() {
+    let app = spawn_app().await;
+    let bif = app.login("cw.bif").await.access;
+    let bif2 = app.login("cw2.bif").await.access;
+    let soon = register(&app, &bif, &refugee("010190-1234", 25, &app)).await;
+    let later = register(&app, &bif, &refugee("020291-2345", 2, &app)).await;
+    let mine_late = enrol(
+        &app,
+        &bif,
+        &id(&later),
+        json!({"programme_code": "kobenhavnermodellen"}),
+    )
+    .await;
+    let mine_soon = enrol(
+        &app,
+        &bif,
+        &id(&soon),
+        json!({"programme_code": "kobenhavnermodellen"}),
+    )
+    .await;
+    let theirs = register(&app, &bif2, &refugee("030393-3456", 2, &app)).await;
+    let cw2_case = enrol(
+        &app,
+        &bif2,
+        &id(&theirs),
+        json!({"programme_code": "jobdansk"}),
+    )
+    .await;
+    let now = chrono::Utc::now();
+    write_note(
+        &app,
+        &bif,
+        &id(&mine_late),
+        json!({"kind": "phone", "occurred_at": now, "text": "Hej"}),
+        None,
+    )
+    .await;
+
+    let (_, page) = get_json(&app, "/api/v1/caseload", &bif).await;
+    let ids: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["enrolment_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [id(&mine_soon), id(&mine_late)],
+        "soonest deadline first; only my own"
+    );
+    let first = &page["items"][0];
+    assert_eq!(first["given_name"], "Amina");
+    assert_eq!(first["next_due_milestone"], "asylum_centre_interview");
+    assert_eq!(first["overdue_milestones"], 1);
+    assert_eq!(first["days_since_last_note"], Value::Null);
+    assert_eq!(page["items"][1]["days_since_last_note"], 0);
+
+    let (_, overdue) = get_json(&app, "/api/v1/caseload?overdue_only=true", &bif).await;
+    assert_eq!(
+        overdue["items"].as_array().unwrap().len(),
+        2,
+        "both have the arrival interview overdue"
+    );
+    app.clock.advance(Duration::days(31));
+    let bif = app.login("cw.bif").await.access;
+    let manager = app.login("manager.bif").await.access;
+    let (_, silent) = get_json(&app, "/api/v1/caseload?silent_days=30", &bif).await;
+    assert_eq!(silent["items"].as_array().unwrap().len(), 2);
+    let (_, page1) = get_json(&app, "/api/v1/caseload?limit=1", &bif).await;
+    let cursor = page1["next_cursor"].as_str().unwrap();
+    let (_, page2) = get_json(
+        &app,
+        &format!("/api/v1/caseload?limit=1&cursor={cursor}"),
+        &bif,
+    )
+    .await;
+    assert_eq!(page2["items"][0]["enrolment_id"], mine_late["id"]);
+    assert!(page2.get("next_cursor").is_none());
+
+    // A caseworker may not look at a colleague's caseload; a manager may.
+    let cw2 = app.user_id("cw2.bif").await;
+    assert_problem(
+        app.get(&format!("/api/v1/caseload?caseworker_id={cw2}"), Some(&bif))
+            .await,
+        403,
+    )
+    .await;
+    let (_, theirs_page) = get_json(
+        &app,
+        &format!("/api/v1/caseload?caseworker_id={cw2}"),
+        &manager,
+    )
+    .await;
+    assert_eq!(theirs_page["items"][0]["enrolment_id"], cw2_case["id"]);
+    assert_eq!(theirs_page["items"].as_array().unwrap().len(), 1);
+    let (_, department) = get_json(&app, "/api/v1/caseload", &manager).await;
+    assert_eq!(department["items"].as_array().unwrap().len(), 3);
+    let (_, filtered) = get_json(&app, "/api/v1/caseload?programme=jobdansk", &manager).await;
+    assert_eq!(filtered["items"].as_array().unwrap().len(), 1);
+    assert_problem(app.get("/api/v1/caseload?limit=500", Some(&bif)).await, 422).await;
+    assert_problem(
+        app.get("/api/v1/caseload?status=bogus", Some(&bif)).await,
+        400,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn outcomes_are_recorded_once_per_measurement_point() {
+    let app = spawn_app().await;
+    let bif = app.login("cw.bif").await.access;
+    let citizen = register(&app, &bif, &refugee("010190-1234", 5, &app)).await;
+    let e = enrol(
+        &app,
+        &bif,
+        &id(&citizen),
+        json!({"programme_code": "jobdansk"}),
+    )
+    .await;
+    let path = format!("/api/v1/enrolments/{}/outcomes", id(&e));
+    let body = json!({"measurement_point": "start", "measured_on": today(&app), "employment_status": "unemployed",
+                      "weekly_hours": 0, "self_supporting": false, "danish_level": "a1"});
+    assert_eq!(app.post_json(&path, Some(&bif), &body).await.status(), 201);
+    assert_problem(app.post_json(&path, Some(&bif), &body).await, 409).await;
+    let mut bad = body.clone();
+    bad["weekly_hours"] = json!(100);
+    bad["measurement_point"] = json!("end");
+    assert_problem(app.post_json(&path, Some(&bif), &bad).await, 422).await;
+    let (_, list) = get_json(&app, &path, &bif).await;
+    assert_eq!(list[0]["employment_status"], "unemployed");
+    let mentor = app.login("mentor.bif").await.access;
+    assert_problem(app.get(&path, Some(&mentor)).await, 403).await;
+}
+
+#[tokio::test]
+async fn each_read_and_write_of_case_data_is_audited() {
+    let app = spawn_app().await;
+    let bif = app.login("cw.bif").await.access;
+    let citizen = register(&app, &bif, &refugee("010190-1234", 5, &app)).await;
+    let c = id(&citizen);
+    let e = enrol(&app, &bif, &c, json!({"programme_code": "jobdansk"})).await;
+    get_json(&app, &format!("/api/v1/citizens/{c}"), &bif).await;
+    get_json(&app, &format!("/api/v1/citizens/{c}/enrolments"), &bif).await;
+    get_json(&app, &format!("/api/v1/enrolments/{}", id(&e)), &bif).await;
+    write_note(
+        &app,
+        &bif,
+        &id(&e),
+        json!({"kind": "phone", "occurred_at": chrono::Utc::now(), "text": "x"}),
+        None,
+    )
+    .await;
+    get_json(&app, &format!("/api/v1/enrolments/{}/notes", id(&e)), &bif).await;
+    get_json(&app, "/api/v1/caseload", &bif).await;
+
+    let rows = app
+        .db()
+        .await
+        .query(
+            "SELECT action, resource_type FROM audit_log WHERE citizen_id = $1 ORDER BY id",
+            &[&c.parse::<uuid::Uuid>().unwrap()],
+        )
+        .await
+        .unwrap();
+    let got: Vec<(String, String)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+    let expected = [
+        ("create", "citizen"),
+        ("create", "enrolment"),
+        ("read", "citizen"),
+        ("read", "enrolments"),
+        ("read", "enrolment"),
+        ("create", "note"),
+        ("read", "notes"),
+        ("read", "caseload"),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(a, r)| (a.to_string(), r.to_string()))
+        .collect();
+    assert_eq!(got, expected);
+}
