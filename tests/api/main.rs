@@ -10,3 +10,4 @@ mod enrolments;
 mod errors;
 mod helpers;
 mod ops;
+mod programmes;
