@@ -8,6 +8,7 @@ pub mod citizens;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod demo_cases;
 pub mod enrolments;
 pub mod error;
 pub mod health;

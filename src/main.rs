@@ -141,6 +141,14 @@ async fn main() -> anyhow::Result<()> {
             let pool = db::pool(&settings.database)?;
             seed::seed_demo(&pool, password.into()).await?;
             println!("demo users: {}", seed::demo_usernames().join(", "));
+            let vault = medborger::citizens::cpr::CprVault::new(&settings.cpr)?;
+            let created =
+                medborger::demo_cases::seed_demo_cases(&pool, &vault, chrono::Utc::now()).await?;
+            if created == 0 {
+                println!("demo citizens: already present, left as they are");
+            } else {
+                println!("demo citizens: {created} created");
+            }
             Ok(())
         }
         Command::Openapi | Command::DevKeys => Ok(()),

@@ -89,6 +89,15 @@ pub async fn find_visible(
     Ok((row, View::Mentor))
 }
 
+/// An enrolment by id, unscoped: for the CLI's demo data only.
+pub async fn find_row(conn: &mut AsyncPgConnection, id: Uuid) -> ApiResult<EnrolmentRow> {
+    Ok(enrolments::table
+        .find(id)
+        .select(EnrolmentRow::as_select())
+        .first(conn)
+        .await?)
+}
+
 /// The enrolment, only if the caller reaches it through their department.
 pub async fn find_for_caseworker(
     conn: &mut AsyncPgConnection,
