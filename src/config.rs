@@ -77,6 +77,14 @@ pub struct AuthSettings {
 }
 
 #[derive(Debug, Clone)]
+pub struct AuditSettings {
+    /// How often `serve` seals the audit log; zero leaves it to `medborger audit seal`.
+    pub seal_interval: Duration,
+    /// How old an entry must be before it is sealed (longer than any transaction lives).
+    pub seal_lag: Duration,
+}
+
+#[derive(Debug, Clone)]
 pub struct Settings {
     pub environment: Environment,
     pub bind: SocketAddr,
@@ -85,6 +93,7 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub auth: AuthSettings,
     pub cpr: CprKeys,
+    pub audit: AuditSettings,
 }
 
 /// The longest an access token may live (DESIGN §4).
@@ -182,6 +191,10 @@ impl Settings {
                 access_token_ttl,
                 refresh_token_ttl: secs("MEDBORGER_REFRESH_TOKEN_TTL_SECS", 12 * 3600)?,
                 session_max_age: secs("MEDBORGER_SESSION_MAX_AGE_SECS", 24 * 3600)?,
+            },
+            audit: AuditSettings {
+                seal_interval: secs("MEDBORGER_AUDIT_SEAL_INTERVAL_SECS", 10)?,
+                seal_lag: secs("MEDBORGER_AUDIT_SEAL_LAG_SECS", 60)?,
             },
             cpr: CprKeys::parse(
                 &cpr_keys.unwrap_or_default(),

@@ -48,10 +48,23 @@ enum Command {
         #[command(subcommand)]
         what: SeedCommand,
     },
+    /// Seal or verify the tamper-evident audit log.
+    Audit {
+        #[command(subcommand)]
+        what: AuditCommand,
+    },
     /// Print fresh development keys as environment lines (refused in production).
     DevKeys,
     /// Print the OpenAPI document (regenerate openapi/openapi.json with this).
     Openapi,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Seal every closed window now (what `serve` does every few seconds).
+    Seal,
+    /// Check every seal and sealed entry; exits 1 naming the first bad entry.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -151,7 +164,54 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Audit { what } => audit(settings, what).await,
         Command::Openapi | Command::DevKeys => Ok(()),
+    }
+}
+
+async fn audit(settings: Settings, what: AuditCommand) -> anyhow::Result<()> {
+    use medborger::audit::seal::{self, Verdict};
+    let pool = db::pool(&settings.database)?;
+    match what {
+        AuditCommand::Seal => {
+            let lag = chrono::Duration::from_std(settings.audit.seal_lag)?;
+            let mut total = 0;
+            loop {
+                let n = seal::seal_once(&pool, chrono::Utc::now(), lag)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                if n == 0 {
+                    break;
+                }
+                total += n;
+            }
+            println!("sealed {total} audit entries");
+            Ok(())
+        }
+        AuditCommand::Verify => match seal::verify_all(&pool)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+        {
+            Verdict::Intact {
+                seals,
+                entries,
+                head,
+            } => {
+                println!("audit log intact: {seals} seals, {entries} entries, head {head}");
+                Ok(())
+            }
+            Verdict::Broken {
+                seal,
+                entry,
+                problem,
+            } => {
+                eprintln!(
+                    "audit log TAMPERED: seal {seal}{}: {problem}",
+                    entry.map(|e| format!(", entry {e}")).unwrap_or_default()
+                );
+                std::process::exit(1);
+            }
+        },
     }
 }
 
@@ -171,7 +231,17 @@ async fn serve(settings: Settings, migrate: bool) -> anyhow::Result<()> {
             );
         }
     }
+    let audit = settings.audit.clone();
     let app = Application::build(settings, Arc::new(SystemClock))?;
+    if !audit.seal_interval.is_zero() {
+        let state = app.state();
+        medborger::audit::seal::spawn_sealer(
+            state.pool.clone(),
+            state.clock.clone(),
+            audit.seal_interval,
+            chrono::Duration::from_std(audit.seal_lag)?,
+        );
+    }
     tracing::info!(port = app.port(), "listening");
     app.run_until_stopped().await?;
     tracing::info!("stopped");

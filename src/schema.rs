@@ -257,6 +257,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    audit_seals (id) {
+        id -> Int8,
+        window_start -> Timestamptz,
+        window_end -> Timestamptz,
+        entry_ids -> Array<Int8>,
+        entry_digests -> Bytea,
+        prev_hash -> Bytea,
+        hash -> Bytea,
+        sealed_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(teams -> departments (department));
 diesel::joinable!(staff_users -> departments (department));
 diesel::joinable!(staff_user_teams -> staff_users (user_id));
@@ -281,6 +294,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     refresh_tokens,
     audit_log,
+    audit_seals,
     citizens,
     involvements,
     programmes,

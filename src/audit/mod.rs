@@ -2,6 +2,8 @@
 //! event, written inside the caller's own transaction so that the entry and
 //! what it records commit (or fail) together.
 
+pub mod seal;
+
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};

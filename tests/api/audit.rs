@@ -155,3 +155,148 @@ async fn log_lines_never_contain_a_password_or_a_token() {
         assert!(!logs.contains(secret), "a secret reached the log");
     }
 }
+
+mod sealing {
+    use chrono::Duration;
+    use medborger::audit::seal::{seal_once, verify_all, Verdict};
+    use medborger::clock::Clock;
+
+    use crate::helpers::*;
+
+    /// Some audited activity, sealed after the lag has passed.
+    async fn sealed_app() -> (TestApp, medborger::db::DbPool) {
+        let app = spawn_app().await;
+        app.login("cw.bif").await;
+        app.try_login("cw.bif", "wrong password!").await;
+        app.login("admin").await;
+        app.clock.advance(Duration::minutes(2));
+        let pool = medborger::db::pool(&app.settings.database).unwrap();
+        let sealed = seal_once(&pool, app.clock.now(), Duration::seconds(60))
+            .await
+            .unwrap();
+        assert!(sealed >= 3, "sealed {sealed}");
+        (app, pool)
+    }
+
+    async fn newest_entry(app: &TestApp) -> i64 {
+        app.db()
+            .await
+            .query_one("SELECT max(id) FROM audit_log", &[])
+            .await
+            .unwrap()
+            .get(0)
+    }
+
+    #[tokio::test]
+    async fn sealed_entries_verify_and_seals_chain() {
+        let (app, pool) = sealed_app().await;
+        assert!(matches!(
+            verify_all(&pool).await.unwrap(),
+            Verdict::Intact { seals: 1, .. }
+        ));
+        // Nothing new in the window: no empty seal.
+        assert_eq!(
+            seal_once(&pool, app.clock.now(), Duration::seconds(60))
+                .await
+                .unwrap(),
+            0
+        );
+        app.login("cw.kff").await;
+        // Too fresh to seal yet.
+        assert_eq!(
+            seal_once(&pool, app.clock.now(), Duration::seconds(60))
+                .await
+                .unwrap(),
+            0
+        );
+        app.clock.advance(Duration::minutes(2));
+        assert_eq!(
+            seal_once(&pool, app.clock.now(), Duration::seconds(60))
+                .await
+                .unwrap(),
+            1
+        );
+        match verify_all(&pool).await.unwrap() {
+            Verdict::Intact { seals, head, .. } => {
+                assert_eq!(seals, 2);
+                assert_eq!(head.len(), 64);
+            }
+            broken => panic!("{broken:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn changing_a_sealed_entry_as_the_owner_is_detected_and_named() {
+        let (app, pool) = sealed_app().await;
+        let victim = newest_entry(&app).await;
+        app.db()
+            .await
+            .execute(
+                "UPDATE audit_log SET reason = 'nothing happened' WHERE id = $1",
+                &[&victim],
+            )
+            .await
+            .unwrap();
+        match verify_all(&pool).await.unwrap() {
+            Verdict::Broken { entry, problem, .. } => {
+                assert_eq!(entry, Some(victim));
+                assert!(problem.contains("changed"), "{problem}");
+            }
+            intact => panic!("tampering went unnoticed: {intact:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn deleting_or_backdating_entries_and_editing_seals_are_detected() {
+        let (app, pool) = sealed_app().await;
+        let victim = newest_entry(&app).await;
+        let owner = app.db().await;
+        owner
+            .execute("DELETE FROM audit_log WHERE id = $1", &[&victim])
+            .await
+            .unwrap();
+        assert!(
+            matches!(verify_all(&pool).await.unwrap(), Verdict::Broken { entry: Some(e), .. } if e == victim)
+        );
+
+        let (app, pool) = sealed_app().await;
+        // The service's own role slips a back-dated entry into a sealed window.
+        app.app_db()
+            .await
+            .execute(
+                "INSERT INTO audit_log (at, action, resource_type, outcome)
+                 VALUES ((SELECT min(at) FROM audit_log) + interval '1 microsecond', 'read', 'citizen', 'success')",
+                &[],
+            )
+            .await
+            .unwrap();
+        match verify_all(&pool).await.unwrap() {
+            Verdict::Broken { problem, .. } => assert!(problem.contains("added"), "{problem}"),
+            intact => panic!("{intact:?}"),
+        }
+
+        let (app, pool) = sealed_app().await;
+        app.db()
+            .await
+            .execute("UPDATE audit_seals SET entry_ids = entry_ids[2:], entry_digests = substring(entry_digests from 33)", &[])
+            .await
+            .unwrap();
+        assert!(matches!(
+            verify_all(&pool).await.unwrap(),
+            Verdict::Broken { entry: None, .. }
+        ));
+    }
+
+    #[tokio::test]
+    async fn the_service_role_cannot_rewrite_seals() {
+        let (app, _pool) = sealed_app().await;
+        let db = app.app_db().await;
+        for statement in [
+            "UPDATE audit_seals SET hash = prev_hash",
+            "DELETE FROM audit_seals",
+        ] {
+            let err = db.execute(statement, &[]).await.unwrap_err();
+            assert_eq!(err.code().unwrap().code(), "42501", "{statement}");
+        }
+    }
+}

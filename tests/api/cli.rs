@@ -134,3 +134,34 @@ async fn create_admin_reads_the_password_from_stdin() {
     );
     assert!(!ok && out.contains("at least 12"), "{out}");
 }
+
+#[tokio::test]
+async fn audit_verify_reports_tampering_and_exits_non_zero() {
+    let app = spawn_app().await;
+    app.login("cw.bif").await;
+    let mut env = dev_env(app_url(&app.db_name));
+    env.push(("MEDBORGER_AUDIT_SEAL_LAG_SECS", "0".into()));
+    let (ok, out) = medborger(&env, &["audit", "seal"], None);
+    assert!(ok && out.contains("sealed"), "{out}");
+    let (ok, out) = medborger(&env, &["audit", "verify"], None);
+    assert!(ok && out.contains("intact"), "{out}");
+
+    let id: i64 = app
+        .db()
+        .await
+        .query_one("SELECT max(id) FROM audit_log", &[])
+        .await
+        .unwrap()
+        .get(0);
+    app.db()
+        .await
+        .execute(
+            "UPDATE audit_log SET outcome = 'failure' WHERE id = $1",
+            &[&id],
+        )
+        .await
+        .unwrap();
+    let (ok, out) = medborger(&env, &["audit", "verify"], None);
+    assert!(!ok, "{out}");
+    assert!(out.contains(&format!("entry {id}")), "{out}");
+}
