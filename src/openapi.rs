@@ -31,6 +31,7 @@ use crate::auth::policy::{self, Access};
         (name = "notes", description = "The journal: append-only notes"),
         (name = "outcomes", description = "Outcome measurements"),
         (name = "caseload", description = "Open enrolments to work on"),
+        (name = "audit", description = "The audit log and citizens' access logs"),
         (name = "operations", description = "Health, readiness, metrics, this document"),
     )
 )]

@@ -88,6 +88,7 @@ diesel::table! {
         reason -> Nullable<Text>,
         request_id -> Nullable<Text>,
         outcome -> Text,
+        restricted_team_id -> Nullable<Uuid>,
     }
 }
 

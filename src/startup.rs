@@ -17,7 +17,7 @@ use crate::config::Settings;
 use crate::db::DbPool;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
-use crate::{auth, citizens, enrolments, health, http, org, programmes, telemetry};
+use crate::{audit, auth, citizens, enrolments, health, http, org, programmes, telemetry};
 
 /// What every handler can reach.
 pub struct AppState {
@@ -94,7 +94,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(enrolments::notes::list_notes)
                 .service(enrolments::outcomes::create_outcome)
                 .service(enrolments::outcomes::list_outcomes)
-                .service(enrolments::caseload::caseload),
+                .service(enrolments::caseload::caseload)
+                .service(audit::handlers::list_audit)
+                .service(audit::handlers::citizen_access_log),
         );
 }
 

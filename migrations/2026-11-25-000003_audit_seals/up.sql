@@ -18,3 +18,10 @@ CREATE TABLE audit_seals (
 );
 
 GRANT SELECT, INSERT ON audit_seals TO medborger_app;
+
+-- Accesses by a member of a restricted team name the team, and are shown only
+-- to that team (and to auditors): for anyone else they do not exist.
+ALTER TABLE audit_log ADD COLUMN restricted_team_id uuid;
+-- A citizen's access log is one call (GDPR Art. 15). The index is the price of
+-- that lookup on an append-mostly table; it holds only entries about citizens.
+CREATE INDEX audit_log_citizen_idx ON audit_log (citizen_id, id) WHERE citizen_id IS NOT NULL;

@@ -2,6 +2,7 @@
 //! event, written inside the caller's own transaction so that the entry and
 //! what it records commit (or fail) together.
 
+pub mod handlers;
 pub mod seal;
 
 use chrono::{DateTime, Utc};
@@ -74,6 +75,8 @@ pub struct AuditActor {
     pub id: Option<Uuid>,
     pub department: Option<String>,
     pub roles: Vec<String>,
+    /// Set for members of a restricted team: their accesses are shown only to it.
+    pub restricted_team: Option<Uuid>,
 }
 
 impl From<&Actor> for AuditActor {
@@ -82,6 +85,7 @@ impl From<&Actor> for AuditActor {
             id: Some(actor.user_id.0),
             department: Some(actor.department.to_string()),
             roles: actor.roles.iter().map(|r| r.as_str().to_string()).collect(),
+            restricted_team: actor.teams.iter().find(|t| t.restricted).map(|t| t.id),
         }
     }
 }
@@ -145,6 +149,7 @@ pub async fn record(
             audit_log::reason.eq(entry.reason),
             audit_log::request_id.eq(current_request_id()),
             audit_log::outcome.eq(entry.outcome.as_str()),
+            audit_log::restricted_team_id.eq(actor.restricted_team),
         ))
         .execute(conn)
         .await?;
@@ -174,6 +179,7 @@ pub async fn record_many(
                 audit_log::reason.eq(entry.reason),
                 audit_log::request_id.eq(request_id.clone()),
                 audit_log::outcome.eq(entry.outcome.as_str()),
+                audit_log::restricted_team_id.eq(actor.restricted_team),
             )
         })
         .collect();

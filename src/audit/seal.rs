@@ -46,6 +46,7 @@ pub struct EntryRow {
     pub reason: Option<String>,
     pub request_id: Option<String>,
     pub outcome: String,
+    pub restricted_team_id: Option<Uuid>,
 }
 
 /// The digest of one entry: SHA-256 over a canonical JSON array of every field.
@@ -63,6 +64,7 @@ pub fn entry_digest(e: &EntryRow) -> [u8; 32] {
         e.reason,
         e.request_id,
         e.outcome,
+        e.restricted_team_id,
     ]);
     let digest = ring::digest::digest(&SHA256, canonical.to_string().as_bytes());
     let mut out = [0u8; 32];

@@ -74,6 +74,8 @@ const CASE_STAFF: &[Role] = &[Role::Caseworker, Role::Manager];
 const CASE_READERS: &[Role] = &[Role::Caseworker, Role::Manager, Role::Mentor];
 /// Those who write on an enrolment: its department's caseworkers, its mentor.
 const CASE_WRITERS: &[Role] = &[Role::Caseworker, Role::Mentor];
+/// Who reads the audit log: managers (their department) and auditors (all).
+const AUDIT_READERS: &[Role] = &[Role::Manager, Role::Auditor];
 
 const fn rule(verb: Verb, path: &'static str, access: Access) -> Rule {
     Rule { verb, path, access }
@@ -145,6 +147,8 @@ pub static RULES: &[Rule] = &[
     ),
     rule(Get, "/api/v1/enrolments/{id}/outcomes", AnyRole(CASE_STAFF)),
     rule(Get, "/api/v1/caseload", AnyRole(CASE_READERS)),
+    rule(Get, "/api/v1/audit", AnyRole(AUDIT_READERS)),
+    rule(Get, "/api/v1/citizens/{id}/access-log", AnyRole(CASE_STAFF)),
 ];
 
 pub enum Lookup {

@@ -105,6 +105,7 @@ pub async fn login(
         id: user.as_ref().map(|u| u.id),
         department: user.as_ref().map(|u| u.department.clone()),
         roles: user.as_ref().map(|u| u.roles.clone()).unwrap_or_default(),
+        restricted_team: None,
     };
 
     match user {
@@ -330,6 +331,7 @@ pub async fn refresh(state: &AppState, token: SecretString) -> ApiResult<TokenRe
                 id: Some(user_id),
                 department: Some(department),
                 roles,
+                restricted_team: None,
             };
             audit::record(
                 conn,

@@ -300,3 +300,145 @@ mod sealing {
         }
     }
 }
+
+mod reading {
+    use serde_json::{json, Value};
+
+    use crate::cases::*;
+    use crate::helpers::*;
+
+    #[tokio::test]
+    async fn managers_read_their_department_auditors_everything_others_nothing() {
+        let app = spawn_app().await;
+        let bif = app.login("cw.bif").await.access;
+        let sof = app.login("cw.sof").await.access;
+        let bif_citizen = register(&app, &bif, &refugee("010190-1234", 30, &app)).await;
+        let mut body = refugee("020291-2345", 30, &app);
+        body["family_name"] = json!("Sofsen");
+        let sof_citizen = register(&app, &sof, &body).await;
+
+        let manager = app.login("manager.bif").await.access;
+        let (status, page) = get_json(&app, "/api/v1/audit?limit=200", &manager).await;
+        assert_eq!(status, 200);
+        let citizens: Vec<&Value> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| &e["citizen_id"])
+            .collect();
+        assert!(citizens.contains(&&bif_citizen["id"]));
+        assert!(
+            !citizens.contains(&&sof_citizen["id"]),
+            "nothing of SOF's own citizens"
+        );
+        assert!(page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["actor_department"] == "bif" || e["citizen_id"] == bif_citizen["id"]));
+
+        let auditor = app.login("auditor").await.access;
+        let (_, all) = get_json(
+            &app,
+            &format!("/api/v1/audit?citizen_id={}", id(&sof_citizen)),
+            &auditor,
+        )
+        .await;
+        assert_eq!(all["items"][0]["action"], "create");
+        let (_, one) = get_json(&app, "/api/v1/audit?limit=1&action=login", &auditor).await;
+        assert_eq!(one["items"].as_array().unwrap().len(), 1);
+        let cursor = one["next_cursor"].as_str().unwrap();
+        let (_, next) = get_json(
+            &app,
+            &format!("/api/v1/audit?limit=1&action=login&cursor={cursor}"),
+            &auditor,
+        )
+        .await;
+        assert!(next["items"][0]["id"].as_i64() < one["items"][0]["id"].as_i64());
+
+        for user in ["cw.bif", "mentor.bif", "admin"] {
+            let token = app.login(user).await.access;
+            assert_problem(app.get("/api/v1/audit", Some(&token)).await, 403).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn the_access_log_names_departments_and_roles_never_staff_and_hides_restricted_work() {
+        let app = spawn_app().await;
+        let sof = app.login("cw.sof").await.access;
+        let specialist = app.login("specialist.sof").await.access;
+        let bif = app.login("cw.bif").await.access;
+        let citizen = register(&app, &sof, &refugee("010190-1234", 30, &app)).await;
+        let c = id(&citizen);
+        register(&app, &bif, &refugee("010190-1234", 30, &app)).await; // BIF becomes involved
+        enrol(
+            &app,
+            &specialist,
+            &c,
+            json!({"programme_code": "negativ_social_kontrol"}),
+        )
+        .await;
+        get_json(&app, &format!("/api/v1/citizens/{c}"), &specialist).await;
+
+        let path = format!("/api/v1/citizens/{c}/access-log");
+        let (status, log) = get_json(&app, &path, &bif).await;
+        assert_eq!(status, 200);
+        let items = log.as_array().unwrap();
+        assert!(items
+            .iter()
+            .any(|i| i["department"] == "sof" && i["action"] == "create"));
+        assert!(items.iter().any(|i| i["department"] == "bif"));
+        for item in items {
+            let keys: Vec<&str> = item
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            assert_eq!(
+                keys,
+                [
+                    "action",
+                    "at",
+                    "department",
+                    "purpose",
+                    "resource_type",
+                    "roles"
+                ]
+            );
+            assert_ne!(
+                item["resource_type"], "enrolment",
+                "the restricted enrolment's creation is hidden"
+            );
+        }
+        let specialist_id = app.user_id("specialist.sof").await.to_string();
+        assert!(!log.to_string().contains(&specialist_id));
+
+        // The team sees its own work; the BIF manager's audit view does not.
+        let (_, own) = get_json(&app, &path, &specialist).await;
+        assert!(own
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["resource_type"] == "enrolment"));
+        let manager = app.login("manager.bif").await.access;
+        let (_, audit) = get_json(
+            &app,
+            &format!("/api/v1/audit?citizen_id={c}&limit=200"),
+            &manager,
+        )
+        .await;
+        assert!(audit["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["resource_type"] != "enrolment"));
+
+        let kff = app.login("cw.kff").await.access;
+        assert_problem(app.get(&path, Some(&kff)).await, 404).await;
+        assert!(
+            audit_count(&app, "read", &c).await >= 3,
+            "reading the log is itself logged"
+        );
+    }
+}
