@@ -89,6 +89,16 @@ type Row = (
     String,
 );
 
+/// when, department, roles, action, resource type, purpose
+type AccessRow = (
+    DateTime<Utc>,
+    Option<String>,
+    Vec<String>,
+    String,
+    String,
+    Option<String>,
+);
+
 fn limit_of(limit: Option<i64>) -> ApiResult<i64> {
     match limit {
         None => Ok(DEFAULT_LIMIT),
@@ -300,14 +310,7 @@ pub async fn citizen_access_log(
             if visible == 0 {
                 return Err(ApiError::NotFound);
             }
-            let rows: Vec<(
-                DateTime<Utc>,
-                Option<String>,
-                Vec<String>,
-                String,
-                String,
-                Option<String>,
-            )> = audit_log::table
+            let rows: Vec<AccessRow> = audit_log::table
                 .filter(audit_log::citizen_id.eq(id))
                 .filter(audit_log::outcome.eq("success"))
                 .filter(
