@@ -364,7 +364,7 @@ pub async fn seed_demo_cases(
     now: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
     let vault = vault.clone();
-    db::transaction(pool, DbContext::default(), move |conn| {
+    db::transaction(pool, DbContext::system(), move |conn| {
         async move {
             let existing: i64 = citizens::table.count().get_result(conn).await?;
             if existing > 0 {

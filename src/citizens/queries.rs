@@ -311,8 +311,25 @@ pub async fn insert_or_find(
     new: NewCitizen<'_>,
     now: DateTime<Utc>,
 ) -> ApiResult<(Uuid, bool)> {
+    // Registered already, perhaps by another department? This lookup by the
+    // CPR's keyed hash is the one row-level security lets through.
+    #[derive(QueryableByName)]
+    struct Found {
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Uuid>)]
+        id: Option<Uuid>,
+    }
+    let found: Found = diesel::sql_query("SELECT medborger_citizen_by_cpr_hash($1) AS id")
+        .bind::<diesel::sql_types::Bytea, _>(new.lookup_hash)
+        .get_result(conn)
+        .await?;
+    if let Some(id) = found.id {
+        return Ok((id, false));
+    }
+    // No ON CONFLICT and no RETURNING: row-level security would hold the new
+    // row against the caller, whose department is not involved yet. Two
+    // registrations of one CPR at the same moment meet the unique index.
     let id = Uuid::now_v7();
-    let inserted: Option<Uuid> = diesel::insert_into(citizens::table)
+    let inserted = diesel::insert_into(citizens::table)
         .values((
             citizens::id.eq(id),
             citizens::cpr_ciphertext.eq(&new.sealed.ciphertext),
@@ -324,22 +341,13 @@ pub async fn insert_or_find(
             citizens::created_at.eq(now),
             citizens::updated_at.eq(now),
         ))
-        .on_conflict(citizens::cpr_hash)
-        .do_nothing()
-        .returning(citizens::id)
-        .get_result(conn)
-        .await
-        .optional()?;
+        .execute(conn)
+        .await;
     match inserted {
-        Some(id) => Ok((id, true)),
-        None => {
-            let existing = citizens::table
-                .filter(citizens::cpr_hash.eq(new.lookup_hash))
-                .select(citizens::id)
-                .first(conn)
-                .await?;
-            Ok((existing, false))
-        }
+        Err(e) if crate::db::is_unique_violation(&e) => Err(ApiError::Conflict(
+            "The citizen was registered at this very moment by someone else; try again.".into(),
+        )),
+        other => other.map(|_| (id, true)).map_err(Into::into),
     }
 }
 

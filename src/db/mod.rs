@@ -111,6 +111,18 @@ pub struct DbContext {
     pub department: Option<String>,
     pub roles: Vec<String>,
     pub teams: Vec<String>,
+    /// The command line's own work (demo data): row-level security lets it
+    /// see everything. Never set for a request.
+    pub system: bool,
+}
+
+impl DbContext {
+    pub fn system() -> Self {
+        Self {
+            system: true,
+            ..Self::default()
+        }
+    }
 }
 
 impl From<&Actor> for DbContext {
@@ -120,6 +132,7 @@ impl From<&Actor> for DbContext {
             department: Some(actor.department.to_string()),
             roles: actor.roles.iter().map(|r| r.as_str().to_string()).collect(),
             teams: actor.teams.iter().map(|t| t.id.to_string()).collect(),
+            system: false,
         }
     }
 }
@@ -150,12 +163,14 @@ async fn set_context(conn: &mut AsyncPgConnection, ctx: &DbContext) -> Result<()
         "SELECT set_config('medborger.user_id', coalesce($1, ''), true), \
                 set_config('medborger.department', coalesce($2, ''), true), \
                 set_config('medborger.roles', array_to_string($3, ','), true), \
-                set_config('medborger.teams', array_to_string($4, ','), true)",
+                set_config('medborger.teams', array_to_string($4, ','), true), \
+                set_config('medborger.system', $5, true)",
     )
     .bind::<Nullable<Text>, _>(ctx.user_id.map(|u| u.to_string()))
     .bind::<Nullable<Text>, _>(ctx.department.clone())
     .bind::<Array<Text>, _>(&ctx.roles)
     .bind::<Array<Text>, _>(&ctx.teams)
+    .bind::<Text, _>(if ctx.system { "on" } else { "" })
     .execute(conn)
     .await
     .map(|_| ())

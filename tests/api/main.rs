@@ -11,3 +11,4 @@ mod errors;
 mod helpers;
 mod ops;
 mod programmes;
+mod rls;
