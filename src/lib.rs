@@ -2,6 +2,7 @@
 //! citizenship work. The binary (`main.rs`) is a thin CLI over this library,
 //! which the black-box tests in `tests/api` use too.
 
+pub mod access_grants;
 pub mod audit;
 pub mod auth;
 pub mod citizens;

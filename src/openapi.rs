@@ -32,6 +32,7 @@ use crate::auth::policy::{self, Access};
         (name = "outcomes", description = "Outcome measurements"),
         (name = "caseload", description = "Open enrolments to work on"),
         (name = "audit", description = "The audit log and citizens' access logs"),
+        (name = "access-grants", description = "Break-the-glass access and its review"),
         (name = "operations", description = "Health, readiness, metrics, this document"),
     )
 )]

@@ -271,6 +271,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    access_grants (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        department -> Text,
+        citizen_id -> Uuid,
+        reason -> Text,
+        granted_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        reviewed_by -> Nullable<Uuid>,
+        reviewed_at -> Nullable<Timestamptz>,
+        review_comment -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(teams -> departments (department));
 diesel::joinable!(staff_users -> departments (department));
 diesel::joinable!(staff_user_teams -> staff_users (user_id));
@@ -294,6 +309,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_throttle,
     sessions,
     refresh_tokens,
+    access_grants,
     audit_log,
     audit_seals,
     citizens,

@@ -11,6 +11,7 @@
 //!
 //! What the caller may not reach answers 404, so existence does not leak.
 
+use chrono::{DateTime, Utc};
 use diesel::dsl::exists;
 use diesel::pg::Pg;
 use diesel::prelude::*;
@@ -19,7 +20,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::org::domain::Role;
-use crate::schema::{citizens, enrolments, involvements};
+use crate::schema::{access_grants, citizens, enrolments, involvements};
 
 /// Enrolment statuses in which a mentor assignment is active.
 pub const MENTORED_STATUSES: [&str; 2] = ["active", "paused"];
@@ -33,6 +34,9 @@ pub struct Reach {
     pub department: Option<(String, Vec<Uuid>)>,
     /// Mentor: the mentor's user id.
     pub mentor: Option<Uuid>,
+    /// Caseworker: the user whose live break-the-glass grants open citizens,
+    /// and the request's time by which they expire.
+    pub grantee: Option<(Uuid, DateTime<Utc>)>,
 }
 
 impl Reach {
@@ -52,6 +56,9 @@ impl Reach {
         Self {
             department,
             mentor: actor.has_role(Role::Mentor).then_some(actor.user_id.0),
+            grantee: actor
+                .has_role(Role::Caseworker)
+                .then_some((actor.user_id.0, actor.now)),
         }
     }
 }
@@ -66,8 +73,25 @@ where
     Box::new(false.into_sql::<Bool>())
 }
 
-/// Citizens the actor reaches through their department.
+/// Citizens the actor reaches through their department or a live
+/// break-the-glass grant: they see them as a caseworker of theirs.
 pub fn citizens_by_department(reach: &Reach) -> CitizenFilter {
+    Box::new(citizens_by_involvement(reach).or(citizens_by_grant(reach)))
+}
+
+fn citizens_by_grant(reach: &Reach) -> CitizenFilter {
+    match reach.grantee {
+        Some((user, now)) => Box::new(exists(
+            access_grants::table
+                .filter(access_grants::citizen_id.eq(citizens::id))
+                .filter(access_grants::user_id.eq(user))
+                .filter(access_grants::expires_at.gt(now)),
+        )),
+        None => never(),
+    }
+}
+
+fn citizens_by_involvement(reach: &Reach) -> CitizenFilter {
     match &reach.department {
         Some((department, teams)) => Box::new(exists(
             involvements::table
@@ -121,9 +145,10 @@ pub fn citizens_in_programme(reach: &Reach, programme: &str) -> CitizenFilter {
     }
 }
 
-/// Enrolments the actor reaches through their department.
+/// Enrolments the actor reaches through their department, or (never a
+/// restricted one) through a live break-the-glass grant for the citizen.
 pub fn enrolments_by_department(reach: &Reach) -> EnrolmentFilter {
-    match &reach.department {
+    let own: EnrolmentFilter = match &reach.department {
         Some((department, teams)) => Box::new(
             enrolments::department.eq(department.clone()).and(
                 enrolments::restricted
@@ -132,7 +157,19 @@ pub fn enrolments_by_department(reach: &Reach) -> EnrolmentFilter {
             ),
         ),
         None => never(),
-    }
+    };
+    let granted: EnrolmentFilter = match reach.grantee {
+        Some((user, now)) => Box::new(
+            enrolments::restricted.eq(false).and(exists(
+                access_grants::table
+                    .filter(access_grants::citizen_id.eq(enrolments::citizen_id))
+                    .filter(access_grants::user_id.eq(user))
+                    .filter(access_grants::expires_at.gt(now)),
+            )),
+        ),
+        None => never(),
+    };
+    Box::new(own.or(granted))
 }
 
 /// Enrolments the actor mentors (active or paused, never restricted).

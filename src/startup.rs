@@ -17,7 +17,9 @@ use crate::config::Settings;
 use crate::db::DbPool;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
-use crate::{audit, auth, citizens, enrolments, health, http, org, programmes, telemetry};
+use crate::{
+    access_grants, audit, auth, citizens, enrolments, health, http, org, programmes, telemetry,
+};
 
 /// What every handler can reach.
 pub struct AppState {
@@ -96,7 +98,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(enrolments::outcomes::list_outcomes)
                 .service(enrolments::caseload::caseload)
                 .service(audit::handlers::list_audit)
-                .service(audit::handlers::citizen_access_log),
+                .service(audit::handlers::citizen_access_log)
+                .service(access_grants::handlers::create_grant)
+                .service(access_grants::handlers::list_grants)
+                .service(access_grants::handlers::review_grant),
         );
 }
 

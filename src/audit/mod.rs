@@ -29,6 +29,8 @@ pub enum Action {
     Deactivate,
     Reveal,
     Transition,
+    BreakGlass,
+    Review,
     Denied,
 }
 
@@ -47,6 +49,8 @@ impl Action {
             Self::Deactivate => "deactivate",
             Self::Reveal => "reveal",
             Self::Transition => "transition",
+            Self::BreakGlass => "break_glass",
+            Self::Review => "review",
             Self::Denied => "denied",
         }
     }

@@ -87,12 +87,15 @@ async fn authenticate(state: &AppState, req: &ServiceRequest) -> Result<Actor, A
         .await
         .optional()?;
     match current {
-        Some((true, version)) if version == claims.ver => actor_from_claims(claims),
+        Some((true, version)) if version == claims.ver => actor_from_claims(claims, now),
         _ => Err(ApiError::Unauthenticated),
     }
 }
 
-fn actor_from_claims(claims: Claims) -> Result<Actor, ApiError> {
+fn actor_from_claims(
+    claims: Claims,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Actor, ApiError> {
     let department: DepartmentCode = claims
         .department
         .parse()
@@ -112,6 +115,7 @@ fn actor_from_claims(claims: Claims) -> Result<Actor, ApiError> {
         department,
         roles,
         teams,
+        now,
     })
 }
 

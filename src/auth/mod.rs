@@ -43,6 +43,8 @@ pub struct Actor {
     pub department: DepartmentCode,
     pub roles: Vec<Role>,
     pub teams: Vec<TeamMembership>,
+    /// The request's time on the service clock (break-the-glass grants expire by it).
+    pub now: chrono::DateTime<chrono::Utc>,
 }
 
 impl Actor {

@@ -68,6 +68,7 @@ use Verb::*;
 
 const ADMIN: &[Role] = &[Role::Admin];
 const CASEWORKER: &[Role] = &[Role::Caseworker];
+const MANAGER: &[Role] = &[Role::Manager];
 /// Those who work with a department's cases.
 const CASE_STAFF: &[Role] = &[Role::Caseworker, Role::Manager];
 /// Case staff and mentors (who see less, decided by `scope`).
@@ -149,6 +150,9 @@ pub static RULES: &[Rule] = &[
     rule(Get, "/api/v1/caseload", AnyRole(CASE_READERS)),
     rule(Get, "/api/v1/audit", AnyRole(AUDIT_READERS)),
     rule(Get, "/api/v1/citizens/{id}/access-log", AnyRole(CASE_STAFF)),
+    rule(Post, "/api/v1/access-grants", AnyRole(CASEWORKER)),
+    rule(Get, "/api/v1/access-grants", AnyRole(MANAGER)),
+    rule(Post, "/api/v1/access-grants/{id}/review", AnyRole(MANAGER)),
 ];
 
 pub enum Lookup {

@@ -1,5 +1,6 @@
 //! Black-box tests through HTTP against a real PostgreSQL (see helpers.rs).
 
+mod access_grants;
 mod admin;
 mod audit;
 mod auth;

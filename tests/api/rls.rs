@@ -14,6 +14,7 @@ const PERSONAL_TABLES: &[&str] = &[
     "milestones",
     "notes",
     "outcomes",
+    "access_grants",
 ];
 
 #[tokio::test]
