@@ -286,6 +286,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    risk_assessments (id) {
+        id -> Uuid,
+        enrolment_id -> Uuid,
+        citizen_id -> Uuid,
+        level -> Text,
+        assessed_at -> Timestamptz,
+        summary -> Text,
+        author_id -> Uuid,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(teams -> departments (department));
 diesel::joinable!(staff_users -> departments (department));
 diesel::joinable!(staff_user_teams -> staff_users (user_id));
@@ -316,6 +329,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     involvements,
     programmes,
     milestone_rules,
+    risk_assessments,
     enrolments,
     enrolment_transitions,
     milestones,

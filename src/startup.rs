@@ -96,6 +96,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(enrolments::notes::list_notes)
                 .service(enrolments::outcomes::create_outcome)
                 .service(enrolments::outcomes::list_outcomes)
+                .service(enrolments::risk::create_risk_assessment)
+                .service(enrolments::risk::list_risk_assessments)
                 .service(enrolments::caseload::caseload)
                 .service(audit::handlers::list_audit)
                 .service(audit::handlers::citizen_access_log)

@@ -147,6 +147,16 @@ pub static RULES: &[Rule] = &[
         AnyRole(CASEWORKER),
     ),
     rule(Get, "/api/v1/enrolments/{id}/outcomes", AnyRole(CASE_STAFF)),
+    rule(
+        Post,
+        "/api/v1/enrolments/{id}/risk-assessments",
+        AnyRole(CASEWORKER),
+    ),
+    rule(
+        Get,
+        "/api/v1/enrolments/{id}/risk-assessments",
+        AnyRole(CASE_STAFF),
+    ),
     rule(Get, "/api/v1/caseload", AnyRole(CASE_READERS)),
     rule(Get, "/api/v1/audit", AnyRole(AUDIT_READERS)),
     rule(Get, "/api/v1/citizens/{id}/access-log", AnyRole(CASE_STAFF)),

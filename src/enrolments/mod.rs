@@ -8,3 +8,4 @@ pub mod handlers;
 pub mod notes;
 pub mod outcomes;
 pub mod queries;
+pub mod risk;

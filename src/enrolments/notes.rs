@@ -187,6 +187,9 @@ pub async fn create_note(
                     return note.into_view(by);
                 }
             }
+            if body.kind == NoteKind::ParentContact {
+                super::risk::check_family_contact(conn, &row, now.date_naive()).await?;
+            }
             if let Some(old) = body.supersedes {
                 let target: Option<(Uuid, Uuid, bool)> = notes::table
                     .find(old)

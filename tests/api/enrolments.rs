@@ -843,3 +843,72 @@ async fn each_read_and_write_of_case_data_is_audited() {
         .collect();
     assert_eq!(got, expected);
 }
+
+#[tokio::test]
+async fn barnets_lov_no_contact_with_a_childs_parents_before_a_risk_assessment() {
+    let app = spawn_app().await;
+    let specialist = app.login("specialist.sof").await.access;
+    let child = register(&app, &specialist, &refugee("150611-4123", 30, &app)).await;
+    let adult = register(&app, &specialist, &refugee("150680-1123", 30, &app)).await;
+    let case = enrol(
+        &app,
+        &specialist,
+        &id(&child),
+        json!({"programme_code": "negativ_social_kontrol"}),
+    )
+    .await;
+    let adult_case = enrol(
+        &app,
+        &specialist,
+        &id(&adult),
+        json!({"programme_code": "negativ_social_kontrol"}),
+    )
+    .await;
+    let now = chrono::Utc::now();
+    let contact =
+        json!({"kind": "parent_contact", "occurred_at": now, "text": "Ringede til forældrene"});
+
+    let refused = write_note(&app, &specialist, &id(&case), contact.clone(), None).await;
+    let problem = assert_problem(refused, 409).await;
+    assert!(problem["detail"]
+        .as_str()
+        .unwrap()
+        .contains("risk assessment"));
+    let meeting =
+        json!({"kind": "meeting", "occurred_at": now, "text": "Samtale med den unge alene"});
+    assert_eq!(
+        write_note(&app, &specialist, &id(&case), meeting, None)
+            .await
+            .status(),
+        201
+    );
+    // An adult's family may be contacted without one.
+    assert_eq!(
+        write_note(&app, &specialist, &id(&adult_case), contact.clone(), None)
+            .await
+            .status(),
+        201
+    );
+
+    let path = format!("/api/v1/enrolments/{}/risk-assessments", id(&case));
+    let assessment =
+        json!({"level": "high", "assessed_at": now, "summary": "Trusler fra familien"});
+    let sof = app.login("cw.sof").await.access;
+    assert_problem(app.post_json(&path, Some(&sof), &assessment).await, 404).await;
+    assert_eq!(
+        app.post_json(&path, Some(&specialist), &assessment)
+            .await
+            .status(),
+        201
+    );
+    let (_, list) = get_json(&app, &path, &specialist).await;
+    assert_eq!(list[0]["level"], "high");
+    assert_problem(app.get(&path, Some(&sof)).await, 404).await;
+
+    assert_eq!(
+        write_note(&app, &specialist, &id(&case), contact, None)
+            .await
+            .status(),
+        201
+    );
+}

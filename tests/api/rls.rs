@@ -15,6 +15,7 @@ const PERSONAL_TABLES: &[&str] = &[
     "notes",
     "outcomes",
     "access_grants",
+    "risk_assessments",
 ];
 
 #[tokio::test]
