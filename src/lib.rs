@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod citizens;
 pub mod clock;
+pub mod concerns;
 pub mod config;
 pub mod db;
 pub mod demo_cases;

@@ -33,6 +33,7 @@ use crate::auth::policy::{self, Access};
         (name = "caseload", description = "Open enrolments to work on"),
         (name = "audit", description = "The audit log and citizens' access logs"),
         (name = "access-grants", description = "Break-the-glass access and its review"),
+        (name = "concerns", description = "Concerns to the restricted team (write-only for the informant)"),
         (name = "operations", description = "Health, readiness, metrics, this document"),
     )
 )]

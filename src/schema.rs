@@ -299,6 +299,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    concerns (id) {
+        id -> Uuid,
+        citizen_id -> Uuid,
+        team_id -> Uuid,
+        filed_by -> Uuid,
+        filer_department -> Text,
+        text -> Text,
+        signs -> Array<Text>,
+        received_at -> Timestamptz,
+        opened_enrolment_id -> Nullable<Uuid>,
+        handled_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(teams -> departments (department));
 diesel::joinable!(staff_users -> departments (department));
 diesel::joinable!(staff_user_teams -> staff_users (user_id));
@@ -326,6 +341,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     audit_seals,
     citizens,
+    concerns,
     involvements,
     programmes,
     milestone_rules,

@@ -18,7 +18,8 @@ use crate::db::DbPool;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::{
-    access_grants, audit, auth, citizens, enrolments, health, http, org, programmes, telemetry,
+    access_grants, audit, auth, citizens, concerns, enrolments, health, http, org, programmes,
+    telemetry,
 };
 
 /// What every handler can reach.
@@ -103,7 +104,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(audit::handlers::citizen_access_log)
                 .service(access_grants::handlers::create_grant)
                 .service(access_grants::handlers::list_grants)
-                .service(access_grants::handlers::review_grant),
+                .service(access_grants::handlers::review_grant)
+                .service(concerns::handlers::file_concern)
+                .service(concerns::handlers::list_concerns)
+                .service(concerns::handlers::open_case),
         );
 }
 

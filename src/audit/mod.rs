@@ -102,6 +102,7 @@ pub struct AuditEntry {
     citizen_id: Option<Uuid>,
     reason: Option<String>,
     outcome: Outcome,
+    restricted_team: Option<Uuid>,
 }
 
 impl AuditEntry {
@@ -113,6 +114,7 @@ impl AuditEntry {
             citizen_id: None,
             reason: None,
             outcome,
+            restricted_team: None,
         }
     }
 
@@ -128,6 +130,12 @@ impl AuditEntry {
 
     pub fn reason(mut self, reason: impl Into<String>) -> Self {
         self.reason = Some(reason.into());
+        self
+    }
+
+    /// Shows the entry only to this restricted team (and auditors).
+    pub fn restricted_to(mut self, team: Uuid) -> Self {
+        self.restricted_team = Some(team);
         self
     }
 }
@@ -153,7 +161,7 @@ pub async fn record(
             audit_log::reason.eq(entry.reason),
             audit_log::request_id.eq(current_request_id()),
             audit_log::outcome.eq(entry.outcome.as_str()),
-            audit_log::restricted_team_id.eq(actor.restricted_team),
+            audit_log::restricted_team_id.eq(entry.restricted_team.or(actor.restricted_team)),
         ))
         .execute(conn)
         .await?;
@@ -183,7 +191,7 @@ pub async fn record_many(
                 audit_log::reason.eq(entry.reason),
                 audit_log::request_id.eq(request_id.clone()),
                 audit_log::outcome.eq(entry.outcome.as_str()),
-                audit_log::restricted_team_id.eq(actor.restricted_team),
+                audit_log::restricted_team_id.eq(entry.restricted_team.or(actor.restricted_team)),
             )
         })
         .collect();

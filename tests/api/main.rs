@@ -7,6 +7,7 @@ mod auth;
 mod cases;
 mod citizens;
 mod cli;
+mod concerns;
 mod enrolments;
 mod errors;
 mod helpers;

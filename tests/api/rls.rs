@@ -16,6 +16,7 @@ const PERSONAL_TABLES: &[&str] = &[
     "outcomes",
     "access_grants",
     "risk_assessments",
+    "concerns",
 ];
 
 #[tokio::test]
