@@ -94,6 +94,10 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub cpr: CprKeys,
     pub audit: AuditSettings,
+    /// Test-only: switch off the application's scope filters so that the
+    /// authorisation matrix can show row-level security alone holding.
+    /// Refused in production.
+    pub test_only_disable_app_scope: bool,
 }
 
 /// The longest an access token may live (DESIGN §4).
@@ -192,6 +196,8 @@ impl Settings {
                 refresh_token_ttl: secs("MEDBORGER_REFRESH_TOKEN_TTL_SECS", 12 * 3600)?,
                 session_max_age: secs("MEDBORGER_SESSION_MAX_AGE_SECS", 24 * 3600)?,
             },
+            test_only_disable_app_scope: var("MEDBORGER_TEST_ONLY_DISABLE_APP_SCOPE").as_deref()
+                == Some("1"),
             audit: AuditSettings {
                 seal_interval: secs("MEDBORGER_AUDIT_SEAL_INTERVAL_SECS", 10)?,
                 seal_lag: secs("MEDBORGER_AUDIT_SEAL_LAG_SECS", 60)?,
@@ -220,6 +226,9 @@ impl Settings {
         }
         if self.cpr.lookup.development {
             dev.push("MEDBORGER_CPR_LOOKUP_KEY");
+        }
+        if self.test_only_disable_app_scope {
+            bail!("MEDBORGER_ENV=production refuses MEDBORGER_TEST_ONLY_DISABLE_APP_SCOPE");
         }
         if !dev.is_empty() {
             bail!(

@@ -87,7 +87,11 @@ async fn authenticate(state: &AppState, req: &ServiceRequest) -> Result<Actor, A
         .await
         .optional()?;
     match current {
-        Some((true, version)) if version == claims.ver => actor_from_claims(claims, now),
+        Some((true, version)) if version == claims.ver => {
+            let mut actor = actor_from_claims(claims, now)?;
+            actor.unscoped = state.settings.test_only_disable_app_scope;
+            Ok(actor)
+        }
         _ => Err(ApiError::Unauthenticated),
     }
 }
@@ -116,6 +120,7 @@ fn actor_from_claims(
         roles,
         teams,
         now,
+        unscoped: false,
     })
 }
 

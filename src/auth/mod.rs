@@ -45,6 +45,8 @@ pub struct Actor {
     pub teams: Vec<TeamMembership>,
     /// The request's time on the service clock (break-the-glass grants expire by it).
     pub now: chrono::DateTime<chrono::Utc>,
+    /// Test-only (see `Settings::test_only_disable_app_scope`).
+    pub unscoped: bool,
 }
 
 impl Actor {

@@ -196,13 +196,17 @@ pub async fn find_visible(
         .find(id)
         .filter(scope::citizens_by_department(reach))
         .select(CitizenRow::as_select());
-    let row = if lock {
-        by_department.for_update().first(conn).await.optional()?
-    } else {
-        by_department.first(conn).await.optional()?
-    };
-    if let Some(row) = row {
-        return Ok((row, View::Caseworker));
+    // Only actors with a department reach (caseworkers, managers) are
+    // looked up as such; a mentor is only ever a mentor.
+    if reach.department.is_some() {
+        let row = if lock {
+            by_department.for_update().first(conn).await.optional()?
+        } else {
+            by_department.first(conn).await.optional()?
+        };
+        if let Some(row) = row {
+            return Ok((row, View::Caseworker));
+        }
     }
     let row = citizens::table
         .find(id)

@@ -69,13 +69,16 @@ pub async fn find_visible(
         .find(id)
         .filter(scope::enrolments_by_department(reach))
         .select(EnrolmentRow::as_select());
-    let row = if lock {
-        query.for_update().first(conn).await.optional()?
-    } else {
-        query.first(conn).await.optional()?
-    };
-    if let Some(row) = row {
-        return Ok((row, View::Caseworker));
+    // Only actors with a department reach are looked up as caseworkers.
+    if reach.department.is_some() {
+        let row = if lock {
+            query.for_update().first(conn).await.optional()?
+        } else {
+            query.first(conn).await.optional()?
+        };
+        if let Some(row) = row {
+            return Ok((row, View::Caseworker));
+        }
     }
     let query = enrolments::table
         .find(id)

@@ -11,6 +11,7 @@ mod concerns;
 mod enrolments;
 mod errors;
 mod helpers;
+mod matrix;
 mod ops;
 mod programmes;
 mod rls;

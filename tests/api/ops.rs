@@ -134,3 +134,41 @@ async fn every_operation_documents_its_security_and_errors() {
         }
     }
 }
+
+#[tokio::test]
+async fn every_pooled_connection_carries_statement_and_idle_timeouts() {
+    use diesel::sql_types::Text;
+    use diesel_async::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Setting {
+        #[diesel(sql_type = Text)]
+        value: String,
+    }
+    let app = spawn_app_with(&[
+        ("MEDBORGER_DB_STATEMENT_TIMEOUT_MS", "1234"),
+        ("MEDBORGER_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", "4321"),
+    ])
+    .await;
+    let pool = medborger::db::pool(&app.settings.database).unwrap();
+    let mut conn = pool.get().await.unwrap();
+    for (name, expected) in [
+        ("statement_timeout", "1234ms"),
+        ("idle_in_transaction_session_timeout", "4321ms"),
+    ] {
+        let setting: Setting =
+            diesel::sql_query(format!("SELECT current_setting('{name}') AS value"))
+                .get_result(&mut conn)
+                .await
+                .unwrap();
+        assert_eq!(setting.value, expected, "{name}");
+    }
+    // A statement over the limit is cancelled, and the API answers 503, not 500.
+    let err = diesel::sql_query("SELECT pg_sleep(2)")
+        .execute(&mut conn)
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        medborger::error::ApiError::from(err),
+        medborger::error::ApiError::Unavailable(_)
+    ));
+}
