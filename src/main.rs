@@ -45,8 +45,11 @@ enum Command {
     },
     /// Load data sets.
     Seed {
+        /// The same as `seed demo`.
+        #[arg(long)]
+        demo: bool,
         #[command(subcommand)]
-        what: SeedCommand,
+        what: Option<SeedCommand>,
     },
     /// Seal or verify the tamper-evident audit log.
     Audit {
@@ -69,7 +72,7 @@ enum AuditCommand {
 
 #[derive(Subcommand)]
 enum SeedCommand {
-    /// The demo teams and users (password from MEDBORGER_DEMO_PASSWORD).
+    /// The demo teams, users (password from MEDBORGER_DEMO_PASSWORD) and case data.
     Demo,
 }
 
@@ -143,9 +146,10 @@ async fn main() -> anyhow::Result<()> {
             println!("created administrator {username} ({id})");
             Ok(())
         }
-        Command::Seed {
-            what: SeedCommand::Demo,
-        } => {
+        Command::Seed { demo, what } => {
+            if !demo && what.is_none() {
+                bail!("say what to seed: `medborger seed demo` (or `seed --demo`)");
+            }
             if settings.environment == Environment::Production {
                 bail!("demo data is refused in production");
             }

@@ -73,6 +73,21 @@ async fn serve_refuses_pending_migrations_and_migrate_applies_them() {
         ok && out.contains("applied 0 migration(s)"),
         "idempotent: {out}"
     );
+
+    // The demo data set loads once; a second run leaves it as it is.
+    let (ok, out) = medborger(&env, &["seed", "--demo"], None);
+    assert!(ok && out.contains("demo citizens: 200 created"), "{out}");
+    let (ok, out) = medborger(&env, &["seed", "demo"], None);
+    assert!(ok && out.contains("already present"), "{out}");
+    let owner = connect(&with_user_and_db(&admin_url(), None, &db)).await;
+    let restricted: i64 = owner
+        .query_one("SELECT count(*) FROM enrolments WHERE restricted", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert!(restricted > 0, "the specialist team has cases");
+    let (ok, _) = medborger(&env, &["seed"], None);
+    assert!(!ok, "seed without saying what is refused");
 }
 
 #[tokio::test]
