@@ -43,6 +43,33 @@ pub fn if_match(req: &HttpRequest) -> Result<i32, ApiError> {
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 200;
 
+/// A page size: 1–200, 50 when absent.
+pub fn page_limit(limit: Option<i64>) -> Result<i64, ApiError> {
+    match limit {
+        None => Ok(DEFAULT_LIMIT),
+        Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+        Some(_) => Err(ApiError::invalid(
+            "limit",
+            "out_of_range",
+            "must be between 1 and 200",
+        )),
+    }
+}
+
+/// A free-text field, trimmed, of `min`–`max` characters.
+pub fn bounded_text(field: &str, value: &str, min: usize, max: usize) -> Result<String, ApiError> {
+    let value = value.trim();
+    let n = value.chars().count();
+    if n < min || n > max {
+        return Err(ApiError::invalid(
+            field,
+            "length",
+            format!("must be {min}–{max} characters"),
+        ));
+    }
+    Ok(value.to_string())
+}
+
 /// `?limit=&cursor=` for keyset-paginated lists.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -56,15 +83,7 @@ pub struct PageParams {
 
 impl PageParams {
     pub fn limit(&self) -> Result<i64, ApiError> {
-        match self.limit {
-            None => Ok(DEFAULT_LIMIT),
-            Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-            Some(_) => Err(ApiError::invalid(
-                "limit",
-                "out_of_range",
-                "must be between 1 and 200",
-            )),
-        }
+        page_limit(self.limit)
     }
 
     /// The id after which the page starts.

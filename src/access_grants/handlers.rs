@@ -14,6 +14,7 @@ use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
 use crate::auth::Actor;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
+use crate::http::bounded_text;
 use crate::schema::{access_grants, citizens};
 use crate::scope::{self, Reach};
 use crate::startup::AppState;
@@ -59,19 +60,6 @@ pub struct GrantView {
     pub review_comment: Option<String>,
 }
 
-fn text(field: &str, value: &str, min: usize) -> ApiResult<String> {
-    let value = value.trim();
-    let n = value.chars().count();
-    if n < min || n > 2000 {
-        return Err(ApiError::invalid(
-            field,
-            "length",
-            format!("must be {min}–2000 characters"),
-        ));
-    }
-    Ok(value.to_string())
-}
-
 #[derive(QueryableByName)]
 struct Exists {
     #[diesel(sql_type = diesel::sql_types::Bool)]
@@ -92,7 +80,7 @@ pub async fn create_grant(
     body: web::Json<CreateGrantRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    let reason = text("reason", &body.reason, 20)?;
+    let reason = bounded_text("reason", &body.reason, 20, 2000)?;
     let citizen = body.citizen_id;
     let now = actor.now;
     let who = AuditActor::from(&actor);
@@ -218,7 +206,7 @@ pub async fn review_grant(
     body: web::Json<ReviewGrantRequest>,
 ) -> ApiResult<web::Json<GrantView>> {
     let id = id.into_inner();
-    let comment = text("comment", &body.into_inner().comment, 1)?;
+    let comment = bounded_text("comment", &body.into_inner().comment, 1, 2000)?;
     let department = actor.department.to_string();
     let reviewer = actor.user_id.0;
     let who = AuditActor::from(&actor);

@@ -17,7 +17,7 @@ use super::{Action, AuditActor, AuditEntry, Outcome};
 use crate::auth::Actor;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
-use crate::http::{DEFAULT_LIMIT, MAX_LIMIT};
+use crate::http::page_limit;
 use crate::org::domain::Role;
 use crate::schema::{audit_log, involvements};
 use crate::scope::{self, Reach};
@@ -99,18 +99,6 @@ type AccessRow = (
     Option<String>,
 );
 
-fn limit_of(limit: Option<i64>) -> ApiResult<i64> {
-    match limit {
-        None => Ok(DEFAULT_LIMIT),
-        Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-        Some(_) => Err(ApiError::invalid(
-            "limit",
-            "out_of_range",
-            "must be between 1 and 200",
-        )),
-    }
-}
-
 fn before_of(cursor: Option<&str>) -> ApiResult<Option<i64>> {
     cursor
         .map(|c| {
@@ -138,7 +126,7 @@ pub async fn list_audit(
     params: web::Query<AuditParams>,
 ) -> ApiResult<web::Json<AuditPage>> {
     let p = params.into_inner();
-    let limit = limit_of(p.limit)?;
+    let limit = page_limit(p.limit)?;
     let before = before_of(p.cursor.as_deref())?;
     if p.action.as_deref().is_some_and(|a| a.len() > 64) {
         return Err(ApiError::invalid(

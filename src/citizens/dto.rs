@@ -266,10 +266,7 @@ impl CitizenData {
         }
         self.needs.sort();
         self.needs.dedup();
-        errors.finish().map_err(|e| match e {
-            crate::error::ApiError::Validation(v) => v,
-            _ => Vec::new(),
-        })?;
+        errors.into_result()?;
         Ok(self)
     }
 

@@ -18,6 +18,7 @@ use crate::enrolments::domain::Status;
 use crate::enrolments::dto::EnrolmentView;
 use crate::enrolments::queries::{self as enrolments, NewEnrolment};
 use crate::error::{ApiError, ApiResult};
+use crate::http::bounded_text;
 use crate::programmes::queries as programmes;
 use crate::schema::concerns;
 use crate::scope::Reach;
@@ -82,14 +83,7 @@ pub async fn file_concern(
     body: web::Json<FileConcernRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    let text = body.text.trim().to_string();
-    if text.is_empty() || text.chars().count() > 20_000 {
-        return Err(ApiError::invalid(
-            "text",
-            "length",
-            "must be 1–20000 characters",
-        ));
-    }
+    let text = bounded_text("text", &body.text, 1, 20_000)?;
     let signs: Vec<String> = body
         .signs
         .iter()

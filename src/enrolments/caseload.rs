@@ -18,7 +18,7 @@ use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
 use crate::auth::Actor;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
-use crate::http::{DEFAULT_LIMIT, MAX_LIMIT};
+use crate::http::page_limit;
 use crate::org::domain::Role;
 use crate::scope::Reach;
 use crate::startup::AppState;
@@ -144,17 +144,7 @@ pub async fn caseload(
     params: web::Query<CaseloadParams>,
 ) -> ApiResult<web::Json<CaseloadPage>> {
     let p = params.into_inner();
-    let limit = match p.limit {
-        None => DEFAULT_LIMIT,
-        Some(n) if (1..=MAX_LIMIT).contains(&n) => n,
-        Some(_) => {
-            return Err(ApiError::invalid(
-                "limit",
-                "out_of_range",
-                "must be between 1 and 200",
-            ))
-        }
-    };
+    let limit = page_limit(p.limit)?;
     let after = p
         .cursor
         .as_deref()

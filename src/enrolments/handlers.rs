@@ -15,24 +15,11 @@ use crate::auth::Actor;
 use crate::citizens::queries as citizens;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
-use crate::http::{if_match, with_etag};
+use crate::http::{bounded_text, if_match, with_etag};
 use crate::org::domain::Role;
 use crate::programmes::queries as programmes;
 use crate::scope::{Reach, View};
 use crate::startup::AppState;
-
-fn bounded(field: &str, value: &str, min: usize, max: usize) -> ApiResult<String> {
-    let value = value.trim();
-    let n = value.chars().count();
-    if n < min || n > max {
-        return Err(ApiError::invalid(
-            field,
-            "length",
-            format!("must be {min}–{max} characters"),
-        ));
-    }
-    Ok(value.to_string())
-}
 
 async fn entry(
     conn: &mut AsyncPgConnection,
@@ -72,7 +59,7 @@ pub async fn create_enrolment(
 ) -> ApiResult<HttpResponse> {
     let citizen_id = citizen_id.into_inner();
     let body = body.into_inner();
-    let goals = bounded("goals", &body.goals, 0, 4000)?;
+    let goals = bounded_text("goals", &body.goals, 0, 4000)?;
     let status = body.status.unwrap_or(Status::Active);
     if !matches!(status, Status::Referred | Status::Active) {
         return Err(ApiError::invalid(
@@ -298,7 +285,7 @@ pub async fn update_enrolment(
     let goals = body
         .goals
         .as_deref()
-        .map(|g| bounded("goals", g, 0, 4000))
+        .map(|g| bounded_text("goals", g, 0, 4000))
         .transpose()?;
     let now = state.clock.now();
     let who = AuditActor::from(&actor);
@@ -373,7 +360,7 @@ pub async fn transition_enrolment(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let body = body.into_inner();
-    let reason = bounded("reason", &body.reason, 1, 2000)?;
+    let reason = bounded_text("reason", &body.reason, 1, 2000)?;
     let now = state.clock.now();
     let today = now.date_naive();
     let who = AuditActor::from(&actor);
@@ -528,7 +515,7 @@ pub async fn waive_milestone(
     body: web::Json<WaiveMilestoneRequest>,
 ) -> ApiResult<web::Json<EnrolmentView>> {
     let (id, milestone) = path.into_inner();
-    let reason = bounded("reason", &body.into_inner().reason, 1, 2000)?;
+    let reason = bounded_text("reason", &body.into_inner().reason, 1, 2000)?;
     close_milestone(&state, &actor, id, milestone, None, Some(reason))
         .await
         .map(web::Json)

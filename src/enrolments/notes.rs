@@ -17,7 +17,7 @@ use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
 use crate::auth::Actor;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
-use crate::http::{Page, PageParams};
+use crate::http::{bounded_text, Page, PageParams};
 use crate::schema::{enrolments as enrolments_table, notes};
 use crate::scope::{Reach, View};
 use crate::startup::AppState;
@@ -64,14 +64,7 @@ impl NoteRow {
 }
 
 fn validate(body: &CreateNoteRequest, now: DateTime<Utc>) -> ApiResult<()> {
-    let text = body.text.trim();
-    if text.is_empty() || text.chars().count() > 20_000 {
-        return Err(ApiError::invalid(
-            "text",
-            "length",
-            "must be 1–20000 characters",
-        ));
-    }
+    bounded_text("text", &body.text, 1, 20_000)?;
     if body.occurred_at > now + chrono::Duration::minutes(5) {
         return Err(ApiError::invalid(
             "occurred_at",

@@ -16,6 +16,7 @@ use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
 use crate::auth::Actor;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
+use crate::http::bounded_text;
 use crate::schema::{citizens, risk_assessments};
 use crate::scope::Reach;
 use crate::startup::AppState;
@@ -114,14 +115,7 @@ pub async fn create_risk_assessment(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let body = body.into_inner();
-    let summary = body.summary.trim().to_string();
-    if summary.is_empty() || summary.chars().count() > 20_000 {
-        return Err(ApiError::invalid(
-            "summary",
-            "length",
-            "must be 1–20000 characters",
-        ));
-    }
+    let summary = bounded_text("summary", &body.summary, 1, 20_000)?;
     let now = actor.now;
     if body.assessed_at > now + chrono::Duration::minutes(5) {
         return Err(ApiError::invalid(

@@ -112,10 +112,14 @@ impl Errors {
     }
 
     pub fn finish(self) -> Result<(), ApiError> {
+        self.into_result().map_err(ApiError::Validation)
+    }
+
+    pub fn into_result(self) -> Result<(), Vec<FieldError>> {
         if self.0.is_empty() {
             Ok(())
         } else {
-            Err(ApiError::Validation(self.0))
+            Err(self.0)
         }
     }
 }
