@@ -34,6 +34,8 @@ use crate::auth::policy::{self, Access};
         (name = "audit", description = "The audit log and citizens' access logs"),
         (name = "access-grants", description = "Break-the-glass access and its review"),
         (name = "concerns", description = "Concerns to the restricted team (write-only for the informant)"),
+        (name = "consents", description = "The citizen's consents, and the enrolment summaries they open to other departments"),
+        (name = "referrals", description = "Referrals between departments: send, inbox, accept, decline, withdraw"),
         (name = "operations", description = "Health, readiness, metrics, this document"),
     )
 )]

@@ -314,6 +314,46 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    consents (id) {
+        id -> Uuid,
+        citizen_id -> Uuid,
+        purpose -> Text,
+        departments -> Array<Text>,
+        given_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        document_reference -> Text,
+        recorded_by -> Uuid,
+        recorded_department -> Text,
+        recorded_at -> Timestamptz,
+        withdrawn_at -> Nullable<Timestamptz>,
+        withdrawn_by -> Nullable<Uuid>,
+        withdrawal_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    referrals (id) {
+        id -> Uuid,
+        citizen_id -> Uuid,
+        programme_code -> Text,
+        from_department -> Text,
+        to_department -> Text,
+        sent_by -> Uuid,
+        sent_at -> Timestamptz,
+        reason -> Text,
+        consent_id -> Nullable<Uuid>,
+        legal_basis -> Nullable<Text>,
+        status -> Text,
+        decided_by -> Nullable<Uuid>,
+        decided_at -> Nullable<Timestamptz>,
+        decision_reason -> Nullable<Text>,
+        enrolment_id -> Nullable<Uuid>,
+        closed_at -> Nullable<Timestamptz>,
+        version -> Int4,
+    }
+}
+
 diesel::joinable!(teams -> departments (department));
 diesel::joinable!(staff_users -> departments (department));
 diesel::joinable!(staff_user_teams -> staff_users (user_id));
@@ -328,6 +368,8 @@ diesel::joinable!(notes -> enrolments (enrolment_id));
 diesel::joinable!(outcomes -> enrolments (enrolment_id));
 diesel::joinable!(milestone_rules -> programmes (programme_code));
 diesel::joinable!(enrolment_transitions -> enrolments (enrolment_id));
+diesel::joinable!(referrals -> citizens (citizen_id));
+diesel::joinable!(consents -> citizens (citizen_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     departments,
@@ -342,7 +384,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_seals,
     citizens,
     concerns,
+    consents,
     involvements,
+    referrals,
     programmes,
     milestone_rules,
     risk_assessments,

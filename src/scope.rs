@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 use crate::auth::Actor;
 use crate::org::domain::Role;
-use crate::schema::{access_grants, citizens, enrolments, involvements};
+use crate::schema::{access_grants, citizens, enrolments, involvements, referrals};
 
 /// Enrolment statuses in which a mentor assignment is active.
 pub const MENTORED_STATUSES: [&str; 2] = ["active", "paused"];
@@ -214,6 +214,23 @@ pub fn enrolments_by_mentoring(reach: &Reach) -> EnrolmentFilter {
 
 pub fn enrolments_visible(reach: &Reach) -> EnrolmentFilter {
     Box::new(enrolments_by_department(reach).or(enrolments_by_mentoring(reach)))
+}
+
+type ReferralFilter = Box<dyn BoxableExpression<referrals::table, Pg, SqlType = Bool>>;
+
+/// Referrals the actor's department sent or received (caseworkers, managers).
+pub fn referrals_visible(reach: &Reach) -> ReferralFilter {
+    if reach.unscoped {
+        return always();
+    }
+    match &reach.department {
+        Some((department, _)) => Box::new(
+            referrals::from_department
+                .eq(department.clone())
+                .or(referrals::to_department.eq(department.clone())),
+        ),
+        None => never(),
+    }
 }
 
 /// How the actor sees one citizen or enrolment.

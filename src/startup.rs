@@ -18,8 +18,8 @@ use crate::db::DbPool;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::{
-    access_grants, audit, auth, citizens, concerns, enrolments, health, http, org, programmes,
-    telemetry,
+    access_grants, audit, auth, citizens, concerns, consents, enrolments, health, http, org,
+    programmes, referrals, telemetry,
 };
 
 /// What every handler can reach.
@@ -107,7 +107,17 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(access_grants::handlers::review_grant)
                 .service(concerns::handlers::file_concern)
                 .service(concerns::handlers::list_concerns)
-                .service(concerns::handlers::open_case),
+                .service(concerns::handlers::open_case)
+                .service(consents::handlers::record_consent)
+                .service(consents::handlers::list_consents)
+                .service(consents::handlers::withdraw_consent)
+                .service(consents::handlers::enrolment_summaries)
+                .service(referrals::handlers::send_referral)
+                .service(referrals::handlers::list_referrals)
+                .service(referrals::handlers::find_referral)
+                .service(referrals::handlers::accept_referral)
+                .service(referrals::handlers::decline_referral)
+                .service(referrals::handlers::withdraw_referral),
         );
 }
 

@@ -166,6 +166,24 @@ pub static RULES: &[Rule] = &[
     rule(Post, "/api/v1/access-grants", AnyRole(CASEWORKER)),
     rule(Get, "/api/v1/access-grants", AnyRole(MANAGER)),
     rule(Post, "/api/v1/access-grants/{id}/review", AnyRole(MANAGER)),
+    rule(Post, "/api/v1/citizens/{id}/consents", AnyRole(CASEWORKER)),
+    rule(Get, "/api/v1/citizens/{id}/consents", AnyRole(CASE_STAFF)),
+    rule(
+        Post,
+        "/api/v1/citizens/{id}/consents/{consent_id}/withdraw",
+        AnyRole(CASEWORKER),
+    ),
+    rule(
+        Get,
+        "/api/v1/citizens/{id}/enrolment-summaries",
+        AnyRole(CASE_STAFF),
+    ),
+    rule(Post, "/api/v1/referrals", AnyRole(CASEWORKER)),
+    rule(Get, "/api/v1/referrals", AnyRole(CASE_STAFF)),
+    rule(Get, "/api/v1/referrals/{id}", AnyRole(CASE_STAFF)),
+    rule(Post, "/api/v1/referrals/{id}/accept", AnyRole(CASEWORKER)),
+    rule(Post, "/api/v1/referrals/{id}/decline", AnyRole(CASEWORKER)),
+    rule(Post, "/api/v1/referrals/{id}/withdraw", AnyRole(CASEWORKER)),
 ];
 
 pub enum Lookup {

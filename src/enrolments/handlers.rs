@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::domain::Status;
 use super::dto::*;
-use super::queries::{self, EnrolmentChangeset, NewEnrolment, Transition};
+use super::queries::{self, EnrolmentChangeset, Opening, Transition};
 use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
 use crate::auth::Actor;
 use crate::citizens::queries as citizens;
@@ -18,6 +18,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::{bounded_text, if_match, with_etag};
 use crate::org::domain::Role;
 use crate::programmes::queries as programmes;
+use crate::referrals::queries as referrals;
 use crate::scope::{Reach, View};
 use crate::startup::AppState;
 
@@ -104,51 +105,21 @@ pub async fn create_enrolment(
             if programme.department.as_str() != department {
                 return Err(ApiError::Forbidden);
             }
-            let team = match body.team_id {
-                Some(team) => team,
-                None => {
-                    queries::default_team(conn, actor_id, &department, programme.restricted).await?
-                }
-            };
-            queries::check_team(conn, team, &department, programme.restricted, &reach).await?;
-            let responsible = body.responsible_caseworker_id.unwrap_or(actor_id);
-            let team_required = programme.restricted.then_some(team);
-            queries::check_staff(
+            let id = queries::open(
                 conn,
-                "responsible_caseworker_id",
-                responsible,
-                &department,
-                "caseworker",
-                team_required,
-            )
-            .await?;
-            let id = queries::insert(
-                conn,
-                NewEnrolment {
+                &reach,
+                Opening {
                     citizen_id,
-                    programme_code: &programme.code,
+                    programme: &programme,
                     department: &department,
-                    restricted: programme.restricted,
-                    team_id: team,
-                    responsible_caseworker_id: responsible,
+                    caller: actor_id,
+                    team_id: body.team_id,
+                    responsible_caseworker_id: body.responsible_caseworker_id,
                     status,
                     start_date,
                     goals: &goals,
+                    basis: "enrolment",
                 },
-                now,
-            )
-            .await?;
-            if let (Status::Active, Some(start)) = (status, start_date) {
-                let dates = queries::anchor_dates(conn, citizen_id, start).await?;
-                queries::create_milestones(conn, id, &programme.milestone_rules, &dates).await?;
-            }
-            let restricted_team = programme.restricted.then_some(team);
-            citizens::ensure_involvement(
-                conn,
-                citizen_id,
-                &department,
-                restricted_team,
-                "enrolment",
                 now,
             )
             .await?;
@@ -398,6 +369,9 @@ pub async fn transition_enrolment(
                 end_date,
             };
             queries::record_transition(conn, &row, transition, now).await?;
+            if !to.is_open() {
+                referrals::complete_for_enrolment(conn, id, now).await?;
+            }
             if let (true, Some(start)) = (starting, start_date) {
                 let programme = programmes::find(conn, &row.programme_code).await?;
                 let dates = queries::anchor_dates(conn, row.citizen_id, start).await?;

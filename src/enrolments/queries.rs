@@ -9,8 +9,10 @@ use uuid::Uuid;
 
 use super::domain::{due_date, AnchorDates, Status};
 use super::dto::{EnrolmentView, MilestoneView};
+use crate::citizens::queries as citizens_q;
+use crate::consents::queries as consents;
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::programmes::queries::MilestoneRule;
+use crate::programmes::queries::{MilestoneRule, Programme};
 use crate::schema::{
     citizens, enrolment_transitions, enrolments, milestones, staff_user_teams, staff_users, teams,
 };
@@ -297,6 +299,94 @@ pub async fn default_team(
                 "you belong to no fitting team; name one",
             )
         })
+}
+
+/// An enrolment to open for the caller's department, once the caller may
+/// enrol the citizen in `programme` (their own enrolment or an accepted
+/// referral).
+pub struct Opening<'a> {
+    pub citizen_id: Uuid,
+    pub programme: &'a Programme,
+    pub department: &'a str,
+    pub caller: Uuid,
+    /// Defaults to the caller's fitting team.
+    pub team_id: Option<Uuid>,
+    /// Defaults to the caller.
+    pub responsible_caseworker_id: Option<Uuid>,
+    pub status: Status,
+    pub start_date: Option<NaiveDate>,
+    pub goals: &'a str,
+    /// Why the department now works with the citizen (the involvement's basis).
+    pub basis: &'static str,
+}
+
+/// Checks team, caseworker and consent, records the department's
+/// involvement, inserts the enrolment and, when it starts active, its
+/// milestones.
+pub async fn open(
+    conn: &mut AsyncPgConnection,
+    reach: &Reach,
+    o: Opening<'_>,
+    now: DateTime<Utc>,
+) -> ApiResult<Uuid> {
+    let programme = o.programme;
+    let team = match o.team_id {
+        Some(team) => team,
+        None => default_team(conn, o.caller, o.department, programme.restricted).await?,
+    };
+    check_team(conn, team, o.department, programme.restricted, reach).await?;
+    let responsible = o.responsible_caseworker_id.unwrap_or(o.caller);
+    check_staff(
+        conn,
+        "responsible_caseworker_id",
+        responsible,
+        o.department,
+        "caseworker",
+        programme.restricted.then_some(team),
+    )
+    .await?;
+    let restricted_team = programme.restricted.then_some(team);
+    citizens_q::ensure_involvement(
+        conn,
+        o.citizen_id,
+        o.department,
+        restricted_team,
+        o.basis,
+        now,
+    )
+    .await?;
+    // After the involvement: that is what lets the department read consents.
+    if programme.requires_consent
+        && consents::valid_covering(conn, o.citizen_id, o.department, now)
+            .await?
+            .is_none()
+    {
+        return Err(ApiError::Conflict(format!(
+            "Enrolment in {} needs the citizen's valid consent covering {}; record it first.",
+            programme.code, o.department
+        )));
+    }
+    let id = insert(
+        conn,
+        NewEnrolment {
+            citizen_id: o.citizen_id,
+            programme_code: &programme.code,
+            department: o.department,
+            restricted: programme.restricted,
+            team_id: team,
+            responsible_caseworker_id: responsible,
+            status: o.status,
+            start_date: o.start_date,
+            goals: o.goals,
+        },
+        now,
+    )
+    .await?;
+    if let (Status::Active, Some(start)) = (o.status, o.start_date) {
+        let dates = anchor_dates(conn, o.citizen_id, start).await?;
+        create_milestones(conn, id, &programme.milestone_rules, &dates).await?;
+    }
+    Ok(id)
 }
 
 pub struct NewEnrolment<'a> {
