@@ -22,87 +22,177 @@ const ACTORS: [&str; 10] = [
     "admin",
 ];
 
-/// (method, path, body, expected status per actor in ACTORS order).
+/// (method, path, body, expected status per actor in ACTORS order, and
+/// where row-level security alone answers otherwise, its answer).
 /// {A}: a BIF citizen, {EA}: their enrolment mentored by mentor.bif;
-/// {S}: a SOF citizen, {ES}: their enrolment, {R}: their restricted case.
+/// {S}: a SOF citizen, {ES}: their enrolment, {R}: their restricted case;
+/// cw.kff has broken the glass for {S}. {C} and {D}: citizens of BIF and
+/// SOF, {EC} BIF's enrolment of {C}; a consent covering BIF and SOF for {C}
+/// only. {F}: a waiting referral of {G} from BIF to SOF.
 /// 403s come from the policy table (roles); 404s from scope and RLS.
-const MATRIX: &[(&str, &str, Option<&str>, [u16; 10])] = &[
+type Cell = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    [u16; 10],
+    Option<[u16; 10]>,
+);
+
+const MATRIX: &[Cell] = &[
     (
         "GET",
         "/api/v1/citizens/{A}",
         None,
         [200, 200, 200, 200, 404, 404, 404, 404, 403, 403],
+        None,
     ),
     (
         "GET",
         "/api/v1/citizens/{A}/enrolments",
         None,
         [200, 200, 200, 200, 404, 404, 404, 404, 403, 403],
+        None,
     ),
     (
         "GET",
         "/api/v1/enrolments/{EA}",
         None,
         [200, 200, 200, 200, 404, 404, 404, 404, 403, 403],
+        None,
     ),
     (
         "GET",
         "/api/v1/enrolments/{EA}/notes",
         None,
         [200, 200, 200, 200, 404, 404, 404, 404, 403, 403],
+        None,
     ),
     (
         "GET",
         "/api/v1/enrolments/{EA}/outcomes",
         None,
         [200, 200, 200, 403, 403, 404, 404, 404, 403, 403],
+        None,
     ),
     (
         "POST",
         "/api/v1/citizens/{A}/cpr",
         Some("{}"),
         [200, 200, 200, 403, 403, 404, 404, 404, 403, 403],
+        None,
     ),
     (
         "GET",
         "/api/v1/citizens/{A}/access-log",
         None,
         [200, 200, 200, 403, 403, 404, 404, 404, 403, 403],
+        None,
     ),
     (
         "POST",
         "/api/v1/enrolments/{EA}/notes",
         Some(r#"{"kind": "phone", "occurred_at": "2026-01-01T10:00:00Z", "text": "Matrix"}"#),
         [201, 201, 403, 201, 404, 404, 404, 404, 403, 403],
+        None,
     ),
     (
         "GET",
         "/api/v1/citizens/{S}",
         None,
-        [404, 404, 404, 404, 404, 200, 200, 404, 403, 403],
+        [404, 404, 404, 404, 404, 200, 200, 200, 403, 403],
+        None,
     ),
     (
         "GET",
         "/api/v1/enrolments/{ES}",
         None,
-        [404, 404, 404, 404, 404, 200, 200, 404, 403, 403],
+        [404, 404, 404, 404, 404, 200, 200, 200, 403, 403],
+        None,
     ),
     (
         "GET",
         "/api/v1/enrolments/{R}",
         None,
         [404, 404, 404, 404, 404, 404, 200, 404, 403, 403],
+        None,
     ),
     (
         "GET",
         "/api/v1/enrolments/{R}/notes",
         None,
         [404, 404, 404, 404, 404, 404, 200, 404, 403, 403],
+        None,
+    ),
+    // Break-the-glass: cw.kff holds a live grant for {S} (cw.bif holds none).
+    (
+        "GET",
+        "/api/v1/citizens/{S}/enrolments",
+        None,
+        [404, 404, 404, 404, 404, 200, 200, 200, 403, 403],
+        None,
+    ),
+    // Consent: {C} is known to BIF and SOF, with a consent covering both;
+    // {D} likewise, without a consent. Consent shows summaries, never the
+    // enrolment or its notes.
+    (
+        "GET",
+        "/api/v1/citizens/{C}/enrolment-summaries",
+        None,
+        [200, 200, 200, 403, 403, 200, 200, 404, 403, 403],
+        None,
+    ),
+    (
+        "GET",
+        "/api/v1/enrolments/{EC}",
+        None,
+        [200, 200, 200, 404, 404, 404, 404, 404, 403, 403],
+        None,
+    ),
+    (
+        "GET",
+        "/api/v1/enrolments/{EC}/notes",
+        None,
+        [200, 200, 200, 404, 404, 404, 404, 404, 403, 403],
+        None,
+    ),
+    (
+        "GET",
+        "/api/v1/citizens/{D}/enrolment-summaries",
+        None,
+        [200, 200, 200, 403, 403, 200, 200, 404, 403, 403],
+        None,
+    ),
+    // Referral {F} of {G} from BIF to SOF, waiting. The receiver reads the
+    // referral, not the citizen's record: that narrowing is the
+    // application's; row-level security lets the receiving department read
+    // the referred citizen's row (the referral carries its core).
+    (
+        "GET",
+        "/api/v1/referrals/{F}",
+        None,
+        [200, 200, 200, 403, 403, 200, 200, 404, 403, 403],
+        None,
+    ),
+    (
+        "GET",
+        "/api/v1/citizens/{G}",
+        None,
+        [200, 200, 200, 404, 404, 404, 404, 404, 403, 403],
+        Some([200, 200, 200, 404, 404, 200, 200, 404, 403, 403]),
+    ),
+    (
+        "GET",
+        "/api/v1/citizens/{G}/consents",
+        None,
+        [200, 200, 200, 403, 403, 404, 404, 404, 403, 403],
+        // The row opens, the consents under it do not (checked below).
+        Some([200, 200, 200, 403, 403, 200, 200, 404, 403, 403]),
     ),
 ];
 
-/// How many of citizen A / the restricted case each actor finds in lists:
-/// (what, expected count per actor; None where the role may not ask).
+/// How many of a target each actor finds in lists, counts and searches:
+/// (what, expected count per actor; None where the role may not ask or the
+/// list itself is out of reach).
 const LISTS: &[(&str, [Option<usize>; 10])] = &[
     (
         "search for A by name",
@@ -149,6 +239,66 @@ const LISTS: &[(&str, [Option<usize>; 10])] = &[
             None,
         ],
     ),
+    (
+        "EC in C's summaries (consent)",
+        [
+            Some(0),
+            Some(0),
+            Some(0),
+            None,
+            None,
+            Some(1),
+            Some(1),
+            None,
+            None,
+            None,
+        ],
+    ),
+    (
+        "ED in D's summaries (no consent)",
+        [
+            Some(0),
+            Some(0),
+            Some(0),
+            None,
+            None,
+            Some(0),
+            Some(0),
+            None,
+            None,
+            None,
+        ],
+    ),
+    (
+        "F in the incoming inbox",
+        [
+            Some(0),
+            Some(0),
+            Some(0),
+            None,
+            None,
+            Some(1),
+            Some(1),
+            Some(0),
+            None,
+            None,
+        ],
+    ),
+    (
+        "the restricted case in S's enrolments",
+        [
+            None,
+            None,
+            None,
+            None,
+            None,
+            Some(0),
+            Some(1),
+            Some(0),
+            None,
+            None,
+        ],
+    ),
 ];
 
 async fn run(unscoped: bool) -> usize {
@@ -188,8 +338,62 @@ async fn run(unscoped: bool) -> usize {
         json!({"programme_code": "negativ_social_kontrol"}),
     )
     .await;
+    let kff = app.login("cw.kff").await.access;
+    let grant = app
+        .post_json(
+            "/api/v1/access-grants",
+            Some(&kff),
+            &json!({"citizen_id": id(&s), "reason": "Akut henvendelse ved skranken i dag"}),
+        )
+        .await;
+    assert_eq!(grant.status(), 201);
+    let c = register(&app, &bif, &refugee("030392-3456", 30, &app)).await;
+    register(&app, &sof, &refugee("030392-3456", 30, &app)).await;
+    let ec = enrol(&app, &bif, &id(&c), json!({"programme_code": "jobdansk"})).await;
+    let now = chrono::Utc::now();
+    let consent = app
+        .post_json(
+            &format!("/api/v1/citizens/{}/consents", id(&c)),
+            Some(&bif),
+            &json!({"purpose": "Samarbejde", "departments": ["bif", "sof"],
+                    "given_at": now - chrono::Duration::days(1),
+                    "expires_at": now + chrono::Duration::days(30),
+                    "document_reference": "2026-1"}),
+        )
+        .await;
+    assert_eq!(consent.status(), 201);
+    let d = register(&app, &bif, &refugee("040493-4567", 30, &app)).await;
+    register(&app, &sof, &refugee("040493-4567", 30, &app)).await;
+    let ed = enrol(&app, &bif, &id(&d), json!({"programme_code": "jobdansk"})).await;
+    let g = register(&app, &bif, &refugee("050594-5678", 30, &app)).await;
+    let g_consent = app
+        .post_json(
+            &format!("/api/v1/citizens/{}/consents", id(&g)),
+            Some(&bif),
+            &json!({"purpose": "Beskæftigelse", "departments": ["bif"],
+                    "given_at": now - chrono::Duration::days(1),
+                    "expires_at": now + chrono::Duration::days(30),
+                    "document_reference": "2026-2"}),
+        )
+        .await;
+    assert_eq!(g_consent.status(), 201);
+    let referral = app
+        .post_json(
+            "/api/v1/referrals",
+            Some(&bif),
+            &json!({"citizen_id": id(&g), "programme_code": "housing_first",
+                    "reason": "Hjemløs", "legal_basis": "SEL § 107"}),
+        )
+        .await;
+    assert_eq!(referral.status(), 201);
+    let f: Value = referral.json().await.unwrap();
     let fill = |path: &str| {
         path.replace("{A}", &id(&a))
+            .replace("{C}", &id(&c))
+            .replace("{EC}", &id(&ec))
+            .replace("{D}", &id(&d))
+            .replace("{F}", &id(&f))
+            .replace("{G}", &id(&g))
             .replace("{EA}", &id(&ea))
             .replace("{S}", &id(&s))
             .replace("{ES}", &id(&es))
@@ -200,7 +404,11 @@ async fn run(unscoped: bool) -> usize {
     let mut failures = Vec::new();
     for (i, user) in ACTORS.iter().enumerate() {
         let token = app.login(user).await.access;
-        for (method, path, body, expected) in MATRIX {
+        for (method, path, body, expected, rls_alone) in MATRIX {
+            let expected = match rls_alone {
+                Some(rls) if unscoped => rls,
+                _ => expected,
+            };
             let mut req = app
                 .client
                 .request(method.parse().unwrap(), app.url(&fill(path)))
@@ -212,6 +420,7 @@ async fn run(unscoped: bool) -> usize {
             }
             let response = req.send().await.unwrap();
             let status = response.status().as_u16();
+            let body: Value = response.json().await.unwrap_or(Value::Null);
             if status != expected[i] {
                 failures.push(format!(
                     "{user} {method} {path}: {status}, expected {}",
@@ -220,9 +429,19 @@ async fn run(unscoped: bool) -> usize {
             }
             // Field level, the application's alone: a mentor never sees CPR or background.
             if !unscoped && *user == "mentor.bif" && *path == "/api/v1/citizens/{A}" {
-                let body: Value = response.json().await.unwrap();
                 if body.get("cpr_masked").is_some() || body.get("country_of_birth").is_some() {
                     failures.push("mentor.bif sees more than a mentor may".into());
+                }
+            }
+            // The referred citizen's consents stay with the departments that
+            // work with them, whoever reads the citizen's row.
+            if *path == "/api/v1/citizens/{G}/consents" && status == 200 {
+                let seen = body.as_array().unwrap().len();
+                let should = if user.ends_with(".sof") { 0 } else { 1 };
+                if seen != should {
+                    failures.push(format!(
+                        "{user} sees {seen} of G's consents, expected {should}"
+                    ));
                 }
             }
             cells += 1;
@@ -242,6 +461,43 @@ async fn run(unscoped: bool) -> usize {
                     } else {
                         let page: Value = resp.json().await.unwrap();
                         Some(page["items"].as_array().unwrap().len())
+                    }
+                }
+                "EC in C's summaries (consent)"
+                | "ED in D's summaries (no consent)"
+                | "F in the incoming inbox"
+                | "the restricted case in S's enrolments" => {
+                    let (path, target) = match *what {
+                        "EC in C's summaries (consent)" => (
+                            format!("/api/v1/citizens/{}/enrolment-summaries", id(&c)),
+                            id(&ec),
+                        ),
+                        "ED in D's summaries (no consent)" => (
+                            format!("/api/v1/citizens/{}/enrolment-summaries", id(&d)),
+                            id(&ed),
+                        ),
+                        "F in the incoming inbox" => {
+                            ("/api/v1/referrals?direction=incoming".to_string(), id(&f))
+                        }
+                        _ => (
+                            format!("/api/v1/citizens/{}/enrolments", id(&s)),
+                            id(&restricted),
+                        ),
+                    };
+                    let resp = app.get(&path, Some(&token)).await;
+                    if resp.status() != 200 {
+                        None
+                    } else {
+                        let body: Value = resp.json().await.unwrap();
+                        let items = body.get("items").unwrap_or(&body);
+                        Some(
+                            items
+                                .as_array()
+                                .unwrap()
+                                .iter()
+                                .filter(|it| it["id"] == json!(target))
+                                .count(),
+                        )
                     }
                 }
                 _ => {
