@@ -211,7 +211,7 @@ pub async fn review_grant(
     let reviewer = actor.user_id.0;
     let who = AuditActor::from(&actor);
     let now = actor.now;
-    let grant = db::transaction(&state.pool, (&actor).into(), move |conn| {
+    let result = db::transaction(&state.pool, (&actor).into(), move |conn| {
         async move {
             let grant: GrantView = access_grants::table
                 .find(id)
@@ -249,6 +249,8 @@ pub async fn review_grant(
         }
         .scope_boxed()
     })
-    .await?;
+    .await;
+    // A grant names a citizen: a look at another department's is recorded.
+    let grant = audit::on_not_found(&state, &actor, "access_grant", id, None, result).await?;
     Ok(web::Json(grant))
 }

@@ -3,6 +3,7 @@
 mod access_grants;
 mod admin;
 mod audit;
+mod audit_exact;
 mod auth;
 mod cases;
 mod citizens;
