@@ -17,6 +17,8 @@ const PERSONAL_TABLES: &[&str] = &[
     "access_grants",
     "risk_assessments",
     "concerns",
+    "consents",
+    "referrals",
 ];
 
 #[tokio::test]
@@ -34,6 +36,26 @@ async fn every_personal_data_table_forces_row_level_security_and_the_role_cannot
         assert!(
             row.get::<_, bool>(0) && row.get::<_, bool>(1),
             "{table}: RLS enabled and forced"
+        );
+    }
+    // Every table that refers to a citizen or an enrolment is in the list
+    // (the audit log aside: append-only, read through the audit endpoints).
+    let referring: Vec<String> = db
+        .query(
+            "SELECT DISTINCT table_name::text FROM information_schema.columns
+              WHERE table_schema = 'public' AND column_name IN ('citizen_id', 'enrolment_id')
+                AND table_name <> 'audit_log' ORDER BY 1",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for table in &referring {
+        assert!(
+            PERSONAL_TABLES.contains(&table.as_str()),
+            "{table} holds personal data but is not checked"
         );
     }
     let bypass: bool = db
