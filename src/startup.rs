@@ -117,7 +117,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(referrals::handlers::find_referral)
                 .service(referrals::handlers::accept_referral)
                 .service(referrals::handlers::decline_referral)
-                .service(referrals::handlers::withdraw_referral),
+                .service(referrals::handlers::withdraw_referral)
+                .service(citizens::export::export_citizen),
         );
 }
 

@@ -31,6 +31,7 @@ pub enum Action {
     Transition,
     BreakGlass,
     Review,
+    Export,
     Denied,
 }
 
@@ -51,6 +52,7 @@ impl Action {
             Self::Transition => "transition",
             Self::BreakGlass => "break_glass",
             Self::Review => "review",
+            Self::Export => "export",
             Self::Denied => "denied",
         }
     }

@@ -178,6 +178,7 @@ pub static RULES: &[Rule] = &[
         "/api/v1/citizens/{id}/enrolment-summaries",
         AnyRole(CASE_STAFF),
     ),
+    rule(Get, "/api/v1/citizens/{id}/export", AnyRole(CASE_STAFF)),
     rule(Post, "/api/v1/referrals", AnyRole(CASEWORKER)),
     rule(Get, "/api/v1/referrals", AnyRole(CASE_STAFF)),
     rule(Get, "/api/v1/referrals/{id}", AnyRole(CASE_STAFF)),

@@ -4,6 +4,7 @@
 pub mod codes;
 pub mod cpr;
 pub mod dto;
+pub mod export;
 pub mod handlers;
 pub mod origin;
 pub mod queries;

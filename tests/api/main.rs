@@ -12,6 +12,7 @@ mod concerns;
 mod consents;
 mod enrolments;
 mod errors;
+mod export;
 mod helpers;
 mod matrix;
 mod ops;

@@ -1,0 +1,159 @@
+//! The citizen's right of access (indsigtsret, GDPR Art. 15): everything the
+//! municipality holds on one citizen as one JSON document.
+//!
+//! Each table is exported whole (`to_jsonb` of the row), so a column added
+//! later is exported without anyone remembering to; only the CPR's
+//! ciphertext and lookup hash are left out (the number itself is decrypted
+//! in). The export spans every department, so after the caller's own access
+//! is checked the query reads past row-level security for this one citizen;
+//! restricted work (its enrolments, their milestones, notes, outcomes, risk
+//! assessments, transitions and involvements, the team's concerns, and the
+//! team's accesses in the log) is included only for a member of the owning
+//! restricted team. An informant's identity is never exported: each concern
+//! says that it was redacted and why, and the audit entry records it.
+
+use actix_web::{get, web};
+use diesel::sql_types::{Array, Jsonb, Uuid as SqlUuid};
+use diesel_async::scoped_futures::ScopedFutureExt;
+use diesel_async::RunQueryDsl;
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::queries;
+use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
+use crate::auth::Actor;
+use crate::db;
+use crate::error::{ApiError, ApiResult};
+use crate::scope::{Reach, View};
+use crate::startup::AppState;
+
+/// Why an informant's identity is left out (forvaltningsloven § 15, stk. 1,
+/// nr. 4: private interests in secrecy outweigh the right of access).
+pub const INFORMANT_REDACTED: &str =
+    "The informant's identity is withheld to protect them (forvaltningsloven § 15, stk. 1, nr. 4).";
+
+/// $1: the citizen; $2: the caller's restricted teams; $3: the redaction reason.
+const EXPORT: &str = r#"
+WITH visible_enrolments AS (
+    SELECT e.* FROM enrolments e
+     WHERE e.citizen_id = $1 AND (NOT e.restricted OR e.team_id = ANY ($2))
+)
+SELECT jsonb_build_object(
+    'citizen', to_jsonb(c) - 'cpr_ciphertext' - 'cpr_hash' - 'cpr_key_id',
+    'involvements', (SELECT coalesce(jsonb_agg(to_jsonb(i) ORDER BY i.since, i.id), '[]')
+                       FROM involvements i
+                      WHERE i.citizen_id = $1 AND (i.restricted_team_id IS NULL OR i.restricted_team_id = ANY ($2))),
+    'enrolments', (SELECT coalesce(jsonb_agg(to_jsonb(e) ORDER BY e.id), '[]') FROM visible_enrolments e),
+    'enrolment_transitions', (SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY t.id), '[]')
+                                FROM enrolment_transitions t JOIN visible_enrolments e ON e.id = t.enrolment_id),
+    'milestones', (SELECT coalesce(jsonb_agg(to_jsonb(m) ORDER BY m.enrolment_id, m.due_date, m.code), '[]')
+                     FROM milestones m JOIN visible_enrolments e ON e.id = m.enrolment_id),
+    'notes', (SELECT coalesce(jsonb_agg(to_jsonb(n) ORDER BY n.id), '[]')
+                FROM notes n JOIN visible_enrolments e ON e.id = n.enrolment_id),
+    'outcomes', (SELECT coalesce(jsonb_agg(to_jsonb(o) ORDER BY o.id), '[]')
+                   FROM outcomes o JOIN visible_enrolments e ON e.id = o.enrolment_id),
+    'risk_assessments', (SELECT coalesce(jsonb_agg(to_jsonb(r) ORDER BY r.id), '[]')
+                           FROM risk_assessments r JOIN visible_enrolments e ON e.id = r.enrolment_id),
+    'referrals', (SELECT coalesce(jsonb_agg(to_jsonb(r) ORDER BY r.id), '[]') FROM referrals r WHERE r.citizen_id = $1),
+    'consents', (SELECT coalesce(jsonb_agg(to_jsonb(k) ORDER BY k.id), '[]') FROM consents k WHERE k.citizen_id = $1),
+    'concerns', (SELECT coalesce(jsonb_agg(
+                          to_jsonb(k) - 'filed_by' - 'filer_department'
+                          || jsonb_build_object('informant', NULL, 'informant_redacted', $3::text)
+                          ORDER BY k.id), '[]')
+                   FROM concerns k WHERE k.citizen_id = $1 AND k.team_id = ANY ($2)),
+    'access_grants', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                               'department', g.department, 'reason', g.reason,
+                               'granted_at', g.granted_at, 'expires_at', g.expires_at) ORDER BY g.id), '[]')
+                        FROM access_grants g WHERE g.citizen_id = $1),
+    'access_log', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                            'at', a.at, 'department', a.actor_department, 'roles', a.actor_roles,
+                            'action', a.action, 'resource_type', a.resource_type, 'purpose', a.reason) ORDER BY a.id), '[]')
+                     FROM audit_log a
+                    WHERE a.citizen_id = $1 AND (a.restricted_team_id IS NULL OR a.restricted_team_id = ANY ($2)))
+) AS document
+  FROM citizens c WHERE c.id = $1
+"#;
+
+#[derive(diesel::QueryableByName)]
+struct Document {
+    #[diesel(sql_type = Jsonb)]
+    document: Value,
+}
+
+/// Everything the municipality holds on the citizen, as one JSON document:
+/// the record with the full CPR, involvements, enrolments, transitions,
+/// milestones, notes (current and superseded), outcomes, referrals, consents,
+/// break-the-glass grants and the access log (caseworkers and managers of a
+/// department that works with the citizen; restricted work only for its
+/// team). Audited as `export`.
+#[utoipa::path(
+    tag = "citizens",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = Object, description = "The export document")),
+)]
+#[get("/citizens/{id}/export")]
+pub async fn export_citizen(
+    state: web::Data<AppState>,
+    actor: Actor,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<Value>> {
+    let id = id.into_inner();
+    let now = actor.now;
+    let who = AuditActor::from(&actor);
+    let reach = Reach::of(&actor);
+    let teams: Vec<Uuid> = actor
+        .teams
+        .iter()
+        .filter(|t| t.restricted)
+        .map(|t| t.id)
+        .collect();
+    let result = db::transaction(&state.pool, (&actor).into(), move |conn| {
+        async move {
+            if queries::find_visible(conn, &reach, id, false).await?.1 != View::Caseworker {
+                return Err(ApiError::NotFound);
+            }
+            let sealed = match queries::sealed_cpr(conn, &reach, id).await {
+                Err(ApiError::NotFound) => None,
+                other => Some(other?),
+            };
+            // The caller may see this citizen (checked above); the export
+            // reads every department's part of the case, for this citizen only.
+            diesel::sql_query("SELECT set_config('medborger.system', 'on', true)")
+                .execute(conn)
+                .await?;
+            let doc: Document = diesel::sql_query(EXPORT)
+                .bind::<SqlUuid, _>(id)
+                .bind::<Array<SqlUuid>, _>(&teams)
+                .bind::<diesel::sql_types::Text, _>(INFORMANT_REDACTED)
+                .get_result(conn)
+                .await?;
+            let redacted = doc.document["concerns"].as_array().map_or(0, Vec::len);
+            let mut entry = AuditEntry::new(Action::Export, "citizen", Outcome::Success)
+                .resource_id(id)
+                .citizen(id);
+            if redacted > 0 {
+                entry = entry.reason(format!(
+                    "informant identity redacted in {redacted} concern(s): {INFORMANT_REDACTED}"
+                ));
+            }
+            audit::record(conn, now, &who, entry).await?;
+            Ok((doc.document, sealed))
+        }
+        .scope_boxed()
+    })
+    .await;
+    let (mut document, sealed) =
+        audit::on_not_found(&state, &actor, "citizen", id, Some(id), result).await?;
+    let cpr = match sealed {
+        Some(sealed) => Some(
+            state
+                .vault
+                .decrypt(&sealed.key_id, &sealed.ciphertext)
+                .map_err(ApiError::Internal)?
+                .formatted(),
+        ),
+        None => None,
+    };
+    document["citizen"]["cpr"] = cpr.map_or(Value::Null, Value::String);
+    Ok(web::Json(document))
+}
