@@ -21,6 +21,7 @@ pub mod openapi;
 pub mod org;
 pub mod programmes;
 pub mod referrals;
+pub mod reports;
 pub mod schema;
 pub mod scope;
 pub mod seed;

@@ -35,6 +35,7 @@ use crate::auth::policy::{self, Access};
         (name = "access-grants", description = "Break-the-glass access and its review"),
         (name = "concerns", description = "Concerns to the restricted team (write-only for the informant)"),
         (name = "consents", description = "The citizen's consents, and the enrolment summaries they open to other departments"),
+        (name = "reports", description = "Managers' and auditors' reports: caseload audit, deadlines, outcomes (JSON or CSV)"),
         (name = "referrals", description = "Referrals between departments: send, inbox, accept, decline, withdraw"),
         (name = "operations", description = "Health, readiness, metrics, this document"),
     )

@@ -19,7 +19,7 @@ use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::{
     access_grants, audit, auth, citizens, concerns, consents, enrolments, health, http, org,
-    programmes, referrals, telemetry,
+    programmes, referrals, reports, telemetry,
 };
 
 /// What every handler can reach.
@@ -118,7 +118,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(referrals::handlers::accept_referral)
                 .service(referrals::handlers::decline_referral)
                 .service(referrals::handlers::withdraw_referral)
-                .service(citizens::export::export_citizen),
+                .service(citizens::export::export_citizen)
+                .service(reports::caseload::caseload_report)
+                .service(reports::caseload::reassign)
+                .service(reports::deadlines::deadlines_report)
+                .service(reports::outcomes::outcomes_report),
         );
 }
 

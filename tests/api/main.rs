@@ -18,4 +18,5 @@ mod matrix;
 mod ops;
 mod programmes;
 mod referrals;
+mod reports;
 mod rls;

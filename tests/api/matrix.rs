@@ -428,10 +428,12 @@ async fn run(unscoped: bool) -> usize {
                 ));
             }
             // Field level, the application's alone: a mentor never sees CPR or background.
-            if !unscoped && *user == "mentor.bif" && *path == "/api/v1/citizens/{A}" {
-                if body.get("cpr_masked").is_some() || body.get("country_of_birth").is_some() {
-                    failures.push("mentor.bif sees more than a mentor may".into());
-                }
+            if !unscoped
+                && *user == "mentor.bif"
+                && *path == "/api/v1/citizens/{A}"
+                && (body.get("cpr_masked").is_some() || body.get("country_of_birth").is_some())
+            {
+                failures.push("mentor.bif sees more than a mentor may".into());
             }
             // The referred citizen's consents stay with the departments that
             // work with them, whoever reads the citizen's row.

@@ -1,0 +1,466 @@
+//! Outcome monitoring (policy principles A and C): for the department's
+//! citizens, the share in wage employment, self-supporting, in education and
+//! at each Danish level, at enrolment start, end, and 6 and 12 months after;
+//! broken down by origin (DESIGN §8), sex, age band and district; beside the
+//! policy's baselines with the gap in percentage points.
+//!
+//! Discretion: a cell counting fewer than five people is suppressed (null,
+//! with the reason). So that a suppressed cell cannot be recovered by
+//! subtracting the others from the total, a breakdown with exactly one
+//! suppressed group also suppresses its next smallest group.
+
+use std::collections::BTreeMap;
+
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{Array, Bool, Date, Nullable, Text, Uuid as SqlUuid};
+use diesel_async::scoped_futures::ScopedFutureExt;
+use diesel_async::RunQueryDsl;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::csv::{self, cell, Table};
+use super::deadlines::PeriodParams;
+use super::{ReportScope, MIN_CELL};
+use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
+use crate::auth::Actor;
+use crate::db;
+use crate::error::ApiResult;
+use crate::startup::AppState;
+
+/// The policy's baselines: wage employment, first half of 2022.
+pub const BASELINE_DANISH_BACKGROUND: f64 = 78.4;
+pub const BASELINE_NON_WESTERN: f64 = 59.7;
+pub const BASELINE_MENAPT: f64 = 53.1;
+
+pub const POINTS: [&str; 4] = ["start", "end", "end_plus_6m", "end_plus_12m"];
+
+const SMALL: &str = "fewer than 5 people";
+const DERIVABLE: &str =
+    "suppressed so that a group of fewer than 5 cannot be derived by subtraction from the total";
+
+#[derive(Serialize, ToSchema, Debug)]
+pub struct Baselines {
+    pub period: &'static str,
+    pub danish_background_pct: f64,
+    pub non_western_pct: f64,
+    pub menapt_pct: f64,
+}
+
+/// One group's figures; all null when suppressed.
+#[derive(Serialize, ToSchema, Debug, Clone)]
+pub struct OutcomeCell {
+    pub group: String,
+    pub people: Option<i64>,
+    pub wage_employment_pct: Option<f64>,
+    pub self_supporting_pct: Option<f64>,
+    pub in_education_pct: Option<f64>,
+    /// Share at Danish level A2 or above, and B1 or above.
+    pub danish_a2_or_above_pct: Option<f64>,
+    pub danish_b1_or_above_pct: Option<f64>,
+    /// The group's own baseline where the policy gives one (non-Western,
+    /// MENAPT), and the gap to it in percentage points.
+    pub baseline_pct: Option<f64>,
+    pub gap_pp: Option<f64>,
+    /// The gap to Danish-background Copenhageners (78.4 %).
+    pub gap_to_danish_background_pp: Option<f64>,
+    pub suppressed: Option<&'static str>,
+}
+
+#[derive(Serialize, ToSchema, Debug)]
+pub struct Breakdown {
+    /// origin_region, menapt, origin_group, sex, age_band or district.
+    pub dimension: &'static str,
+    pub groups: Vec<OutcomeCell>,
+}
+
+#[derive(Serialize, ToSchema, Debug)]
+pub struct PointReport {
+    pub measurement_point: &'static str,
+    pub total: OutcomeCell,
+    pub breakdowns: Vec<Breakdown>,
+}
+
+#[derive(Serialize, ToSchema, Debug)]
+pub struct OutcomeReport {
+    pub departments: Vec<String>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub programme: Option<String>,
+    /// Who is counted.
+    pub population: &'static str,
+    pub as_of: DateTime<Utc>,
+    pub baselines: Baselines,
+    pub points: Vec<PointReport>,
+}
+
+const POPULATION: &str = "Citizens with an outcome measured in the period on an enrolment of the \
+    department(s); one measurement per citizen and point (the latest). Restricted work only for \
+    its team's manager.";
+
+#[derive(QueryableByName, Debug)]
+struct Person {
+    #[diesel(sql_type = Text)]
+    measurement_point: String,
+    #[diesel(sql_type = Date)]
+    measured_on: NaiveDate,
+    #[diesel(sql_type = Date)]
+    birth_date: NaiveDate,
+    #[diesel(sql_type = Text)]
+    sex: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    district: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    origin_group: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    origin_region: Option<String>,
+    #[diesel(sql_type = Bool)]
+    menapt: bool,
+    #[diesel(sql_type = Text)]
+    employment_status: String,
+    #[diesel(sql_type = Bool)]
+    self_supporting: bool,
+    #[diesel(sql_type = Bool)]
+    in_education: bool,
+    #[diesel(sql_type = Nullable<Text>)]
+    danish_level: Option<String>,
+}
+
+/// $1 departments, $2 restricted teams, $3 from, $4 to, $5 programme or ''.
+const PEOPLE: &str = r#"
+SELECT DISTINCT ON (o.citizen_id, o.measurement_point)
+       o.measurement_point, o.measured_on, c.birth_date, c.sex, c.district,
+       c.origin_group, c.origin_region, c.menapt,
+       o.employment_status, o.self_supporting, o.in_education, o.danish_level
+  FROM outcomes o
+  JOIN enrolments e ON e.id = o.enrolment_id
+  JOIN citizens c ON c.id = o.citizen_id
+ WHERE e.department = ANY ($1) AND (NOT e.restricted OR e.team_id = ANY ($2))
+   AND o.measured_on BETWEEN $3 AND $4
+   AND ($5 = '' OR e.programme_code = $5)
+ ORDER BY o.citizen_id, o.measurement_point, o.measured_on DESC, o.id DESC
+"#;
+
+fn age_band(birth: NaiveDate, on: NaiveDate) -> &'static str {
+    let mut age = on.year() - birth.year();
+    if (on.month(), on.day()) < (birth.month(), birth.day()) {
+        age -= 1;
+    }
+    match age {
+        ..=17 => "under_18",
+        18..=29 => "18_29",
+        30..=39 => "30_39",
+        40..=49 => "40_49",
+        50..=64 => "50_64",
+        _ => "65_plus",
+    }
+}
+
+fn level_rank(level: Option<&str>) -> u8 {
+    match level {
+        Some("a1") => 1,
+        Some("a2") => 2,
+        Some("b1") => 3,
+        Some("b2") => 4,
+        Some("c1") => 5,
+        Some("c2") => 6,
+        _ => 0,
+    }
+}
+
+#[derive(Default, Clone, Copy)]
+struct Tally {
+    people: i64,
+    wage: i64,
+    self_supporting: i64,
+    education: i64,
+    a2: i64,
+    b1: i64,
+}
+
+impl Tally {
+    fn add(&mut self, p: &Person) {
+        self.people += 1;
+        self.wage += i64::from(p.employment_status == "wage_employment");
+        self.self_supporting += i64::from(p.self_supporting);
+        self.education += i64::from(p.in_education || p.employment_status == "education");
+        let rank = level_rank(p.danish_level.as_deref());
+        self.a2 += i64::from(rank >= 2);
+        self.b1 += i64::from(rank >= 3);
+    }
+}
+
+fn pct(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| (1000.0 * part as f64 / whole as f64).round() / 10.0)
+}
+
+fn pp(share: Option<f64>, baseline: Option<f64>) -> Option<f64> {
+    Some(((share? - baseline?) * 10.0).round() / 10.0)
+}
+
+fn own_baseline(dimension: &str, group: &str) -> Option<f64> {
+    match (dimension, group) {
+        ("origin_region", "ikke_vestlig") => Some(BASELINE_NON_WESTERN),
+        ("menapt", "menapt") => Some(BASELINE_MENAPT),
+        _ => None,
+    }
+}
+
+fn cell_of(dimension: &str, group: &str, t: Tally) -> OutcomeCell {
+    if t.people < MIN_CELL {
+        return suppressed(group, SMALL);
+    }
+    let wage = pct(t.wage, t.people);
+    let baseline = own_baseline(dimension, group);
+    OutcomeCell {
+        group: group.to_string(),
+        people: Some(t.people),
+        wage_employment_pct: wage,
+        self_supporting_pct: pct(t.self_supporting, t.people),
+        in_education_pct: pct(t.education, t.people),
+        danish_a2_or_above_pct: pct(t.a2, t.people),
+        danish_b1_or_above_pct: pct(t.b1, t.people),
+        baseline_pct: baseline,
+        gap_pp: pp(wage, baseline),
+        gap_to_danish_background_pp: pp(wage, Some(BASELINE_DANISH_BACKGROUND)),
+        suppressed: None,
+    }
+}
+
+fn suppressed(group: &str, reason: &'static str) -> OutcomeCell {
+    OutcomeCell {
+        group: group.to_string(),
+        people: None,
+        wage_employment_pct: None,
+        self_supporting_pct: None,
+        in_education_pct: None,
+        danish_a2_or_above_pct: None,
+        danish_b1_or_above_pct: None,
+        baseline_pct: None,
+        gap_pp: None,
+        gap_to_danish_background_pp: None,
+        suppressed: Some(reason),
+    }
+}
+
+/// The groups of one dimension, with primary and secondary suppression.
+fn breakdown_cells(
+    groups: &BTreeMap<String, i64>,
+    mut cells: Vec<OutcomeCell>,
+) -> Vec<OutcomeCell> {
+    let small = cells.iter().filter(|c| c.suppressed.is_some()).count();
+    if small == 1 {
+        // Suppress the smallest group still shown as well.
+        let next = cells
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.suppressed.is_none())
+            .min_by_key(|(_, c)| (groups.get(&c.group).copied().unwrap_or(0), c.group.clone()))
+            .map(|(i, _)| i);
+        if let Some(i) = next {
+            let group = cells[i].group.clone();
+            cells[i] = suppressed(&group, DERIVABLE);
+        }
+    }
+    cells
+}
+
+fn dimensions(p: &Person) -> [(&'static str, String); 6] {
+    [
+        (
+            "origin_region",
+            p.origin_region.clone().unwrap_or_else(|| "unknown".into()),
+        ),
+        (
+            "menapt",
+            if p.menapt { "menapt" } else { "not_menapt" }.into(),
+        ),
+        (
+            "origin_group",
+            p.origin_group
+                .clone()
+                .unwrap_or_else(|| "dansk_oprindelse_eller_ukendt".into()),
+        ),
+        ("sex", p.sex.clone()),
+        ("age_band", age_band(p.birth_date, p.measured_on).into()),
+        (
+            "district",
+            p.district.clone().unwrap_or_else(|| "unknown".into()),
+        ),
+    ]
+}
+
+fn point_report(point: &'static str, people: &[&Person]) -> PointReport {
+    let mut total = Tally::default();
+    let mut by: BTreeMap<&'static str, BTreeMap<String, Tally>> = BTreeMap::new();
+    for p in people {
+        total.add(p);
+        for (dimension, group) in dimensions(p) {
+            by.entry(dimension)
+                .or_default()
+                .entry(group)
+                .or_default()
+                .add(p);
+        }
+    }
+    if total.people < MIN_CELL {
+        // Nothing can be shown without showing a small group.
+        return PointReport {
+            measurement_point: point,
+            total: suppressed("total", SMALL),
+            breakdowns: Vec::new(),
+        };
+    }
+    let order = [
+        "origin_region",
+        "menapt",
+        "origin_group",
+        "sex",
+        "age_band",
+        "district",
+    ];
+    let breakdowns = order
+        .iter()
+        .filter_map(|d| by.get(d).map(|groups| (*d, groups)))
+        .map(|(dimension, groups)| {
+            let sizes: BTreeMap<String, i64> =
+                groups.iter().map(|(g, t)| (g.clone(), t.people)).collect();
+            let cells = groups
+                .iter()
+                .map(|(g, t)| cell_of(dimension, g, *t))
+                .collect();
+            Breakdown {
+                dimension,
+                groups: breakdown_cells(&sizes, cells),
+            }
+        })
+        .collect();
+    PointReport {
+        measurement_point: point,
+        total: cell_of("total", "total", total),
+        breakdowns,
+    }
+}
+
+fn table(report: &OutcomeReport) -> Table {
+    let mut rows = Vec::new();
+    let row = |point: &str, dimension: &str, c: &OutcomeCell| {
+        vec![
+            point.to_string(),
+            dimension.to_string(),
+            c.group.clone(),
+            cell(c.people),
+            cell(c.wage_employment_pct),
+            cell(c.self_supporting_pct),
+            cell(c.in_education_pct),
+            cell(c.danish_a2_or_above_pct),
+            cell(c.danish_b1_or_above_pct),
+            cell(c.baseline_pct),
+            cell(c.gap_pp),
+            cell(c.gap_to_danish_background_pp),
+            cell(c.suppressed),
+        ]
+    };
+    for p in &report.points {
+        rows.push(row(p.measurement_point, "total", &p.total));
+        for b in &p.breakdowns {
+            for c in &b.groups {
+                rows.push(row(p.measurement_point, b.dimension, c));
+            }
+        }
+    }
+    Table {
+        header: vec![
+            "measurement_point",
+            "dimension",
+            "group",
+            "people",
+            "wage_employment_pct",
+            "self_supporting_pct",
+            "in_education_pct",
+            "danish_a2_or_above_pct",
+            "danish_b1_or_above_pct",
+            "baseline_pct",
+            "gap_pp",
+            "gap_to_danish_background_pp",
+            "suppressed",
+        ],
+        rows,
+    }
+}
+
+/// Outcomes of the department's citizens by measurement point and group,
+/// beside the policy's baselines; cells under five people suppressed.
+/// Managers: their department; auditors: any or all. JSON, or CSV with
+/// `Accept: text/csv`.
+#[utoipa::path(
+    tag = "reports",
+    params(PeriodParams),
+    responses((status = 200, description = "The report", content((OutcomeReport = "application/json"), (String = "text/csv")))),
+)]
+#[get("/reports/outcomes")]
+pub async fn outcomes_report(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    actor: Actor,
+    params: web::Query<PeriodParams>,
+) -> ApiResult<HttpResponse> {
+    let params = params.into_inner();
+    let scope = ReportScope::of(&actor, params.department)?;
+    let now = actor.now;
+    let (from, to) = params.period(now.date_naive())?;
+    let programme = params.programme.clone().unwrap_or_default();
+    let who = AuditActor::from(&actor);
+    let report = db::transaction(&state.pool, (&actor).into(), move |conn| {
+        async move {
+            scope.enter(conn).await?;
+            let people: Vec<Person> = diesel::sql_query(PEOPLE)
+                .bind::<Array<Text>, _>(&scope.departments)
+                .bind::<Array<SqlUuid>, _>(&scope.restricted_teams)
+                .bind::<Date, _>(from)
+                .bind::<Date, _>(to)
+                .bind::<Text, _>(&programme)
+                .load(conn)
+                .await?;
+            audit::record(
+                conn,
+                now,
+                &who,
+                AuditEntry::new(Action::Read, "report_outcomes", Outcome::Success).reason(format!(
+                    "departments {}, {from}–{to}",
+                    scope.departments.join(",")
+                )),
+            )
+            .await?;
+            let points = POINTS
+                .iter()
+                .map(|point| {
+                    let at: Vec<&Person> = people
+                        .iter()
+                        .filter(|p| p.measurement_point == *point)
+                        .collect();
+                    point_report(point, &at)
+                })
+                .collect();
+            Ok(OutcomeReport {
+                departments: scope.departments.clone(),
+                from,
+                to,
+                programme: (!programme.is_empty()).then_some(programme),
+                population: POPULATION,
+                as_of: now,
+                baselines: Baselines {
+                    period: "first half of 2022",
+                    danish_background_pct: BASELINE_DANISH_BACKGROUND,
+                    non_western_pct: BASELINE_NON_WESTERN,
+                    menapt_pct: BASELINE_MENAPT,
+                },
+                points,
+            })
+        }
+        .scope_boxed()
+    })
+    .await?;
+    csv::respond(&req, &report, table, "outcomes")
+}
