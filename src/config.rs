@@ -82,6 +82,15 @@ pub struct AuditSettings {
     pub seal_interval: Duration,
     /// How old an entry must be before it is sealed (longer than any transaction lives).
     pub seal_lag: Duration,
+    /// Years after which `medborger retention run` removes audit entries.
+    pub retention_years: i32,
+}
+
+/// Retention of case data (DESIGN §5a).
+#[derive(Debug, Clone, Copy)]
+pub struct RetentionSettings {
+    /// Years after a citizen's last closure before they are anonymised.
+    pub citizen_years: i32,
 }
 
 #[derive(Debug, Clone)]
@@ -94,6 +103,7 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub cpr: CprKeys,
     pub audit: AuditSettings,
+    pub retention: RetentionSettings,
     /// Test-only: switch off the application's scope filters so that the
     /// authorisation matrix can show row-level security alone holding.
     /// Refused in production.
@@ -132,6 +142,15 @@ impl Settings {
                     .parse()
                     .map(Duration::from_millis)
                     .with_context(|| format!("{name} must be a number of milliseconds")),
+            }
+        };
+        let years = |name: &str, default: i32| -> anyhow::Result<i32> {
+            match var(name) {
+                None => Ok(default),
+                Some(v) => match v.parse::<i32>() {
+                    Ok(n) if (1..=100).contains(&n) => Ok(n),
+                    _ => anyhow::bail!("{name} must be a whole number of years, 1–100"),
+                },
             }
         };
         let number = |name: &str, default: usize| -> anyhow::Result<usize> {
@@ -201,6 +220,10 @@ impl Settings {
             audit: AuditSettings {
                 seal_interval: secs("MEDBORGER_AUDIT_SEAL_INTERVAL_SECS", 10)?,
                 seal_lag: secs("MEDBORGER_AUDIT_SEAL_LAG_SECS", 60)?,
+                retention_years: years("MEDBORGER_AUDIT_RETENTION_YEARS", 10)?,
+            },
+            retention: RetentionSettings {
+                citizen_years: years("MEDBORGER_RETENTION_YEARS", 5)?,
             },
             cpr: CprKeys::parse(
                 &cpr_keys.unwrap_or_default(),

@@ -22,6 +22,7 @@ pub mod org;
 pub mod programmes;
 pub mod referrals;
 pub mod reports;
+pub mod retention;
 pub mod schema;
 pub mod scope;
 pub mod seed;

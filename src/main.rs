@@ -56,6 +56,11 @@ enum Command {
         #[command(subcommand)]
         what: AuditCommand,
     },
+    /// Anonymise citizens past retention and remove old audit entries.
+    Retention {
+        #[command(subcommand)]
+        what: RetentionCommand,
+    },
     /// Print fresh development keys as environment lines (refused in production).
     DevKeys,
     /// Print the OpenAPI document (regenerate openapi/openapi.json with this).
@@ -68,6 +73,19 @@ enum AuditCommand {
     Seal,
     /// Check every seal and sealed entry; exits 1 naming the first bad entry.
     Verify,
+}
+
+#[derive(Subcommand)]
+enum RetentionCommand {
+    /// Anonymise (or with --dry-run list) what is past its retention period.
+    Run {
+        /// List what would go and why; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Judge as of this date (YYYY-MM-DD) instead of today.
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -169,6 +187,21 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Audit { what } => audit(settings, what).await,
+        Command::Retention {
+            what: RetentionCommand::Run { dry_run, as_of },
+        } => {
+            let now = chrono::Utc::now();
+            let as_of = as_of.unwrap_or(now.date_naive());
+            let periods = medborger::retention::Periods {
+                citizen_years: settings.retention.citizen_years,
+                audit_years: settings.audit.retention_years,
+            };
+            let report =
+                medborger::retention::run(&migration_url(&settings), as_of, periods, dry_run, now)
+                    .await?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            Ok(())
+        }
         Command::Openapi | Command::DevKeys => Ok(()),
     }
 }

@@ -119,6 +119,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(referrals::handlers::decline_referral)
                 .service(referrals::handlers::withdraw_referral)
                 .service(citizens::export::export_citizen)
+                .service(citizens::legal_hold::set_legal_hold)
                 .service(reports::caseload::caseload_report)
                 .service(reports::caseload::reassign)
                 .service(reports::deadlines::deadlines_report)

@@ -129,7 +129,10 @@ async fn seal_window(
         .first(conn)
         .await
         .optional()?;
-    let (start, prev_hash) = last.unwrap_or_else(|| (epoch(), vec![0u8; 32]));
+    let (start, prev_hash) = match last {
+        Some(last) => last,
+        None => chain_start(conn).await?,
+    };
     if horizon <= start {
         return Ok(0);
     }
@@ -205,6 +208,29 @@ struct SealRow {
 }
 
 /// Checks every seal's chain and every sealed entry, oldest first.
+#[derive(diesel::QueryableByName)]
+struct Pruned {
+    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+    up_to_window_end: DateTime<Utc>,
+    #[diesel(sql_type = diesel::sql_types::Bytea)]
+    last_seal_hash: Vec<u8>,
+}
+
+/// Where the chain of seals begins: at the epoch with a zero hash, or, once
+/// retention has removed the oldest windows, where the last removed seal ended.
+async fn chain_start(conn: &mut AsyncPgConnection) -> ApiResult<(DateTime<Utc>, Vec<u8>)> {
+    let pruned: Option<Pruned> = diesel::sql_query(
+        "SELECT up_to_window_end, last_seal_hash FROM audit_prunes ORDER BY id DESC LIMIT 1",
+    )
+    .get_result(conn)
+    .await
+    .optional()?;
+    Ok(pruned.map_or_else(
+        || (epoch(), vec![0u8; 32]),
+        |p| (p.up_to_window_end, p.last_seal_hash),
+    ))
+}
+
 pub async fn verify(conn: &mut AsyncPgConnection) -> ApiResult<Verdict> {
     let seals: Vec<SealRow> = audit_seals::table
         .order(audit_seals::id)
@@ -219,8 +245,9 @@ pub async fn verify(conn: &mut AsyncPgConnection) -> ApiResult<Verdict> {
         ))
         .load(conn)
         .await?;
-    let mut prev_hash = vec![0u8; 32];
-    let mut prev_end = epoch();
+    // Retention may have removed the oldest windows; the chain then goes on
+    // from the last removed seal, as recorded.
+    let (mut prev_end, mut prev_hash) = chain_start(conn).await?;
     let mut entries = 0;
     for seal in &seals {
         let broken = |entry: Option<i64>, problem: String| Verdict::Broken {

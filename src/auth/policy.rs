@@ -179,6 +179,7 @@ pub static RULES: &[Rule] = &[
         AnyRole(CASE_STAFF),
     ),
     rule(Get, "/api/v1/citizens/{id}/export", AnyRole(CASE_STAFF)),
+    rule(Post, "/api/v1/citizens/{id}/legal-hold", AnyRole(ADMIN)),
     rule(Get, "/api/v1/reports/caseload", AnyRole(AUDIT_READERS)),
     rule(Post, "/api/v1/reports/caseload/reassign", AnyRole(MANAGER)),
     rule(Get, "/api/v1/reports/deadlines", AnyRole(AUDIT_READERS)),

@@ -6,5 +6,6 @@ pub mod cpr;
 pub mod dto;
 pub mod export;
 pub mod handlers;
+pub mod legal_hold;
 pub mod origin;
 pub mod queries;

@@ -19,4 +19,5 @@ mod ops;
 mod programmes;
 mod referrals;
 mod reports;
+mod retention;
 mod rls;

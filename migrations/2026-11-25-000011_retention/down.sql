@@ -1,0 +1,2 @@
+DROP FUNCTION medborger_set_legal_hold(uuid, boolean, timestamptz);
+DROP TABLE audit_prunes;
