@@ -56,6 +56,11 @@ enum Command {
         #[command(subcommand)]
         what: AuditCommand,
     },
+    /// Import data from a legacy system.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
     /// Anonymise citizens past retention and remove old audit entries.
     Retention {
         #[command(subcommand)]
@@ -73,6 +78,23 @@ enum AuditCommand {
     Seal,
     /// Check every seal and sealed entry; exits 1 naming the first bad entry.
     Verify,
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Citizens from a CSV file (columns: see `medborger::import`, or the README).
+    Citizens {
+        file: std::path::PathBuf,
+        /// The department that becomes involved with every imported citizen.
+        #[arg(long, default_value = "bif")]
+        department: String,
+        /// Validate and count; write the report; import nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Where refused rows are listed (default: FILE.report.csv).
+        #[arg(long)]
+        report: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -187,6 +209,15 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Audit { what } => audit(settings, what).await,
+        Command::Import {
+            what:
+                ImportCommand::Citizens {
+                    file,
+                    department,
+                    dry_run,
+                    report,
+                },
+        } => import_citizens(settings, file, department, dry_run, report).await,
         Command::Retention {
             what: RetentionCommand::Run { dry_run, as_of },
         } => {
@@ -204,6 +235,80 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Openapi | Command::DevKeys => Ok(()),
     }
+}
+
+async fn import_citizens(
+    settings: Settings,
+    file: std::path::PathBuf,
+    department: String,
+    dry_run: bool,
+    report: Option<std::path::PathBuf>,
+) -> anyhow::Result<()> {
+    let department: DepartmentCode = department
+        .parse()
+        .map_err(|_| anyhow::anyhow!("--department must be one of bif buf kff sof suf tmf okf"))?;
+    let input =
+        std::fs::File::open(&file).with_context(|| format!("cannot open {}", file.display()))?;
+    let source = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let pool = db::pool(&settings.database)?;
+    let vault = medborger::citizens::cpr::CprVault::new(&settings.cpr)?;
+    // A bar with rate and ETA on a terminal; plain lines otherwise (logs, CI).
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} rows  {per_sec}  ETA {eta}",
+            )
+            .expect("a valid template"),
+        );
+        bar
+    });
+    let started = std::time::Instant::now();
+    let summary = medborger::import::import_citizens(
+        &pool,
+        &vault,
+        std::io::BufReader::new(input),
+        &source,
+        department.as_str(),
+        dry_run,
+        chrono::Utc::now(),
+        |done, total| match &bar {
+            Some(bar) => {
+                bar.set_length(total);
+                bar.set_position(done);
+            }
+            None => {
+                let rate = done as f64 / started.elapsed().as_secs_f64().max(1e-3);
+                let eta = (total - done) as f64 / rate.max(1.0);
+                eprintln!("import: {done}/{total} valid rows, {rate:.0} rows/s, ETA {eta:.0} s");
+            }
+        },
+    )
+    .await?;
+    if let Some(bar) = bar {
+        bar.finish();
+    }
+    let report = report.unwrap_or_else(|| {
+        let mut name = file.clone().into_os_string();
+        name.push(".report.csv");
+        name.into()
+    });
+    medborger::import::write_report(&report, &summary.rejected)?;
+    println!(
+        "{}: {} rows, {} imported, {} already registered, {} refused (listed in {}), {:.1} s, {:.0} rows/s",
+        if dry_run { "dry run" } else { "imported" },
+        summary.rows,
+        summary.imported,
+        summary.existing,
+        summary.rejected.len(),
+        report.display(),
+        summary.seconds,
+        summary.rows_per_second
+    );
+    Ok(())
 }
 
 async fn audit(settings: Settings, what: AuditCommand) -> anyhow::Result<()> {

@@ -244,6 +244,36 @@ pub struct NewCitizen<'a> {
     pub data: &'a CitizenData,
 }
 
+/// Inserts new citizens in one statement (bulk import); the caller has made
+/// sure none of their CPRs is registered.
+pub async fn insert_many(
+    conn: &mut AsyncPgConnection,
+    rows: &[(Uuid, NewCitizen<'_>)],
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let values: Vec<_> = rows
+        .iter()
+        .map(|(id, new)| {
+            (
+                citizens::id.eq(*id),
+                citizens::cpr_ciphertext.eq(&new.sealed.ciphertext),
+                citizens::cpr_key_id.eq(&new.sealed.key_id),
+                citizens::cpr_hash.eq(new.lookup_hash),
+                citizens::birth_date.eq(new.birth_date),
+                citizens::sex.eq(new.sex.as_str()),
+                CitizenChangeset::from(new.data),
+                citizens::created_at.eq(now),
+                citizens::updated_at.eq(now),
+            )
+        })
+        .collect();
+    diesel::insert_into(citizens::table)
+        .values(values)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 #[derive(AsChangeset, Insertable)]
 #[diesel(table_name = citizens)]
 #[diesel(treat_none_as_null = true)]

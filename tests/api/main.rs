@@ -14,6 +14,7 @@ mod enrolments;
 mod errors;
 mod export;
 mod helpers;
+mod import;
 mod matrix;
 mod ops;
 mod programmes;
