@@ -41,6 +41,19 @@ _mb_pg_redact() {
     printf '%s://%s' "$scheme" "$rest"
 }
 
+# Percent-encodes $1 for the userinfo part of a URL.
+mb_urlencode() {
+    local LC_ALL=C s=$1 out="" c i
+    for ((i = 0; i < ${#s}; i++)); do
+        c=${s:i:1}
+        case $c in
+            [a-zA-Z0-9.~_-]) out+=$c ;;
+            *) out+=$(printf '%%%02X' "'$c") ;;
+        esac
+    done
+    printf '%s' "$out"
+}
+
 # psql that never prompts, reads no ~/.psqlrc and stops at the first error.
 mb_psql() {
     psql -X -w -q -v ON_ERROR_STOP=1 "$@"
