@@ -30,6 +30,7 @@ use diesel::ExpressionMethods;
 use diesel::QueryableByName;
 use diesel_async::scoped_futures::ScopedFutureExt;
 use diesel_async::RunQueryDsl;
+use futures_util::StreamExt;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -45,6 +46,8 @@ use crate::schema::involvements;
 /// Rows per transaction: large enough for throughput, small enough to stay
 /// well under PostgreSQL's 65,535 parameters per statement.
 pub const BATCH: usize = 1000;
+/// Batches written at once, each on its own connection.
+pub const IN_FLIGHT: usize = 2;
 
 pub const COLUMNS: [&str; 21] = [
     "cpr",
@@ -238,88 +241,15 @@ pub async fn import_citizens(
     let mut done = 0;
     progress(0, total);
     let who = AuditActor::default();
-    for batch in valid.chunks(BATCH) {
-        let hashes: Vec<Vec<u8>> = batch.iter().map(|v| v.hash.clone()).collect();
-        let department = department.to_string();
-        let source = source.to_string();
-        let who = who.clone();
-        let (imported, existing) = db::transaction(pool, DbContext::system(), move |conn| {
-            async move {
-                let found: Vec<Existing> = diesel::sql_query(
-                    "SELECT id, cpr_hash FROM citizens WHERE cpr_hash = ANY ($1)",
-                )
-                .bind::<Array<Bytea>, _>(&hashes)
-                .load(conn)
-                .await?;
-                let existing: HashMap<Vec<u8>, Uuid> =
-                    found.into_iter().map(|e| (e.cpr_hash, e.id)).collect();
-                let fresh: Vec<(Uuid, &Valid)> = batch
-                    .iter()
-                    .filter(|v| !existing.contains_key(&v.hash))
-                    .map(|v| (Uuid::now_v7(), v))
-                    .collect();
-                if dry_run {
-                    return Ok((fresh.len() as u64, existing.len() as u64));
-                }
-                let rows: Vec<(Uuid, NewCitizen<'_>)> = fresh
-                    .iter()
-                    .map(|(id, v)| {
-                        (
-                            *id,
-                            NewCitizen {
-                                sealed: &v.sealed,
-                                lookup_hash: &v.hash,
-                                birth_date: v.birth_date,
-                                sex: v.sex,
-                                data: &v.data,
-                            },
-                        )
-                    })
-                    .collect();
-                if !rows.is_empty() {
-                    queries::insert_many(conn, &rows, now).await?;
-                }
-                let involved: Vec<_> = fresh
-                    .iter()
-                    .map(|(id, _)| *id)
-                    .chain(existing.values().copied())
-                    .map(|id| {
-                        (
-                            involvements::id.eq(Uuid::now_v7()),
-                            involvements::citizen_id.eq(id),
-                            involvements::department.eq(department.clone()),
-                            involvements::restricted_team_id.eq(None::<Uuid>),
-                            involvements::basis.eq("registration"),
-                            involvements::since.eq(now),
-                        )
-                    })
-                    .collect();
-                diesel::insert_into(involvements::table)
-                    .values(involved)
-                    .on_conflict_do_nothing()
-                    .execute(conn)
-                    .await?;
-                let entries: Vec<AuditEntry> = fresh
-                    .iter()
-                    .map(|(id, v)| {
-                        AuditEntry::new(Action::Create, "citizen", Outcome::Success)
-                            .resource_id(id)
-                            .citizen(*id)
-                            .reason(format!("import {source} line {}, for {department}", v.line))
-                    })
-                    .collect();
-                if !entries.is_empty() {
-                    audit::record_many(conn, now, &who, entries).await?;
-                }
-                Ok::<_, ApiError>((fresh.len() as u64, existing.len() as u64))
-            }
-            .scope_boxed()
-        })
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    // Two batches in flight: one PostgreSQL backend per connection, two cores.
+    let mut batches = futures_util::stream::iter(valid.chunks(BATCH))
+        .map(|batch| import_batch(pool, batch, who.clone(), department, source, dry_run, now))
+        .buffer_unordered(IN_FLIGHT);
+    while let Some(result) = batches.next().await {
+        let ((imported, existing), rows) = result?;
         summary.imported += imported;
         summary.existing += existing;
-        done += batch.len() as u64;
+        done += rows;
         progress(done, total);
     }
     summary.seconds = started.elapsed().as_secs_f64();
@@ -329,6 +259,95 @@ pub async fn import_citizens(
         0.0
     };
     Ok(summary)
+}
+
+/// Writes one batch in one transaction; returns ((imported, existing), rows).
+async fn import_batch(
+    pool: &DbPool,
+    batch: &[Valid],
+    who: AuditActor,
+    department: &str,
+    source: &str,
+    dry_run: bool,
+    now: DateTime<Utc>,
+) -> anyhow::Result<((u64, u64), u64)> {
+    let hashes: Vec<Vec<u8>> = batch.iter().map(|v| v.hash.clone()).collect();
+    let department = department.to_string();
+    let source = source.to_string();
+    let counts = db::transaction(pool, DbContext::system(), move |conn| {
+        async move {
+            let found: Vec<Existing> =
+                diesel::sql_query("SELECT id, cpr_hash FROM citizens WHERE cpr_hash = ANY ($1)")
+                    .bind::<Array<Bytea>, _>(&hashes)
+                    .load(conn)
+                    .await?;
+            let existing: HashMap<Vec<u8>, Uuid> =
+                found.into_iter().map(|e| (e.cpr_hash, e.id)).collect();
+            let fresh: Vec<(Uuid, &Valid)> = batch
+                .iter()
+                .filter(|v| !existing.contains_key(&v.hash))
+                .map(|v| (Uuid::now_v7(), v))
+                .collect();
+            if dry_run {
+                return Ok((fresh.len() as u64, existing.len() as u64));
+            }
+            let rows: Vec<(Uuid, NewCitizen<'_>)> = fresh
+                .iter()
+                .map(|(id, v)| {
+                    (
+                        *id,
+                        NewCitizen {
+                            sealed: &v.sealed,
+                            lookup_hash: &v.hash,
+                            birth_date: v.birth_date,
+                            sex: v.sex,
+                            data: &v.data,
+                        },
+                    )
+                })
+                .collect();
+            if !rows.is_empty() {
+                queries::insert_many(conn, &rows, now).await?;
+            }
+            let involved: Vec<_> = fresh
+                .iter()
+                .map(|(id, _)| *id)
+                .chain(existing.values().copied())
+                .map(|id| {
+                    (
+                        involvements::id.eq(Uuid::now_v7()),
+                        involvements::citizen_id.eq(id),
+                        involvements::department.eq(department.clone()),
+                        involvements::restricted_team_id.eq(None::<Uuid>),
+                        involvements::basis.eq("registration"),
+                        involvements::since.eq(now),
+                    )
+                })
+                .collect();
+            diesel::insert_into(involvements::table)
+                .values(involved)
+                .on_conflict_do_nothing()
+                .execute(conn)
+                .await?;
+            let entries: Vec<AuditEntry> = fresh
+                .iter()
+                .map(|(id, v)| {
+                    AuditEntry::new(Action::Create, "citizen", Outcome::Success)
+                        .resource_id(id)
+                        .citizen(*id)
+                        .reason(format!("import {source} line {}, for {department}", v.line))
+                })
+                .collect();
+            if !entries.is_empty() {
+                audit::record_many(conn, now, &who, entries).await?;
+            }
+            Ok::<_, ApiError>((fresh.len() as u64, existing.len() as u64))
+        }
+        .scope_boxed()
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok::<_, anyhow::Error>((counts, batch.len() as u64))
 }
 
 /// The report file: one line per refused row.

@@ -44,18 +44,8 @@ pub struct Reach {
 
 impl Reach {
     pub fn of(actor: &Actor) -> Self {
-        let department =
-            (actor.has_role(Role::Caseworker) || actor.has_role(Role::Manager)).then(|| {
-                (
-                    actor.department.to_string(),
-                    actor
-                        .teams
-                        .iter()
-                        .filter(|t| t.restricted)
-                        .map(|t| t.id)
-                        .collect(),
-                )
-            });
+        let department = (actor.has_role(Role::Caseworker) || actor.has_role(Role::Manager))
+            .then(|| (actor.department.to_string(), actor.restricted_teams()));
         Self {
             department,
             mentor: actor.has_role(Role::Mentor).then_some(actor.user_id.0),

@@ -138,12 +138,7 @@ pub async fn list_audit(
     let auditor = actor.has_role(Role::Auditor);
     let reach = Reach::of(&actor);
     let department = actor.department.to_string();
-    let my_restricted: Vec<Uuid> = actor
-        .teams
-        .iter()
-        .filter(|t| t.restricted)
-        .map(|t| t.id)
-        .collect();
+    let my_restricted: Vec<Uuid> = actor.restricted_teams();
     let now = state.clock.now();
     let who = AuditActor::from(&actor);
     let rows = db::transaction(&state.pool, (&actor).into(), move |conn| {
@@ -279,12 +274,7 @@ pub async fn citizen_access_log(
 ) -> ApiResult<web::Json<Vec<AccessLogItem>>> {
     let id = id.into_inner();
     let reach = Reach::of(&actor);
-    let my_restricted: Vec<Uuid> = actor
-        .teams
-        .iter()
-        .filter(|t| t.restricted)
-        .map(|t| t.id)
-        .collect();
+    let my_restricted: Vec<Uuid> = actor.restricted_teams();
     let now = state.clock.now();
     let who = AuditActor::from(&actor);
     let result = db::transaction(&state.pool, (&actor).into(), move |conn| {

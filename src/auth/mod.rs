@@ -53,6 +53,15 @@ impl Actor {
     pub fn has_role(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }
+
+    /// The restricted teams the actor belongs to (whose restricted work they see).
+    pub fn restricted_teams(&self) -> Vec<Uuid> {
+        self.teams
+            .iter()
+            .filter(|t| t.restricted)
+            .map(|t| t.id)
+            .collect()
+    }
 }
 
 impl FromRequest for Actor {

@@ -101,12 +101,7 @@ pub async fn export_citizen(
     let now = actor.now;
     let who = AuditActor::from(&actor);
     let reach = Reach::of(&actor);
-    let teams: Vec<Uuid> = actor
-        .teams
-        .iter()
-        .filter(|t| t.restricted)
-        .map(|t| t.id)
-        .collect();
+    let teams: Vec<Uuid> = actor.restricted_teams();
     let result = db::transaction(&state.pool, (&actor).into(), move |conn| {
         async move {
             if queries::find_visible(conn, &reach, id, false).await?.1 != View::Caseworker {

@@ -157,12 +157,7 @@ pub async fn list_concerns(
     state: web::Data<AppState>,
     actor: Actor,
 ) -> ApiResult<web::Json<Vec<ConcernView>>> {
-    let teams: Vec<Uuid> = actor
-        .teams
-        .iter()
-        .filter(|t| t.restricted)
-        .map(|t| t.id)
-        .collect();
+    let teams: Vec<Uuid> = actor.restricted_teams();
     if teams.is_empty() {
         return Err(ApiError::Forbidden);
     }
@@ -220,12 +215,7 @@ pub async fn open_case(
             "at most 4000 characters",
         ));
     }
-    let teams: Vec<Uuid> = actor
-        .teams
-        .iter()
-        .filter(|t| t.restricted)
-        .map(|t| t.id)
-        .collect();
+    let teams: Vec<Uuid> = actor.restricted_teams();
     let who = AuditActor::from(&actor);
     let now = actor.now;
     let (user, department) = (actor.user_id.0, actor.department.to_string());

@@ -460,12 +460,7 @@ pub async fn reassign(
     let now = actor.now;
     let who = AuditActor::from(&actor);
     let department = actor.department.to_string();
-    let teams: Vec<Uuid> = actor
-        .teams
-        .iter()
-        .filter(|t| t.restricted)
-        .map(|t| t.id)
-        .collect();
+    let teams: Vec<Uuid> = actor.restricted_teams();
     let moved = db::transaction(&state.pool, (&actor).into(), move |conn| {
         async move {
             // The enrolments, locked, within the department and the

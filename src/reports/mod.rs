@@ -41,12 +41,7 @@ impl ReportScope {
             }
             return Ok(Self {
                 departments: vec![actor.department.to_string()],
-                restricted_teams: actor
-                    .teams
-                    .iter()
-                    .filter(|t| t.restricted)
-                    .map(|t| t.id)
-                    .collect(),
+                restricted_teams: actor.restricted_teams(),
                 aggregate_only: false,
             });
         }
