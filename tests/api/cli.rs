@@ -180,3 +180,68 @@ async fn audit_verify_reports_tampering_and_exits_non_zero() {
     assert!(!ok, "{out}");
     assert!(out.contains(&format!("entry {id}")), "{out}");
 }
+
+#[tokio::test]
+async fn import_and_retention_run_from_the_command_line() {
+    let app = spawn_app().await;
+    let mut env = dev_env(app_url(&app.db_name));
+    env.push((
+        "MEDBORGER_MIGRATION_DATABASE_URL",
+        with_user_and_db(&admin_url(), None, &app.db_name),
+    ));
+    let dir = std::env::temp_dir().join(format!("medborger-cli-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("legacy.csv");
+    std::fs::write(
+        &file,
+        "cpr,given_name,family_name\n010190-4001,Ny,Borger\n020290-4002,Anden,Borger\n320190-4003,Forkert,Dato\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let (ok, out) = medborger(
+        &env,
+        &["import", "citizens", path, "--department", "sof"],
+        None,
+    );
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("3 rows, 2 imported, 0 already registered, 1 refused"),
+        "{out}"
+    );
+    assert!(
+        out.contains("import: 2/2 valid rows"),
+        "plain progress lines off a terminal: {out}"
+    );
+    let report = std::fs::read_to_string(dir.join("legacy.csv.report.csv")).unwrap();
+    assert!(report.starts_with("line,reason\n4,cpr:"), "{report}");
+    let (ok, out) = medborger(
+        &env,
+        &["import", "citizens", path, "--department", "sof"],
+        None,
+    );
+    assert!(
+        ok && out.contains("0 imported, 2 already registered"),
+        "{out}"
+    );
+    let (ok, out) = medborger(
+        &env,
+        &["import", "citizens", path, "--department", "nowhere"],
+        None,
+    );
+    assert!(!ok && out.contains("--department"), "{out}");
+
+    // Registered only, no enrolment: their registration is their last closure.
+    let (ok, out) = medborger(
+        &env,
+        &["retention", "run", "--dry-run", "--as-of", "2040-01-01"],
+        None,
+    );
+    assert!(ok, "{out}");
+    let start = out.find('{').unwrap();
+    let report: serde_json::Value = serde_json::from_str(&out[start..]).unwrap();
+    assert_eq!(report["dry_run"], true);
+    assert_eq!(report["anonymised"].as_array().unwrap().len(), 2);
+    let (ok, out) = medborger(&env, &["retention", "run", "--as-of", "not-a-date"], None);
+    assert!(!ok, "{out}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
