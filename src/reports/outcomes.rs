@@ -12,9 +12,9 @@
 use std::collections::BTreeMap;
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Date, Text, Uuid as SqlUuid};
+use diesel::sql_types::{Array, Bool, Date, Nullable, Text, Uuid as SqlUuid};
 use diesel_async::scoped_futures::ScopedFutureExt;
 use diesel_async::RunQueryDsl;
 use serde::Serialize;
@@ -100,70 +100,74 @@ const POPULATION: &str = "Citizens with an outcome measured in the period on an 
     its team's manager.";
 
 #[derive(QueryableByName, Debug)]
-struct GroupRow {
+struct Person {
     #[diesel(sql_type = Text)]
     measurement_point: String,
+    #[diesel(sql_type = Date)]
+    measured_on: NaiveDate,
+    #[diesel(sql_type = Date)]
+    birth_date: NaiveDate,
     #[diesel(sql_type = Text)]
-    dimension: String,
+    sex: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    district: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    origin_group: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    origin_region: Option<String>,
+    #[diesel(sql_type = Bool)]
+    menapt: bool,
     #[diesel(sql_type = Text)]
-    grp: String,
-    #[diesel(sql_type = BigInt)]
-    people: i64,
-    #[diesel(sql_type = BigInt)]
-    wage: i64,
-    #[diesel(sql_type = BigInt)]
-    self_supporting: i64,
-    #[diesel(sql_type = BigInt)]
-    education: i64,
-    #[diesel(sql_type = BigInt)]
-    a2: i64,
-    #[diesel(sql_type = BigInt)]
-    b1: i64,
+    employment_status: String,
+    #[diesel(sql_type = Bool)]
+    self_supporting: bool,
+    #[diesel(sql_type = Bool)]
+    in_education: bool,
+    #[diesel(sql_type = Nullable<Text>)]
+    danish_level: Option<String>,
 }
 
-/// Counts per measurement point and group, aggregated in the database: one
-/// measurement per citizen and point (the latest), each counted once in the
-/// total and once in each dimension.
 /// $1 departments, $2 restricted teams, $3 from, $4 to, $5 programme or ''.
-const GROUPS: &str = r#"
-WITH people AS (
-    SELECT DISTINCT ON (o.citizen_id, o.measurement_point)
-           o.measurement_point, o.measured_on, c.birth_date, c.sex, c.district,
-           c.origin_group, c.origin_region, c.menapt,
-           o.employment_status, o.self_supporting, o.in_education, o.danish_level
-      FROM outcomes o
-      JOIN enrolments e ON e.id = o.enrolment_id
-      JOIN citizens c ON c.id = o.citizen_id
-     WHERE e.department = ANY ($1) AND (NOT e.restricted OR e.team_id = ANY ($2))
-       AND o.measured_on BETWEEN $3 AND $4
-       AND ($5 = '' OR e.programme_code = $5)
-     ORDER BY o.citizen_id, o.measurement_point, o.measured_on DESC, o.id DESC
-)
-SELECT p.measurement_point, d.dimension, d.grp,
-       count(*) AS people,
-       count(*) FILTER (WHERE p.employment_status = 'wage_employment') AS wage,
-       count(*) FILTER (WHERE p.self_supporting) AS self_supporting,
-       count(*) FILTER (WHERE p.in_education OR p.employment_status = 'education') AS education,
-       count(*) FILTER (WHERE p.danish_level IN ('a2', 'b1', 'b2', 'c1', 'c2')) AS a2,
-       count(*) FILTER (WHERE p.danish_level IN ('b1', 'b2', 'c1', 'c2')) AS b1
-  FROM people p
- CROSS JOIN LATERAL (VALUES
-       ('total', 'total'),
-       ('origin_region', coalesce(p.origin_region, 'unknown')),
-       ('menapt', CASE WHEN p.menapt THEN 'menapt' ELSE 'not_menapt' END),
-       ('origin_group', coalesce(p.origin_group, 'unknown')),
-       ('sex', p.sex),
-       ('age_band', CASE
-            WHEN date_part('year', age(p.measured_on, p.birth_date)) < 18 THEN 'under_18'
-            WHEN date_part('year', age(p.measured_on, p.birth_date)) < 30 THEN '18_29'
-            WHEN date_part('year', age(p.measured_on, p.birth_date)) < 40 THEN '30_39'
-            WHEN date_part('year', age(p.measured_on, p.birth_date)) < 50 THEN '40_49'
-            WHEN date_part('year', age(p.measured_on, p.birth_date)) < 65 THEN '50_64'
-            ELSE '65_plus' END),
-       ('district', coalesce(p.district, 'unknown'))
- ) AS d(dimension, grp)
- GROUP BY 1, 2, 3
+const PEOPLE: &str = r#"
+SELECT DISTINCT ON (o.citizen_id, o.measurement_point)
+       o.measurement_point, o.measured_on, c.birth_date, c.sex, c.district,
+       c.origin_group, c.origin_region, c.menapt,
+       o.employment_status, o.self_supporting, o.in_education, o.danish_level
+  FROM outcomes o
+  JOIN enrolments e ON e.id = o.enrolment_id
+  JOIN citizens c ON c.id = o.citizen_id
+ WHERE e.department = ANY ($1) AND (NOT e.restricted OR e.team_id = ANY ($2))
+   AND o.measured_on BETWEEN $3 AND $4
+   AND ($5 = '' OR e.programme_code = $5)
+ ORDER BY o.citizen_id, o.measurement_point, o.measured_on DESC, o.id DESC
 "#;
+
+fn age_band(birth: NaiveDate, on: NaiveDate) -> &'static str {
+    let mut age = on.year() - birth.year();
+    if (on.month(), on.day()) < (birth.month(), birth.day()) {
+        age -= 1;
+    }
+    match age {
+        ..=17 => "under_18",
+        18..=29 => "18_29",
+        30..=39 => "30_39",
+        40..=49 => "40_49",
+        50..=64 => "50_64",
+        _ => "65_plus",
+    }
+}
+
+fn level_rank(level: Option<&str>) -> u8 {
+    match level {
+        Some("a1") => 1,
+        Some("a2") => 2,
+        Some("b1") => 3,
+        Some("b2") => 4,
+        Some("c1") => 5,
+        Some("c2") => 6,
+        _ => 0,
+    }
+}
 
 #[derive(Default, Clone, Copy)]
 struct Tally {
@@ -176,15 +180,14 @@ struct Tally {
 }
 
 impl Tally {
-    fn of(row: &GroupRow) -> Self {
-        Self {
-            people: row.people,
-            wage: row.wage,
-            self_supporting: row.self_supporting,
-            education: row.education,
-            a2: row.a2,
-            b1: row.b1,
-        }
+    fn add(&mut self, p: &Person) {
+        self.people += 1;
+        self.wage += i64::from(p.employment_status == "wage_employment");
+        self.self_supporting += i64::from(p.self_supporting);
+        self.education += i64::from(p.in_education || p.employment_status == "education");
+        let rank = level_rank(p.danish_level.as_deref());
+        self.a2 += i64::from(rank >= 2);
+        self.b1 += i64::from(rank >= 3);
     }
 }
 
@@ -263,16 +266,42 @@ fn breakdown_cells(
     cells
 }
 
-fn point_report(point: &'static str, rows: &[&GroupRow]) -> PointReport {
+fn dimensions(p: &Person) -> [(&'static str, String); 6] {
+    [
+        (
+            "origin_region",
+            p.origin_region.clone().unwrap_or_else(|| "unknown".into()),
+        ),
+        (
+            "menapt",
+            if p.menapt { "menapt" } else { "not_menapt" }.into(),
+        ),
+        (
+            "origin_group",
+            p.origin_group
+                .clone()
+                .unwrap_or_else(|| "dansk_oprindelse_eller_ukendt".into()),
+        ),
+        ("sex", p.sex.clone()),
+        ("age_band", age_band(p.birth_date, p.measured_on).into()),
+        (
+            "district",
+            p.district.clone().unwrap_or_else(|| "unknown".into()),
+        ),
+    ]
+}
+
+fn point_report(point: &'static str, people: &[&Person]) -> PointReport {
     let mut total = Tally::default();
-    let mut by: BTreeMap<&str, BTreeMap<String, Tally>> = BTreeMap::new();
-    for row in rows {
-        if row.dimension == "total" {
-            total = Tally::of(row);
-        } else {
-            by.entry(row.dimension.as_str())
+    let mut by: BTreeMap<&'static str, BTreeMap<String, Tally>> = BTreeMap::new();
+    for p in people {
+        total.add(p);
+        for (dimension, group) in dimensions(p) {
+            by.entry(dimension)
                 .or_default()
-                .insert(row.grp.clone(), Tally::of(row));
+                .entry(group)
+                .or_default()
+                .add(p);
         }
     }
     if total.people < MIN_CELL {
@@ -386,7 +415,7 @@ pub async fn outcomes_report(
     let report = db::transaction(&state.pool, (&actor).into(), move |conn| {
         async move {
             scope.enter(conn).await?;
-            let groups: Vec<GroupRow> = diesel::sql_query(GROUPS)
+            let people: Vec<Person> = diesel::sql_query(PEOPLE)
                 .bind::<Array<Text>, _>(&scope.departments)
                 .bind::<Array<SqlUuid>, _>(&scope.restricted_teams)
                 .bind::<Date, _>(from)
@@ -407,9 +436,9 @@ pub async fn outcomes_report(
             let points = POINTS
                 .iter()
                 .map(|point| {
-                    let at: Vec<&GroupRow> = groups
+                    let at: Vec<&Person> = people
                         .iter()
-                        .filter(|g| g.measurement_point == *point)
+                        .filter(|p| p.measurement_point == *point)
                         .collect();
                     point_report(point, &at)
                 })
