@@ -1,16 +1,24 @@
-//! The citizen's right of access (indsigtsret, GDPR Art. 15): everything the
-//! municipality holds on one citizen as one JSON document.
+//! The citizen's right of access (indsigtsret, GDPR Art. 15): what the
+//! municipality holds on one citizen, as one JSON document, produced by a
+//! caseworker or manager of a department that works with them.
 //!
 //! Each table is exported whole (`to_jsonb` of the row), so a column added
 //! later is exported without anyone remembering to; only the CPR's
 //! ciphertext and lookup hash are left out (the number itself is decrypted
-//! in). The export spans every department, so after the caller's own access
-//! is checked the query reads past row-level security for this one citizen;
-//! restricted work (its enrolments, their milestones, notes, outcomes, risk
-//! assessments, transitions and involvements, the team's concerns, and the
-//! team's accesses in the log) is included only for a member of the owning
-//! restricted team. An informant's identity is never exported: each concern
-//! says that it was redacted and why, and the audit entry records it.
+//! in). The access rules hold in the export as everywhere (DESIGN §4): the
+//! caller's department's enrolments come with everything under them
+//! (milestones, transitions, notes, outcomes, risk assessments); other
+//! departments' enrolments come as summaries (programme, status, dates,
+//! team), so the citizen learns they exist and whom to ask, but their notes
+//! stay with their department, which exports its own part. Restricted work
+//! is included only for a member of the owning restricted team. After the
+//! caller's access to the citizen is checked, the query reads past
+//! row-level security for this one citizen and applies these rules itself.
+//!
+//! An informant's identity is never exported: each concern says that it was
+//! redacted and why, the audit entry records it, and the access log leaves
+//! out the filing of concerns (its time and department would name the
+//! informant).
 
 use actix_web::{get, web};
 use diesel::sql_types::{Array, Jsonb, Uuid as SqlUuid};
@@ -32,11 +40,12 @@ use crate::startup::AppState;
 pub const INFORMANT_REDACTED: &str =
     "The informant's identity is withheld to protect them (forvaltningsloven § 15, stk. 1, nr. 4).";
 
-/// $1: the citizen; $2: the caller's restricted teams; $3: the redaction reason.
+/// $1: the citizen; $2: the caller's restricted teams; $3: the redaction
+/// reason; $4: the caller's department.
 const EXPORT: &str = r#"
 WITH visible_enrolments AS (
     SELECT e.* FROM enrolments e
-     WHERE e.citizen_id = $1 AND (NOT e.restricted OR e.team_id = ANY ($2))
+     WHERE e.citizen_id = $1 AND e.department = $4 AND (NOT e.restricted OR e.team_id = ANY ($2))
 )
 SELECT jsonb_build_object(
     'citizen', to_jsonb(c) - 'cpr_ciphertext' - 'cpr_hash' - 'cpr_key_id',
@@ -44,6 +53,12 @@ SELECT jsonb_build_object(
                        FROM involvements i
                       WHERE i.citizen_id = $1 AND (i.restricted_team_id IS NULL OR i.restricted_team_id = ANY ($2))),
     'enrolments', (SELECT coalesce(jsonb_agg(to_jsonb(e) ORDER BY e.id), '[]') FROM visible_enrolments e),
+    'other_departments_enrolments', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                               'id', e.id, 'programme_code', e.programme_code, 'department', e.department,
+                               'status', e.status, 'start_date', e.start_date, 'end_date', e.end_date,
+                               'team_name', t.name) ORDER BY e.id), '[]')
+                        FROM enrolments e JOIN teams t ON t.id = e.team_id
+                       WHERE e.citizen_id = $1 AND e.department <> $4 AND NOT e.restricted),
     'enrolment_transitions', (SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY t.id), '[]')
                                 FROM enrolment_transitions t JOIN visible_enrolments e ON e.id = t.enrolment_id),
     'milestones', (SELECT coalesce(jsonb_agg(to_jsonb(m) ORDER BY m.enrolment_id, m.due_date, m.code), '[]')
@@ -54,7 +69,8 @@ SELECT jsonb_build_object(
                    FROM outcomes o JOIN visible_enrolments e ON e.id = o.enrolment_id),
     'risk_assessments', (SELECT coalesce(jsonb_agg(to_jsonb(r) ORDER BY r.id), '[]')
                            FROM risk_assessments r JOIN visible_enrolments e ON e.id = r.enrolment_id),
-    'referrals', (SELECT coalesce(jsonb_agg(to_jsonb(r) ORDER BY r.id), '[]') FROM referrals r WHERE r.citizen_id = $1),
+    'referrals', (SELECT coalesce(jsonb_agg(to_jsonb(r) ORDER BY r.id), '[]') FROM referrals r
+                   WHERE r.citizen_id = $1 AND (r.from_department = $4 OR r.to_department = $4)),
     'consents', (SELECT coalesce(jsonb_agg(to_jsonb(k) ORDER BY k.id), '[]') FROM consents k WHERE k.citizen_id = $1),
     'concerns', (SELECT coalesce(jsonb_agg(
                           to_jsonb(k) - 'filed_by' - 'filer_department'
@@ -69,7 +85,8 @@ SELECT jsonb_build_object(
                             'at', a.at, 'department', a.actor_department, 'roles', a.actor_roles,
                             'action', a.action, 'resource_type', a.resource_type, 'purpose', a.reason) ORDER BY a.id), '[]')
                      FROM audit_log a
-                    WHERE a.citizen_id = $1 AND (a.restricted_team_id IS NULL OR a.restricted_team_id = ANY ($2)))
+                    WHERE a.citizen_id = $1 AND (a.restricted_team_id IS NULL OR a.restricted_team_id = ANY ($2))
+                      AND a.resource_type <> 'concern')
 ) AS document
   FROM citizens c WHERE c.id = $1
 "#;
@@ -80,12 +97,14 @@ struct Document {
     document: Value,
 }
 
-/// Everything the municipality holds on the citizen, as one JSON document:
-/// the record with the full CPR, involvements, enrolments, transitions,
-/// milestones, notes (current and superseded), outcomes, referrals, consents,
-/// break-the-glass grants and the access log (caseworkers and managers of a
-/// department that works with the citizen; restricted work only for its
-/// team). Audited as `export`.
+/// What the municipality holds on the citizen, as one JSON document: the
+/// record with the full CPR, involvements, your department's enrolments with
+/// their transitions, milestones, notes (current and superseded), outcomes
+/// and risk assessments, other departments' enrolments as summaries, your
+/// department's referrals, consents, concerns (restricted team only, the
+/// informant withheld), break-the-glass grants and the access log
+/// (caseworkers and managers of a department that works with the citizen).
+/// Audited as `export`.
 #[utoipa::path(
     tag = "citizens",
     params(("id" = Uuid, Path)),
@@ -102,6 +121,7 @@ pub async fn export_citizen(
     let who = AuditActor::from(&actor);
     let reach = Reach::of(&actor);
     let teams: Vec<Uuid> = actor.restricted_teams();
+    let department = actor.department.to_string();
     let result = db::transaction(&state.pool, (&actor).into(), move |conn| {
         async move {
             if queries::find_visible(conn, &reach, id, false).await?.1 != View::Caseworker {
@@ -120,6 +140,7 @@ pub async fn export_citizen(
                 .bind::<SqlUuid, _>(id)
                 .bind::<Array<SqlUuid>, _>(&teams)
                 .bind::<diesel::sql_types::Text, _>(INFORMANT_REDACTED)
+                .bind::<diesel::sql_types::Text, _>(&department)
                 .get_result(conn)
                 .await?;
             let redacted = doc.document["concerns"].as_array().map_or(0, Vec::len);

@@ -101,11 +101,20 @@ async fn the_export_holds_one_of_everything_and_redacts_what_it_must() {
         )
         .await)
     .await;
-    ok(app
+    let accepted = ok(app
         .post_json(
             &format!("/api/v1/referrals/{}/accept", id(&referral)),
             Some(&sof),
             &json!({}),
+        )
+        .await)
+    .await;
+    let housing = accepted["enrolment_id"].as_str().unwrap().to_string();
+    ok(app
+        .post_json(
+            &format!("/api/v1/enrolments/{housing}/notes"),
+            Some(&sof),
+            &json!({"kind": "meeting", "occurred_at": now, "text": "SOF-journal: fortroligt"}),
         )
         .await)
     .await;
@@ -151,6 +160,7 @@ async fn the_export_holds_one_of_everything_and_redacts_what_it_must() {
         "restricted work leaked: {text}"
     );
     assert!(!text.contains("Trusler"));
+    assert!(!text.contains("SOF-journal"), "another department's notes");
     let doc: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(doc["citizen"]["cpr"], "010190-1234");
     assert_eq!(doc["citizen"]["given_name"], "Amina");
@@ -169,7 +179,16 @@ async fn the_export_holds_one_of_everything_and_redacts_what_it_must() {
         .iter()
         .map(|e| e["programme_code"].as_str().unwrap())
         .collect();
-    assert_eq!(programmes, ["kobenhavnermodellen", "housing_first"]);
+    assert_eq!(
+        programmes,
+        ["kobenhavnermodellen"],
+        "its own department's in full"
+    );
+    assert_eq!(len(&doc, "other_departments_enrolments"), 1);
+    let other = &doc["other_departments_enrolments"][0];
+    assert_eq!(other["programme_code"], "housing_first");
+    assert_eq!(other["department"], "sof");
+    assert!(other.get("goals").is_none(), "a summary");
     assert_eq!(len(&doc, "notes"), 2, "current and superseded");
     assert_eq!(doc["notes"][1]["supersedes"], first["id"]);
     assert_eq!(len(&doc, "outcomes"), 1);
@@ -194,7 +213,22 @@ async fn the_export_holds_one_of_everything_and_redacts_what_it_must() {
 
     // The restricted team's member gets its work too, the informant redacted.
     let doc: Value = ok(app.get(&export, Some(&specialist)).await).await;
-    assert_eq!(len(&doc, "enrolments"), 3);
+    assert_eq!(
+        len(&doc, "enrolments"),
+        2,
+        "SOF's, the restricted one included"
+    );
+    assert_eq!(len(&doc, "other_departments_enrolments"), 1);
+    assert_eq!(len(&doc, "notes"), 1, "SOF's own note; BIF's stay with BIF");
+    assert_eq!(doc["notes"][0]["text"], "SOF-journal: fortroligt");
+    assert!(
+        doc["access_log"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["resource_type"] != "concern"),
+        "the filing of a concern would name the informant"
+    );
     assert_eq!(len(&doc, "risk_assessments"), 1);
     assert_eq!(len(&doc, "concerns"), 1);
     let concern = &doc["concerns"][0];
