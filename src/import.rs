@@ -243,7 +243,7 @@ pub async fn import_citizens(
     let who = AuditActor::default();
     // Two batches in flight: one PostgreSQL backend per connection, two cores.
     let mut batches = futures_util::stream::iter(valid.chunks(BATCH))
-        .map(|batch| import_batch(pool, batch, who.clone(), department, source, dry_run, now))
+        .map(|batch| import_batch(pool, batch, who.clone(), department, source, dry_run))
         .buffer_unordered(IN_FLIGHT);
     while let Some(result) = batches.next().await {
         let ((imported, existing), rows) = result?;
@@ -269,8 +269,10 @@ async fn import_batch(
     department: &str,
     source: &str,
     dry_run: bool,
-    now: DateTime<Utc>,
 ) -> anyhow::Result<((u64, u64), u64)> {
+    // Each batch's own time: its audit entries must not fall into a window
+    // the sealer closed while an earlier batch was being written.
+    let now = Utc::now();
     let hashes: Vec<Vec<u8>> = batch.iter().map(|v| v.hash.clone()).collect();
     let department = department.to_string();
     let source = source.to_string();
@@ -324,12 +326,13 @@ async fn import_batch(
                     )
                 })
                 .collect();
-            diesel::insert_into(involvements::table)
+            let newly_involved: Vec<Uuid> = diesel::insert_into(involvements::table)
                 .values(involved)
                 .on_conflict_do_nothing()
-                .execute(conn)
+                .returning(involvements::citizen_id)
+                .get_results(conn)
                 .await?;
-            let entries: Vec<AuditEntry> = fresh
+            let mut entries: Vec<AuditEntry> = fresh
                 .iter()
                 .map(|(id, v)| {
                     AuditEntry::new(Action::Create, "citizen", Outcome::Success)
@@ -338,6 +341,22 @@ async fn import_batch(
                         .reason(format!("import {source} line {}, for {department}", v.line))
                 })
                 .collect();
+            // A registered citizen the department now works with, as when
+            // the API registers a known CPR.
+            let line_of: HashMap<&Vec<u8>, u64> = batch.iter().map(|v| (&v.hash, v.line)).collect();
+            for (hash, id) in &existing {
+                if newly_involved.contains(id) {
+                    entries.push(
+                        AuditEntry::new(Action::Create, "involvement", Outcome::Success)
+                            .resource_id(id)
+                            .citizen(*id)
+                            .reason(format!(
+                                "import {source} line {}: already registered, now involving {department}",
+                                line_of.get(hash).copied().unwrap_or_default()
+                            )),
+                    );
+                }
+            }
             if !entries.is_empty() {
                 audit::record_many(conn, now, &who, entries).await?;
             }

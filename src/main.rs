@@ -249,10 +249,15 @@ async fn import_citizens(
         .map_err(|_| anyhow::anyhow!("--department must be one of bif buf kff sof suf tmf okf"))?;
     let input =
         std::fs::File::open(&file).with_context(|| format!("cannot open {}", file.display()))?;
-    let source = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    // The audit entries name the file and who ran the command (the
+    // command line has no signed-in user).
+    let source = format!(
+        "{} (run by {})",
+        file.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        std::env::var("USER").unwrap_or_else(|_| "an unknown system user".into())
+    );
     let pool = db::pool(&settings.database)?;
     let vault = medborger::citizens::cpr::CprVault::new(&settings.cpr)?;
     // A bar with rate and ETA on a terminal; plain lines otherwise (logs, CI).

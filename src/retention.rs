@@ -73,14 +73,30 @@ struct Count {
     n: i64,
 }
 
-/// $1 as_of, $2 years.
+/// $1 as_of, $2 years. The last closure is the latest trace of work with
+/// the citizen: an enrolment's end, a department's involvement, a referral,
+/// a consent or a concern (registration, when there is nothing else). A
+/// citizen with an open enrolment, a referral awaiting its decision or a
+/// concern not yet handled is not a candidate at all.
 const CANDIDATES: &str = r#"
-SELECT c.id AS citizen_id, coalesce(max(e.end_date), c.created_at::date) AS last_closure, c.legal_hold
-  FROM citizens c LEFT JOIN enrolments e ON e.citizen_id = c.id
- WHERE c.lifecycle <> 'anonymised'
- GROUP BY c.id
-HAVING bool_and(e.status IS NULL OR e.status IN ('completed', 'dropped_out', 'cancelled'))
-   AND coalesce(max(e.end_date), c.created_at::date) < ($1::date - make_interval(years => $2))::date
+WITH last AS (
+    SELECT c.id, c.legal_hold,
+           greatest(c.created_at::date,
+                    (SELECT max(e.end_date) FROM enrolments e WHERE e.citizen_id = c.id),
+                    (SELECT max(i.since)::date FROM involvements i WHERE i.citizen_id = c.id),
+                    (SELECT max(coalesce(r.closed_at, r.decided_at, r.sent_at))::date FROM referrals r WHERE r.citizen_id = c.id),
+                    (SELECT max(coalesce(k.withdrawn_at, k.recorded_at))::date FROM consents k WHERE k.citizen_id = c.id),
+                    (SELECT max(coalesce(q.handled_at, q.received_at))::date FROM concerns q WHERE q.citizen_id = c.id)
+           ) AS last_closure
+      FROM citizens c
+     WHERE c.lifecycle <> 'anonymised'
+       AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.citizen_id = c.id
+                          AND e.status NOT IN ('completed', 'dropped_out', 'cancelled'))
+       AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.citizen_id = c.id AND r.status = 'sent')
+       AND NOT EXISTS (SELECT 1 FROM concerns q WHERE q.citizen_id = c.id AND q.handled_at IS NULL)
+)
+SELECT id AS citizen_id, last_closure, legal_hold FROM last
+ WHERE last_closure < ($1::date - make_interval(years => $2))::date
  ORDER BY 2, 1
 "#;
 
@@ -123,9 +139,36 @@ pub async fn run(
     dry_run: bool,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Report> {
+    if !dry_run && as_of > now.date_naive() {
+        anyhow::bail!("--as-of {as_of} is in the future: only a dry run may look ahead");
+    }
     let mut conn = AsyncPgConnection::establish(owner_url).await?;
     conn.transaction::<_, anyhow::Error, _>(|conn| {
         async move {
+            // The tables force row-level security, and the anonymising
+            // updates have no policy of their own: a role that does not
+            // bypass it would change nothing, silently.
+            #[derive(QueryableByName)]
+            struct Bypass {
+                #[diesel(sql_type = Bool)]
+                bypass: bool,
+            }
+            let role: Bypass = diesel::sql_query(
+                "SELECT rolsuper OR rolbypassrls AS bypass FROM pg_roles WHERE rolname = current_user",
+            )
+            .get_result(conn)
+            .await?;
+            if !role.bypass {
+                anyhow::bail!(
+                    "retention must run as a role that bypasses row-level security \
+                     (the schema owner with BYPASSRLS, or a superuser): MEDBORGER_MIGRATION_DATABASE_URL"
+                );
+            }
+            // No sealing while entries are written and windows removed.
+            diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+                .bind::<BigInt, _>(crate::audit::seal::SEALER_LOCK)
+                .execute(conn)
+                .await?;
             // The tables force row-level security even on their owner.
             diesel::sql_query("SELECT set_config('medborger.system', 'on', true)")
                 .execute(conn)

@@ -170,37 +170,45 @@ pub async fn record(
     Ok(())
 }
 
-/// Writes several entries in one statement (a search that shows many citizens).
+/// Writes several entries, a few thousand to a statement (a search that
+/// shows many citizens, a reassignment): PostgreSQL takes at most 65,535
+/// parameters per statement.
 pub async fn record_many(
     conn: &mut AsyncPgConnection,
     at: DateTime<Utc>,
     actor: &AuditActor,
     entries: Vec<AuditEntry>,
 ) -> Result<(), ApiError> {
+    const PER_STATEMENT: usize = 4000;
     let request_id = current_request_id();
-    let rows: Vec<_> = entries
-        .into_iter()
-        .map(|entry| {
-            (
-                audit_log::at.eq(at),
-                audit_log::actor_id.eq(actor.id),
-                audit_log::actor_department.eq(actor.department.clone()),
-                audit_log::actor_roles.eq(actor.roles.clone()),
-                audit_log::action.eq(entry.action.as_str()),
-                audit_log::resource_type.eq(entry.resource_type),
-                audit_log::resource_id.eq(entry.resource_id),
-                audit_log::citizen_id.eq(entry.citizen_id),
-                audit_log::reason.eq(entry.reason),
-                audit_log::request_id.eq(request_id.clone()),
-                audit_log::outcome.eq(entry.outcome.as_str()),
-                audit_log::restricted_team_id.eq(entry.restricted_team.or(actor.restricted_team)),
-            )
-        })
-        .collect();
-    diesel::insert_into(audit_log::table)
-        .values(rows)
-        .execute(conn)
-        .await?;
+    let mut entries = entries.into_iter().peekable();
+    while entries.peek().is_some() {
+        let rows: Vec<_> = entries
+            .by_ref()
+            .take(PER_STATEMENT)
+            .map(|entry| {
+                (
+                    audit_log::at.eq(at),
+                    audit_log::actor_id.eq(actor.id),
+                    audit_log::actor_department.eq(actor.department.clone()),
+                    audit_log::actor_roles.eq(actor.roles.clone()),
+                    audit_log::action.eq(entry.action.as_str()),
+                    audit_log::resource_type.eq(entry.resource_type),
+                    audit_log::resource_id.eq(entry.resource_id),
+                    audit_log::citizen_id.eq(entry.citizen_id),
+                    audit_log::reason.eq(entry.reason),
+                    audit_log::request_id.eq(request_id.clone()),
+                    audit_log::outcome.eq(entry.outcome.as_str()),
+                    audit_log::restricted_team_id
+                        .eq(entry.restricted_team.or(actor.restricted_team)),
+                )
+            })
+            .collect();
+        diesel::insert_into(audit_log::table)
+            .values(rows)
+            .execute(conn)
+            .await?;
+    }
     Ok(())
 }
 

@@ -28,7 +28,7 @@ use crate::schema::{audit_log, audit_seals};
 
 /// At most this many entries go into one seal; a busy window is split.
 pub const MAX_SEAL_ENTRIES: i64 = 20_000;
-const SEALER_LOCK: i64 = 725_202;
+pub const SEALER_LOCK: i64 = 725_202;
 
 #[derive(Queryable, Selectable, Debug)]
 #[diesel(table_name = audit_log)]

@@ -446,13 +446,13 @@ pub async fn reassign(
     // Leaves room in the audit entry for the ids around it.
     let reason = crate::http::bounded_text("reason", &body.reason, 1, 1800)?;
     let selection = match (body.enrolment_ids, body.from_caseworker_id) {
-        (Some(ids), None) if !ids.is_empty() && ids.len() <= 10_000 => Ok(ids),
+        (Some(ids), None) if !ids.is_empty() && ids.len() <= 5_000 => Ok(ids),
         (None, Some(from)) => Err(from),
         _ => {
             return Err(ApiError::invalid(
                 "enrolment_ids",
                 "required",
-                "name 1–10000 enrolment_ids or a from_caseworker_id, not both",
+                "name 1–5000 enrolment_ids or a from_caseworker_id, not both",
             ))
         }
     };

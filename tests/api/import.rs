@@ -100,11 +100,26 @@ async fn an_import_takes_the_good_rows_reports_the_bad_and_a_rerun_changes_nothi
     let audited: i64 = app
         .db()
         .await
-        .query_one("SELECT count(*) FROM audit_log WHERE action = 'create' AND reason LIKE 'import legacy.csv line %'", &[])
+        .query_one("SELECT count(*) FROM audit_log WHERE action = 'create' AND resource_type = 'citizen' AND reason LIKE 'import legacy.csv line %'", &[])
         .await
         .unwrap()
         .get(0);
     assert_eq!(audited, 3);
+    let involved: i64 = app
+        .db()
+        .await
+        .query_one(
+            "SELECT count(*) FROM audit_log WHERE action = 'create' AND resource_type = 'involvement'
+                AND reason LIKE 'import legacy.csv line 9: already registered, now involving bif'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        involved, 1,
+        "the existing citizen's new involvement is audited"
+    );
 
     // Again: nothing changes.
     let db = app.db().await;

@@ -41,6 +41,11 @@ async fn closed_case(app: &TestApp, token: &str, cpr: &str) -> (String, String) 
     (c, e)
 }
 
+/// The command's clock on `day`: tests run retention "in the future".
+fn noon(day: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    day.and_hms_opt(12, 0, 0).unwrap().and_utc()
+}
+
 fn owner_url(app: &TestApp) -> String {
     with_user_and_db(&admin_url(), None, &app.db_name)
 }
@@ -56,6 +61,16 @@ async fn retention_anonymises_closed_cases_after_the_period_except_under_legal_h
     let (held, _) = closed_case(&app, &bif, "060190-1020").await;
     let open = id(&register(&app, &bif, &refugee("070190-1040", 30, &app)).await);
     enrol(&app, &bif, &open, json!({"programme_code": "jobdansk"})).await;
+    // Registered only, but with a concern the restricted team has not handled.
+    let concerned = id(&register(&app, &bif, &refugee("080190-1060", 30, &app)).await);
+    ok(app
+        .post_json(
+            "/api/v1/concerns",
+            Some(&bif),
+            &json!({"citizen_id": concerned, "text": "Bekymring"}),
+        )
+        .await)
+    .await;
 
     // Legal hold: administrators only, audited, 404 for what does not exist.
     let admin = app.login("admin").await.access;
@@ -131,10 +146,16 @@ async fn retention_anonymises_closed_cases_after_the_period_except_under_legal_h
     let (_, record) = get_json(&app, &format!("/api/v1/citizens/{first}"), &bif).await;
     assert_eq!(record["given_name"], "Amina", "a dry run changes nothing");
 
-    let done =
+    let refused =
         medborger::retention::run(&owner_url(&app), as_of, periods, false, chrono::Utc::now())
-            .await
-            .unwrap();
+            .await;
+    assert!(
+        refused.unwrap_err().to_string().contains("future"),
+        "only a dry run looks ahead"
+    );
+    let done = medborger::retention::run(&owner_url(&app), as_of, periods, false, noon(as_of))
+        .await
+        .unwrap();
     assert_eq!(done.anonymised.len(), 5);
     let (status, record) = get_json(&app, &format!("/api/v1/citizens/{first}"), &bif).await;
     assert_eq!(status, 200);
@@ -217,10 +238,9 @@ async fn old_audit_entries_go_in_whole_sealed_windows_and_the_chain_still_verifi
         sealed_entries,
         "dry run"
     );
-    let done =
-        medborger::retention::run(&owner_url(&app), as_of, periods, false, chrono::Utc::now())
-            .await
-            .unwrap();
+    let done = medborger::retention::run(&owner_url(&app), as_of, periods, false, noon(as_of))
+        .await
+        .unwrap();
     assert_eq!(done.audit_entries_removed, sealed_entries);
     assert_eq!(count("SELECT count(*) FROM audit_seals").await, 0);
     assert_eq!(count("SELECT count(*) FROM audit_prunes").await, 1);
