@@ -212,8 +212,10 @@ pub async fn record_many(
     Ok(())
 }
 
-/// Passes `result` through; a 404 on personal data is recorded as a denied
-/// attempt first, in a transaction of its own (the request's was rolled back).
+/// Passes `result` through; a 404 or 403 on personal data (a citizen the
+/// caller may not see; a referral they may see but not decide) is recorded
+/// as a denied attempt first, in a transaction of its own (the request's was
+/// rolled back).
 pub async fn on_not_found<T>(
     state: &crate::startup::AppState,
     actor: &Actor,
@@ -222,7 +224,7 @@ pub async fn on_not_found<T>(
     citizen_id: Option<Uuid>,
     result: Result<T, ApiError>,
 ) -> Result<T, ApiError> {
-    if !matches!(result, Err(ApiError::NotFound)) {
+    if !matches!(result, Err(ApiError::NotFound | ApiError::Forbidden)) {
         return result;
     }
     use diesel_async::scoped_futures::ScopedFutureExt;

@@ -285,6 +285,16 @@ async fn every_kind_of_request_writes_exactly_its_audit_entries() {
         .await;
     s.check(&kff, "GET", &refp, None, 404, &["denied referral denied"])
         .await;
+    // The sender sees the referral but may not decide it.
+    s.check(
+        &bif,
+        "POST",
+        &format!("{refp}/accept"),
+        Some(json!({})),
+        403,
+        &["denied referral denied"],
+    )
+    .await;
     s.check(
         &sof,
         "POST",
