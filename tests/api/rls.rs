@@ -215,3 +215,25 @@ async fn two_departments_taking_turns_on_one_pooled_connection_see_nothing_of_ea
         }
     }
 }
+
+#[tokio::test]
+async fn the_service_role_may_change_only_a_referrals_decision_and_a_consents_withdrawal() {
+    let app = spawn_app().await;
+    let db = app.app_db().await;
+    for statement in [
+        "UPDATE referrals SET to_department = 'kff'",
+        "UPDATE referrals SET reason = 'x'",
+        "UPDATE consents SET expires_at = now() + interval '10 years'",
+        "UPDATE consents SET departments = '{bif,sof,kff}'",
+    ] {
+        let err = db.execute(statement, &[]).await.unwrap_err();
+        let code = err.code().map(|c| c.code().to_string());
+        assert_eq!(code.as_deref(), Some("42501"), "{statement}: {err}");
+    }
+    for statement in [
+        "UPDATE referrals SET status = status WHERE false",
+        "UPDATE consents SET withdrawn_at = withdrawn_at WHERE false",
+    ] {
+        db.execute(statement, &[]).await.unwrap();
+    }
+}
