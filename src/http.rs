@@ -58,10 +58,20 @@ pub fn page_limit(limit: Option<i64>) -> Result<i64, ApiError> {
 
 /// A free-text field, trimmed, of `min`–`max` characters.
 pub fn bounded_text(field: &str, value: &str, min: usize, max: usize) -> Result<String, ApiError> {
+    bounded_field(field, value, min, max).map_err(|e| ApiError::Validation(vec![e]))
+}
+
+/// The same check, as one of several field errors to report together.
+pub fn bounded_field(
+    field: &str,
+    value: &str,
+    min: usize,
+    max: usize,
+) -> Result<String, FieldError> {
     let value = value.trim();
     let n = value.chars().count();
     if n < min || n > max {
-        return Err(ApiError::invalid(
+        return Err(FieldError::new(
             field,
             "length",
             format!("must be {min}–{max} characters"),

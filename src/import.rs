@@ -104,11 +104,12 @@ struct Valid {
 /// Turns one CSV record into the API's request body, then validates it as
 /// the API does.
 fn validate_row(
+    line: u64,
     header: &[String],
     record: &csv::StringRecord,
     vault: &CprVault,
     today: chrono::NaiveDate,
-) -> Result<(Valid, Cpr), String> {
+) -> Result<Valid, String> {
     let mut body = Map::new();
     for (name, value) in header.iter().zip(record.iter()) {
         let value = value.trim();
@@ -146,17 +147,14 @@ fn validate_row(
     })?;
     let sealed = vault.encrypt(&cpr).map_err(|e| e.to_string())?;
     let hash = vault.lookup_hash(&cpr);
-    Ok((
-        Valid {
-            line: 0,
-            birth_date: cpr.birth_date(),
-            sex: cpr.sex(),
-            sealed,
-            hash,
-            data,
-        },
-        cpr,
-    ))
+    Ok(Valid {
+        line,
+        birth_date: cpr.birth_date(),
+        sex: cpr.sex(),
+        sealed,
+        hash,
+        data,
+    })
 }
 
 #[derive(QueryableByName)]
@@ -220,8 +218,8 @@ pub async fn import_citizens(
                 continue;
             }
         };
-        match validate_row(&header, &record, vault, today) {
-            Ok((mut row, _)) => {
+        match validate_row(line, &header, &record, vault, today) {
+            Ok(row) => {
                 if let Some(first) = seen.get(&row.hash) {
                     summary.rejected.push(Rejected {
                         line,
@@ -230,7 +228,6 @@ pub async fn import_citizens(
                     continue;
                 }
                 seen.insert(row.hash.clone(), line);
-                row.line = line;
                 valid.push(row);
             }
             Err(reason) => summary.rejected.push(Rejected { line, reason }),

@@ -301,6 +301,13 @@ impl CprVault {
 
     /// Decrypts a ciphertext made by [`CprVault::encrypt`] under any
     /// configured key id. Errors never contain the plaintext.
+    /// The whole number of a sealed CPR, formatted `ddmmyy-ssss`.
+    pub fn reveal(&self, sealed: &Sealed) -> anyhow::Result<String> {
+        Ok(self
+            .decrypt(&sealed.key_id, &sealed.ciphertext)?
+            .formatted())
+    }
+
     pub fn decrypt(&self, key_id: &str, ciphertext: &[u8]) -> anyhow::Result<Cpr> {
         let key = self
             .keys

@@ -32,7 +32,7 @@ use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
 use crate::auth::Actor;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
-use crate::scope::{Reach, View};
+use crate::scope::Reach;
 use crate::startup::AppState;
 
 /// Why an informant's identity is left out (forvaltningsloven § 15, stk. 1,
@@ -124,9 +124,7 @@ pub async fn export_citizen(
     let department = actor.department.to_string();
     let result = db::transaction(&state.pool, (&actor).into(), move |conn| {
         async move {
-            if queries::find_visible(conn, &reach, id, false).await?.1 != View::Caseworker {
-                return Err(ApiError::NotFound);
-            }
+            queries::find_for_caseworker(conn, &reach, id, false).await?;
             let sealed = match queries::sealed_cpr(conn, &reach, id).await {
                 Err(ApiError::NotFound) => None,
                 other => Some(other?),
@@ -160,16 +158,10 @@ pub async fn export_citizen(
     .await;
     let (mut document, sealed) =
         audit::on_not_found(&state, &actor, "citizen", id, Some(id), result).await?;
-    let cpr = match sealed {
-        Some(sealed) => Some(
-            state
-                .vault
-                .decrypt(&sealed.key_id, &sealed.ciphertext)
-                .map_err(ApiError::Internal)?
-                .formatted(),
-        ),
-        None => None,
+    // Anonymised: the number is gone.
+    document["citizen"]["cpr"] = match sealed {
+        Some(sealed) => Value::String(state.vault.reveal(&sealed).map_err(ApiError::Internal)?),
+        None => Value::Null,
     };
-    document["citizen"]["cpr"] = cpr.map_or(Value::Null, Value::String);
     Ok(web::Json(document))
 }

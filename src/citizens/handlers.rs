@@ -156,10 +156,7 @@ pub async fn update_citizen(
     let reach = Reach::of(&actor);
     let result = db::transaction(&state.pool, (&actor).into(), move |conn| {
         async move {
-            let (row, view) = queries::find_visible(conn, &reach, id, true).await?;
-            if view != View::Caseworker {
-                return Err(ApiError::NotFound);
-            }
+            let row = queries::find_for_caseworker(conn, &reach, id, true).await?;
             if row.version != expected {
                 return Err(ApiError::PreconditionFailed);
             }
@@ -226,13 +223,8 @@ pub async fn reveal_cpr(
     })
     .await;
     let sealed = audit::on_not_found(&state, &actor, "citizen", id, Some(id), result).await?;
-    let cpr = state
-        .vault
-        .decrypt(&sealed.key_id, &sealed.ciphertext)
-        .map_err(ApiError::Internal)?;
-    Ok(web::Json(RevealedCpr {
-        cpr: cpr.formatted(),
-    }))
+    let cpr = state.vault.reveal(&sealed).map_err(ApiError::Internal)?;
+    Ok(web::Json(RevealedCpr { cpr }))
 }
 
 /// Search the citizens your department is involved with: by CPR (exact; in

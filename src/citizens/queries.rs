@@ -217,6 +217,20 @@ pub async fn find_visible(
     Ok((row, View::Mentor))
 }
 
+/// The citizen, only if the caller reaches them through their department (or
+/// a live grant): a mentor's view does not count. 404 otherwise.
+pub async fn find_for_caseworker(
+    conn: &mut AsyncPgConnection,
+    reach: &Reach,
+    id: Uuid,
+    lock: bool,
+) -> ApiResult<CitizenRow> {
+    match find_visible(conn, reach, id, lock).await? {
+        (row, View::Caseworker) => Ok(row),
+        (_, View::Mentor) => Err(ApiError::NotFound),
+    }
+}
+
 /// The encrypted CPR of a citizen the caller reaches through their department.
 pub async fn sealed_cpr(
     conn: &mut AsyncPgConnection,

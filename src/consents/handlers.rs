@@ -16,11 +16,11 @@ use crate::auth::Actor;
 use crate::citizens::queries as citizens;
 use crate::db;
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::http::bounded_text;
+use crate::http::{bounded_field, bounded_text};
 use crate::org::domain::DepartmentCode;
 use crate::org::dto::Errors;
 use crate::schema::consents;
-use crate::scope::{Reach, View};
+use crate::scope::Reach;
 use crate::startup::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -43,18 +43,6 @@ pub struct WithdrawConsentRequest {
     pub reason: Option<String>,
 }
 
-/// The citizen as a caseworker of theirs sees them, or 404.
-async fn citizen_in_scope(
-    conn: &mut diesel_async::AsyncPgConnection,
-    reach: &Reach,
-    citizen: Uuid,
-) -> ApiResult<()> {
-    match citizens::find_visible(conn, reach, citizen, false).await? {
-        (_, View::Caseworker) => Ok(()),
-        _ => Err(ApiError::NotFound),
-    }
-}
-
 /// Record a citizen's consent (caseworkers of a department that works with
 /// the citizen).
 #[utoipa::path(
@@ -74,12 +62,13 @@ pub async fn record_consent(
     let body = body.into_inner();
     let now = actor.now;
     let mut errors = Errors::default();
-    let text = |field: &str, value: &str, max: usize| {
-        bounded_text(field, value, 1, max)
-            .map_err(|_| FieldError::new(field, "length", format!("must be 1–{max} characters")))
-    };
-    let purpose = errors.check(text("purpose", &body.purpose, 2000));
-    let reference = errors.check(text("document_reference", &body.document_reference, 200));
+    let purpose = errors.check(bounded_field("purpose", &body.purpose, 1, 2000));
+    let reference = errors.check(bounded_field(
+        "document_reference",
+        &body.document_reference,
+        1,
+        200,
+    ));
     let mut departments: Vec<String> = body
         .departments
         .iter()
@@ -134,7 +123,7 @@ pub async fn record_consent(
     let (user, department) = (actor.user_id.0, actor.department.to_string());
     let result = db::transaction(&state.pool, (&actor).into(), move |conn| {
         async move {
-            citizen_in_scope(conn, &reach, citizen).await?;
+            citizens::find_for_caseworker(conn, &reach, citizen, false).await?;
             let id = Uuid::now_v7();
             diesel::insert_into(consents::table)
                 .values((
@@ -195,7 +184,7 @@ pub async fn list_consents(
     let reach = Reach::of(&actor);
     let result = db::transaction(&state.pool, (&actor).into(), move |conn| {
         async move {
-            citizen_in_scope(conn, &reach, citizen).await?;
+            citizens::find_for_caseworker(conn, &reach, citizen, false).await?;
             let rows = queries::list(conn, citizen).await?;
             audit::record(
                 conn,
@@ -243,7 +232,7 @@ pub async fn withdraw_consent(
     let user = actor.user_id.0;
     let result = db::transaction(&state.pool, (&actor).into(), move |conn| {
         async move {
-            citizen_in_scope(conn, &reach, citizen).await?;
+            citizens::find_for_caseworker(conn, &reach, citizen, false).await?;
             let row = queries::find(conn, citizen, id, true).await?;
             if row.withdrawn_at.is_some() {
                 return Err(ApiError::Conflict(
@@ -300,7 +289,7 @@ pub async fn enrolment_summaries(
     let reach = Reach::of(&actor);
     let result = db::transaction(&state.pool, (&actor).into(), move |conn| {
         async move {
-            citizen_in_scope(conn, &reach, citizen).await?;
+            citizens::find_for_caseworker(conn, &reach, citizen, false).await?;
             let summaries = queries::summaries(conn, citizen, now).await?;
             let mut consents: Vec<String> =
                 summaries.iter().map(|s| s.consent_id.to_string()).collect();

@@ -81,10 +81,7 @@ pub async fn create_enrolment(
     let department = actor.department.to_string();
     let result = db::transaction(&state.pool, (&actor).into(), move |conn| {
         async move {
-            let (_, view) = citizens::find_visible(conn, &reach, citizen_id, false).await?;
-            if view != View::Caseworker {
-                return Err(ApiError::NotFound);
-            }
+            citizens::find_for_caseworker(conn, &reach, citizen_id, false).await?;
             let programme = match programmes::find(conn, &body.programme_code).await {
                 Err(ApiError::NotFound) => {
                     return Err(ApiError::invalid(

@@ -22,7 +22,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::{bounded_text, Page, PageParams};
 use crate::programmes::queries as programmes;
 use crate::schema::referrals;
-use crate::scope::{Reach, View};
+use crate::scope::Reach;
 use crate::startup::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -187,13 +187,7 @@ pub async fn send_referral(
     let (user, department) = (actor.user_id.0, actor.department.to_string());
     let result = db::transaction(&state.pool, (&actor).into(), move |conn| {
         async move {
-            if citizens::find_visible(conn, &reach, citizen, false)
-                .await?
-                .1
-                != View::Caseworker
-            {
-                return Err(ApiError::NotFound);
-            }
+            citizens::find_for_caseworker(conn, &reach, citizen, false).await?;
             let programme = match programmes::find(conn, &body.programme_code).await {
                 Err(ApiError::NotFound) => {
                     return Err(ApiError::invalid(

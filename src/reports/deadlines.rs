@@ -6,7 +6,9 @@
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use diesel::pg::Pg;
 use diesel::prelude::*;
+use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::sql_types::{Array, BigInt, Date, Text, Uuid as SqlUuid};
 use diesel_async::scoped_futures::ScopedFutureExt;
 use diesel_async::RunQueryDsl;
@@ -147,6 +149,25 @@ SELECT e.id AS enrolment_id, e.citizen_id, e.programme_code, m.code AS milestone
  LIMIT 5000
 "#;
 
+/// COUNTS or OVERDUE with their six parameters.
+fn bound<'a>(
+    sql: &'a str,
+    scope: &'a ReportScope,
+    from: NaiveDate,
+    to: NaiveDate,
+    today: NaiveDate,
+    programme: &'a str,
+) -> BoxedSqlQuery<'a, Pg, SqlQuery> {
+    diesel::sql_query(sql)
+        .into_boxed()
+        .bind::<Array<Text>, _>(&scope.departments)
+        .bind::<Array<SqlUuid>, _>(&scope.restricted_teams)
+        .bind::<Date, _>(from)
+        .bind::<Date, _>(to)
+        .bind::<Date, _>(today)
+        .bind::<Text, _>(programme)
+}
+
 fn table(report: &DeadlineReport) -> Table {
     Table {
         header: vec![
@@ -207,27 +228,17 @@ pub async fn deadlines_report(
     let report = db::transaction(&state.pool, (&actor).into(), move |conn| {
         async move {
             scope.enter(conn).await?;
-            let milestones: Vec<MilestoneDeadlines> = diesel::sql_query(COUNTS)
-                .bind::<Array<Text>, _>(&scope.departments)
-                .bind::<Array<SqlUuid>, _>(&scope.restricted_teams)
-                .bind::<Date, _>(from)
-                .bind::<Date, _>(to)
-                .bind::<Date, _>(today)
-                .bind::<Text, _>(&programme)
-                .load(conn)
-                .await?;
+            let milestones: Vec<MilestoneDeadlines> =
+                bound(COUNTS, &scope, from, to, today, &programme)
+                    .load(conn)
+                    .await?;
             let overdue = if scope.aggregate_only {
                 None
             } else {
-                let list: Vec<OverdueMilestone> = diesel::sql_query(OVERDUE)
-                    .bind::<Array<Text>, _>(&scope.departments)
-                    .bind::<Array<SqlUuid>, _>(&scope.restricted_teams)
-                    .bind::<Date, _>(from)
-                    .bind::<Date, _>(to)
-                    .bind::<Date, _>(today)
-                    .bind::<Text, _>(&programme)
-                    .load(conn)
-                    .await?;
+                let list: Vec<OverdueMilestone> =
+                    bound(OVERDUE, &scope, from, to, today, &programme)
+                        .load(conn)
+                        .await?;
                 Some(list)
             };
             let mut entries =
