@@ -16,11 +16,12 @@ use diesel_async::scoped_futures::ScopedFutureExt;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
+use crate::audit::Resource;
 use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
 use crate::citizens::codes::{DanishLevel, District, EmploymentStatus, Need, ResidenceBasis};
-use crate::citizens::cpr::{Cpr, CprVault};
 use crate::citizens::dto::CitizenData;
 use crate::citizens::queries::{ensure_involvement, insert_or_find, NewCitizen};
+use crate::cpr::{Cpr, CprVault};
 use crate::db::{self, DbContext, DbPool};
 use crate::enrolments::domain::Status;
 use crate::enrolments::queries::{
@@ -399,7 +400,7 @@ pub async fn seed_demo_cases(
                 };
                 let sealed = vault.encrypt(&cpr).map_err(ApiError::Internal)?;
                 let hash = vault.lookup_hash(&cpr);
-                let female = cpr.sex() == crate::citizens::cpr::Sex::Female;
+                let female = cpr.sex() == crate::cpr::Sex::Female;
                 let new = NewCitizen {
                     sealed: &sealed,
                     lookup_hash: &hash,
@@ -463,7 +464,7 @@ pub async fn seed_demo_cases(
                 conn,
                 now,
                 &AuditActor::default(),
-                AuditEntry::new(Action::Create, "seed", Outcome::Success)
+                AuditEntry::new(Action::Create, Resource::Seed, Outcome::Success)
                     .reason("demo cases seeded from the CLI"),
             )
             .await?;

@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::telemetry::current_request_id;
+use crate::request_id::current_request_id;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -245,12 +245,6 @@ impl From<diesel::result::Error> for ApiError {
             }
             other => Self::Internal(other.into()),
         }
-    }
-}
-
-impl From<crate::db::PoolError> for ApiError {
-    fn from(e: crate::db::PoolError) -> Self {
-        Self::Unavailable(format!("database pool: {e}"))
     }
 }
 

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 
 use crate::error::{ApiError, ApiResult};
 use crate::metrics::Metrics;
-use crate::startup::{AppState, OpenApiJson};
+use crate::state::{AppState, OpenApiJson};
 
 #[derive(Serialize, ToSchema)]
 pub struct HealthStatus {

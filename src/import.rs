@@ -35,10 +35,11 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+use crate::audit::Resource;
 use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
-use crate::citizens::cpr::{Cpr, CprVault, Sealed, Sex};
 use crate::citizens::dto::{CitizenData, RegisterCitizenRequest};
 use crate::citizens::queries::{self, NewCitizen};
+use crate::cpr::{Cpr, CprVault, Sealed, Sex};
 use crate::db::{self, DbContext, DbPool};
 use crate::error::ApiError;
 use crate::schema::involvements;
@@ -332,7 +333,7 @@ async fn import_batch(
             let mut entries: Vec<AuditEntry> = fresh
                 .iter()
                 .map(|(id, v)| {
-                    AuditEntry::new(Action::Create, "citizen", Outcome::Success)
+                    AuditEntry::new(Action::Create, Resource::Citizen, Outcome::Success)
                         .resource_id(id)
                         .citizen(*id)
                         .reason(format!("import {source} line {}, for {department}", v.line))
@@ -344,7 +345,7 @@ async fn import_batch(
             for (hash, id) in &existing {
                 if newly_involved.contains(id) {
                     entries.push(
-                        AuditEntry::new(Action::Create, "involvement", Outcome::Success)
+                        AuditEntry::new(Action::Create, Resource::Involvement, Outcome::Success)
                             .resource_id(id)
                             .citizen(*id)
                             .reason(format!(

@@ -9,7 +9,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use medborger::clock::SystemClock;
 use medborger::config::{Environment, Settings};
-use medborger::org::domain::DepartmentCode;
+use medborger::domain::DepartmentCode;
 use medborger::startup::Application;
 use medborger::{db, openapi, seed, telemetry};
 
@@ -198,7 +198,7 @@ async fn main() -> anyhow::Result<()> {
             let pool = db::pool(&settings.database)?;
             seed::seed_demo(&pool, password.into()).await?;
             println!("demo users: {}", seed::demo_usernames().join(", "));
-            let vault = medborger::citizens::cpr::CprVault::new(&settings.cpr)?;
+            let vault = medborger::cpr::CprVault::new(&settings.cpr)?;
             let created =
                 medborger::demo_cases::seed_demo_cases(&pool, &vault, chrono::Utc::now()).await?;
             if created == 0 {
@@ -259,7 +259,7 @@ async fn import_citizens(
         std::env::var("USER").unwrap_or_else(|_| "an unknown system user".into())
     );
     let pool = db::pool(&settings.database)?;
-    let vault = medborger::citizens::cpr::CprVault::new(&settings.cpr)?;
+    let vault = medborger::cpr::CprVault::new(&settings.cpr)?;
     // A bar with rate and ETA on a terminal; plain lines otherwise (logs, CI).
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new(0);

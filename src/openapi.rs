@@ -47,7 +47,7 @@ pub fn document() -> OpenApi {
     let (_, api) = actix_web::App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
-        .configure(crate::startup::routes)
+        .configure(crate::routes::routes)
         .split_for_parts();
     finalize(api)
 }

@@ -19,7 +19,7 @@ use diesel::sql_types::Bool;
 use uuid::Uuid;
 
 use crate::auth::Actor;
-use crate::org::domain::Role;
+use crate::domain::Role;
 use crate::schema::{access_grants, citizens, enrolments, involvements, referrals};
 
 /// Enrolment statuses in which a mentor assignment is active.

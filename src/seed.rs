@@ -10,11 +10,12 @@ use diesel_async::RunQueryDsl;
 use secrecy::SecretString;
 use uuid::Uuid;
 
+use crate::audit::Resource;
 use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
 use crate::auth::password::{self, NewPassword};
 use crate::db::{self, DbContext, DbPool};
+use crate::domain::{DepartmentCode, Role};
 use crate::error::ApiError;
-use crate::org::domain::{DepartmentCode, Role};
 use crate::org::queries::{self, NewUser};
 use crate::schema::{staff_user_teams, staff_users, teams};
 
@@ -223,7 +224,7 @@ pub async fn seed_demo(pool: &DbPool, password: SecretString) -> anyhow::Result<
                 conn,
                 now,
                 &system_actor(),
-                AuditEntry::new(Action::Create, "seed", Outcome::Success)
+                AuditEntry::new(Action::Create, Resource::Seed, Outcome::Success)
                     .reason("demo users seeded from the CLI"),
             )
             .await
@@ -265,7 +266,7 @@ pub async fn create_admin(
                 conn,
                 now,
                 &system_actor(),
-                AuditEntry::new(Action::Create, "staff_user", Outcome::Success)
+                AuditEntry::new(Action::Create, Resource::StaffUser, Outcome::Success)
                     .resource_id(user.id)
                     .reason("administrator created from the CLI"),
             )

@@ -23,16 +23,7 @@ use tracing_subscriber::EnvFilter;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 
-pub const REQUEST_ID_HEADER: &str = "x-request-id";
-
-tokio::task_local! {
-    static REQUEST_ID: String;
-}
-
-/// The id of the request being served on this task, if any.
-pub fn current_request_id() -> Option<String> {
-    REQUEST_ID.try_with(Clone::clone).ok()
-}
+pub use crate::request_id::{current_request_id, REQUEST_ID_HEADER};
 
 /// Where the gate notes the policy pattern a request matched, for metrics
 /// and logs. Shared, because the request itself is consumed by the call.
@@ -71,7 +62,7 @@ impl ResponseError for Escaped {
 
     fn error_response(&self) -> actix_web::HttpResponse {
         let mut response =
-            REQUEST_ID.sync_scope(self.request_id.clone(), || self.error.error_response());
+            crate::request_id::sync_scope(self.request_id.clone(), || self.error.error_response());
         set_headers(response.headers_mut(), &self.request_id);
         response
     }
@@ -132,10 +123,10 @@ pub async fn request_context(
     let started = Instant::now();
     let span = tracing::info_span!("request", request_id = %id, method = %method);
 
-    let outcome = REQUEST_ID
-        .scope(id.clone(), AssertUnwindSafe(next.call(req)).catch_unwind())
-        .instrument(span.clone())
-        .await;
+    let outcome =
+        crate::request_id::scope(id.clone(), AssertUnwindSafe(next.call(req)).catch_unwind())
+            .instrument(span.clone())
+            .await;
     let result = match outcome {
         Ok(Ok(mut response)) => {
             set_headers(response.headers_mut(), &id);

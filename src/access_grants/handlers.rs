@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::audit::Resource;
 use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
 use crate::auth::Actor;
 use crate::db;
@@ -17,7 +18,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::bounded_text;
 use crate::schema::{access_grants, citizens};
 use crate::scope::{self, Reach};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// How long a grant lasts.
 pub const GRANT_LIFETIME: Duration = Duration::hours(3);
@@ -123,7 +124,7 @@ pub async fn create_grant(
                 conn,
                 now,
                 &who,
-                AuditEntry::new(Action::BreakGlass, "citizen", Outcome::Success)
+                AuditEntry::new(Action::BreakGlass, Resource::Citizen, Outcome::Success)
                     .resource_id(id)
                     .citizen(citizen)
                     .reason(reason),
@@ -138,8 +139,15 @@ pub async fn create_grant(
         .scope_boxed()
     })
     .await;
-    let grant =
-        audit::on_not_found(&state, &actor, "citizen", citizen, Some(citizen), result).await?;
+    let grant = crate::request::on_not_found(
+        &state,
+        &actor,
+        Resource::Citizen,
+        citizen,
+        Some(citizen),
+        result,
+    )
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -180,7 +188,7 @@ pub async fn list_grants(
                 conn,
                 now,
                 &who,
-                AuditEntry::new(Action::Read, "access_grants", Outcome::Success),
+                AuditEntry::new(Action::Read, Resource::AccessGrant, Outcome::Success),
             )
             .await?;
             Ok(grants)
@@ -235,7 +243,7 @@ pub async fn review_grant(
                 conn,
                 now,
                 &who,
-                AuditEntry::new(Action::Review, "access_grant", Outcome::Success)
+                AuditEntry::new(Action::Review, Resource::AccessGrant, Outcome::Success)
                     .resource_id(id)
                     .citizen(grant.citizen_id)
                     .reason(comment),
@@ -251,6 +259,8 @@ pub async fn review_grant(
     })
     .await;
     // A grant names a citizen: a look at another department's is recorded.
-    let grant = audit::on_not_found(&state, &actor, "access_grant", id, None, result).await?;
+    let grant =
+        crate::request::on_not_found(&state, &actor, Resource::AccessGrant, id, None, result)
+            .await?;
     Ok(web::Json(grant))
 }

@@ -2,7 +2,6 @@
 //! event, written inside the caller's own transaction so that the entry and
 //! what it records commit (or fail) together.
 
-pub mod handlers;
 pub mod seal;
 
 use chrono::{DateTime, Utc};
@@ -10,10 +9,9 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use crate::auth::Actor;
 use crate::error::ApiError;
+use crate::request_id::current_request_id;
 use crate::schema::audit_log;
-use crate::telemetry::current_request_id;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -58,6 +56,73 @@ impl Action {
     }
 }
 
+/// What an audit entry is about. One list, so that the same thing is always
+/// named the same way (`note`, never `notes`) in the log and in reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    AccessGrant,
+    AccessLog,
+    AuditLog,
+    Caseload,
+    Citizen,
+    CitizenCpr,
+    Concern,
+    Consent,
+    Enrolment,
+    EnrolmentMentor,
+    EnrolmentSummary,
+    Involvement,
+    LegalHold,
+    Milestone,
+    Note,
+    Outcome,
+    Programme,
+    Referral,
+    ReportCaseload,
+    ReportDeadlines,
+    ReportOutcomes,
+    RiskAssessment,
+    Route,
+    Seed,
+    Session,
+    StaffUser,
+    Team,
+}
+
+impl Resource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AccessGrant => "access_grant",
+            Self::AccessLog => "access_log",
+            Self::AuditLog => "audit_log",
+            Self::Caseload => "caseload",
+            Self::Citizen => "citizen",
+            Self::CitizenCpr => "citizen_cpr",
+            Self::Concern => "concern",
+            Self::Consent => "consent",
+            Self::Enrolment => "enrolment",
+            Self::EnrolmentMentor => "enrolment_mentor",
+            Self::EnrolmentSummary => "enrolment_summary",
+            Self::Involvement => "involvement",
+            Self::LegalHold => "legal_hold",
+            Self::Milestone => "milestone",
+            Self::Note => "note",
+            Self::Outcome => "outcome",
+            Self::Programme => "programme",
+            Self::Referral => "referral",
+            Self::ReportCaseload => "report_caseload",
+            Self::ReportDeadlines => "report_deadlines",
+            Self::ReportOutcomes => "report_outcomes",
+            Self::RiskAssessment => "risk_assessment",
+            Self::Route => "route",
+            Self::Seed => "seed",
+            Self::Session => "session",
+            Self::StaffUser => "staff_user",
+            Self::Team => "team",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     Success,
@@ -85,21 +150,10 @@ pub struct AuditActor {
     pub restricted_team: Option<Uuid>,
 }
 
-impl From<&Actor> for AuditActor {
-    fn from(actor: &Actor) -> Self {
-        Self {
-            id: Some(actor.user_id.0),
-            department: Some(actor.department.to_string()),
-            roles: actor.roles.iter().map(|r| r.as_str().to_string()).collect(),
-            restricted_team: actor.teams.iter().find(|t| t.restricted).map(|t| t.id),
-        }
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct AuditEntry {
     action: Action,
-    resource_type: &'static str,
+    resource_type: Resource,
     resource_id: Option<String>,
     citizen_id: Option<Uuid>,
     reason: Option<String>,
@@ -108,7 +162,7 @@ pub struct AuditEntry {
 }
 
 impl AuditEntry {
-    pub fn new(action: Action, resource_type: &'static str, outcome: Outcome) -> Self {
+    pub fn new(action: Action, resource_type: Resource, outcome: Outcome) -> Self {
         Self {
             action,
             resource_type,
@@ -120,13 +174,18 @@ impl AuditEntry {
         }
     }
 
+    /// A successful access: what nearly every entry records.
+    pub fn success(action: Action, resource_type: Resource) -> Self {
+        Self::new(action, resource_type, Outcome::Success)
+    }
+
     pub fn resource_id(mut self, id: impl ToString) -> Self {
         self.resource_id = Some(id.to_string());
         self
     }
 
-    pub fn citizen(mut self, id: Uuid) -> Self {
-        self.citizen_id = Some(id);
+    pub fn citizen(mut self, id: impl Into<Uuid>) -> Self {
+        self.citizen_id = Some(id.into());
         self
     }
 
@@ -157,7 +216,7 @@ pub async fn record(
             audit_log::actor_department.eq(actor.department.as_deref()),
             audit_log::actor_roles.eq(&actor.roles),
             audit_log::action.eq(entry.action.as_str()),
-            audit_log::resource_type.eq(entry.resource_type),
+            audit_log::resource_type.eq(entry.resource_type.as_str()),
             audit_log::resource_id.eq(entry.resource_id),
             audit_log::citizen_id.eq(entry.citizen_id),
             audit_log::reason.eq(entry.reason),
@@ -193,7 +252,7 @@ pub async fn record_many(
                     audit_log::actor_department.eq(actor.department.clone()),
                     audit_log::actor_roles.eq(actor.roles.clone()),
                     audit_log::action.eq(entry.action.as_str()),
-                    audit_log::resource_type.eq(entry.resource_type),
+                    audit_log::resource_type.eq(entry.resource_type.as_str()),
                     audit_log::resource_id.eq(entry.resource_id),
                     audit_log::citizen_id.eq(entry.citizen_id),
                     audit_log::reason.eq(entry.reason),
@@ -210,34 +269,4 @@ pub async fn record_many(
             .await?;
     }
     Ok(())
-}
-
-/// Passes `result` through; a 404 or 403 on personal data (a citizen the
-/// caller may not see; a referral they may see but not decide) is recorded
-/// as a denied attempt first, in a transaction of its own (the request's was
-/// rolled back).
-pub async fn on_not_found<T>(
-    state: &crate::startup::AppState,
-    actor: &Actor,
-    resource_type: &'static str,
-    resource_id: Uuid,
-    citizen_id: Option<Uuid>,
-    result: Result<T, ApiError>,
-) -> Result<T, ApiError> {
-    if !matches!(result, Err(ApiError::NotFound | ApiError::Forbidden)) {
-        return result;
-    }
-    use diesel_async::scoped_futures::ScopedFutureExt;
-    let at = state.clock.now();
-    let who = AuditActor::from(actor);
-    let mut entry =
-        AuditEntry::new(Action::Denied, resource_type, Outcome::Denied).resource_id(resource_id);
-    if let Some(citizen) = citizen_id {
-        entry = entry.citizen(citizen);
-    }
-    crate::db::transaction(&state.pool, actor.into(), move |conn| {
-        async move { record(conn, at, &who, entry).await }.scope_boxed()
-    })
-    .await?;
-    result
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::org::domain::{DepartmentCode, Role};
+use crate::domain::{DepartmentCode, Role};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

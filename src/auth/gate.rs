@@ -12,14 +12,16 @@ use diesel_async::scoped_futures::ScopedFutureExt;
 use diesel_async::RunQueryDsl;
 
 use super::policy::{self, Access, Lookup};
-use super::tokens::Claims;
-use super::{Actor, TeamMembership, UserId};
+use super::{Actor, TeamMembership};
+use crate::audit::Resource;
 use crate::audit::{self, Action, AuditEntry, Outcome};
+use crate::domain::UserId;
+use crate::domain::{parse_roles, DepartmentCode};
 use crate::error::ApiError;
-use crate::org::domain::{parse_roles, DepartmentCode};
 use crate::schema::{sessions, staff_users};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::telemetry::MatchedRoute;
+use crate::tokens::Claims;
 
 pub async fn authorize(
     req: ServiceRequest,
@@ -137,7 +139,8 @@ async fn record_denial(
                 conn,
                 at,
                 &who,
-                AuditEntry::new(Action::Denied, "route", Outcome::Denied).resource_id(route),
+                AuditEntry::new(Action::Denied, Resource::Route, Outcome::Denied)
+                    .resource_id(route),
             )
             .await
         }

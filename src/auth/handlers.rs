@@ -6,10 +6,10 @@ use diesel_async::RunQueryDsl;
 
 use super::dto::{LoginRequest, MeResponse, RefreshRequest, TeamRef, TokenResponse};
 use super::{service, Actor};
+use crate::domain::parse_roles;
 use crate::error::{ApiError, ApiResult};
-use crate::org::domain::parse_roles;
 use crate::schema::{staff_user_teams, staff_users, teams};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Sign in with username and password.
 ///

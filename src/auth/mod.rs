@@ -7,25 +7,14 @@ pub mod handlers;
 pub mod password;
 pub mod policy;
 pub mod service;
-pub mod tokens;
 
 use std::future::{ready, Ready};
 
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
-use serde::Serialize;
 use uuid::Uuid;
 
+use crate::domain::{DepartmentCode, Role, UserId};
 use crate::error::ApiError;
-use crate::org::domain::{DepartmentCode, Role};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-pub struct UserId(pub Uuid);
-
-impl std::fmt::Display for UserId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TeamMembership {
@@ -75,5 +64,28 @@ impl FromRequest for Actor {
                 .cloned()
                 .ok_or(ApiError::Unauthenticated),
         )
+    }
+}
+
+impl From<&Actor> for crate::audit::AuditActor {
+    fn from(actor: &Actor) -> Self {
+        Self {
+            id: Some(actor.user_id.0),
+            department: Some(actor.department.to_string()),
+            roles: actor.roles.iter().map(|r| r.as_str().to_string()).collect(),
+            restricted_team: actor.teams.iter().find(|t| t.restricted).map(|t| t.id),
+        }
+    }
+}
+
+impl From<&Actor> for crate::db::DbContext {
+    fn from(actor: &Actor) -> Self {
+        Self {
+            user_id: Some(actor.user_id.0),
+            department: Some(actor.department.to_string()),
+            roles: actor.roles.iter().map(|r| r.as_str().to_string()).collect(),
+            teams: actor.teams.iter().map(|t| t.id.to_string()).collect(),
+            system: false,
+        }
     }
 }

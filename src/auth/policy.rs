@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use actix_web::dev::ResourceDef;
 use actix_web::http::Method;
 
-use crate::org::domain::Role;
+use crate::domain::Role;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {

@@ -18,15 +18,16 @@ use uuid::Uuid;
 
 use super::dto::TokenResponse;
 use super::password;
-use super::tokens::{new_refresh_token, refresh_token_hash, Claims};
 use super::Actor;
+use crate::audit::Resource;
 use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
 use crate::db::{self, DbContext};
 use crate::error::{ApiError, ApiResult};
 use crate::schema::{
     login_throttle, refresh_tokens, sessions, staff_user_teams, staff_users, teams,
 };
-use crate::startup::AppState;
+use crate::state::AppState;
+use crate::tokens::{new_refresh_token, refresh_token_hash, Claims};
 
 pub const FREE_ATTEMPTS: i32 = 5;
 pub const FIRST_LOCK: Duration = Duration::seconds(30);
@@ -130,7 +131,7 @@ pub async fn login(
                         conn,
                         now,
                         &who,
-                        AuditEntry::new(Action::Login, "session", Outcome::Success)
+                        AuditEntry::new(Action::Login, Resource::Session, Outcome::Success)
                             .resource_id(session_id),
                     )
                     .await?;
@@ -156,7 +157,7 @@ pub async fn login(
                         conn,
                         now,
                         &who,
-                        AuditEntry::new(Action::LoginFailed, "session", Outcome::Failure)
+                        AuditEntry::new(Action::LoginFailed, Resource::Session, Outcome::Failure)
                             .reason(reason),
                     )
                     .await
@@ -304,7 +305,7 @@ pub async fn refresh(state: &AppState, token: SecretString) -> ApiResult<TokenRe
                         conn,
                         now,
                         &who,
-                        AuditEntry::new(Action::RefreshReuse, "session", Outcome::Denied)
+                        AuditEntry::new(Action::RefreshReuse, Resource::Session, Outcome::Denied)
                             .resource_id(session_id)
                             .reason("a used refresh token was presented; the session is revoked"),
                     )
@@ -337,7 +338,7 @@ pub async fn refresh(state: &AppState, token: SecretString) -> ApiResult<TokenRe
                 conn,
                 now,
                 &who,
-                AuditEntry::new(Action::Refresh, "session", Outcome::Success)
+                AuditEntry::new(Action::Refresh, Resource::Session, Outcome::Success)
                     .resource_id(session_id),
             )
             .await?;
@@ -399,7 +400,7 @@ pub async fn logout(state: &AppState, actor: &Actor) -> ApiResult<()> {
                 conn,
                 now,
                 &who,
-                AuditEntry::new(Action::Logout, "session", Outcome::Success)
+                AuditEntry::new(Action::Logout, Resource::Session, Outcome::Success)
                     .resource_id(session_id),
             )
             .await

@@ -6,8 +6,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::codes::{DanishLevel, District, EmploymentStatus, Need, ResidenceBasis};
-use super::cpr::Sex;
 use super::origin::{self, Origin, OriginInput};
+use crate::cpr::Sex;
 use crate::error::FieldError;
 use crate::org::dto::Errors;
 

@@ -28,12 +28,13 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::queries;
+use crate::audit::Resource;
 use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
 use crate::auth::Actor;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::scope::Reach;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Why an informant's identity is left out (forvaltningsloven § 15, stk. 1,
 /// nr. 4: private interests in secrecy outweigh the right of access).
@@ -124,8 +125,8 @@ pub async fn export_citizen(
     let department = actor.department.to_string();
     let result = db::transaction(&state.pool, (&actor).into(), move |conn| {
         async move {
-            queries::find_for_caseworker(conn, &reach, id, false).await?;
-            let sealed = match queries::sealed_cpr(conn, &reach, id).await {
+            queries::find_for_caseworker(conn, &reach, id.into(), false).await?;
+            let sealed = match queries::sealed_cpr(conn, &reach, id.into()).await {
                 Err(ApiError::NotFound) => None,
                 other => Some(other?),
             };
@@ -142,7 +143,7 @@ pub async fn export_citizen(
                 .get_result(conn)
                 .await?;
             let redacted = doc.document["concerns"].as_array().map_or(0, Vec::len);
-            let mut entry = AuditEntry::new(Action::Export, "citizen", Outcome::Success)
+            let mut entry = AuditEntry::new(Action::Export, Resource::Citizen, Outcome::Success)
                 .resource_id(id)
                 .citizen(id);
             if redacted > 0 {
@@ -157,7 +158,8 @@ pub async fn export_citizen(
     })
     .await;
     let (mut document, sealed) =
-        audit::on_not_found(&state, &actor, "citizen", id, Some(id), result).await?;
+        crate::request::on_not_found(&state, &actor, Resource::Citizen, id, Some(id), result)
+            .await?;
     // Anonymised: the number is gone.
     document["citizen"]["cpr"] = match sealed {
         Some(sealed) => Value::String(state.vault.reveal(&sealed).map_err(ApiError::Internal)?),

@@ -1,21 +1,19 @@
-//! HTTP handlers for citizens. Each runs in one transaction that also writes
-//! its audit entries.
+//! HTTP handlers for citizens: parse, run the work in the request's
+//! pipeline (`request::Ctx::run`), answer the view.
 
 use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
-use uuid::Uuid;
 
-use super::cpr::Cpr;
 use super::dto::*;
 use super::queries::{self, NewCitizen, SearchBy};
-use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
-use crate::auth::Actor;
-use crate::db;
+use crate::audit::{Action, AuditEntry, Resource};
+use crate::cpr::Cpr;
+use crate::domain::CitizenId;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::{if_match, with_etag, Page, PageParams};
-use crate::scope::{Reach, View};
-use crate::startup::AppState;
+use crate::request::{Ctx, Subject};
+use crate::scope::View;
 
 /// Register a citizen (caseworkers). A CPR already registered answers the
 /// existing citizen (200) and gives the caller's department an involvement.
@@ -29,47 +27,46 @@ use crate::startup::AppState;
 )]
 #[post("/citizens")]
 pub async fn register_citizen(
-    state: web::Data<AppState>,
-    actor: Actor,
+    ctx: Ctx,
     body: web::Json<RegisterCitizenRequest>,
 ) -> ApiResult<HttpResponse> {
     let (cpr, data) = body.into_inner().split();
     let cpr = Cpr::parse(&cpr).map_err(|e| ApiError::invalid("cpr", "invalid", e.to_string()))?;
-    let now = state.clock.now();
     let data = data
-        .validate(cpr.birth_date(), now.date_naive())
+        .validate(cpr.birth_date(), ctx.today())
         .map_err(ApiError::Validation)?;
-    let sealed = state.vault.encrypt(&cpr).map_err(ApiError::Internal)?;
-    let lookup_hash = state.vault.lookup_hash(&cpr);
+    let vault = &ctx.state().vault;
+    let sealed = vault.encrypt(&cpr).map_err(ApiError::Internal)?;
+    let lookup_hash = vault.lookup_hash(&cpr);
     let (birth_date, sex) = (cpr.birth_date(), cpr.sex());
-    let who = AuditActor::from(&actor);
-    let reach = Reach::of(&actor);
-    let department = actor.department.to_string();
-
-    let (view, created) = db::transaction(&state.pool, (&actor).into(), move |conn| {
-        async move {
-            let new = NewCitizen {
-                sealed: &sealed,
-                lookup_hash: &lookup_hash,
-                birth_date,
-                sex,
-                data: &data,
-            };
-            let (id, created) = queries::insert_or_find(conn, new, now).await?;
-            queries::ensure_involvement(conn, id, &department, None, "registration", now).await?;
-            let entry = if created {
-                AuditEntry::new(Action::Create, "citizen", Outcome::Success)
-            } else {
-                AuditEntry::new(Action::Read, "citizen", Outcome::Success)
-                    .reason("registration of an already registered CPR")
-            };
-            audit::record(conn, now, &who, entry.resource_id(id).citizen(id)).await?;
-            let (row, _) = queries::find_visible(conn, &reach, id, false).await?;
-            Ok((row.into_view()?, created))
-        }
-        .scope_boxed()
-    })
-    .await?;
+    let ctx = &ctx;
+    let (view, created) = ctx
+        .run(Subject::none(), |conn, audit| {
+            async move {
+                let new = NewCitizen {
+                    sealed: &sealed,
+                    lookup_hash: &lookup_hash,
+                    birth_date,
+                    sex,
+                    data: &data,
+                };
+                let (id, created) = queries::insert_or_find(conn, new, ctx.now).await?;
+                let department = ctx.department().to_string();
+                queries::ensure_involvement(conn, id, &department, None, "registration", ctx.now)
+                    .await?;
+                let entry = if created {
+                    AuditEntry::success(Action::Create, Resource::Citizen)
+                } else {
+                    AuditEntry::success(Action::Read, Resource::Citizen)
+                        .reason("registration of an already registered CPR")
+                };
+                audit.record(entry.resource_id(id).citizen(id));
+                let (row, _) = queries::find_visible(conn, &ctx.reach, id.into(), false).await?;
+                Ok((row.into_view()?, created))
+            }
+            .scope_boxed()
+        })
+        .await?;
     let version = view.version;
     let response = if created {
         HttpResponse::Created()
@@ -89,47 +86,36 @@ pub async fn register_citizen(
     responses((status = 200, body = CitizenResponse, headers(("ETag" = String)))),
 )]
 #[get("/citizens/{id}")]
-pub async fn find_citizen(
-    state: web::Data<AppState>,
-    actor: Actor,
-    id: web::Path<Uuid>,
-) -> ApiResult<HttpResponse> {
+pub async fn find_citizen(ctx: Ctx, id: web::Path<CitizenId>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let now = state.clock.now();
-    let who = AuditActor::from(&actor);
-    let reach = Reach::of(&actor);
-    let result = db::transaction(&state.pool, (&actor).into(), move |conn| {
-        async move {
-            let (row, view) = queries::find_visible(conn, &reach, id, false).await?;
-            audit::record(
-                conn,
-                now,
-                &who,
-                AuditEntry::new(Action::Read, "citizen", Outcome::Success)
-                    .resource_id(id)
-                    .citizen(id),
-            )
-            .await?;
-            Ok(match view {
-                View::Caseworker => CitizenResponse::Full(Box::new(row.into_view()?)),
-                View::Mentor => CitizenResponse::Mentor(row.into_mentor_view()),
-            })
-        }
-        .scope_boxed()
-    })
-    .await;
-    Ok(
-        match audit::on_not_found(&state, &actor, "citizen", id, Some(id), result).await? {
-            CitizenResponse::Full(view) => {
-                let version = view.version;
-                with_etag(
-                    HttpResponse::Ok().json(CitizenResponse::Full(view)),
-                    version,
-                )
+    let ctx = &ctx;
+    let response = ctx
+        .run(Subject::citizen(id), |conn, audit| {
+            async move {
+                let (row, view) = queries::find_visible(conn, &ctx.reach, id, false).await?;
+                audit.record(
+                    AuditEntry::success(Action::Read, Resource::Citizen)
+                        .resource_id(id)
+                        .citizen(id),
+                );
+                Ok(match view {
+                    View::Caseworker => CitizenResponse::Full(Box::new(row.into_view()?)),
+                    View::Mentor => CitizenResponse::Mentor(row.into_mentor_view()),
+                })
             }
-            mentor => HttpResponse::Ok().json(mentor),
-        },
-    )
+            .scope_boxed()
+        })
+        .await?;
+    Ok(match response {
+        CitizenResponse::Full(view) => {
+            let version = view.version;
+            with_etag(
+                HttpResponse::Ok().json(CitizenResponse::Full(view)),
+                version,
+            )
+        }
+        mentor => HttpResponse::Ok().json(mentor),
+    })
 }
 
 /// Change a citizen's record (caseworkers of an involved department;
@@ -142,48 +128,40 @@ pub async fn find_citizen(
 )]
 #[patch("/citizens/{id}")]
 pub async fn update_citizen(
-    state: web::Data<AppState>,
-    actor: Actor,
+    ctx: Ctx,
     req: HttpRequest,
-    id: web::Path<Uuid>,
+    id: web::Path<CitizenId>,
     body: web::Json<UpdateCitizenRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let expected = if_match(&req)?;
     let body = body.into_inner();
-    let now = state.clock.now();
-    let who = AuditActor::from(&actor);
-    let reach = Reach::of(&actor);
-    let result = db::transaction(&state.pool, (&actor).into(), move |conn| {
-        async move {
-            let row = queries::find_for_caseworker(conn, &reach, id, true).await?;
-            if row.version != expected {
-                return Err(ApiError::PreconditionFailed);
+    let ctx = &ctx;
+    let view = ctx
+        .run(Subject::citizen(id), |conn, audit| {
+            async move {
+                let row = queries::find_for_caseworker(conn, &ctx.reach, id, true).await?;
+                if row.version != expected {
+                    return Err(ApiError::PreconditionFailed);
+                }
+                let birth_date = row.birth_date;
+                let after = row
+                    .data()?
+                    .apply(body)
+                    .validate(birth_date, ctx.today())
+                    .map_err(ApiError::Validation)?;
+                queries::update(conn, id, &after, ctx.now).await?;
+                audit.record(
+                    AuditEntry::success(Action::Update, Resource::Citizen)
+                        .resource_id(id)
+                        .citizen(id),
+                );
+                let (row, _) = queries::find_visible(conn, &ctx.reach, id, false).await?;
+                row.into_view()
             }
-            let birth_date = row.birth_date;
-            let before = row.data()?;
-            let after = before
-                .clone()
-                .apply(body)
-                .validate(birth_date, now.date_naive())
-                .map_err(ApiError::Validation)?;
-            queries::update(conn, id, &after, now).await?;
-            audit::record(
-                conn,
-                now,
-                &who,
-                AuditEntry::new(Action::Update, "citizen", Outcome::Success)
-                    .resource_id(id)
-                    .citizen(id),
-            )
-            .await?;
-            let (row, _) = queries::find_visible(conn, &reach, id, false).await?;
-            row.into_view()
-        }
-        .scope_boxed()
-    })
-    .await;
-    let view = audit::on_not_found(&state, &actor, "citizen", id, Some(id), result).await?;
+            .scope_boxed()
+        })
+        .await?;
     let version = view.version;
     Ok(with_etag(HttpResponse::Ok().json(view), version))
 }
@@ -196,34 +174,28 @@ pub async fn update_citizen(
     responses((status = 200, body = RevealedCpr)),
 )]
 #[post("/citizens/{id}/cpr")]
-pub async fn reveal_cpr(
-    state: web::Data<AppState>,
-    actor: Actor,
-    id: web::Path<Uuid>,
-) -> ApiResult<web::Json<RevealedCpr>> {
+pub async fn reveal_cpr(ctx: Ctx, id: web::Path<CitizenId>) -> ApiResult<web::Json<RevealedCpr>> {
     let id = id.into_inner();
-    let now = state.clock.now();
-    let who = AuditActor::from(&actor);
-    let reach = Reach::of(&actor);
-    let result = db::transaction(&state.pool, (&actor).into(), move |conn| {
-        async move {
-            let sealed = queries::sealed_cpr(conn, &reach, id).await?;
-            audit::record(
-                conn,
-                now,
-                &who,
-                AuditEntry::new(Action::Reveal, "citizen_cpr", Outcome::Success)
-                    .resource_id(id)
-                    .citizen(id),
-            )
-            .await?;
-            Ok(sealed)
-        }
-        .scope_boxed()
-    })
-    .await;
-    let sealed = audit::on_not_found(&state, &actor, "citizen", id, Some(id), result).await?;
-    let cpr = state.vault.reveal(&sealed).map_err(ApiError::Internal)?;
+    let ctx = &ctx;
+    let sealed = ctx
+        .run(Subject::citizen(id), |conn, audit| {
+            async move {
+                let sealed = queries::sealed_cpr(conn, &ctx.reach, id).await?;
+                audit.record(
+                    AuditEntry::success(Action::Reveal, Resource::CitizenCpr)
+                        .resource_id(id)
+                        .citizen(id),
+                );
+                Ok(sealed)
+            }
+            .scope_boxed()
+        })
+        .await?;
+    let cpr = ctx
+        .state()
+        .vault
+        .reveal(&sealed)
+        .map_err(ApiError::Internal)?;
     Ok(web::Json(RevealedCpr { cpr }))
 }
 
@@ -236,8 +208,7 @@ pub async fn reveal_cpr(
 )]
 #[post("/citizens/search")]
 pub async fn search_citizens(
-    state: web::Data<AppState>,
-    actor: Actor,
+    ctx: Ctx,
     body: web::Json<SearchCitizensRequest>,
 ) -> ApiResult<web::Json<Page<CitizenSummary>>> {
     let body = body.into_inner();
@@ -258,7 +229,7 @@ pub async fn search_citizens(
         Some(cpr) => {
             let cpr =
                 Cpr::parse(cpr).map_err(|e| ApiError::invalid("cpr", "invalid", e.to_string()))?;
-            Some(state.vault.lookup_hash(&cpr))
+            Some(ctx.state().vault.lookup_hash(&cpr))
         }
         None if !filters => {
             return Err(ApiError::Validation(vec![FieldError::new(
@@ -281,47 +252,39 @@ pub async fn search_citizens(
             "at most 100 characters",
         ));
     }
-    let name = name.map(str::to_string);
-    let (district, programme) = (body.district, body.programme.clone());
-    let now = state.clock.now();
-    let who = AuditActor::from(&actor);
-    let reach = Reach::of(&actor);
-    let rows = db::transaction(&state.pool, (&actor).into(), move |conn| {
-        async move {
-            let by = match &lookup_hash {
-                Some(hash) => SearchBy::LookupHash(hash),
-                None => SearchBy::Filters {
-                    name: name.as_deref(),
-                    district,
-                    programme: programme.as_deref(),
-                },
-            };
-            let reason = if lookup_hash.is_some() {
-                "cpr lookup"
-            } else {
-                "search"
-            };
-            let rows = queries::search(conn, &reach, by, after, limit).await?;
-            let shown = rows.iter().take(limit as usize);
-            let mut entries: Vec<AuditEntry> = shown
-                .map(|r| {
-                    AuditEntry::new(Action::Search, "citizen", Outcome::Success)
-                        .resource_id(r.id)
-                        .citizen(r.id)
-                        .reason(reason)
-                })
-                .collect();
-            if entries.is_empty() {
-                entries.push(
-                    AuditEntry::new(Action::Search, "citizen", Outcome::Success).reason(reason),
+    let by = match &lookup_hash {
+        Some(hash) => SearchBy::LookupHash(hash),
+        None => SearchBy::Filters {
+            name,
+            district: body.district,
+            programme: body.programme.as_deref(),
+        },
+    };
+    let reason = if lookup_hash.is_some() {
+        "cpr lookup"
+    } else {
+        "search"
+    };
+    let ctx = &ctx;
+    let rows = ctx
+        .run(Subject::none(), |conn, audit| {
+            async move {
+                let rows = queries::search(conn, &ctx.reach, by, after, limit).await?;
+                let searched =
+                    || AuditEntry::success(Action::Search, Resource::Citizen).reason(reason);
+                audit.extend(
+                    rows.iter()
+                        .take(limit as usize)
+                        .map(|r| searched().resource_id(r.id).citizen(r.id)),
                 );
+                if rows.is_empty() {
+                    audit.record(searched());
+                }
+                Ok(rows)
             }
-            audit::record_many(conn, now, &who, entries).await?;
-            Ok(rows)
-        }
-        .scope_boxed()
-    })
-    .await?;
+            .scope_boxed()
+        })
+        .await?;
     let page = Page::from_rows(rows, limit, |r| r.id);
     Ok(web::Json(Page {
         items: page

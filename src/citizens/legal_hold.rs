@@ -11,12 +11,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::audit::Resource;
 use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
 use crate::auth::Actor;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::http::bounded_text;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -75,7 +76,7 @@ pub async fn set_legal_hold(
                 conn,
                 now,
                 &who,
-                AuditEntry::new(Action::Update, "legal_hold", Outcome::Success)
+                AuditEntry::new(Action::Update, Resource::LegalHold, Outcome::Success)
                     .resource_id(id)
                     .citizen(id)
                     .reason(format!("{}: {reason}", if hold { "set" } else { "lifted" })),
@@ -90,6 +91,7 @@ pub async fn set_legal_hold(
     })
     .await;
     Ok(web::Json(
-        audit::on_not_found(&state, &actor, "citizen", id, Some(id), result).await?,
+        crate::request::on_not_found(&state, &actor, Resource::Citizen, id, Some(id), result)
+            .await?,
     ))
 }

@@ -2,7 +2,6 @@
 //! the masked and revealed CPR, and search — all within the caller's reach.
 
 pub mod codes;
-pub mod cpr;
 pub mod dto;
 pub mod export;
 pub mod handlers;

@@ -11,7 +11,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::org::domain::UnknownCode;
+use crate::domain::UnknownCode;
 
 /// Denmark.
 pub const DENMARK: &str = "DK";

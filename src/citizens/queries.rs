@@ -6,9 +6,10 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::codes::{DanishLevel, District, EmploymentStatus, Need, ResidenceBasis};
-use super::cpr::{mask_from_birth_date, Sealed, Sex};
 use super::dto::{CitizenData, CitizenSummary, CitizenView, MentorCitizenView};
 use super::origin::{Origin, OriginGroup, OriginRegion};
+use crate::cpr::{mask_from_birth_date, Sealed, Sex};
+use crate::domain::CitizenId;
 use crate::error::{ApiError, ApiResult};
 use crate::schema::{citizens, involvements};
 use crate::scope::{self, Reach, View};
@@ -189,7 +190,7 @@ impl CitizenRow {
 pub async fn find_visible(
     conn: &mut AsyncPgConnection,
     reach: &Reach,
-    id: Uuid,
+    id: CitizenId,
     lock: bool,
 ) -> ApiResult<(CitizenRow, View)> {
     let by_department = citizens::table
@@ -222,7 +223,7 @@ pub async fn find_visible(
 pub async fn find_for_caseworker(
     conn: &mut AsyncPgConnection,
     reach: &Reach,
-    id: Uuid,
+    id: CitizenId,
     lock: bool,
 ) -> ApiResult<CitizenRow> {
     match find_visible(conn, reach, id, lock).await? {
@@ -235,7 +236,7 @@ pub async fn find_for_caseworker(
 pub async fn sealed_cpr(
     conn: &mut AsyncPgConnection,
     reach: &Reach,
-    id: Uuid,
+    id: CitizenId,
 ) -> ApiResult<Sealed> {
     let (key_id, ciphertext): (Option<String>, Option<Vec<u8>>) = citizens::table
         .find(id)
@@ -425,7 +426,7 @@ pub async fn ensure_involvement(
 
 pub async fn update(
     conn: &mut AsyncPgConnection,
-    id: Uuid,
+    id: CitizenId,
     data: &CitizenData,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {

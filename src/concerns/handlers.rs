@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::audit::Resource;
 use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
 use crate::auth::Actor;
 use crate::citizens::queries as citizens;
@@ -22,7 +23,7 @@ use crate::http::bounded_text;
 use crate::programmes::queries as programmes;
 use crate::schema::concerns;
 use crate::scope::Reach;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The restricted programme a concern opens.
 const PROGRAMME: &str = "negativ_social_kontrol";
@@ -104,7 +105,7 @@ pub async fn file_concern(
     let (user, department) = (actor.user_id.0, actor.department.to_string());
     let result = db::transaction(&state.pool, (&actor).into(), move |conn| {
         async move {
-            citizens::find_visible(conn, &reach, citizen, false).await?;
+            citizens::find_visible(conn, &reach, citizen.into(), false).await?;
             let team: Team = diesel::sql_query("SELECT medborger_concern_team() AS team")
                 .get_result(conn)
                 .await?;
@@ -131,7 +132,7 @@ pub async fn file_concern(
                 conn,
                 now,
                 &who,
-                AuditEntry::new(Action::Create, "concern", Outcome::Success)
+                AuditEntry::new(Action::Create, Resource::Concern, Outcome::Success)
                     .resource_id(id)
                     .citizen(citizen)
                     .restricted_to(team),
@@ -145,8 +146,15 @@ pub async fn file_concern(
         .scope_boxed()
     })
     .await;
-    let receipt =
-        audit::on_not_found(&state, &actor, "citizen", citizen, Some(citizen), result).await?;
+    let receipt = crate::request::on_not_found(
+        &state,
+        &actor,
+        Resource::Citizen,
+        citizen,
+        Some(citizen),
+        result,
+    )
+    .await?;
     Ok(HttpResponse::Created().json(receipt))
 }
 
@@ -175,7 +183,7 @@ pub async fn list_concerns(
             let entries: Vec<AuditEntry> = list
                 .iter()
                 .map(|c| {
-                    AuditEntry::new(Action::Read, "concern", Outcome::Success)
+                    AuditEntry::new(Action::Read, Resource::Concern, Outcome::Success)
                         .resource_id(c.id)
                         .citizen(c.citizen_id)
                 })
@@ -282,7 +290,7 @@ pub async fn open_case(
                 conn,
                 now,
                 &who,
-                AuditEntry::new(Action::Create, "enrolment", Outcome::Success)
+                AuditEntry::new(Action::Create, Resource::Enrolment, Outcome::Success)
                     .resource_id(enrolment)
                     .citizen(concern.citizen_id)
                     .reason(format!("opened from concern {id}")),
@@ -293,7 +301,8 @@ pub async fn open_case(
         .scope_boxed()
     })
     .await;
-    let view = audit::on_not_found(&state, &actor, "concern", id, None, result).await?;
+    let view =
+        crate::request::on_not_found(&state, &actor, Resource::Concern, id, None, result).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/enrolments/{}", view.id)))
         .json(view))

@@ -11,17 +11,18 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::queries::{self, ConsentView, EnrolmentSummary};
+use crate::audit::Resource;
 use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
 use crate::auth::Actor;
 use crate::citizens::queries as citizens;
 use crate::db;
+use crate::domain::DepartmentCode;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::{bounded_field, bounded_text};
-use crate::org::domain::DepartmentCode;
 use crate::org::dto::Errors;
 use crate::schema::consents;
 use crate::scope::Reach;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -123,7 +124,7 @@ pub async fn record_consent(
     let (user, department) = (actor.user_id.0, actor.department.to_string());
     let result = db::transaction(&state.pool, (&actor).into(), move |conn| {
         async move {
-            citizens::find_for_caseworker(conn, &reach, citizen, false).await?;
+            citizens::find_for_caseworker(conn, &reach, citizen.into(), false).await?;
             let id = Uuid::now_v7();
             diesel::insert_into(consents::table)
                 .values((
@@ -144,7 +145,7 @@ pub async fn record_consent(
                 conn,
                 now,
                 &who,
-                AuditEntry::new(Action::Create, "consent", Outcome::Success)
+                AuditEntry::new(Action::Create, Resource::Consent, Outcome::Success)
                     .resource_id(id)
                     .citizen(citizen),
             )
@@ -156,8 +157,15 @@ pub async fn record_consent(
         .scope_boxed()
     })
     .await;
-    let view =
-        audit::on_not_found(&state, &actor, "citizen", citizen, Some(citizen), result).await?;
+    let view = crate::request::on_not_found(
+        &state,
+        &actor,
+        Resource::Citizen,
+        citizen,
+        Some(citizen),
+        result,
+    )
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -184,13 +192,13 @@ pub async fn list_consents(
     let reach = Reach::of(&actor);
     let result = db::transaction(&state.pool, (&actor).into(), move |conn| {
         async move {
-            citizens::find_for_caseworker(conn, &reach, citizen, false).await?;
+            citizens::find_for_caseworker(conn, &reach, citizen.into(), false).await?;
             let rows = queries::list(conn, citizen).await?;
             audit::record(
                 conn,
                 now,
                 &who,
-                AuditEntry::new(Action::Read, "consents", Outcome::Success)
+                AuditEntry::new(Action::Read, Resource::Consent, Outcome::Success)
                     .resource_id(citizen)
                     .citizen(citizen),
             )
@@ -201,7 +209,15 @@ pub async fn list_consents(
     })
     .await;
     Ok(web::Json(
-        audit::on_not_found(&state, &actor, "citizen", citizen, Some(citizen), result).await?,
+        crate::request::on_not_found(
+            &state,
+            &actor,
+            Resource::Citizen,
+            citizen,
+            Some(citizen),
+            result,
+        )
+        .await?,
     ))
 }
 
@@ -232,7 +248,7 @@ pub async fn withdraw_consent(
     let user = actor.user_id.0;
     let result = db::transaction(&state.pool, (&actor).into(), move |conn| {
         async move {
-            citizens::find_for_caseworker(conn, &reach, citizen, false).await?;
+            citizens::find_for_caseworker(conn, &reach, citizen.into(), false).await?;
             let row = queries::find(conn, citizen, id, true).await?;
             if row.withdrawn_at.is_some() {
                 return Err(ApiError::Conflict(
@@ -251,7 +267,7 @@ pub async fn withdraw_consent(
                 conn,
                 now,
                 &who,
-                AuditEntry::new(Action::Update, "consent", Outcome::Success)
+                AuditEntry::new(Action::Update, Resource::Consent, Outcome::Success)
                     .resource_id(id)
                     .citizen(citizen)
                     .reason("withdrawn"),
@@ -265,7 +281,8 @@ pub async fn withdraw_consent(
     })
     .await;
     Ok(web::Json(
-        audit::on_not_found(&state, &actor, "consent", id, Some(citizen), result).await?,
+        crate::request::on_not_found(&state, &actor, Resource::Consent, id, Some(citizen), result)
+            .await?,
     ))
 }
 
@@ -289,15 +306,16 @@ pub async fn enrolment_summaries(
     let reach = Reach::of(&actor);
     let result = db::transaction(&state.pool, (&actor).into(), move |conn| {
         async move {
-            citizens::find_for_caseworker(conn, &reach, citizen, false).await?;
+            citizens::find_for_caseworker(conn, &reach, citizen.into(), false).await?;
             let summaries = queries::summaries(conn, citizen, now).await?;
             let mut consents: Vec<String> =
                 summaries.iter().map(|s| s.consent_id.to_string()).collect();
             consents.sort();
             consents.dedup();
-            let mut entry = AuditEntry::new(Action::Read, "enrolment_summaries", Outcome::Success)
-                .resource_id(citizen)
-                .citizen(citizen);
+            let mut entry =
+                AuditEntry::new(Action::Read, Resource::EnrolmentSummary, Outcome::Success)
+                    .resource_id(citizen)
+                    .citizen(citizen);
             if !consents.is_empty() {
                 entry = entry.reason(format!("consent {}", consents.join(", ")));
             }
@@ -308,6 +326,14 @@ pub async fn enrolment_summaries(
     })
     .await;
     Ok(web::Json(
-        audit::on_not_found(&state, &actor, "citizen", citizen, Some(citizen), result).await?,
+        crate::request::on_not_found(
+            &state,
+            &actor,
+            Resource::Citizen,
+            citizen,
+            Some(citizen),
+            result,
+        )
+        .await?,
     ))
 }

@@ -18,7 +18,6 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use futures_util::FutureExt;
 use secrecy::ExposeSecret;
 
-use crate::auth::Actor;
 use crate::config::DatabaseSettings;
 use crate::error::ApiError;
 
@@ -125,18 +124,6 @@ impl DbContext {
     }
 }
 
-impl From<&Actor> for DbContext {
-    fn from(actor: &Actor) -> Self {
-        Self {
-            user_id: Some(actor.user_id.0),
-            department: Some(actor.department.to_string()),
-            roles: actor.roles.iter().map(|r| r.as_str().to_string()).collect(),
-            teams: actor.teams.iter().map(|t| t.id.to_string()).collect(),
-            system: false,
-        }
-    }
-}
-
 /// Runs `f` in one transaction whose first statement records the caller for
 /// row-level security with `set_config(…, true)`: the settings end with the
 /// transaction, so a pooled connection never carries them to the next user.
@@ -158,7 +145,7 @@ where
     .await
 }
 
-async fn set_context(conn: &mut AsyncPgConnection, ctx: &DbContext) -> Result<(), DieselError> {
+pub async fn set_context(conn: &mut AsyncPgConnection, ctx: &DbContext) -> Result<(), DieselError> {
     sql_query(
         "SELECT set_config('medborger.user_id', coalesce($1, ''), true), \
                 set_config('medborger.department', coalesce($2, ''), true), \
@@ -174,6 +161,12 @@ async fn set_context(conn: &mut AsyncPgConnection, ctx: &DbContext) -> Result<()
     .execute(conn)
     .await
     .map(|_| ())
+}
+
+impl From<PoolError> for ApiError {
+    fn from(e: PoolError) -> Self {
+        ApiError::Unavailable(format!("database pool: {e}"))
+    }
 }
 
 /// Whether a database error is a unique-constraint violation (e.g. a taken username).

@@ -14,14 +14,15 @@ use uuid::Uuid;
 
 use super::domain::Status;
 use super::queries::check_staff;
+use crate::audit::Resource;
 use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
 use crate::auth::Actor;
 use crate::db;
+use crate::domain::Role;
 use crate::error::{ApiError, ApiResult};
 use crate::http::page_limit;
-use crate::org::domain::Role;
 use crate::scope::Reach;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -203,7 +204,7 @@ pub async fn caseload(
                 .iter()
                 .take(limit as usize)
                 .map(|r| {
-                    AuditEntry::new(Action::Read, "caseload", Outcome::Success)
+                    AuditEntry::new(Action::Read, Resource::Caseload, Outcome::Success)
                         .resource_id(r.enrolment_id)
                         .citizen(r.citizen_id)
                 })

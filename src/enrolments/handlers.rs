@@ -10,24 +10,24 @@ use uuid::Uuid;
 use super::domain::Status;
 use super::dto::*;
 use super::queries::{self, EnrolmentChangeset, Opening, Transition};
+use crate::audit::Resource;
 use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
 use crate::auth::Actor;
 use crate::citizens::queries as citizens;
 use crate::db;
+use crate::domain::Role;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{bounded_text, if_match, with_etag};
-use crate::org::domain::Role;
 use crate::programmes::queries as programmes;
-use crate::referrals::queries as referrals;
 use crate::scope::{Reach, View};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 async fn entry(
     conn: &mut AsyncPgConnection,
     now: chrono::DateTime<chrono::Utc>,
     who: &AuditActor,
     action: Action,
-    resource: &'static str,
+    resource: Resource,
     id: Uuid,
     citizen: Uuid,
 ) -> ApiResult<()> {
@@ -81,7 +81,7 @@ pub async fn create_enrolment(
     let department = actor.department.to_string();
     let result = db::transaction(&state.pool, (&actor).into(), move |conn| {
         async move {
-            citizens::find_for_caseworker(conn, &reach, citizen_id, false).await?;
+            citizens::find_for_caseworker(conn, &reach, citizen_id.into(), false).await?;
             let programme = match programmes::find(conn, &body.programme_code).await {
                 Err(ApiError::NotFound) => {
                     return Err(ApiError::invalid(
@@ -120,16 +120,25 @@ pub async fn create_enrolment(
                 now,
             )
             .await?;
-            entry(conn, now, &who, Action::Create, "enrolment", id, citizen_id).await?;
+            entry(
+                conn,
+                now,
+                &who,
+                Action::Create,
+                Resource::Enrolment,
+                id,
+                citizen_id,
+            )
+            .await?;
             queries::view(conn, id, today).await
         }
         .scope_boxed()
     })
     .await;
-    let view = audit::on_not_found(
+    let view = crate::request::on_not_found(
         &state,
         &actor,
-        "citizen",
+        Resource::Citizen,
         citizen_id,
         Some(citizen_id),
         result,
@@ -160,14 +169,14 @@ pub async fn list_citizen_enrolments(
     let reach = Reach::of(&actor);
     let result = db::transaction(&state.pool, (&actor).into(), move |conn| {
         async move {
-            citizens::find_visible(conn, &reach, citizen_id, false).await?;
+            citizens::find_visible(conn, &reach, citizen_id.into(), false).await?;
             let rows = queries::list_for_citizen(conn, &reach, citizen_id).await?;
             entry(
                 conn,
                 now,
                 &who,
                 Action::Read,
-                "enrolments",
+                Resource::Enrolment,
                 citizen_id,
                 citizen_id,
             )
@@ -178,10 +187,10 @@ pub async fn list_citizen_enrolments(
     })
     .await;
     Ok(web::Json(
-        audit::on_not_found(
+        crate::request::on_not_found(
             &state,
             &actor,
-            "citizen",
+            Resource::Citizen,
             citizen_id,
             Some(citizen_id),
             result,
@@ -214,7 +223,7 @@ pub async fn find_enrolment(
                 now,
                 &who,
                 Action::Read,
-                "enrolment",
+                Resource::Enrolment,
                 id,
                 row.citizen_id,
             )
@@ -227,7 +236,8 @@ pub async fn find_enrolment(
         .scope_boxed()
     })
     .await;
-    let view = audit::on_not_found(&state, &actor, "enrolment", id, None, result).await?;
+    let view =
+        crate::request::on_not_found(&state, &actor, Resource::Enrolment, id, None, result).await?;
     let version = view.version;
     Ok(with_etag(HttpResponse::Ok().json(view), version))
 }
@@ -296,7 +306,7 @@ pub async fn update_enrolment(
                 now,
                 &who,
                 Action::Update,
-                "enrolment",
+                Resource::Enrolment,
                 id,
                 row.citizen_id,
             )
@@ -306,7 +316,8 @@ pub async fn update_enrolment(
         .scope_boxed()
     })
     .await;
-    let view = audit::on_not_found(&state, &actor, "enrolment", id, None, result).await?;
+    let view =
+        crate::request::on_not_found(&state, &actor, Resource::Enrolment, id, None, result).await?;
     let version = view.version;
     Ok(with_etag(HttpResponse::Ok().json(view), version))
 }
@@ -367,7 +378,7 @@ pub async fn transition_enrolment(
             };
             queries::record_transition(conn, &row, transition, now).await?;
             if !to.is_open() {
-                referrals::complete_for_enrolment(conn, id, now).await?;
+                queries::complete_referral(conn, id, now).await?;
             }
             if let (true, Some(start)) = (starting, start_date) {
                 let programme = programmes::find(conn, &row.programme_code).await?;
@@ -378,7 +389,7 @@ pub async fn transition_enrolment(
                 conn,
                 now,
                 &who,
-                AuditEntry::new(Action::Transition, "enrolment", Outcome::Success)
+                AuditEntry::new(Action::Transition, Resource::Enrolment, Outcome::Success)
                     .resource_id(id)
                     .citizen(row.citizen_id)
                     .reason(format!("{} → {}: {reason}", from.as_str(), to.as_str())),
@@ -389,7 +400,8 @@ pub async fn transition_enrolment(
         .scope_boxed()
     })
     .await;
-    let view = audit::on_not_found(&state, &actor, "enrolment", id, None, result).await?;
+    let view =
+        crate::request::on_not_found(&state, &actor, Resource::Enrolment, id, None, result).await?;
     let version = view.version;
     Ok(with_etag(HttpResponse::Ok().json(view), version))
 }
@@ -431,7 +443,7 @@ pub async fn assign_mentor(
                 conn,
                 now,
                 &who,
-                AuditEntry::new(Action::Update, "enrolment_mentor", Outcome::Success)
+                AuditEntry::new(Action::Update, Resource::EnrolmentMentor, Outcome::Success)
                     .resource_id(id)
                     .citizen(row.citizen_id)
                     .reason(match mentor {
@@ -445,7 +457,8 @@ pub async fn assign_mentor(
         .scope_boxed()
     })
     .await;
-    let view = audit::on_not_found(&state, &actor, "enrolment", id, None, result).await?;
+    let view =
+        crate::request::on_not_found(&state, &actor, Resource::Enrolment, id, None, result).await?;
     let version = view.version;
     Ok(with_etag(HttpResponse::Ok().json(view), version))
 }
@@ -533,7 +546,7 @@ async fn close_milestone(
                 conn,
                 now,
                 &who,
-                AuditEntry::new(Action::Update, "milestone", Outcome::Success)
+                AuditEntry::new(Action::Update, Resource::Milestone, Outcome::Success)
                     .resource_id(milestone)
                     .citizen(row.citizen_id)
                     .reason(if waived.is_some() { "waived" } else { "met" }),
@@ -544,7 +557,7 @@ async fn close_milestone(
         .scope_boxed()
     })
     .await;
-    audit::on_not_found(state, actor, "enrolment", id, None, result).await
+    crate::request::on_not_found(state, actor, Resource::Enrolment, id, None, result).await
 }
 
 /// Whether the actor may write on an enrolment seen as `view`.

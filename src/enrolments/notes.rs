@@ -13,6 +13,7 @@ use uuid::Uuid;
 use super::dto::{CreateNoteRequest, NoteKind, NoteView};
 use super::handlers::may_write;
 use super::queries as enrolments;
+use crate::audit::Resource;
 use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
 use crate::auth::Actor;
 use crate::db;
@@ -20,7 +21,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::{bounded_text, Page, PageParams};
 use crate::schema::{enrolments as enrolments_table, notes};
 use crate::scope::{Reach, View};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
@@ -239,7 +240,7 @@ pub async fn create_note(
                 conn,
                 now,
                 &who,
-                AuditEntry::new(Action::Create, "note", Outcome::Success)
+                AuditEntry::new(Action::Create, Resource::Note, Outcome::Success)
                     .resource_id(note_id)
                     .citizen(row.citizen_id),
             )
@@ -254,7 +255,8 @@ pub async fn create_note(
         .scope_boxed()
     })
     .await;
-    let note = audit::on_not_found(&state, &actor, "enrolment", id, None, result).await?;
+    let note =
+        crate::request::on_not_found(&state, &actor, Resource::Enrolment, id, None, result).await?;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -308,7 +310,7 @@ pub async fn list_notes(
                 conn,
                 now,
                 &who,
-                AuditEntry::new(Action::Read, "notes", Outcome::Success)
+                AuditEntry::new(Action::Read, Resource::Note, Outcome::Success)
                     .resource_id(id)
                     .citizen(row.citizen_id),
             )
@@ -318,7 +320,8 @@ pub async fn list_notes(
         .scope_boxed()
     })
     .await;
-    let rows = audit::on_not_found(&state, &actor, "enrolment", id, None, result).await?;
+    let rows =
+        crate::request::on_not_found(&state, &actor, Resource::Enrolment, id, None, result).await?;
     let page = Page::from_rows(rows, limit, |(n, _)| n.id);
     Ok(web::Json(Page {
         items: page

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::dto::{CreateOutcomeRequest, MeasurementPoint, OutcomeView};
 use super::queries as enrolments;
+use crate::audit::Resource;
 use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
 use crate::auth::Actor;
 use crate::citizens::codes::{DanishLevel, EmploymentStatus};
@@ -17,7 +18,7 @@ use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::schema::outcomes;
 use crate::scope::Reach;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = outcomes)]
@@ -132,7 +133,7 @@ pub async fn create_outcome(
                 conn,
                 now,
                 &who,
-                AuditEntry::new(Action::Create, "outcome", Outcome::Success)
+                AuditEntry::new(Action::Create, Resource::Outcome, Outcome::Success)
                     .resource_id(outcome_id)
                     .citizen(row.citizen_id),
             )
@@ -147,7 +148,8 @@ pub async fn create_outcome(
         .scope_boxed()
     })
     .await;
-    let view = audit::on_not_found(&state, &actor, "enrolment", id, None, result).await?;
+    let view =
+        crate::request::on_not_found(&state, &actor, Resource::Enrolment, id, None, result).await?;
     Ok(HttpResponse::Created().json(view))
 }
 
@@ -180,7 +182,7 @@ pub async fn list_outcomes(
                 conn,
                 now,
                 &who,
-                AuditEntry::new(Action::Read, "outcomes", Outcome::Success)
+                AuditEntry::new(Action::Read, Resource::Outcome, Outcome::Success)
                     .resource_id(id)
                     .citizen(row.citizen_id),
             )
@@ -191,6 +193,6 @@ pub async fn list_outcomes(
     })
     .await;
     Ok(web::Json(
-        audit::on_not_found(&state, &actor, "enrolment", id, None, result).await?,
+        crate::request::on_not_found(&state, &actor, Resource::Enrolment, id, None, result).await?,
     ))
 }

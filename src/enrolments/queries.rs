@@ -14,7 +14,8 @@ use crate::consents::queries as consents;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::programmes::queries::{MilestoneRule, Programme};
 use crate::schema::{
-    citizens, enrolment_transitions, enrolments, milestones, staff_user_teams, staff_users, teams,
+    citizens, enrolment_transitions, enrolments, milestones, referrals, staff_user_teams,
+    staff_users, teams,
 };
 use crate::scope::{self, Reach, View};
 
@@ -617,4 +618,27 @@ pub async fn close_milestone(
             "The milestone is already met or waived.".into(),
         )),
     }
+}
+
+/// An accepted referral is completed when the enrolment it opened closes
+/// (the statuses are `referrals::queries::ReferralStatus`'s; written here
+/// so that enrolments need not import referrals, which import enrolments).
+pub async fn complete_referral(
+    conn: &mut AsyncPgConnection,
+    enrolment: Uuid,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    diesel::update(
+        referrals::table
+            .filter(referrals::enrolment_id.eq(enrolment))
+            .filter(referrals::status.eq("accepted")),
+    )
+    .set((
+        referrals::status.eq("completed"),
+        referrals::closed_at.eq(now),
+        referrals::version.eq(referrals::version + 1),
+    ))
+    .execute(conn)
+    .await?;
+    Ok(())
 }

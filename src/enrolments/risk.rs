@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::queries::{self as enrolments, EnrolmentRow};
+use crate::audit::Resource;
 use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
 use crate::auth::Actor;
 use crate::db;
@@ -19,7 +20,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::bounded_text;
 use crate::schema::{citizens, risk_assessments};
 use crate::scope::Reach;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -148,7 +149,7 @@ pub async fn create_risk_assessment(
                 conn,
                 now,
                 &who,
-                AuditEntry::new(Action::Create, "risk_assessment", Outcome::Success)
+                AuditEntry::new(Action::Create, Resource::RiskAssessment, Outcome::Success)
                     .resource_id(assessment)
                     .citizen(row.citizen_id),
             )
@@ -162,7 +163,8 @@ pub async fn create_risk_assessment(
         .scope_boxed()
     })
     .await;
-    let view = audit::on_not_found(&state, &actor, "enrolment", id, None, result).await?;
+    let view =
+        crate::request::on_not_found(&state, &actor, Resource::Enrolment, id, None, result).await?;
     Ok(HttpResponse::Created().json(view))
 }
 
@@ -195,7 +197,7 @@ pub async fn list_risk_assessments(
                 conn,
                 now,
                 &who,
-                AuditEntry::new(Action::Read, "risk_assessments", Outcome::Success)
+                AuditEntry::new(Action::Read, Resource::RiskAssessment, Outcome::Success)
                     .resource_id(id)
                     .citizen(row.citizen_id),
             )
@@ -206,7 +208,7 @@ pub async fn list_risk_assessments(
     })
     .await;
     Ok(web::Json(
-        audit::on_not_found(&state, &actor, "enrolment", id, None, result).await?,
+        crate::request::on_not_found(&state, &actor, Resource::Enrolment, id, None, result).await?,
     ))
 }
 

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::domain::{DepartmentCode, Role};
 use crate::auth::password::NewPassword;
+use crate::domain::{DepartmentCode, Role};
 use crate::error::{ApiError, FieldError};
 
 #[derive(Serialize, ToSchema)]

@@ -6,15 +6,16 @@ use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 use uuid::Uuid;
 
-use super::domain::Role;
 use super::dto::*;
 use super::queries::{self, NewUser, TeamChangeset, UserChanges};
+use crate::audit::Resource;
 use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
 use crate::auth::{password, Actor};
 use crate::db;
+use crate::domain::Role;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{if_match, with_etag, Page, PageParams};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The seven departments (forvaltninger).
 #[utoipa::path(tag = "organisation", responses((status = 200, body = Vec<DepartmentView>)))]
@@ -71,7 +72,7 @@ pub async fn list_users(
     let rows = audited(
         &state,
         &actor,
-        AuditEntry::new(Action::Search, "staff_user", Outcome::Success),
+        AuditEntry::new(Action::Search, Resource::StaffUser, Outcome::Success),
         move |conn| async move { queries::list_users(conn, after, limit).await }.scope_boxed(),
     )
     .await?;
@@ -124,7 +125,7 @@ pub async fn create_user(
                 conn,
                 now,
                 &who,
-                AuditEntry::new(Action::Create, "staff_user", Outcome::Success)
+                AuditEntry::new(Action::Create, Resource::StaffUser, Outcome::Success)
                     .resource_id(user.id),
             )
             .await?;
@@ -155,7 +156,7 @@ pub async fn find_user(
     let user = audited(
         &state,
         &actor,
-        AuditEntry::new(Action::Read, "staff_user", Outcome::Success).resource_id(id),
+        AuditEntry::new(Action::Read, Resource::StaffUser, Outcome::Success).resource_id(id),
         move |conn| async move { queries::find_user(conn, id).await }.scope_boxed(),
     )
     .await?;
@@ -216,7 +217,7 @@ pub async fn update_user(
     } else {
         Action::Update
     };
-    let entry = AuditEntry::new(action, "staff_user", Outcome::Success)
+    let entry = AuditEntry::new(action, Resource::StaffUser, Outcome::Success)
         .resource_id(id)
         .reason(format!("changed: {}", changes.fields().join(", ")));
     let user = audited(&state, &actor, entry, move |conn| {
@@ -268,7 +269,8 @@ pub async fn create_team(
                 conn,
                 now,
                 &who,
-                AuditEntry::new(Action::Create, "team", Outcome::Success).resource_id(team.id),
+                AuditEntry::new(Action::Create, Resource::Team, Outcome::Success)
+                    .resource_id(team.id),
             )
             .await?;
             Ok(team)
@@ -333,7 +335,7 @@ pub async fn update_team(
     } else {
         Action::Update
     };
-    let entry = AuditEntry::new(action, "team", Outcome::Success).resource_id(id);
+    let entry = AuditEntry::new(action, Resource::Team, Outcome::Success).resource_id(id);
     let team = audited(&state, &actor, entry, move |conn| {
         async move {
             let changes = TeamChangeset {

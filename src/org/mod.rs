@@ -1,6 +1,5 @@
 //! The organisation: departments, teams and staff users, administered by admins.
 
-pub mod domain;
 pub mod dto;
 pub mod handlers;
 pub mod queries;

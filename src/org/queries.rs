@@ -7,8 +7,8 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::domain::{parse_roles, DepartmentCode, Role};
 use super::dto::{DepartmentView, TeamView, UserView};
+use crate::domain::{parse_roles, DepartmentCode, Role};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::schema::{departments, staff_user_teams, staff_users, teams};
 

@@ -5,12 +5,13 @@ use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 
 use super::queries::{self, CreateProgrammeRequest, Programme, UpdateProgrammeRequest};
+use crate::audit::Resource;
 use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
 use crate::auth::Actor;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{if_match, with_etag};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The programme catalogue with milestone rules.
 #[utoipa::path(tag = "programmes", responses((status = 200, body = Vec<Programme>)))]
@@ -49,7 +50,8 @@ pub async fn create_programme(
                 conn,
                 now,
                 &who,
-                AuditEntry::new(Action::Create, "programme", Outcome::Success).resource_id(&p.code),
+                AuditEntry::new(Action::Create, Resource::Programme, Outcome::Success)
+                    .resource_id(&p.code),
             )
             .await?;
             Ok(p)
@@ -104,7 +106,8 @@ pub async fn update_programme(
                 conn,
                 now,
                 &who,
-                AuditEntry::new(Action::Update, "programme", Outcome::Success).resource_id(&p.code),
+                AuditEntry::new(Action::Update, Resource::Programme, Outcome::Success)
+                    .resource_id(&p.code),
             )
             .await?;
             Ok(p)

@@ -1,5 +1,6 @@
 //! The programme catalogue (DESIGN §7): data, not code. Every signed-in user
 //! reads it; admins create and edit programmes and their milestone rules.
 
+pub mod domain;
 pub mod handlers;
 pub mod queries;

@@ -7,9 +7,9 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::enrolments::domain::Anchor;
+use super::domain::Anchor;
+use crate::domain::DepartmentCode;
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::org::domain::DepartmentCode;
 use crate::schema::{milestone_rules, programmes};
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -11,6 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::queries::{self, Direction, ReferralRow, ReferralStatus, ReferralView};
+use crate::audit::Resource;
 use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
 use crate::auth::Actor;
 use crate::citizens::queries as citizens;
@@ -23,7 +24,7 @@ use crate::http::{bounded_text, Page, PageParams};
 use crate::programmes::queries as programmes;
 use crate::schema::referrals;
 use crate::scope::Reach;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -89,13 +90,13 @@ pub struct ReferralListParams {
 }
 
 fn read_entry(r: &ReferralRow) -> AuditEntry {
-    AuditEntry::new(Action::Read, "referral", Outcome::Success)
+    AuditEntry::new(Action::Read, Resource::Referral, Outcome::Success)
         .resource_id(r.id)
         .citizen(r.citizen_id)
 }
 
 fn update_entry(r: &ReferralRow, what: &str) -> AuditEntry {
-    AuditEntry::new(Action::Update, "referral", Outcome::Success)
+    AuditEntry::new(Action::Update, Resource::Referral, Outcome::Success)
         .resource_id(r.id)
         .citizen(r.citizen_id)
         .reason(what.to_string())
@@ -187,7 +188,7 @@ pub async fn send_referral(
     let (user, department) = (actor.user_id.0, actor.department.to_string());
     let result = db::transaction(&state.pool, (&actor).into(), move |conn| {
         async move {
-            citizens::find_for_caseworker(conn, &reach, citizen, false).await?;
+            citizens::find_for_caseworker(conn, &reach, citizen.into(), false).await?;
             let programme = match programmes::find(conn, &body.programme_code).await {
                 Err(ApiError::NotFound) => {
                     return Err(ApiError::invalid(
@@ -271,7 +272,7 @@ pub async fn send_referral(
                 conn,
                 now,
                 &who,
-                AuditEntry::new(Action::Create, "referral", Outcome::Success)
+                AuditEntry::new(Action::Create, Resource::Referral, Outcome::Success)
                     .resource_id(id)
                     .citizen(citizen)
                     .reason(format!("to {to}")),
@@ -283,8 +284,15 @@ pub async fn send_referral(
         .scope_boxed()
     })
     .await;
-    let view =
-        audit::on_not_found(&state, &actor, "citizen", citizen, Some(citizen), result).await?;
+    let view = crate::request::on_not_found(
+        &state,
+        &actor,
+        Resource::Citizen,
+        citizen,
+        Some(citizen),
+        result,
+    )
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/referrals/{}", view.id)))
         .json(view))
@@ -367,7 +375,7 @@ pub async fn find_referral(
     })
     .await;
     Ok(web::Json(
-        audit::on_not_found(&state, &actor, "referral", id, None, result).await?,
+        crate::request::on_not_found(&state, &actor, Resource::Referral, id, None, result).await?,
     ))
 }
 
@@ -444,7 +452,7 @@ pub async fn accept_referral(
                 &who,
                 vec![
                     update_entry(&row, "accepted"),
-                    AuditEntry::new(Action::Create, "enrolment", Outcome::Success)
+                    AuditEntry::new(Action::Create, Resource::Enrolment, Outcome::Success)
                         .resource_id(enrolment)
                         .citizen(row.citizen_id)
                         .reason(format!("from referral {id}")),
@@ -458,7 +466,7 @@ pub async fn accept_referral(
     })
     .await;
     Ok(web::Json(
-        audit::on_not_found(&state, &actor, "referral", id, None, result).await?,
+        crate::request::on_not_found(&state, &actor, Resource::Referral, id, None, result).await?,
     ))
 }
 
@@ -541,6 +549,6 @@ async fn close(
     })
     .await;
     Ok(web::Json(
-        audit::on_not_found(&state, &actor, "referral", id, None, result).await?,
+        crate::request::on_not_found(&state, &actor, Resource::Referral, id, None, result).await?,
     ))
 }

@@ -10,8 +10,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::citizens::codes::District;
-use crate::citizens::cpr::{mask_from_birth_date, Sex};
 use crate::citizens::queries::CitizenRow;
+use crate::cpr::{mask_from_birth_date, Sex};
 use crate::error::{ApiError, ApiResult};
 use crate::schema::{citizens, referrals};
 use crate::scope::{self, Reach};
@@ -241,25 +241,4 @@ pub async fn view(conn: &mut AsyncPgConnection, row: ReferralRow) -> ApiResult<R
         .await?
         .pop()
         .ok_or(ApiError::NotFound)
-}
-
-/// An accepted referral is completed when the enrolment it created closes.
-pub async fn complete_for_enrolment(
-    conn: &mut AsyncPgConnection,
-    enrolment: Uuid,
-    now: DateTime<Utc>,
-) -> ApiResult<()> {
-    diesel::update(
-        referrals::table
-            .filter(referrals::enrolment_id.eq(enrolment))
-            .filter(referrals::status.eq(ReferralStatus::Accepted.as_str())),
-    )
-    .set((
-        referrals::status.eq(ReferralStatus::Completed.as_str()),
-        referrals::closed_at.eq(now),
-        referrals::version.eq(referrals::version + 1),
-    ))
-    .execute(conn)
-    .await?;
-    Ok(())
 }

@@ -18,15 +18,16 @@ use uuid::Uuid;
 
 use super::csv::{self, Table};
 use super::ReportScope;
+use crate::audit::Resource;
 use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
 use crate::auth::Actor;
 use crate::db;
+use crate::domain::DepartmentCode;
 use crate::enrolments::queries::check_staff;
 use crate::error::{ApiError, ApiResult};
-use crate::org::domain::DepartmentCode;
 use crate::schema::enrolments;
 use crate::scope::OPEN_STATUSES;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -398,7 +399,7 @@ pub async fn caseload_report(
                 conn,
                 now,
                 &who,
-                AuditEntry::new(Action::Read, "report_caseload", Outcome::Success)
+                AuditEntry::new(Action::Read, Resource::ReportCaseload, Outcome::Success)
                     .reason(format!("departments {}", scope.departments.join(","))),
             )
             .await?;
@@ -536,7 +537,7 @@ pub async fn reassign(
             let entries = found
                 .iter()
                 .map(|(id, citizen, from, _, _)| {
-                    AuditEntry::new(Action::Update, "enrolment", Outcome::Success)
+                    AuditEntry::new(Action::Update, Resource::Enrolment, Outcome::Success)
                         .resource_id(id)
                         .citizen(*citizen)
                         .reason(format!("reassigned from {from} to {to}: {reason}"))

@@ -18,12 +18,13 @@ use uuid::Uuid;
 
 use super::csv::{self, cell, Table};
 use super::ReportScope;
+use crate::audit::Resource;
 use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
 use crate::auth::Actor;
 use crate::db;
+use crate::domain::DepartmentCode;
 use crate::error::{ApiError, ApiResult};
-use crate::org::domain::DepartmentCode;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -243,14 +244,16 @@ pub async fn deadlines_report(
             };
             let mut entries =
                 vec![
-                    AuditEntry::new(Action::Read, "report_deadlines", Outcome::Success).reason(
-                        format!("departments {}, {from}–{to}", scope.departments.join(",")),
-                    ),
+                    AuditEntry::new(Action::Read, Resource::ReportDeadlines, Outcome::Success)
+                        .reason(format!(
+                            "departments {}, {from}–{to}",
+                            scope.departments.join(",")
+                        )),
                 ];
             // The overdue list names citizens: each shown is a read of theirs.
             for o in overdue.iter().flatten() {
                 entries.push(
-                    AuditEntry::new(Action::Read, "milestone", Outcome::Success)
+                    AuditEntry::new(Action::Read, Resource::Milestone, Outcome::Success)
                         .resource_id(o.enrolment_id)
                         .citizen(o.citizen_id)
                         .reason("overdue list of the deadline report"),

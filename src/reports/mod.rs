@@ -18,8 +18,8 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::auth::Actor;
+use crate::domain::{DepartmentCode, Role};
 use crate::error::{ApiError, ApiResult};
-use crate::org::domain::{DepartmentCode, Role};
 
 /// The part of the municipality a report covers.
 #[derive(Debug, Clone)]

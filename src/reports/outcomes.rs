@@ -23,11 +23,12 @@ use utoipa::ToSchema;
 use super::csv::{self, cell, Table};
 use super::deadlines::PeriodParams;
 use super::{ReportScope, MIN_CELL};
+use crate::audit::Resource;
 use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
 use crate::auth::Actor;
 use crate::db;
 use crate::error::ApiResult;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The policy's baselines: wage employment, first half of 2022.
 pub const BASELINE_DANISH_BACKGROUND: f64 = 78.4;
@@ -427,10 +428,9 @@ pub async fn outcomes_report(
                 conn,
                 now,
                 &who,
-                AuditEntry::new(Action::Read, "report_outcomes", Outcome::Success).reason(format!(
-                    "departments {}, {from}–{to}",
-                    scope.departments.join(",")
-                )),
+                AuditEntry::new(Action::Read, Resource::ReportOutcomes, Outcome::Success).reason(
+                    format!("departments {}, {from}–{to}", scope.departments.join(",")),
+                ),
             )
             .await?;
             let points = POINTS

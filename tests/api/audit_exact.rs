@@ -144,7 +144,7 @@ async fn every_kind_of_request_writes_exactly_its_audit_entries() {
         &format!("{cit}/enrolments"),
         None,
         200,
-        &["read enrolments success"],
+        &["read enrolment success"],
     )
     .await;
     s.check(&bif, "GET", &enr, None, 200, &["read enrolment success"])
@@ -187,7 +187,7 @@ async fn every_kind_of_request_writes_exactly_its_audit_entries() {
         &format!("{enr}/notes"),
         None,
         200,
-        &["read notes success"],
+        &["read note success"],
     )
     .await;
     let outcome = json!({"measurement_point": "start", "measured_on": today(&app), "employment_status": "unemployed",
@@ -207,7 +207,7 @@ async fn every_kind_of_request_writes_exactly_its_audit_entries() {
         &format!("{enr}/outcomes"),
         None,
         200,
-        &["read outcomes success"],
+        &["read outcome success"],
     )
     .await;
     s.check(
@@ -239,7 +239,7 @@ async fn every_kind_of_request_writes_exactly_its_audit_entries() {
         &format!("{cit}/consents"),
         None,
         200,
-        &["read consents success"],
+        &["read consent success"],
     )
     .await;
     s.check(

@@ -5,7 +5,7 @@ use std::time::Instant;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::Duration;
-use medborger::auth::tokens::{Claims, TokenKeys};
+use medborger::tokens::{Claims, TokenKeys};
 use serde_json::{json, Value};
 
 use crate::helpers::*;
@@ -54,14 +54,22 @@ async fn a_wrong_password_and_an_unknown_user_cannot_be_told_apart() {
     let mut bodies = Vec::new();
     let mut timings = Vec::new();
     for username in ["cw.bif", "no.such.user"] {
-        let started = Instant::now();
-        let response = app.try_login(username, "not the right password").await;
-        timings.push(started.elapsed());
-        let mut body = assert_problem(response, 401).await;
-        body.as_object_mut().unwrap().remove("request_id");
-        bodies.push(body);
+        // The fastest of three, so that a busy machine does not decide.
+        let mut fastest = std::time::Duration::MAX;
+        for _ in 0..3 {
+            let started = Instant::now();
+            let response = app.try_login(username, "not the right password").await;
+            fastest = fastest.min(started.elapsed());
+            let mut body = assert_problem(response, 401).await;
+            body.as_object_mut().unwrap().remove("request_id");
+            bodies.push(body);
+        }
+        timings.push(fastest);
     }
-    assert_eq!(bodies[0], bodies[1], "same status and body");
+    assert!(
+        bodies.windows(2).all(|w| w[0] == w[1]),
+        "same status and body"
+    );
     // Both verify one argon2 hash; a missing verification would be ~100× faster.
     let (a, b) = (timings[0].as_secs_f64(), timings[1].as_secs_f64());
     assert!(

@@ -831,10 +831,10 @@ async fn each_read_and_write_of_case_data_is_audited() {
         ("create", "citizen"),
         ("create", "enrolment"),
         ("read", "citizen"),
-        ("read", "enrolments"),
+        ("read", "enrolment"),
         ("read", "enrolment"),
         ("create", "note"),
-        ("read", "notes"),
+        ("read", "note"),
         ("read", "caseload"),
     ];
     let expected: Vec<(String, String)> = expected

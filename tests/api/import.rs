@@ -26,7 +26,7 @@ async fn an_import_takes_the_good_rows_reports_the_bad_and_a_rerun_changes_nothi
     let existing = register(&app, &sof, &refugee("060690-1012", 30, &app)).await;
 
     let pool = medborger::db::pool(&app.settings.database).unwrap();
-    let vault = medborger::citizens::cpr::CprVault::new(&app.settings.cpr).unwrap();
+    let vault = medborger::cpr::CprVault::new(&app.settings.cpr).unwrap();
     let mut seen = Vec::new();
     let summary = medborger::import::import_citizens(
         &pool,

@@ -13,15 +13,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::{Action, AuditActor, AuditEntry, Outcome};
+use crate::audit::Resource;
+use crate::audit::{Action, AuditActor, AuditEntry, Outcome};
 use crate::auth::Actor;
 use crate::db;
+use crate::domain::Role;
 use crate::error::{ApiError, ApiResult};
 use crate::http::page_limit;
-use crate::org::domain::Role;
 use crate::schema::{audit_log, involvements};
 use crate::scope::{self, Reach};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -202,11 +203,11 @@ pub async fn list_audit(
                 q = q.filter(audit_log::id.lt(before));
             }
             let rows: Vec<Row> = q.load(conn).await?;
-            let mut entry = AuditEntry::new(Action::Read, "audit_log", Outcome::Success);
+            let mut entry = AuditEntry::new(Action::Read, Resource::AuditLog, Outcome::Success);
             if let Some(c) = p.citizen_id {
                 entry = entry.citizen(c);
             }
-            super::record(conn, now, &who, entry).await?;
+            crate::audit::record(conn, now, &who, entry).await?;
             Ok(rows)
         }
         .scope_boxed()
@@ -307,11 +308,11 @@ pub async fn citizen_access_log(
                 ))
                 .load(conn)
                 .await?;
-            super::record(
+            crate::audit::record(
                 conn,
                 now,
                 &who,
-                AuditEntry::new(Action::Read, "access_log", Outcome::Success)
+                AuditEntry::new(Action::Read, Resource::AccessLog, Outcome::Success)
                     .resource_id(id)
                     .citizen(id),
             )
@@ -334,6 +335,7 @@ pub async fn citizen_access_log(
     })
     .await;
     Ok(web::Json(
-        super::on_not_found(&state, &actor, "citizen", id, Some(id), result).await?,
+        crate::request::on_not_found(&state, &actor, Resource::Citizen, id, Some(id), result)
+            .await?,
     ))
 }

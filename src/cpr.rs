@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::config::CprKeys;
-use crate::org::domain::UnknownCode;
+use crate::domain::UnknownCode;
 
 /// Why a CPR number was refused. The messages are shown to API clients and
 /// never repeat the input.

@@ -1,0 +1,4 @@
+//! The audit log as the API shows it: managers their department's entries,
+//! auditors everyone's, and a citizen's access log.
+
+pub mod handlers;

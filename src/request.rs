@@ -1,0 +1,270 @@
+//! The one way a request that touches personal data runs (docs/architecture.md).
+//!
+//! A handler takes a [`Ctx`] — the caller, their reach, one `now` for the
+//! whole request, the state — parses its input, and hands its work to
+//! [`Ctx::run`] with the [`Subject`] it is about. `run` opens the request's
+//! transaction with the caller's row-level-security settings, runs the work
+//! on its connection, and writes the audit entries the work declared before
+//! it commits. Work that declares no entry is refused (500) and rolled back,
+//! so a handler cannot forget its audit entry and still succeed; a test sends
+//! every route and checks each left its entries. A not-found or forbidden
+//! outcome rolls the work back to a savepoint and records the denied attempt
+//! on the subject in the same transaction.
+
+use std::future::{ready, Ready};
+
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel_async::scoped_futures::ScopedBoxFuture;
+use diesel_async::{AsyncConnection, AsyncPgConnection, TransactionManager};
+
+use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome, Resource};
+use crate::auth::Actor;
+use crate::db::{self, DbContext};
+use crate::domain::{CitizenId, DepartmentCode};
+use crate::error::{ApiError, ApiResult};
+use crate::scope::Reach;
+use crate::state::AppState;
+
+type Manager = <AsyncPgConnection as AsyncConnection>::TransactionManager;
+
+/// Everything about the caller and the request, computed once.
+pub struct Ctx {
+    pub actor: Actor,
+    pub reach: Reach,
+    /// The request's time on the service clock: one value for every check,
+    /// row and audit entry of the request.
+    pub now: DateTime<Utc>,
+    who: AuditActor,
+    db: DbContext,
+    state: web::Data<AppState>,
+}
+
+impl FromRequest for Ctx {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let actor = req.extensions().get::<Actor>().cloned();
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        ready(match (actor, state) {
+            (Some(actor), Some(state)) => Ok(Ctx::new(actor, state)),
+            (None, _) => Err(ApiError::Unauthenticated),
+            (_, None) => Err(ApiError::internal(anyhow::anyhow!("AppState missing"))),
+        })
+    }
+}
+
+/// What a request's work is about: named in the denied entry when the
+/// caller may not reach it.
+#[derive(Debug, Clone)]
+pub struct Subject {
+    resource: Resource,
+    id: Option<String>,
+    citizen: Option<CitizenId>,
+}
+
+impl Subject {
+    pub fn new(resource: Resource, id: impl ToString) -> Self {
+        Self {
+            resource,
+            id: Some(id.to_string()),
+            citizen: None,
+        }
+    }
+
+    /// A citizen's record, or something reached through it.
+    pub fn citizen(id: CitizenId) -> Self {
+        Self::new(Resource::Citizen, id).of(id)
+    }
+
+    /// Work with no single subject (lists, searches, reports): a refusal
+    /// there is not an attempt on someone's data.
+    pub fn none() -> Self {
+        Self {
+            resource: Resource::Route,
+            id: None,
+            citizen: None,
+        }
+    }
+
+    /// The citizen the subject belongs to.
+    pub fn of(mut self, citizen: CitizenId) -> Self {
+        self.citizen = Some(citizen);
+        self
+    }
+
+    fn denied_entry(&self) -> Option<AuditEntry> {
+        let id = self.id.as_ref()?;
+        let mut entry =
+            AuditEntry::new(Action::Denied, self.resource, Outcome::Denied).resource_id(id);
+        if let Some(citizen) = self.citizen {
+            entry = entry.citizen(citizen.0);
+        }
+        Some(entry)
+    }
+}
+
+/// The audit entries a request's work declares; written before commit.
+#[derive(Debug, Default)]
+pub struct Audit {
+    entries: Vec<AuditEntry>,
+}
+
+impl Audit {
+    pub fn record(&mut self, entry: AuditEntry) {
+        self.entries.push(entry);
+    }
+
+    pub fn extend(&mut self, entries: impl IntoIterator<Item = AuditEntry>) {
+        self.entries.extend(entries);
+    }
+}
+
+/// What the work's transaction ends in: a value to commit, a refusal to
+/// commit (its denied entry), or an error to roll back.
+enum Ending<R> {
+    Commit(R),
+    CommitThenFail(ApiError),
+}
+
+impl Ctx {
+    pub fn new(actor: Actor, state: web::Data<AppState>) -> Self {
+        Self {
+            reach: Reach::of(&actor),
+            now: actor.now,
+            who: AuditActor::from(&actor),
+            db: DbContext::from(&actor),
+            actor,
+            state,
+        }
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.now.date_naive()
+    }
+
+    pub fn department(&self) -> DepartmentCode {
+        self.actor.department
+    }
+
+    /// Runs `work` in the request's transaction (see the module's doc).
+    pub async fn run<'a, R, F>(&'a self, subject: Subject, work: F) -> ApiResult<R>
+    where
+        F: for<'r> FnOnce(
+                &'r mut AsyncPgConnection,
+                &'r mut Audit,
+            ) -> ScopedBoxFuture<'a, 'r, ApiResult<R>>
+            + Send
+            + 'a,
+        R: Send + 'a,
+    {
+        let mut pooled = self.state.pool.get().await?;
+        let conn: &mut AsyncPgConnection = &mut pooled;
+        Manager::begin_transaction(conn).await?;
+        let ending = self.work_in_transaction(conn, subject, work).await;
+        match ending {
+            Ok(Ending::Commit(value)) => {
+                Manager::commit_transaction(conn).await?;
+                Ok(value)
+            }
+            Ok(Ending::CommitThenFail(refusal)) => {
+                Manager::commit_transaction(conn).await?;
+                Err(refusal)
+            }
+            Err(e) => {
+                // A broken connection fails here too; the pool drops it.
+                let _ = Manager::rollback_transaction(conn).await;
+                Err(e)
+            }
+        }
+    }
+
+    /// Work on data that is not personal (the programme catalogue, the list
+    /// of departments): the caller's transaction, without an audit entry.
+    pub async fn run_unaudited<'a, R, F>(&'a self, work: F) -> ApiResult<R>
+    where
+        F: for<'r> FnOnce(&'r mut AsyncPgConnection) -> ScopedBoxFuture<'a, 'r, ApiResult<R>>
+            + Send
+            + 'a,
+        R: Send + 'a,
+    {
+        db::transaction(&self.state.pool, self.db.clone(), work).await
+    }
+
+    async fn work_in_transaction<'a, R, F>(
+        &'a self,
+        conn: &mut AsyncPgConnection,
+        subject: Subject,
+        work: F,
+    ) -> ApiResult<Ending<R>>
+    where
+        F: for<'r> FnOnce(
+                &'r mut AsyncPgConnection,
+                &'r mut Audit,
+            ) -> ScopedBoxFuture<'a, 'r, ApiResult<R>>
+            + Send
+            + 'a,
+        R: Send + 'a,
+    {
+        db::set_context(conn, &self.db).await?;
+        // The savepoint lets a refusal undo the work but keep its denied entry.
+        Manager::begin_transaction(conn).await?;
+        let mut declared = Audit::default();
+        match work(conn, &mut declared).await {
+            Ok(value) => {
+                Manager::commit_transaction(conn).await?;
+                if declared.entries.is_empty() {
+                    return Err(ApiError::internal(anyhow::anyhow!(
+                        "request work on personal data declared no audit entry"
+                    )));
+                }
+                audit::record_many(conn, self.now, &self.who, declared.entries).await?;
+                Ok(Ending::Commit(value))
+            }
+            Err(refusal @ (ApiError::NotFound | ApiError::Forbidden)) => {
+                Manager::rollback_transaction(conn).await?;
+                match subject.denied_entry() {
+                    Some(entry) => {
+                        audit::record(conn, self.now, &self.who, entry).await?;
+                        Ok(Ending::CommitThenFail(refusal))
+                    }
+                    None => Err(refusal),
+                }
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// Transitional: the old two-transaction denial, for handlers not yet moved
+/// onto [`Ctx::run`]. Removed when the last caller is gone.
+pub async fn on_not_found<T>(
+    state: &AppState,
+    actor: &Actor,
+    resource_type: Resource,
+    resource_id: uuid::Uuid,
+    citizen_id: Option<uuid::Uuid>,
+    result: Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    if !matches!(result, Err(ApiError::NotFound | ApiError::Forbidden)) {
+        return result;
+    }
+    use diesel_async::scoped_futures::ScopedFutureExt;
+    let at = state.clock.now();
+    let who = AuditActor::from(actor);
+    let mut entry =
+        AuditEntry::new(Action::Denied, resource_type, Outcome::Denied).resource_id(resource_id);
+    if let Some(citizen) = citizen_id {
+        entry = entry.citizen(citizen);
+    }
+    db::transaction(&state.pool, actor.into(), move |conn| {
+        async move { audit::record(conn, at, &who, entry).await }.scope_boxed()
+    })
+    .await?;
+    result
+}
