@@ -248,7 +248,7 @@ async fn every_kind_of_request_writes_exactly_its_audit_entries() {
         &format!("{cit}/enrolment-summaries"),
         None,
         200,
-        &["read enrolment_summaries success"],
+        &["read enrolment_summary success"],
     )
     .await;
     s.check(

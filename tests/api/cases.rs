@@ -78,6 +78,13 @@ pub async fn get_json(app: &TestApp, path: &str, token: &str) -> (u16, Value) {
     (status, body)
 }
 
+/// GETs `path` and asserts 200; returns the body.
+pub async fn get_ok(app: &TestApp, path: &str, token: &str) -> Value {
+    let (status, body) = get_json(app, path, token).await;
+    assert_eq!(status, 200, "GET {path}: {body}");
+    body
+}
+
 /// Audit entries of one action for a citizen.
 pub async fn audit_count(app: &TestApp, action: &str, citizen: &str) -> i64 {
     let citizen: uuid::Uuid = citizen.parse().unwrap();

@@ -35,12 +35,21 @@ async fn an_informant_gets_a_receipt_and_the_team_an_inbox_from_which_it_opens_a
     .await;
 
     // The BIF access log does not even show that a concern exists.
-    let (_, log) = get_json(&app, &format!("/api/v1/citizens/{c}/access-log"), &bif).await;
-    assert!(log
-        .as_array()
+    let log = get_ok(&app, &format!("/api/v1/citizens/{c}/access-log"), &bif).await;
+    let log = log.as_array().unwrap();
+    assert!(!log.is_empty(), "BIF's own work is in the log");
+    assert!(log.iter().all(|i| i["resource_type"] != "concern"));
+    let filed: i64 = app
+        .db()
+        .await
+        .query_one(
+            "SELECT count(*) FROM audit_log WHERE resource_type = 'concern' AND citizen_id = $1",
+            &[&c.parse::<uuid::Uuid>().unwrap()],
+        )
+        .await
         .unwrap()
-        .iter()
-        .all(|i| i["resource_type"] != "concern"));
+        .get(0);
+    assert_eq!(filed, 1, "the filing is audited; only the log hides it");
 
     let specialist = app.login("specialist.sof").await.access;
     let (status, inbox) = get_json(&app, "/api/v1/concerns", &specialist).await;
@@ -74,8 +83,13 @@ async fn an_informant_gets_a_receipt_and_the_team_an_inbox_from_which_it_opens_a
 
     let (status, _) = get_json(&app, &format!("/api/v1/citizens/{c}"), &specialist).await;
     assert_eq!(status, 200);
-    let (_, list) = get_json(&app, &format!("/api/v1/citizens/{c}/enrolments"), &bif).await;
+    let list = get_ok(&app, &format!("/api/v1/citizens/{c}/enrolments"), &bif).await;
     assert_eq!(list, json!([]), "BIF never sees the restricted case");
-    let (_, inbox) = get_json(&app, "/api/v1/concerns", &specialist).await;
+    let own = get_ok(&app, &format!("/api/v1/citizens/{c}/enrolments"), &specialist).await;
+    assert!(
+        own.as_array().unwrap().iter().any(|e| e["id"] == case["id"]),
+        "the team does: {own}"
+    );
+    let inbox = get_ok(&app, "/api/v1/concerns", &specialist).await;
     assert_eq!(inbox[0]["opened_enrolment_id"], case["id"]);
 }

@@ -101,7 +101,7 @@ async fn a_valid_consent_shows_other_departments_enrolment_summaries_until_withd
 
     // SOF now sees BIF's enrolment as a summary, and BIF sees SOF's; never
     // the restricted one, never goals or notes.
-    let (_, seen) = get_json(&app, &summaries, &sof).await;
+    let seen = get_ok(&app, &summaries, &sof).await;
     assert_eq!(programmes(&seen), ["jobdansk"]);
     let summary = &seen[0];
     assert_eq!(summary["id"], jobdansk["id"]);
@@ -111,9 +111,9 @@ async fn a_valid_consent_shows_other_departments_enrolment_summaries_until_withd
     assert!(summary["start_date"].is_string());
     assert!(summary.get("goals").is_none());
     assert_eq!(summary["consent_id"], given["id"]);
-    let (_, seen) = get_json(&app, &summaries, &bif).await;
+    let seen = get_ok(&app, &summaries, &bif).await;
     assert_eq!(programmes(&seen), ["housing_first"]);
-    let (_, seen) = get_json(&app, &summaries, &specialist).await;
+    let seen = get_ok(&app, &summaries, &specialist).await;
     assert_eq!(programmes(&seen), ["jobdansk"]);
     // The enrolment itself and its notes stay closed.
     for path in [
@@ -126,7 +126,7 @@ async fn a_valid_consent_shows_other_departments_enrolment_summaries_until_withd
     let kff = app.login("cw.kff").await.access;
     assert_problem(app.get(&summaries, Some(&kff)).await, 404).await;
     // A consent that does not cover a department opens nothing to it.
-    let (_, consents) = get_json(&app, &format!("/api/v1/citizens/{c}/consents"), &sof).await;
+    let consents = get_ok(&app, &format!("/api/v1/citizens/{c}/consents"), &sof).await;
     assert_eq!(consents.as_array().unwrap().len(), 1);
 
     // Withdrawal closes the view on the next request.
@@ -143,18 +143,18 @@ async fn a_valid_consent_shows_other_departments_enrolment_summaries_until_withd
     assert_eq!(withdrawn["valid"], false);
     assert!(withdrawn["withdrawn_at"].is_string());
     assert_problem(app.post_json(&withdraw, Some(&sof), &json!({})).await, 409).await;
-    let (_, seen) = get_json(&app, &summaries, &sof).await;
+    let seen = get_ok(&app, &summaries, &sof).await;
     assert_eq!(seen, json!([]));
 
     // So does expiry.
     record(&app, &bif, &c, &consent(&["bif", "sof"], Duration::days(2))).await;
-    let (_, seen) = get_json(&app, &summaries, &sof).await;
+    let seen = get_ok(&app, &summaries, &sof).await;
     assert_eq!(programmes(&seen), ["jobdansk"]);
     app.clock.advance(Duration::days(3));
     let sof = app.login("cw.sof").await.access;
-    let (_, seen) = get_json(&app, &summaries, &sof).await;
+    let seen = get_ok(&app, &summaries, &sof).await;
     assert_eq!(seen, json!([]));
-    let (_, consents) = get_json(&app, &format!("/api/v1/citizens/{c}/consents"), &sof).await;
+    let consents = get_ok(&app, &format!("/api/v1/citizens/{c}/consents"), &sof).await;
     let valid: Vec<bool> = consents
         .as_array()
         .unwrap()

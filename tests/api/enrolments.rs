@@ -163,7 +163,7 @@ async fn only_the_owning_department_enrols_and_restricted_programmes_need_the_te
     .await;
 
     // For everyone outside the team the restricted enrolment does not exist.
-    let (_, list) = get_json(&app, &enrolments, &sof).await;
+    let list = get_ok(&app, &enrolments, &sof).await;
     let ids: Vec<String> = list.as_array().unwrap().iter().map(id).collect();
     assert_eq!(ids, [id(&housing)]);
     let path = format!("/api/v1/enrolments/{}", id(&restricted));
@@ -183,11 +183,11 @@ async fn only_the_owning_department_enrols_and_restricted_programmes_need_the_te
     assert_eq!(found["items"], json!([]));
 
     // The team sees both.
-    let (_, list) = get_json(&app, &enrolments, &specialist).await;
+    let list = get_ok(&app, &enrolments, &specialist).await;
     assert_eq!(list.as_array().unwrap().len(), 2);
     let (status, _) = get_json(&app, &path, &specialist).await;
     assert_eq!(status, 200);
-    let (_, caseload) = get_json(&app, "/api/v1/caseload", &specialist).await;
+    let caseload = get_ok(&app, "/api/v1/caseload", &specialist).await;
     assert_eq!(caseload["items"][0]["enrolment_id"], restricted["id"]);
 }
 
@@ -275,7 +275,7 @@ async fn milestones_are_met_or_waived_once_and_become_overdue_with_time() {
     app.clock.advance(Duration::days(40));
     // Moving the clock expired the token too.
     let bif = app.login("cw.bif").await.access;
-    let (_, now) = get_json(&app, &format!("/api/v1/enrolments/{}", id(&km)), &bif).await;
+    let now = get_ok(&app, &format!("/api/v1/enrolments/{}", id(&km)), &bif).await;
     assert_eq!(
         milestone(&now, "company_internship_started")["overdue"],
         true
@@ -375,7 +375,7 @@ async fn notes_are_never_overwritten_a_correction_keeps_both() {
     assert_eq!(correction.status(), 201);
     let correction: Value = correction.json().await.unwrap();
 
-    let (_, page) = get_json(&app, &format!("/api/v1/enrolments/{}/notes", id(&e)), &bif).await;
+    let page = get_ok(&app, &format!("/api/v1/enrolments/{}/notes", id(&e)), &bif).await;
     let items = page["items"].as_array().unwrap();
     assert_eq!(items.len(), 2, "both remain readable");
     assert_eq!(items[0]["id"], correction["id"]);
@@ -530,7 +530,7 @@ async fn a_mentor_sees_only_their_mentee_and_only_what_mentors_may() {
     let text = record.to_string();
     assert!(!text.contains("010190") && !text.contains("cpr") && !text.contains("SY"));
 
-    let (_, list) = get_json(
+    let list = get_ok(
         &app,
         &format!("/api/v1/citizens/{citizen}/enrolments"),
         &mentor,
@@ -565,7 +565,7 @@ async fn a_mentor_sees_only_their_mentee_and_only_what_mentors_may() {
     )
     .await;
     assert_eq!(own.status(), 201);
-    let (_, notes) = get_json(
+    let notes = get_ok(
         &app,
         &format!("/api/v1/enrolments/{}/notes", id(&km)),
         &mentor,
@@ -618,7 +618,7 @@ async fn a_mentor_sees_only_their_mentee_and_only_what_mentors_may() {
         .await;
     assert_problem(waive, 403).await;
 
-    let (_, caseload) = get_json(&app, "/api/v1/caseload", &mentor).await;
+    let caseload = get_ok(&app, "/api/v1/caseload", &mentor).await;
     let items = caseload["items"].as_array().unwrap();
     assert_eq!(items.len(), 1);
     assert_eq!(items[0]["enrolment_id"], km["id"]);
@@ -641,7 +641,7 @@ async fn another_mentor_cannot_see_the_mentee() {
         404,
     )
     .await;
-    let (_, caseload) = get_json(&app, "/api/v1/caseload", &mentor2).await;
+    let caseload = get_ok(&app, "/api/v1/caseload", &mentor2).await;
     assert_eq!(caseload["items"], json!([]));
 
     // Ending the assignment ends the mentor's access at once.
@@ -700,7 +700,7 @@ async fn the_caseload_sorts_by_deadline_filters_and_respects_who_asks() {
     )
     .await;
 
-    let (_, page) = get_json(&app, "/api/v1/caseload", &bif).await;
+    let page = get_ok(&app, "/api/v1/caseload", &bif).await;
     let ids: Vec<&str> = page["items"]
         .as_array()
         .unwrap()
@@ -719,7 +719,7 @@ async fn the_caseload_sorts_by_deadline_filters_and_respects_who_asks() {
     assert_eq!(first["days_since_last_note"], Value::Null);
     assert_eq!(page["items"][1]["days_since_last_note"], 0);
 
-    let (_, overdue) = get_json(&app, "/api/v1/caseload?overdue_only=true", &bif).await;
+    let overdue = get_ok(&app, "/api/v1/caseload?overdue_only=true", &bif).await;
     assert_eq!(
         overdue["items"].as_array().unwrap().len(),
         2,
@@ -728,11 +728,11 @@ async fn the_caseload_sorts_by_deadline_filters_and_respects_who_asks() {
     app.clock.advance(Duration::days(31));
     let bif = app.login("cw.bif").await.access;
     let manager = app.login("manager.bif").await.access;
-    let (_, silent) = get_json(&app, "/api/v1/caseload?silent_days=30", &bif).await;
+    let silent = get_ok(&app, "/api/v1/caseload?silent_days=30", &bif).await;
     assert_eq!(silent["items"].as_array().unwrap().len(), 2);
-    let (_, page1) = get_json(&app, "/api/v1/caseload?limit=1", &bif).await;
+    let page1 = get_ok(&app, "/api/v1/caseload?limit=1", &bif).await;
     let cursor = page1["next_cursor"].as_str().unwrap();
-    let (_, page2) = get_json(
+    let page2 = get_ok(
         &app,
         &format!("/api/v1/caseload?limit=1&cursor={cursor}"),
         &bif,
@@ -749,7 +749,7 @@ async fn the_caseload_sorts_by_deadline_filters_and_respects_who_asks() {
         403,
     )
     .await;
-    let (_, theirs_page) = get_json(
+    let theirs_page = get_ok(
         &app,
         &format!("/api/v1/caseload?caseworker_id={cw2}"),
         &manager,
@@ -757,9 +757,9 @@ async fn the_caseload_sorts_by_deadline_filters_and_respects_who_asks() {
     .await;
     assert_eq!(theirs_page["items"][0]["enrolment_id"], cw2_case["id"]);
     assert_eq!(theirs_page["items"].as_array().unwrap().len(), 1);
-    let (_, department) = get_json(&app, "/api/v1/caseload", &manager).await;
+    let department = get_ok(&app, "/api/v1/caseload", &manager).await;
     assert_eq!(department["items"].as_array().unwrap().len(), 3);
-    let (_, filtered) = get_json(&app, "/api/v1/caseload?programme=jobdansk", &manager).await;
+    let filtered = get_ok(&app, "/api/v1/caseload?programme=jobdansk", &manager).await;
     assert_eq!(filtered["items"].as_array().unwrap().len(), 1);
     assert_problem(app.get("/api/v1/caseload?limit=500", Some(&bif)).await, 422).await;
     assert_problem(
@@ -790,7 +790,7 @@ async fn outcomes_are_recorded_once_per_measurement_point() {
     bad["weekly_hours"] = json!(100);
     bad["measurement_point"] = json!("end");
     assert_problem(app.post_json(&path, Some(&bif), &bad).await, 422).await;
-    let (_, list) = get_json(&app, &path, &bif).await;
+    let list = get_ok(&app, &path, &bif).await;
     assert_eq!(list[0]["employment_status"], "unemployed");
     let mentor = app.login("mentor.bif").await.access;
     assert_problem(app.get(&path, Some(&mentor)).await, 403).await;
@@ -901,7 +901,7 @@ async fn barnets_lov_no_contact_with_a_childs_parents_before_a_risk_assessment()
             .status(),
         201
     );
-    let (_, list) = get_json(&app, &path, &specialist).await;
+    let list = get_ok(&app, &path, &specialist).await;
     assert_eq!(list[0]["level"], "high");
     assert_problem(app.get(&path, Some(&sof)).await, 404).await;
 

@@ -230,6 +230,32 @@ pub async fn spawn_server(settings: Settings, db_name: String) -> TestApp {
     }
 }
 
+impl Drop for TestApp {
+    /// A passed test's database goes; a failed one's stays for inspection
+    /// (scripts/test removes those at its next start).
+    fn drop(&mut self) {
+        if std::thread::panicking() || !self.db_name.starts_with("medborger_t_") {
+            return;
+        }
+        let db = std::mem::take(&mut self.db_name);
+        let url = admin_url();
+        // Drop cannot await; a thread of its own runs the statement.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let admin = connect(&url).await;
+                let _ = admin
+                    .batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+                    .await;
+            });
+        })
+        .join();
+    }
+}
+
 pub struct Tokens {
     pub access: String,
     pub refresh: String,

@@ -82,7 +82,7 @@ async fn an_import_takes_the_good_rows_reports_the_bad_and_a_rerun_changes_nothi
         .json::<Value>()
         .await
         .unwrap();
-    let (_, record) = get_json(
+    let record = get_ok(
         &app,
         &format!("/api/v1/citizens/{}", id(&ali["items"][0])),
         &bif,

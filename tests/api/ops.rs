@@ -38,8 +38,41 @@ async fn readiness_is_503_while_migrations_are_pending() {
         .batch_execute(&format!("CREATE DATABASE {db}"))
         .await
         .unwrap();
+    let owner = with_user_and_db(&admin_url(), None, &db);
+    // Every migration but the newest: the schema is there and the service's
+    // role can read it, so only the pending migration can make it unready.
+    let migrate = |all_but_last: bool| {
+        let owner = owner.clone();
+        tokio::task::spawn_blocking(move || {
+            use diesel::migration::MigrationSource;
+            use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
+            use diesel_migrations::MigrationHarness;
+            let mut conn: AsyncConnectionWrapper<diesel_async::AsyncPgConnection> =
+                diesel::Connection::establish(&owner).unwrap();
+            let mut all =
+                MigrationSource::<diesel::pg::Pg>::migrations(&medborger::db::MIGRATIONS).unwrap();
+            all.sort_by_key(|m| m.name().version().to_string());
+            if all_but_last {
+                all.pop();
+            }
+            let applied = conn.applied_migrations().unwrap();
+            for m in all.iter().filter(|m| !applied.contains(&m.name().version())) {
+                conn.run_migration(m.as_ref()).unwrap();
+            }
+        })
+    };
+    migrate(true).await.unwrap();
     let app = spawn_server(settings_for(&app_url(&db), &[]), db).await;
+    let reachable = app.app_db().await.query_one("SELECT 1", &[]).await;
+    assert!(reachable.is_ok(), "the database answers the service's role");
     assert_problem(app.get("/readyz", None).await, 503).await;
+
+    migrate(false).await.unwrap();
+    assert_eq!(
+        app.get("/readyz", None).await.status(),
+        200,
+        "ready once the last migration is applied"
+    );
 }
 
 #[tokio::test]

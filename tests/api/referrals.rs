@@ -105,11 +105,11 @@ async fn a_referral_reaches_the_receivers_inbox_with_only_the_core_record_and_ac
     )
     .await;
     // The sender sees it among the outgoing; a third department nowhere.
-    let (_, outgoing) = get_json(&app, "/api/v1/referrals?direction=outgoing", &bif).await;
+    let outgoing = get_ok(&app, "/api/v1/referrals?direction=outgoing", &bif).await;
     assert_eq!(outgoing["items"][0]["id"], r);
-    let (_, incoming) = get_json(&app, "/api/v1/referrals", &bif).await;
+    let incoming = get_ok(&app, "/api/v1/referrals", &bif).await;
     assert_eq!(incoming["items"], json!([]));
-    let (_, other) = get_json(&app, "/api/v1/referrals", &kff).await;
+    let other = get_ok(&app, "/api/v1/referrals", &kff).await;
     assert_eq!(other["items"], json!([]));
     assert_problem(
         app.get(&format!("/api/v1/referrals/{r}"), Some(&kff)).await,
@@ -156,7 +156,7 @@ async fn a_referral_reaches_the_receivers_inbox_with_only_the_core_record_and_ac
         )
         .await;
     assert_eq!(response.status(), 200);
-    let (_, done) = get_json(&app, &format!("/api/v1/referrals/{r}"), &bif).await;
+    let done = get_ok(&app, &format!("/api/v1/referrals/{r}"), &bif).await;
     assert_eq!(done["status"], "completed");
     assert!(done["closed_at"].is_string());
 
@@ -231,7 +231,7 @@ async fn the_receiver_declines_with_a_reason_and_the_sender_may_withdraw_while_i
         )
         .await;
     assert_eq!(response.status(), 200);
-    let (_, outgoing) = get_json(&app, "/api/v1/referrals?direction=outgoing", &bif).await;
+    let outgoing = get_ok(&app, "/api/v1/referrals?direction=outgoing", &bif).await;
     assert_eq!(outgoing["items"][0]["status"], "declined");
     assert_eq!(
         outgoing["items"][0]["decision_reason"],
@@ -267,9 +267,9 @@ async fn the_receiver_declines_with_a_reason_and_the_sender_may_withdraw_while_i
     assert_eq!(response.status(), 200);
     let withdrawn: Value = response.json().await.unwrap();
     assert_eq!(withdrawn["status"], "withdrawn");
-    let (_, waiting) = get_json(&app, "/api/v1/referrals?status=sent", &sof).await;
+    let waiting = get_ok(&app, "/api/v1/referrals?status=sent", &sof).await;
     assert_eq!(waiting["items"], json!([]));
-    let (_, all) = get_json(&app, "/api/v1/referrals", &sof).await;
+    let all = get_ok(&app, "/api/v1/referrals", &sof).await;
     assert_eq!(all["items"].as_array().unwrap().len(), 2);
     assert_problem(
         app.get("/api/v1/referrals?direction=sideways", Some(&sof))
