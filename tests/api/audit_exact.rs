@@ -2,6 +2,9 @@
 //! no fewer (an access unrecorded) and no more (noise that hides one).
 //! Entries are matched to requests by the request id they carry.
 
+use std::collections::BTreeSet;
+
+use medborger::auth::policy::{lookup, Lookup, RULES};
 use serde_json::{json, Value};
 
 use crate::cases::*;
@@ -11,7 +14,26 @@ struct Steps<'a> {
     app: &'a TestApp,
     failures: Vec<String>,
     count: usize,
+    /// The policy's routes (verb, pattern) this test has sent.
+    covered: BTreeSet<(&'static str, &'static str)>,
 }
+
+/// Routes that touch no personal data, so that no entry is expected of
+/// them: operations, the catalogue and the list of departments. Every other
+/// route in the policy must be sent by the test below.
+const NOT_PERSONAL: &[(&str, &str)] = &[
+    ("get", "/healthz"),
+    ("get", "/readyz"),
+    ("get", "/metrics"),
+    ("get", "/api/v1/openapi.json"),
+    ("get", "/api/v1/me"),
+    ("get", "/api/v1/departments"),
+    ("get", "/api/v1/programmes"),
+    // Teams are the organisation's, not a person's (their members are read
+    // through the audited user routes).
+    ("get", "/api/v1/admin/teams"),
+    ("get", "/api/v1/admin/teams/{id}"),
+];
 
 impl Steps<'_> {
     /// Sends a request and checks its status and the entries (action
@@ -25,13 +47,39 @@ impl Steps<'_> {
         status: u16,
         expected: &[&str],
     ) -> Value {
+        self.check_with(token, None, method, path, body, status, expected)
+            .await
+    }
+
+    /// `check` with an `If-Match` (for updates); an empty token sends none.
+    #[allow(clippy::too_many_arguments)]
+    async fn check_with(
+        &mut self,
+        token: &str,
+        if_match: Option<&str>,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        status: u16,
+        expected: &[&str],
+    ) -> Value {
         let mut req = self
             .app
             .client
-            .request(method.parse().unwrap(), self.app.url(path))
-            .bearer_auth(token);
+            .request(method.parse().unwrap(), self.app.url(path));
+        if !token.is_empty() {
+            req = req.bearer_auth(token);
+        }
+        if let Some(tag) = if_match {
+            req = req.header("if-match", tag);
+        }
         if let Some(body) = body {
             req = req.json(&body);
+        }
+        if let Lookup::Allowed(rule) =
+            lookup(&method.parse().unwrap(), path.split('?').next().unwrap())
+        {
+            self.covered.insert((rule.verb.as_lower(), rule.path));
         }
         let response = req.send().await.unwrap();
         let got_status = response.status().as_u16();
@@ -55,9 +103,11 @@ impl Steps<'_> {
             .map(|r| r.get(0))
             .collect();
         if got_status != status || entries != expected {
-            self.failures.push(format!(
+            let failure = format!(
                 "{method} {path}: {got_status} {entries:?}, expected {status} {expected:?}"
-            ));
+            );
+            eprintln!("{failure}\n  {body}");
+            self.failures.push(failure);
         }
         self.count += 1;
         body
@@ -78,6 +128,7 @@ async fn every_kind_of_request_writes_exactly_its_audit_entries() {
         app: &app,
         failures: Vec::new(),
         count: 0,
+        covered: BTreeSet::new(),
     };
     let now = chrono::Utc::now();
 
@@ -369,6 +420,326 @@ async fn every_kind_of_request_writes_exactly_its_audit_entries() {
     )
     .await;
 
+    // Sessions.
+    let signed_in = s
+        .check(
+            "",
+            "POST",
+            "/api/v1/auth/login",
+            Some(json!({"username": "cw2.bif", "password": DEMO_PASSWORD})),
+            200,
+            &["login session success"],
+        )
+        .await;
+    let refreshed = s
+        .check(
+            "",
+            "POST",
+            "/api/v1/auth/refresh",
+            Some(json!({"refresh_token": signed_in["refresh_token"]})),
+            200,
+            &["refresh session success"],
+        )
+        .await;
+    s.check(
+        refreshed["access_token"].as_str().unwrap(),
+        "POST",
+        "/api/v1/auth/logout",
+        Some(json!({})),
+        204,
+        &["logout session success"],
+    )
+    .await;
+
+    // Updates that need the version last read.
+    s.check_with(
+        &bif,
+        Some("\"1\""),
+        "PATCH",
+        &cit,
+        Some(json!({"phone": "+45 12 34 56 78"})),
+        200,
+        &["update citizen success"],
+    )
+    .await;
+    let version = get_ok(&app, &enr, &bif).await["version"].to_string();
+    s.check_with(
+        &bif,
+        Some(&format!("\"{version}\"")),
+        "PATCH",
+        &enr,
+        Some(json!({"goals": "Job inden for et år"})),
+        200,
+        &["update enrolment success"],
+    )
+    .await;
+    let second = e["milestones"][1]["id"].as_str().unwrap().to_string();
+    s.check(
+        &bif,
+        "POST",
+        &format!("{enr}/milestones/{second}/waive"),
+        Some(json!({"reason": "Ikke relevant"})),
+        200,
+        &["update milestone success"],
+    )
+    .await;
+    s.check(
+        &bif,
+        "POST",
+        &format!("{enr}/transitions"),
+        Some(json!({"to": "paused", "reason": "Sygdom"})),
+        200,
+        &["transition enrolment success"],
+    )
+    .await;
+
+    // The restricted team's risk assessments and a case opened from a concern.
+    let concern = s
+        .check(
+            &sof,
+            "POST",
+            "/api/v1/concerns",
+            Some(json!({"citizen_id": c, "text": "Bekymring fra SOF"})),
+            201,
+            &["create concern success"],
+        )
+        .await;
+    let case = s
+        .check(
+            &specialist,
+            "POST",
+            &format!("/api/v1/concerns/{}/open", id(&concern)),
+            Some(json!({"goals": "Sikkerhedsplan"})),
+            201,
+            &["create enrolment success"],
+        )
+        .await;
+    let risk = format!("/api/v1/enrolments/{}/risk-assessments", id(&case));
+    s.check(
+        &specialist,
+        "POST",
+        &risk,
+        Some(json!({"level": "high", "assessed_at": now, "summary": "Trusler"})),
+        201,
+        &["create risk_assessment success"],
+    )
+    .await;
+    s.check(
+        &specialist,
+        "GET",
+        &risk,
+        None,
+        200,
+        &["read risk_assessment success"],
+    )
+    .await;
+    s.check(&sof, "GET", &risk, None, 404, &["denied enrolment denied"])
+        .await;
+
+    // Referrals declined and withdrawn.
+    let to_kff = json!({"citizen_id": c, "programme_code": "fritidsguide", "reason": "Fritid", "legal_basis": "SEL § 11"});
+    let declined = s
+        .check(
+            &bif,
+            "POST",
+            "/api/v1/referrals",
+            Some(to_kff.clone()),
+            201,
+            &["create referral success"],
+        )
+        .await;
+    s.check(
+        &kff,
+        "POST",
+        &format!("/api/v1/referrals/{}/decline", id(&declined)),
+        Some(json!({"reason": "Ingen plads"})),
+        200,
+        &["update referral success"],
+    )
+    .await;
+    let withdrawn = s
+        .check(
+            &bif,
+            "POST",
+            "/api/v1/referrals",
+            Some(to_kff),
+            201,
+            &["create referral success"],
+        )
+        .await;
+    s.check(
+        &bif,
+        "POST",
+        &format!("/api/v1/referrals/{}/withdraw", id(&withdrawn)),
+        Some(json!({})),
+        200,
+        &["update referral success"],
+    )
+    .await;
+
+    // Grants awaiting review, reports, reassignment, export, legal hold.
+    s.check(
+        &manager,
+        "GET",
+        "/api/v1/access-grants",
+        None,
+        200,
+        &["read access_grant success"],
+    )
+    .await;
+    s.check(
+        &manager,
+        "GET",
+        "/api/v1/reports/caseload",
+        None,
+        200,
+        &["read report_caseload success"],
+    )
+    .await;
+    s.check(
+        &manager,
+        "GET",
+        "/api/v1/reports/deadlines",
+        None,
+        200,
+        &["read report_deadlines success"],
+    )
+    .await;
+    s.check(
+        &manager,
+        "GET",
+        "/api/v1/reports/outcomes",
+        None,
+        200,
+        &["read report_outcomes success"],
+    )
+    .await;
+    let cw2 = app.user_id("cw2.bif").await;
+    s.check(
+        &manager,
+        "POST",
+        "/api/v1/reports/caseload/reassign",
+        Some(json!({"to_caseworker_id": cw2, "enrolment_ids": [id(&e)], "reason": "Ferie"})),
+        200,
+        &["update enrolment success"],
+    )
+    .await;
+    s.check(
+        &bif,
+        "GET",
+        &format!("{cit}/export"),
+        None,
+        200,
+        &["export citizen success"],
+    )
+    .await;
+    let admin = app.login("admin").await.access;
+    s.check(
+        &admin,
+        "POST",
+        &format!("{cit}/legal-hold"),
+        Some(json!({"hold": true, "reason": "Klagesag i Ankestyrelsen"})),
+        200,
+        &["update legal_hold success"],
+    )
+    .await;
+
+    // Administration: staff users, teams, the catalogue.
+    s.check(
+        &admin,
+        "GET",
+        "/api/v1/admin/users",
+        None,
+        200,
+        &["search staff_user success"],
+    )
+    .await;
+    let user = s
+        .check(
+            &admin,
+            "POST",
+            "/api/v1/admin/users",
+            Some(
+                json!({"username": "new.user", "full_name": "Ny Bruger", "department": "bif",
+                        "roles": ["caseworker"], "password": "a long enough passphrase"}),
+            ),
+            201,
+            &["create staff_user success"],
+        )
+        .await;
+    let user_path = format!("/api/v1/admin/users/{}", id(&user));
+    s.check(
+        &admin,
+        "GET",
+        &user_path,
+        None,
+        200,
+        &["read staff_user success"],
+    )
+    .await;
+    s.check_with(
+        &admin,
+        Some("\"1\""),
+        "PATCH",
+        &user_path,
+        Some(json!({"full_name": "Ny Bruger Hansen"})),
+        200,
+        &["update staff_user success"],
+    )
+    .await;
+    let team = s
+        .check(
+            &admin,
+            "POST",
+            "/api/v1/admin/teams",
+            Some(json!({"department": "buf", "name": "GEIST Team", "restricted": false})),
+            201,
+            &["create team success"],
+        )
+        .await;
+    let team_path = format!("/api/v1/admin/teams/{}", id(&team));
+    s.check_with(
+        &admin,
+        Some("\"1\""),
+        "PATCH",
+        &team_path,
+        Some(json!({"name": "GEIST-teamet"})),
+        200,
+        &["update team success"],
+    )
+    .await;
+    s.check(
+        &admin,
+        "POST",
+        "/api/v1/admin/programmes",
+        Some(json!({"code": "sprogcafe", "name_da": "Sprogcafé", "name_en": "Language café", "department": "kff",
+                    "milestone_rules": []})),
+        201,
+        &["create programme success"],
+    )
+    .await;
+    s.check_with(
+        &admin,
+        Some("\"1\""),
+        "PATCH",
+        "/api/v1/admin/programmes/sprogcafe",
+        Some(json!({"name_en": "Language cafe"})),
+        200,
+        &["update programme success"],
+    )
+    .await;
+
+    let untested: Vec<String> = RULES
+        .iter()
+        .map(|r| (r.verb.as_lower(), r.path))
+        .filter(|r| !s.covered.contains(r) && !NOT_PERSONAL.contains(r))
+        .map(|(verb, path)| format!("{verb} {path}"))
+        .collect();
+    assert!(
+        untested.is_empty(),
+        "routes never checked for their audit entries:\n{}",
+        untested.join("\n")
+    );
     assert!(
         s.failures.is_empty(),
         "{} of {} requests audited wrongly:\n{}",

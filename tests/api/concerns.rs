@@ -85,9 +85,17 @@ async fn an_informant_gets_a_receipt_and_the_team_an_inbox_from_which_it_opens_a
     assert_eq!(status, 200);
     let list = get_ok(&app, &format!("/api/v1/citizens/{c}/enrolments"), &bif).await;
     assert_eq!(list, json!([]), "BIF never sees the restricted case");
-    let own = get_ok(&app, &format!("/api/v1/citizens/{c}/enrolments"), &specialist).await;
+    let own = get_ok(
+        &app,
+        &format!("/api/v1/citizens/{c}/enrolments"),
+        &specialist,
+    )
+    .await;
     assert!(
-        own.as_array().unwrap().iter().any(|e| e["id"] == case["id"]),
+        own.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["id"] == case["id"]),
         "the team does: {own}"
     );
     let inbox = get_ok(&app, "/api/v1/concerns", &specialist).await;

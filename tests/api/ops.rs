@@ -56,7 +56,10 @@ async fn readiness_is_503_while_migrations_are_pending() {
                 all.pop();
             }
             let applied = conn.applied_migrations().unwrap();
-            for m in all.iter().filter(|m| !applied.contains(&m.name().version())) {
+            for m in all
+                .iter()
+                .filter(|m| !applied.contains(&m.name().version()))
+            {
                 conn.run_migration(m.as_ref()).unwrap();
             }
         })
