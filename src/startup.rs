@@ -5,21 +5,17 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_web::dev::Server;
-use actix_web::middleware::from_fn;
+use actix_web::middleware::{from_fn, DefaultHeaders};
 use actix_web::{web, App, HttpServer};
 use utoipa_actix_web::AppExt;
 
 use crate::clock::Clock;
 use crate::config::Settings;
-use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::routes::routes;
 use crate::state::{AppState, OpenApiJson};
 use crate::{auth, http, telemetry};
 
-async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
-    Err(ApiError::NotFound)
-}
 
 pub struct Application {
     port: u16,
@@ -49,9 +45,13 @@ impl Application {
                 .app_data(http::json_config(max_body))
                 .app_data(http::path_config())
                 .app_data(http::query_config())
-                .default_service(web::to(not_found))
+                .default_service(web::to(crate::web::client_or_not_found))
                 .wrap(from_fn(auth::gate::authorize))
                 .wrap(from_fn(telemetry::request_context))
+                .wrap(crate::web::SECURITY_HEADERS.iter().fold(
+                    DefaultHeaders::new(),
+                    |headers, &header| headers.add(header),
+                ))
         })
         .shutdown_timeout(30)
         .listen(listener)?;

@@ -38,6 +38,8 @@ async fn check(req: &ServiceRequest) -> Result<(), ApiError> {
     let rule = match policy::lookup(req.method(), req.path()) {
         Lookup::Allowed(rule) => rule,
         Lookup::WrongMethod(methods) => return Err(ApiError::MethodNotAllowed(methods)),
+        // The web client's files and pages are public; the rest is 404.
+        Lookup::NoRoute if crate::web::is_client_path(req.method(), req.path()) => return Ok(()),
         Lookup::NoRoute => return Err(ApiError::NotFound),
     };
     if let Some(slot) = req.extensions().get::<MatchedRoute>() {

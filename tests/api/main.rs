@@ -22,3 +22,4 @@ mod referrals;
 mod reports;
 mod retention;
 mod rls;
+mod web;
