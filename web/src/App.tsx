@@ -1,0 +1,172 @@
+import { Suspense, lazy, useEffect, useRef, type ReactNode } from "react";
+import { I18nProvider, useI18n, useT } from "./i18n";
+import { AuthProvider, homeFor, useAuth } from "./lib/auth";
+import { Link, match, navigate, usePath } from "./lib/router";
+import { Loading } from "./components/feedback";
+import { Login } from "./screens/Login";
+import { useOfflineSync, useOnline } from "./offline/sync";
+
+const Caseload = lazy(() => import("./screens/Caseload"));
+const CitizenSearch = lazy(() => import("./screens/CitizenSearch"));
+const RegisterCitizen = lazy(() => import("./screens/RegisterCitizen"));
+const CitizenPage = lazy(() => import("./screens/CitizenPage"));
+const EnrolmentPage = lazy(() => import("./screens/EnrolmentPage"));
+const Mentees = lazy(() => import("./screens/Mentees"));
+const MenteePage = lazy(() => import("./screens/MenteePage"));
+const CaseloadReport = lazy(() => import("./screens/CaseloadReport"));
+
+interface Route {
+  pattern: string;
+  render: (p: Record<string, string>) => ReactNode;
+}
+
+const ROUTES: Route[] = [
+  { pattern: "/sagsstamme", render: () => <Caseload /> },
+  { pattern: "/borgere/soeg", render: () => <CitizenSearch /> },
+  { pattern: "/borgere/ny", render: () => <RegisterCitizen /> },
+  { pattern: "/borgere/:id", render: (p) => <CitizenPage id={p.id} /> },
+  { pattern: "/forloeb/:id", render: (p) => <EnrolmentPage id={p.id} /> },
+  { pattern: "/mentees", render: () => <Mentees /> },
+  { pattern: "/mentees/:id", render: (p) => <MenteePage enrolmentId={p.id} /> },
+  { pattern: "/rapporter/sagsstamme", render: () => <CaseloadReport /> },
+];
+
+export function App() {
+  return (
+    <I18nProvider>
+      <AuthProvider>
+        <Shell />
+      </AuthProvider>
+    </I18nProvider>
+  );
+}
+
+function Shell() {
+  const t = useT();
+  const { state, me } = useAuth();
+  const path = usePath();
+  const online = useOnline();
+  useOfflineSync(me?.id ?? null);
+
+  // Signed out (or a 401 after a failed refresh): everything is cleared by
+  // unmounting the screens; the login screen is at /login.
+  useEffect(() => {
+    if (state.status === "signed-out" && path !== "/login") navigate("/login", { replace: true });
+    if (state.status === "signed-in" && (path === "/login" || path === "/")) navigate(homeFor(state.me), { replace: true });
+  }, [state, path]);
+
+  // Move focus to the main heading when the route changes, for screen readers.
+  const main = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const h1 = main.current?.querySelector("h1");
+    if (h1) {
+      h1.setAttribute("tabindex", "-1");
+      h1.focus({ preventScroll: true });
+    }
+  }, [path]);
+
+  let content: ReactNode;
+  if (state.status === "checking") content = <Loading />;
+  else if (state.status === "signed-out") content = <Login reason={state.reason} />;
+  else {
+    let found: ReactNode = null;
+    for (const r of ROUTES) {
+      const params = match(r.pattern, path);
+      if (params) {
+        found = r.render(params);
+        break;
+      }
+    }
+    content = found ?? <NotFound />;
+  }
+
+  return (
+    <>
+      <a className="skipnav" href="#main-content">
+        {t.app.skipToContent}
+      </a>
+      <Header />
+      {!online ? (
+        <div className="offline-banner" role="status">
+          {t.app.offline}
+        </div>
+      ) : null}
+      <main id="main-content" ref={main} className="container page-container" tabIndex={-1}>
+        <Suspense fallback={<Loading />}>{content}</Suspense>
+      </main>
+    </>
+  );
+}
+
+function Header() {
+  const t = useT();
+  const { lang, setLang } = useI18n();
+  const { me, has, signOut } = useAuth();
+  const path = usePath();
+  const items: [string, string][] = [];
+  if (me) {
+    if (has("caseworker") || has("manager")) items.push(["/sagsstamme", t.nav.caseload]);
+    if (has("caseworker")) {
+      items.push(["/borgere/soeg", t.nav.search]);
+      items.push(["/borgere/ny", t.nav.register]);
+    }
+    if (has("mentor")) items.push(["/mentees", t.nav.mentees]);
+    if (has("manager")) items.push(["/rapporter/sagsstamme", t.nav.report]);
+  }
+  return (
+    <header className="header app-header">
+      <div className="portal-info">
+        <div className="portal-info-inner container">
+          <span className="app-logo">{t.app.name}</span>
+          <span className="app-tagline">{t.app.tagline}</span>
+          <div className="app-header-actions">
+            <button
+              type="button"
+              className="button button-tertiary"
+              lang={lang === "da" ? "en" : "da"}
+              aria-label={t.app.languageSwitchLabel}
+              onClick={() => setLang(lang === "da" ? "en" : "da")}
+            >
+              {t.app.languageSwitch}
+            </button>
+            {me ? (
+              <>
+                <span className="app-user">{t.app.signedInAs(me.full_name, me.department.toUpperCase())}</span>
+                <button type="button" className="button button-secondary" onClick={() => void signOut()}>
+                  {t.app.signOut}
+                </button>
+              </>
+            ) : null}
+          </div>
+        </div>
+      </div>
+      {items.length ? (
+        <nav className="app-nav" aria-label={t.app.mainMenu}>
+          <ul className="container">
+            {items.map(([href, text]) => (
+              <li key={href}>
+                <Link href={href} aria-current={path === href || path.startsWith(`${href}/`) ? "page" : undefined}>
+                  {text}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      ) : null}
+    </header>
+  );
+}
+
+function NotFound() {
+  const t = useT();
+  const { me } = useAuth();
+  return (
+    <>
+      <h1>{t.app.notFoundTitle}</h1>
+      <p>{t.app.notFoundText}</p>
+      <p>
+        <Link href={me ? homeFor(me) : "/login"}>{t.app.backToStart}</Link>
+      </p>
+    </>
+  );
+}
