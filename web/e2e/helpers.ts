@@ -38,3 +38,32 @@ export function watchConsole(page: Page): string[] {
   page.on("pageerror", (e) => problems.push(String(e)));
   return problems;
 }
+
+import type { APIRequestContext } from "@playwright/test";
+
+/** Signs in through the API (for checks behind the browser's back). */
+export async function apiToken(request: APIRequestContext, username: string): Promise<string> {
+  const res = await request.post("/api/v1/auth/login", { data: { username, password: PASSWORD } });
+  expect(res.status()).toBe(200);
+  return (await res.json()).access_token;
+}
+
+export async function apiGet<T = unknown>(request: APIRequestContext, token: string, path: string): Promise<T> {
+  const res = await request.get(path, { headers: { Authorization: `Bearer ${token}` } });
+  expect(res.status(), path).toBe(200);
+  return res.json();
+}
+
+/** A valid, random CPR number of someone born 1970–1999 (serial 0xxx–3xxx: 1900s). */
+export function randomCpr(): string {
+  const y = 70 + Math.floor(Math.random() * 30);
+  const m = 1 + Math.floor(Math.random() * 12);
+  const d = 1 + Math.floor(Math.random() * 28);
+  const serial = Math.floor(Math.random() * 4000);
+  const p = (n: number, w = 2) => String(n).padStart(w, "0");
+  return `${p(d)}${p(m)}${p(y)}-${p(serial, 4)}`;
+}
+
+export function uniqueText(prefix: string): string {
+  return `${prefix} ${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}

@@ -3,10 +3,16 @@
 // openapi-typescript. `--check` writes nothing and exits 1 when the committed
 // file is stale (CI runs it).
 //
-// Patch: the committed document refers to #/components/schemas/ReferralDirection
-// without defining it (a bug on the Rust side, to be fixed there). Until then
-// the schema is added here when it is missing, so generation does not fail.
-// Once the document defines it, this patch does nothing.
+// Patches for two bugs of the committed document (to be fixed on the Rust
+// side; each patch does nothing once the document is right):
+//  1. It refers to #/components/schemas/ReferralDirection without defining it;
+//     openapi-typescript refuses that. The schema is added when missing.
+//  2. The five code lists made by `code_list!` in src/citizens/codes.rs
+//     (District, Need, ResidenceBasis, EmploymentStatus, DanishLevel) are
+//     documented with the Rust variant names (`Norrebro`, `B1`), but the API
+//     reads and writes the serde names (`norrebro`, `b1`): sending the
+//     documented value answers 422. The enum values are rewritten to the
+//     wire's snake_case.
 import { readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { dirname, resolve } from "node:path";
@@ -23,6 +29,14 @@ const schemas = (doc.components ??= {}).schemas ??= {};
 if (!schemas.ReferralDirection && JSON.stringify(doc).includes('"#/components/schemas/ReferralDirection"')) {
   schemas.ReferralDirection = { type: "string", enum: ["incoming", "outgoing"] };
   patched.push("ReferralDirection");
+}
+const snake = (v) => v.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+for (const name of ["District", "Need", "ResidenceBasis", "EmploymentStatus", "DanishLevel"]) {
+  const e = schemas[name]?.enum;
+  if (Array.isArray(e) && e.some((v) => typeof v === "string" && /[A-Z]/.test(v))) {
+    schemas[name].enum = e.map((v) => (typeof v === "string" ? snake(v) : v));
+    patched.push(`${name} (snake_case values)`);
+  }
 }
 
 const ast = await openapiTS(doc, { alphabetize: false, exportType: true });

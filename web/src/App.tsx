@@ -1,7 +1,7 @@
 import { Suspense, lazy, useEffect, useRef, type ReactNode } from "react";
 import { I18nProvider, useI18n, useT } from "./i18n";
 import { AuthProvider, homeFor, useAuth } from "./lib/auth";
-import { Link, match, navigate, usePath } from "./lib/router";
+import { Link, match, navigate, takeFocusRequest, usePath } from "./lib/router";
 import { Loading } from "./components/feedback";
 import { Login } from "./screens/Login";
 import { useOfflineSync, useOnline } from "./offline/sync";
@@ -52,17 +52,25 @@ function Shell() {
   // unmounting the screens; the login screen is at /login.
   useEffect(() => {
     if (state.status === "signed-out" && path !== "/login") navigate("/login", { replace: true });
-    if (state.status === "signed-in" && (path === "/login" || path === "/")) navigate(homeFor(state.me), { replace: true });
+    if (state.status === "signed-in" && (path === "/login" || path === "/"))
+      navigate(homeFor(state.me), { replace: true, focus: path === "/login" });
   }, [state, path]);
 
   // Move focus to the main heading when the route changes, for screen readers.
   const main = useRef<HTMLElement>(null);
   useEffect(() => {
-    const h1 = main.current?.querySelector("h1");
-    if (h1) {
-      h1.setAttribute("tabindex", "-1");
-      h1.focus({ preventScroll: true });
-    }
+    if (!takeFocusRequest()) return;
+    // The screen may still be loading (lazy chunk, data): wait for its h1.
+    let tries = 0;
+    const timer = window.setInterval(() => {
+      const h1 = main.current?.querySelector("h1");
+      if (h1 || ++tries > 40) window.clearInterval(timer);
+      if (h1) {
+        h1.setAttribute("tabindex", "-1");
+        h1.focus({ preventScroll: true });
+      }
+    }, 50);
+    return () => window.clearInterval(timer);
   }, [path]);
 
   let content: ReactNode;

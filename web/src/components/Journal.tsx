@@ -7,7 +7,7 @@ import { NOTE_KINDS } from "../lib/codes";
 import { useAuth } from "../lib/auth";
 import { submitNote } from "../offline/submit";
 import { noteQueue, type QueuedNote } from "../offline/queue";
-import { useQueued } from "../offline/sync";
+import { sendQueuedNote, useQueued } from "../offline/sync";
 import { Alert, Badge, ProblemAlert } from "./feedback";
 import { Checkbox, SelectField, TextArea, TextField } from "./forms";
 
@@ -127,10 +127,25 @@ export function PendingNotes({ enrolmentId }: { enrolmentId: string }) {
   const t = useT();
   const { me } = useAuth();
   const items = useQueued(me?.id ?? null, enrolmentId);
-  if (!items.length) return null;
+  const [sending, setSending] = useState(false);
+  if (!items.length || !me) return null;
+  const pending = items.filter((i) => i.state === "pending").length;
+  async function sendNow() {
+    setSending(true);
+    try {
+      await noteQueue.flush(me!.id, sendQueuedNote);
+    } finally {
+      setSending(false);
+    }
+  }
   return (
     <section className="pending-notes" aria-labelledby="pending-heading">
-      <h3 id="pending-heading">{t.enrolment.pendingCount(items.filter((i) => i.state === "pending").length)}</h3>
+      <h3 id="pending-heading">{t.enrolment.pendingCount(pending)}</h3>
+      {pending ? (
+        <button type="button" className="button button-secondary" disabled={sending} onClick={() => void sendNow()}>
+          {t.enrolment.retryNow}
+        </button>
+      ) : null}
       <ul className="nobullet-list">
         {items.map((q) => (
           <PendingItem key={q.key} q={q} />

@@ -3,17 +3,17 @@
 import type { DanishLevel, District, EmploymentStatus, Need, NoteKind, ResidenceBasis, Status } from "../api/types";
 
 export const DISTRICTS: District[] = [
-  "IndreBy", "Osterbro", "Norrebro", "VesterbroKongensEnghave", "Valby",
-  "Vanlose", "BronshojHusum", "Bispebjerg", "AmagerOst", "AmagerVest",
+  "indre_by", "osterbro", "norrebro", "vesterbro_kongens_enghave", "valby",
+  "vanlose", "bronshoj_husum", "bispebjerg", "amager_ost", "amager_vest",
 ];
 export const NEEDS: Need[] = [
-  "Health", "Danish", "Qualifications", "WorkIdentity", "CulturalChallenges", "NegativeSocialControl", "SocialFamily",
+  "health", "danish", "qualifications", "work_identity", "cultural_challenges", "negative_social_control", "social_family",
 ];
-export const DANISH_LEVELS: DanishLevel[] = ["None", "A1", "A2", "B1", "B2", "C1", "C2"];
+export const DANISH_LEVELS: DanishLevel[] = ["none", "a1", "a2", "b1", "b2", "c1", "c2"];
 export const EMPLOYMENT: EmploymentStatus[] = [
-  "Unemployed", "WageEmployment", "SelfEmployed", "Education", "OutsideLabourForce", "Unknown",
+  "unemployed", "wage_employment", "self_employed", "education", "outside_labour_force", "unknown",
 ];
-export const RESIDENCE: ResidenceBasis[] = ["Refugee", "FamilyReunification", "UkraineSpecialAct", "Work", "Study", "Other"];
+export const RESIDENCE: ResidenceBasis[] = ["refugee", "family_reunification", "ukraine_special_act", "work", "study", "other"];
 export const NOTE_KINDS: NoteKind[] = [
   "meeting", "phone", "home_visit", "internship_follow_up", "language_progress", "mentor_session", "parent_contact", "other",
 ];

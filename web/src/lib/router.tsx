@@ -4,16 +4,34 @@ import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from
 
 const listeners = new Set<() => void>();
 
+/** Whether the latest path change should move focus to the new page's heading. */
+let focusNext = false;
+export function takeFocusRequest(): boolean {
+  const f = focusNext;
+  focusNext = false;
+  return f;
+}
+
 function subscribe(cb: () => void) {
   listeners.add(cb);
-  window.addEventListener("popstate", cb);
+  const pop = () => {
+    focusNext = true;
+    cb();
+  };
+  window.addEventListener("popstate", pop);
   return () => {
     listeners.delete(cb);
-    window.removeEventListener("popstate", cb);
+    window.removeEventListener("popstate", pop);
   };
 }
 
-export function navigate(to: string, opts: { replace?: boolean } = {}): void {
+/**
+ * Goes to `to`. A user's navigation (not a replace, unless `focus` is given)
+ * moves focus to the new page's h1, so a screen reader announces it; the first
+ * page load does not, so the skip link stays the first stop.
+ */
+export function navigate(to: string, opts: { replace?: boolean; focus?: boolean } = {}): void {
+  focusNext = opts.focus ?? !opts.replace;
   if (opts.replace) history.replaceState(null, "", to);
   else history.pushState(null, "", to);
   for (const l of listeners) l();

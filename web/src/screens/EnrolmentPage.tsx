@@ -83,22 +83,20 @@ export default function EnrolmentPage({ id }: { id: string }) {
       <section aria-labelledby="journal-heading">
         <h2 id="journal-heading">{t.enrolment.journal}</h2>
         <p>{t.enrolment.journalIntro}</p>
-        <details className="details" open={!!correcting || undefined}>
-          <summary className="details-summary">{correcting ? t.enrolment.correctTitle : t.enrolment.writeNote}</summary>
-          <div className="details-text">
-            <NoteForm
-              key={correcting?.id ?? "new"}
-              enrolmentId={id}
-              correcting={correcting}
-              allowShare={isCaseworker}
-              onSent={() => {
-                setCorrecting(null);
-                void journal.reload();
-              }}
-              onCancel={correcting ? () => setCorrecting(null) : undefined}
-            />
-          </div>
-        </details>
+        <div className="write-note" id="write-note">
+          <h3>{correcting ? t.enrolment.correctTitle : t.enrolment.writeNote}</h3>
+          <NoteForm
+            key={correcting?.id ?? "new"}
+            enrolmentId={id}
+            correcting={correcting}
+            allowShare={isCaseworker}
+            onSent={() => {
+              setCorrecting(null);
+              void journal.reload();
+            }}
+            onCancel={correcting ? () => setCorrecting(null) : undefined}
+          />
+        </div>
         <PendingNotes enrolmentId={id} />
         <ProblemAlert problem={journal.error} />
         <NoteList
@@ -106,7 +104,8 @@ export default function EnrolmentPage({ id }: { id: string }) {
           canCorrect={(n) => isCaseworker || n.author_id === me?.id}
           onCorrect={(n) => {
             setCorrecting(n);
-            window.scrollTo?.(0, 0);
+            document.getElementById("write-note")?.scrollIntoView();
+            window.setTimeout(() => document.getElementById("note-text")?.focus(), 0);
           }}
         />
         {journal.next ? (
