@@ -67,3 +67,15 @@ export function randomCpr(): string {
 export function uniqueText(prefix: string): string {
   return `${prefix} ${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 }
+
+/**
+ * Goes to a path inside the running app, as a link would. (page.goto reloads
+ * the page, and a reload forgets the in-memory session until the API's
+ * HttpOnly refresh cookie mode restores it.)
+ */
+export async function go(page: Page, path: string): Promise<void> {
+  await page.evaluate((p) => {
+    history.pushState(null, "", p);
+    dispatchEvent(new PopStateEvent("popstate"));
+  }, path);
+}

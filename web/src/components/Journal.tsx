@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { api } from "../api/client";
-import { describeProblem, type Described, type ProblemLike } from "../api/errors";
+import { describeNetworkError, describeProblem, type Described, type ProblemLike } from "../api/errors";
 import type { CreateNoteRequest, NoteKind, NoteView } from "../api/types";
 import { formatDateTime, useT } from "../i18n";
 import { NOTE_KINDS } from "../lib/codes";
@@ -34,7 +34,7 @@ export function useNotes(enrolmentId: string) {
         setError(null);
       } else setError(describeProblem(res.error as ProblemLike, res.response.status, t));
     } catch {
-      setError(describeProblem(undefined, 0, t));
+      setError(describeNetworkError(t));
     } finally {
       setLoading(false);
     }
@@ -196,7 +196,8 @@ export function NoteForm({
   defaultKind?: NoteKind;
   correcting?: NoteView | null;
   allowShare: boolean;
-  onSent: () => void;
+  /** After a note is sent, or kept on the device to be sent later. */
+  onSent: (how: "sent" | "queued") => void;
   onCancel?: () => void;
   idPrefix?: string;
 }) {
@@ -242,7 +243,7 @@ export function NoteForm({
       setText("");
       setReason("");
       setOccurred(localNow());
-      onSent();
+      onSent(res.kind);
     } finally {
       setBusy(false);
     }

@@ -90,9 +90,9 @@ export default function EnrolmentPage({ id }: { id: string }) {
             enrolmentId={id}
             correcting={correcting}
             allowShare={isCaseworker}
-            onSent={() => {
+            onSent={(how) => {
               setCorrecting(null);
-              void journal.reload();
+              if (how === "sent") void journal.reload();
             }}
             onCancel={correcting ? () => setCorrecting(null) : undefined}
           />

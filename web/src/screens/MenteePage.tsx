@@ -74,7 +74,7 @@ export default function MenteePage({ enrolmentId }: { enrolmentId: string }) {
           defaultKind="mentor_session"
           allowShare={false}
           idPrefix="session"
-          onSent={() => void journal.reload()}
+          onSent={(how) => how === "sent" && void journal.reload()}
         />
         <PendingNotes enrolmentId={enrolmentId} />
       </section>
