@@ -14,6 +14,10 @@ const EnrolmentPage = lazy(() => import("./screens/EnrolmentPage"));
 const Mentees = lazy(() => import("./screens/Mentees"));
 const MenteePage = lazy(() => import("./screens/MenteePage"));
 const CaseloadReport = lazy(() => import("./screens/CaseloadReport"));
+const Referrals = lazy(() => import("./screens/Referrals"));
+const GrantReview = lazy(() => import("./screens/GrantReview"));
+const Concerns = lazy(() => import("./screens/Concerns"));
+const DeadlineReport = lazy(() => import("./screens/DeadlineReport"));
 
 interface Route {
   pattern: string;
@@ -29,6 +33,10 @@ const ROUTES: Route[] = [
   { pattern: "/mentees", render: () => <Mentees /> },
   { pattern: "/mentees/:id", render: (p) => <MenteePage enrolmentId={p.id} /> },
   { pattern: "/rapporter/sagsstamme", render: () => <CaseloadReport /> },
+  { pattern: "/rapporter/frister", render: () => <DeadlineReport /> },
+  { pattern: "/rapporter/noedadgange", render: () => <GrantReview /> },
+  { pattern: "/henvisninger", render: () => <Referrals /> },
+  { pattern: "/bekymringer", render: () => <Concerns /> },
 ];
 
 export function App() {
@@ -117,9 +125,15 @@ function Header() {
     if (has("caseworker")) {
       items.push(["/borgere/soeg", t.nav.search]);
       items.push(["/borgere/ny", t.nav.register]);
+      items.push(["/henvisninger", t.nav.referrals]);
     }
+    if (has("caseworker") && me.teams.some((tm) => tm.restricted)) items.push(["/bekymringer", t.nav.concerns]);
     if (has("mentor")) items.push(["/mentees", t.nav.mentees]);
-    if (has("manager")) items.push(["/rapporter/sagsstamme", t.nav.report]);
+    if (has("manager")) {
+      items.push(["/rapporter/sagsstamme", t.nav.report]);
+      items.push(["/rapporter/frister", t.nav.deadlines]);
+      items.push(["/rapporter/noedadgange", t.nav.grants]);
+    }
   }
   return (
     <header className="header app-header">

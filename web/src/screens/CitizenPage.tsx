@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import { api } from "../api/client";
 import type { CitizenResponse, CitizenView, EnrolmentView } from "../api/types";
 import { Flash } from "../components/Flash";
+import { BreakGlass, Consents, FileConcern, GrantCountdown, SendReferral, activeGrant } from "../components/CitizenWork";
 import { Alert, Badge, Loading, ProblemAlert } from "../components/feedback";
 import { SelectField, TextArea, TextField } from "../components/forms";
 import { formatDate, label, useT } from "../i18n";
@@ -25,15 +26,20 @@ export default function CitizenPage({ id }: { id: string }) {
   if (citizen.error || !citizen.data) {
     return (
       <>
-        <h1>{t.citizen.title}</h1>
+        <h1>{citizen.error?.code === "not-found" ? t.grant.notVisibleTitle : t.citizen.title}</h1>
         <ProblemAlert problem={citizen.error} />
+        {citizen.error?.code === "not-found" ? (
+          <BreakGlass citizenId={id} onGranted={() => { citizen.reload(); enrolments.reload(); summaries.reload(); }} />
+        ) : null}
       </>
     );
   }
   const c = citizen.data;
+  const grant = activeGrant(id);
   return (
     <>
       <Flash />
+      {grant ? <GrantCountdown grant={grant} /> : null}
       <h1>
         {c.given_name} {c.family_name}
       </h1>
@@ -69,8 +75,17 @@ export default function CitizenPage({ id }: { id: string }) {
             </table>
           </>
         ) : null}
-        <Enrol citizenId={id} onDone={(e) => navigate(`/forloeb/${e.id}`)} />
+        {!grant ? <Enrol citizenId={id} onDone={(e) => navigate(`/forloeb/${e.id}`)} /> : null}
       </section>
+      {isFull(c) && !grant ? (
+        <>
+          <Consents citizenId={id} />
+          <SendReferral citizenId={id} />
+          <FileConcern citizenId={id} />
+        </>
+      ) : grant ? (
+        <FileConcern citizenId={id} />
+      ) : null}
     </>
   );
 }
