@@ -16,7 +16,7 @@ export function BarChart({
   const barH = 12;
   const gap = 4;
   const groupH = series.length * (barH + 2) + gap * 2;
-  const labelW = 170;
+  const labelW = 210;
   const chartW = 420;
   const width = labelW + chartW + 50;
   const height = labels.length * groupH + 10;
@@ -42,7 +42,7 @@ export function BarChart({
           return (
             <g key={l + i}>
               <text x={labelW - 8} y={y0 + groupH / 2} className="chart-label" textAnchor="end" dominantBaseline="middle">
-                {l.length > 24 ? `${l.slice(0, 23)}…` : l}
+                {l.length > 32 ? `${l.slice(0, 31)}…` : l}
               </text>
               {series.map((s, j) => {
                 const v = values[i]?.[j] ?? 0;
