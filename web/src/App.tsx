@@ -18,6 +18,8 @@ const Referrals = lazy(() => import("./screens/Referrals"));
 const GrantReview = lazy(() => import("./screens/GrantReview"));
 const Concerns = lazy(() => import("./screens/Concerns"));
 const DeadlineReport = lazy(() => import("./screens/DeadlineReport"));
+const OutcomeReport = lazy(() => import("./screens/OutcomeReport"));
+const AuditLog = lazy(() => import("./screens/AuditLog"));
 
 interface Route {
   pattern: string;
@@ -34,6 +36,9 @@ const ROUTES: Route[] = [
   { pattern: "/mentees/:id", render: (p) => <MenteePage enrolmentId={p.id} /> },
   { pattern: "/rapporter/sagsstamme", render: () => <CaseloadReport /> },
   { pattern: "/rapporter/frister", render: () => <DeadlineReport /> },
+  { pattern: "/rapporter/resultater", render: () => <OutcomeReport /> },
+  { pattern: "/revision", render: () => <AuditLog /> },
+  { pattern: "/velkommen", render: () => <Welcome /> },
   { pattern: "/rapporter/noedadgange", render: () => <GrantReview /> },
   { pattern: "/henvisninger", render: () => <Referrals /> },
   { pattern: "/bekymringer", render: () => <Concerns /> },
@@ -132,7 +137,13 @@ function Header() {
     if (has("manager")) {
       items.push(["/rapporter/sagsstamme", t.nav.report]);
       items.push(["/rapporter/frister", t.nav.deadlines]);
+      items.push(["/rapporter/resultater", t.nav.outcomes]);
       items.push(["/rapporter/noedadgange", t.nav.grants]);
+      items.push(["/revision", t.nav.audit]);
+    } else if (has("auditor")) {
+      items.push(["/revision", t.nav.audit]);
+      items.push(["/rapporter/frister", t.nav.deadlines]);
+      items.push(["/rapporter/resultater", t.nav.outcomes]);
     }
   }
   return (
@@ -189,6 +200,16 @@ function NotFound() {
       <p>
         <Link href={me ? homeFor(me) : "/login"}>{t.app.backToStart}</Link>
       </p>
+    </>
+  );
+}
+
+function Welcome() {
+  const t = useT();
+  return (
+    <>
+      <h1>{t.app.welcomeTitle}</h1>
+      <p>{t.app.welcomeText}</p>
     </>
   );
 }

@@ -9,10 +9,22 @@ export interface Series {
 }
 
 export function BarChart({
-  title, desc, labels, series, values,
-}: { title: string; desc: string; labels: string[]; series: Series[]; values: number[][] }) {
+  title, desc, labels, series, values, nullLabel = "–", max: fixedMax,
+}: {
+  title: string;
+  desc: string;
+  labels: string[];
+  series: Series[];
+  /**
+   * null: a number withheld (a suppressed cell), drawn as `nullLabel`, never
+   * as a zero bar; undefined: nothing to draw (e.g. no baseline for the group).
+   */
+  values: (number | null | undefined)[][];
+  nullLabel?: string;
+  max?: number;
+}) {
   const id = useId();
-  const max = Math.max(1, ...values.flat());
+  const max = fixedMax ?? Math.max(1, ...values.flat().map((v) => v ?? 0));
   const barH = 12;
   const gap = 4;
   const groupH = series.length * (barH + 2) + gap * 2;
@@ -45,14 +57,22 @@ export function BarChart({
                 {l.length > 32 ? `${l.slice(0, 31)}…` : l}
               </text>
               {series.map((s, j) => {
-                const v = values[i]?.[j] ?? 0;
-                const w = (v / ticks[ticks.length - 1]) * chartW;
+                const raw = values[i]?.[j];
                 const y = y0 + j * (barH + 2);
+                if (raw === undefined) return null;
+                if (raw === null) {
+                  return (
+                    <text key={s.name} x={labelW + 4} y={y + barH - 2} className="chart-value chart-null">
+                      {nullLabel}
+                    </text>
+                  );
+                }
+                const w = (raw / ticks[ticks.length - 1]) * chartW;
                 return (
                   <g key={s.name}>
-                    <rect x={labelW} y={y} width={Math.max(w, v > 0 ? 1 : 0)} height={barH} className={s.className} />
+                    <rect x={labelW} y={y} width={Math.max(w, raw > 0 ? 1 : 0)} height={barH} className={s.className} />
                     <text x={labelW + w + 4} y={y + barH - 2} className="chart-value">
-                      {v}
+                      {Number.isInteger(raw) ? raw : raw.toFixed(1)}
                     </text>
                   </g>
                 );

@@ -69,5 +69,6 @@ export function homeFor(me: Me): string {
   if (me.roles.includes("caseworker")) return "/sagsstamme";
   if (me.roles.includes("manager")) return "/rapporter/sagsstamme";
   if (me.roles.includes("mentor")) return "/mentees";
-  return "/ingen-adgang";
+  if (me.roles.includes("auditor")) return "/revision";
+  return "/velkommen";
 }
