@@ -4,7 +4,8 @@ import { formatDate, useT } from "../i18n";
 import { todayIso } from "../caseload/filters";
 import { useAction } from "../lib/useLoad";
 import { Badge, ProblemAlert } from "./feedback";
-import { useState } from "react";
+import { useState, type FormEvent } from "react";
+import { TextField } from "./forms";
 
 export function milestoneState(m: MilestoneView): "met" | "waived" | "overdue" | "open" {
   if (m.met_on) return "met";
@@ -14,11 +15,31 @@ export function milestoneState(m: MilestoneView): "met" | "waived" | "overdue" |
 
 /** Milestones with due dates and state; "mark as met" when allowed. */
 export function Milestones({
-  enrolment, canMeet, onChanged, compact = false,
-}: { enrolment: EnrolmentView; canMeet: boolean; onChanged: (e: EnrolmentView) => void; compact?: boolean }) {
+  enrolment, canMeet, canWaive = false, onChanged, compact = false,
+}: { enrolment: EnrolmentView; canMeet: boolean; canWaive?: boolean; onChanged: (e: EnrolmentView) => void; compact?: boolean }) {
   const t = useT();
   const { run, busy, error } = useAction();
   const [done, setDone] = useState(false);
+  const [waiving, setWaiving] = useState<MilestoneView | null>(null);
+  const [waiveReason, setWaiveReason] = useState("");
+  const [waived, setWaived] = useState(false);
+
+  async function waive(e: FormEvent) {
+    e.preventDefault();
+    if (!waiving) return;
+    const res = await run(() =>
+      api.POST("/api/v1/enrolments/{id}/milestones/{milestone_id}/waive", {
+        params: { path: { id: enrolment.id, milestone_id: waiving.id } },
+        body: { reason: waiveReason.trim() },
+      }),
+    );
+    if (res) {
+      setWaiving(null);
+      setWaiveReason("");
+      setWaived(true);
+      onChanged(res);
+    }
+  }
   const open = enrolment.status === "active" || enrolment.status === "paused" || enrolment.status === "referred";
 
   async function meet(m: MilestoneView) {
@@ -36,6 +57,7 @@ export function Milestones({
   }
 
   const name = (m: MilestoneView) => (t.lang === "da" ? m.name_da : m.name_en);
+  if (!enrolment.milestones.length) return <p>{t.enrolment.noMilestones}</p>;
   return (
     <>
       <ProblemAlert problem={error} />
@@ -43,6 +65,17 @@ export function Milestones({
         <p role="status" className="sr-only">
           {t.enrolment.markedMet}
         </p>
+      ) : null}
+      {waived ? <p role="status" className="small-text">{t.waive.done}</p> : null}
+      {waiving ? (
+        <form onSubmit={waive} noValidate className="waive-form">
+          <TextField id="waive-reason" label={`${t.waive.reason}: ${t.lang === "da" ? waiving.name_da : waiving.name_en}`} value={waiveReason}
+            required autoFocus error={error?.fields.reason} onChange={(e) => setWaiveReason(e.target.value)} />
+          <div className="button-row">
+            <button type="submit" className="button button-primary" disabled={busy}>{t.waive.submit}</button>
+            <button type="button" className="button button-tertiary" onClick={() => setWaiving(null)}>{t.app.cancel}</button>
+          </div>
+        </form>
       ) : null}
       {compact ? (
         <ul className="milestone-list">
@@ -91,10 +124,18 @@ export function Milestones({
                   {canMeet ? (
                     <td>
                       {open && (s === "open" || s === "overdue") ? (
-                        <button type="button" className="button button-tertiary" disabled={busy}
-                          aria-label={`${t.enrolment.markMet}: ${name(m)}`} onClick={() => void meet(m)}>
-                          {t.enrolment.markMet}
-                        </button>
+                        <>
+                          <button type="button" className="button button-tertiary" disabled={busy}
+                            aria-label={`${t.enrolment.markMet}: ${name(m)}`} onClick={() => void meet(m)}>
+                            {t.enrolment.markMet}
+                          </button>
+                          {canWaive ? (
+                            <button type="button" className="button button-tertiary" disabled={busy}
+                              aria-label={`${t.waive.action}: ${name(m)}`} onClick={() => { setWaived(false); setWaiving(m); }}>
+                              {t.waive.action}
+                            </button>
+                          ) : null}
+                        </>
                       ) : null}
                     </td>
                   ) : null}

@@ -3,6 +3,7 @@ import { api } from "../api/client";
 import type { EnrolmentView, NoteView, Status } from "../api/types";
 import { NoteForm, NoteList, PendingNotes, useNotes } from "../components/Journal";
 import { Milestones } from "../components/Milestones";
+import { Outcomes, RiskAssessments } from "../components/EnrolmentWork";
 import { Alert, Badge, Loading, ProblemAlert } from "../components/feedback";
 import { SelectField, TextField } from "../components/forms";
 import { formatDate, useT } from "../i18n";
@@ -75,10 +76,11 @@ export default function EnrolmentPage({ id }: { id: string }) {
 
       <section aria-labelledby="ms-heading">
         <h2 id="ms-heading">{t.enrolment.milestones}</h2>
-        <Milestones enrolment={e} canMeet={isCaseworker || has("mentor")} onChanged={setEnrolment} />
+        <Milestones enrolment={e} canMeet={isCaseworker || has("mentor")} canWaive={has("caseworker")} onChanged={setEnrolment} />
       </section>
 
       {isCaseworker ? <Transition enrolment={e} onChanged={setEnrolment} /> : null}
+      {prog?.restricted && isCaseworker ? <RiskAssessments enrolmentId={id} /> : null}
 
       <section aria-labelledby="journal-heading">
         <h2 id="journal-heading">{t.enrolment.journal}</h2>
@@ -114,6 +116,7 @@ export default function EnrolmentPage({ id }: { id: string }) {
           </button>
         ) : null}
       </section>
+      {isCaseworker ? <Outcomes enrolmentId={id} canRecord={has("caseworker")} /> : null}
     </>
   );
 }
