@@ -1,0 +1,2 @@
+// Component tests run in jsdom; IndexedDB comes from fake-indexeddb per test.
+export {};
