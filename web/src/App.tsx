@@ -6,12 +6,14 @@ import { Loading } from "./components/feedback";
 import { Login } from "./screens/Login";
 import { useOfflineSync, useOnline } from "./offline/sync";
 
-const Caseload = lazy(() => import("./screens/Caseload"));
+// The first screens after sign-in are in the main bundle: a lazy screen
+// suspends once, and React holds a Suspense reveal for at least 300 ms.
+import Caseload from "./screens/Caseload";
+import Mentees from "./screens/Mentees";
 const CitizenSearch = lazy(() => import("./screens/CitizenSearch"));
 const RegisterCitizen = lazy(() => import("./screens/RegisterCitizen"));
 const CitizenPage = lazy(() => import("./screens/CitizenPage"));
 const EnrolmentPage = lazy(() => import("./screens/EnrolmentPage"));
-const Mentees = lazy(() => import("./screens/Mentees"));
 const MenteePage = lazy(() => import("./screens/MenteePage"));
 const CaseloadReport = lazy(() => import("./screens/CaseloadReport"));
 const Referrals = lazy(() => import("./screens/Referrals"));

@@ -1251,7 +1251,7 @@ export type components = {
              * @description Structured measures, e.g. `{"attendance_hours": 6, "wellbeing": 4}`:
              *     a flat object of at most 20 numbers, booleans or short strings.
              */
-            measures?: Record<string, never>;
+            measures?: Record<string, unknown>;
             /** Format: date-time */
             occurred_at: string;
             shared_with_mentor?: boolean;
@@ -1552,7 +1552,7 @@ export type components = {
             /** Format: uuid */
             id: string;
             kind: components["schemas"]["NoteKind"];
-            measures: Record<string, never>;
+            measures: Record<string, unknown>;
             /** Format: date-time */
             occurred_at: string;
             shared_with_mentor: boolean;
@@ -1694,7 +1694,7 @@ export type components = {
                 /** Format: uuid */
                 id: string;
                 kind: components["schemas"]["NoteKind"];
-                measures: Record<string, never>;
+                measures: Record<string, unknown>;
                 /** Format: date-time */
                 occurred_at: string;
                 shared_with_mentor: boolean;
@@ -4946,7 +4946,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": Record<string, unknown>;
                 };
             };
             /** @description No valid access token, or the user was deactivated or changed since it was issued */
@@ -6638,7 +6638,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": Record<string, unknown>;
                 };
             };
             /** @description Internal error (details only in the server log) */

@@ -189,7 +189,7 @@ function localNow(): string {
 
 /** Write a note, or correct one (`correcting`). Offline-safe through the queue. */
 export function NoteForm({
-  enrolmentId, kinds = NOTE_KINDS, defaultKind = "meeting", correcting, allowShare, onSent, onCancel, idPrefix = "note",
+  enrolmentId, kinds = NOTE_KINDS, defaultKind = "meeting", correcting, allowShare, onSent, onCancel, idPrefix = "note", askDuration = false,
 }: {
   enrolmentId: string;
   kinds?: NoteKind[];
@@ -200,6 +200,8 @@ export function NoteForm({
   onSent: (how: "sent" | "queued") => void;
   onCancel?: () => void;
   idPrefix?: string;
+  /** Mentor sessions: ask for the duration, sent as measures.duration_minutes. */
+  askDuration?: boolean;
 }) {
   const t = useT();
   const { me } = useAuth();
@@ -208,6 +210,7 @@ export function NoteForm({
   const [text, setText] = useState(correcting?.text ?? "");
   const [shared, setShared] = useState(correcting?.shared_with_mentor ?? false);
   const [reason, setReason] = useState("");
+  const [duration, setDuration] = useState("30");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Described | null>(null);
   const [status, setStatus] = useState<"sent" | "queued" | null>(null);
@@ -228,6 +231,7 @@ export function NoteForm({
       occurred_at: new Date(occurred).toISOString(),
       text: text.trim(),
       shared_with_mentor: allowShare ? shared : undefined,
+      ...(askDuration && duration ? { measures: { duration_minutes: Number(duration) } } : {}),
       ...(correcting ? { supersedes: correcting.id, correction_reason: reason.trim() } : {}),
     };
     setBusy(true);
@@ -267,6 +271,15 @@ export function NoteForm({
       ) : null}
       <TextField id={id("occurred")} type="datetime-local" label={t.enrolment.occurredAt} value={occurred}
         error={error?.fields.occurred_at} onChange={(e) => setOccurred(e.target.value)} required />
+      {askDuration ? (
+        <SelectField id={id("duration")} label={t.mentor.sessionDuration} value={duration} onChange={(e) => setDuration(e.target.value)}>
+          {["15", "30", "45", "60", "90", "120"].map((m) => (
+            <option key={m} value={m}>
+              {m}
+            </option>
+          ))}
+        </SelectField>
+      ) : null}
       <TextArea id={id("text")} label={t.enrolment.noteText} value={text} rows={5} required
         error={error?.fields.text} onChange={(e) => setText(e.target.value)} />
       {correcting ? (

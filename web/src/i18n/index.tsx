@@ -32,24 +32,35 @@ export function useT(): Messages {
   return useContext(Ctx).t;
 }
 
+// One formatter per locale and style: building an Intl formatter is costly.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(locale: string, withTime: boolean): Intl.DateTimeFormat {
+  const key = `${locale}|${withTime}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, {
+      day: "numeric",
+      month: "short",
+      year: "numeric",
+      ...(withTime ? { hour: "2-digit", minute: "2-digit" } : {}),
+    });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 export function formatDate(iso: string | null | undefined, t: Messages): string {
   if (!iso) return t.app.none;
   const d = new Date(iso.length === 10 ? `${iso}T00:00:00` : iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleDateString(t.format.locale, { day: "numeric", month: "short", year: "numeric" });
+  return formatter(t.format.locale, false).format(d);
 }
 
 export function formatDateTime(iso: string | null | undefined, t: Messages): string {
   if (!iso) return t.app.none;
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString(t.format.locale, {
-    day: "numeric",
-    month: "short",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-  });
+  return formatter(t.format.locale, true).format(d);
 }
 
 export function label(map: Record<string, string>, code: string | null | undefined, t: Messages): string {

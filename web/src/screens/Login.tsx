@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { signIn } from "../api/client";
 import { describeNetworkError, describeResult, type Described } from "../api/errors";
 import type { SignOutReason } from "../api/session";
@@ -14,15 +14,6 @@ export function Login({ reason }: { reason?: SignOutReason }) {
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Described | null>(null);
-  // While the user types, fetch the first screens' code, so the caseload
-  // shows as soon as its data arrives after sign-in.
-  useEffect(() => {
-    const timer = window.setTimeout(() => {
-      void import("./Caseload");
-      void import("./Mentees");
-    }, 300);
-    return () => window.clearTimeout(timer);
-  }, []);
 
   async function submit(e: FormEvent) {
     e.preventDefault();

@@ -74,6 +74,7 @@ export default function MenteePage({ enrolmentId }: { enrolmentId: string }) {
           defaultKind="mentor_session"
           allowShare={false}
           idPrefix="session"
+          askDuration
           onSent={(how) => how === "sent" && void journal.reload()}
         />
         <PendingNotes enrolmentId={enrolmentId} />
