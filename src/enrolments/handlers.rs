@@ -20,9 +20,9 @@ use crate::programmes::queries as programmes;
 use crate::request::{Ctx, Subject};
 use crate::scope::View;
 
-/// What a refusal on an enrolment is recorded against: the enrolment alone,
-/// as its citizen is not known until it is found.
-fn enrolment(id: EnrolmentId) -> Subject {
+/// What a refusal on an enrolment (or on something of it) is recorded
+/// against: the enrolment alone, as its citizen is not known until it is found.
+pub fn enrolment(id: EnrolmentId) -> Subject {
     Subject::new(Resource::Enrolment, id)
 }
 

@@ -11,11 +11,11 @@ use super::idempotency::Idempotency;
 use super::queries::{self, NewNote, NoteRow};
 use crate::audit::{Action, AuditEntry, Resource};
 use crate::domain::{EnrolmentId, NoteId};
-use crate::enrolments::handlers::may_write;
+use crate::enrolments::handlers::{enrolment, may_write};
 use crate::enrolments::queries::{self as enrolments, EnrolmentRow};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{Page, PageParams};
-use crate::request::{Ctx, Subject};
+use crate::request::Ctx;
 use crate::risk_assessments::queries::check_family_contact;
 use crate::scope::View;
 
@@ -41,7 +41,7 @@ pub async fn create_note(
     let idempotency = Idempotency::of(&req, &body)?;
     let ctx = &ctx;
     let note = ctx
-        .run(Subject::new(Resource::Enrolment, id), |conn, audit| {
+        .run(enrolment(id), |conn, audit| {
             async move {
                 let (row, view) = enrolments::find_visible(conn, &ctx.reach, id, true).await?;
                 if !may_write(&ctx.actor, view) {
@@ -149,7 +149,7 @@ pub async fn list_notes(
     let (after, limit) = (page.after()?, page.limit()?);
     let ctx = &ctx;
     let rows = ctx
-        .run(Subject::new(Resource::Enrolment, id), |conn, audit| {
+        .run(enrolment(id), |conn, audit| {
             async move {
                 let (row, view) = enrolments::find_visible(conn, &ctx.reach, id, false).await?;
                 let mentor = (view == View::Mentor).then_some(ctx.actor.user_id);

@@ -8,9 +8,10 @@ use super::dto::{CreateOutcomeRequest, OutcomeView};
 use super::queries::{self, OutcomeRow};
 use crate::audit::{Action, AuditEntry, Resource};
 use crate::domain::EnrolmentId;
+use crate::enrolments::handlers::enrolment;
 use crate::enrolments::queries as enrolments;
 use crate::error::{ApiError, ApiResult};
-use crate::request::{Ctx, Subject};
+use crate::request::Ctx;
 
 /// Record an outcome measurement (caseworkers); one per measurement point.
 #[utoipa::path(
@@ -46,7 +47,7 @@ pub async fn create_outcome(
     }
     let ctx = &ctx;
     let view = ctx
-        .run(Subject::new(Resource::Enrolment, id), |conn, audit| {
+        .run(enrolment(id), |conn, audit| {
             async move {
                 let row = enrolments::find_for_caseworker(conn, &ctx.reach, id).await?;
                 let outcome =
@@ -79,7 +80,7 @@ pub async fn list_outcomes(
     let id = id.into_inner();
     let ctx = &ctx;
     let views = ctx
-        .run(Subject::new(Resource::Enrolment, id), |conn, audit| {
+        .run(enrolment(id), |conn, audit| {
             async move {
                 let row = enrolments::find_for_caseworker(conn, &ctx.reach, id).await?;
                 let rows = queries::list(conn, id).await?;

@@ -8,10 +8,11 @@ use super::dto::{CreateRiskAssessmentRequest, RiskAssessmentView};
 use super::queries::{self, NewRiskAssessment};
 use crate::audit::{Action, AuditEntry, Resource};
 use crate::domain::EnrolmentId;
+use crate::enrolments::handlers::enrolment;
 use crate::enrolments::queries as enrolments;
 use crate::error::{ApiError, ApiResult};
 use crate::http::bounded_text;
-use crate::request::{Ctx, Subject};
+use crate::request::Ctx;
 
 /// Record a risk assessment (caseworkers of the enrolment's department or restricted team).
 #[utoipa::path(
@@ -38,7 +39,7 @@ pub async fn create_risk_assessment(
     }
     let ctx = &ctx;
     let view = ctx
-        .run(Subject::new(Resource::Enrolment, id), |conn, audit| {
+        .run(enrolment(id), |conn, audit| {
             async move {
                 let row = enrolments::find_for_caseworker(conn, &ctx.reach, id).await?;
                 let new = NewRiskAssessment {
@@ -77,7 +78,7 @@ pub async fn list_risk_assessments(
     let id = id.into_inner();
     let ctx = &ctx;
     let views = ctx
-        .run(Subject::new(Resource::Enrolment, id), |conn, audit| {
+        .run(enrolment(id), |conn, audit| {
             async move {
                 let row = enrolments::find_for_caseworker(conn, &ctx.reach, id).await?;
                 let rows = queries::list(conn, id).await?;
