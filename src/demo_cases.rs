@@ -438,7 +438,8 @@ pub async fn seed_demo_cases(
                 {
                     if let Some(slot) = mentees.iter_mut().find(|(_, left)| *left > 0) {
                         slot.1 -= 1;
-                        set_mentor(conn, enrolment, Some(ids.user(slot.0)?), now).await?;
+                        set_mentor(conn, enrolment.into(), Some(ids.user(slot.0)?.into()), now)
+                            .await?;
                     }
                 }
                 write_notes(
@@ -503,22 +504,22 @@ async fn enrol(
         Status::DroppedOut,
         Status::Cancelled,
     ]);
-    let dates = anchor_dates(conn, citizen, today).await?;
+    let dates = anchor_dates(conn, citizen.into(), today).await?;
     // Starts soon after arrival for the reception programmes.
     let start = match dates.arrival {
         Some(arrival) => (arrival + Duration::days(rng.below(20) as i64)).min(today),
         None => today - Duration::days(rng.below(300) as i64),
     };
     let responsible = ids.user(caseworker)?;
-    let id = insert(
+    let id: Uuid = insert(
         conn,
         NewEnrolment {
-            citizen_id: citizen,
+            citizen_id: citizen.into(),
             programme_code,
             department,
             restricted: false,
-            team_id: ids.team(team_name)?,
-            responsible_caseworker_id: responsible,
+            team_id: ids.team(team_name)?.into(),
+            responsible_caseworker_id: responsible.into(),
             status: if status == Status::Referred {
                 Status::Referred
             } else {
@@ -529,20 +530,21 @@ async fn enrol(
         },
         now,
     )
-    .await?;
+    .await?
+    .into();
     if status == Status::Referred {
         return Ok((id, status));
     }
-    let dates = anchor_dates(conn, citizen, start).await?;
-    create_milestones(conn, id, &programme.milestone_rules, &dates).await?;
+    let dates = anchor_dates(conn, citizen.into(), start).await?;
+    create_milestones(conn, id.into(), &programme.milestone_rules, &dates).await?;
     close_some_milestones(conn, rng, id, responsible, now).await?;
     if status != Status::Active {
-        let row = crate::enrolments::queries::find_row(conn, id).await?;
+        let row = crate::enrolments::queries::find_row(conn, id.into()).await?;
         let end = (!status.is_open()).then_some(today - Duration::days(rng.below(60) as i64));
         let transition = Transition {
             to: status,
             reason: "Demo",
-            actor: responsible,
+            actor: responsible.into(),
             start_date: Some(start),
             end_date: end.map(|e| e.max(start)),
         };
@@ -583,18 +585,36 @@ async fn close_some_milestones(
         let roll = rng.below(100);
         if roll < 35 {
             let met = (due_date - Duration::days(rng.below(10) as i64)).min(today);
-            close_milestone(conn, enrolment, milestone, Some(met), None, actor, now).await?;
+            close_milestone(
+                conn,
+                enrolment.into(),
+                milestone.into(),
+                Some(met),
+                None,
+                actor.into(),
+                now,
+            )
+            .await?;
         } else if roll < 55 {
             let met = (due_date + Duration::days(1 + rng.below(20) as i64)).min(today);
-            close_milestone(conn, enrolment, milestone, Some(met), None, actor, now).await?;
+            close_milestone(
+                conn,
+                enrolment.into(),
+                milestone.into(),
+                Some(met),
+                None,
+                actor.into(),
+                now,
+            )
+            .await?;
         } else if roll < 62 {
             close_milestone(
                 conn,
-                enrolment,
-                milestone,
+                enrolment.into(),
+                milestone.into(),
                 None,
                 Some("Ikke relevant for borgeren"),
-                actor,
+                actor.into(),
                 now,
             )
             .await?;
@@ -714,12 +734,12 @@ async fn restricted_case(
     let id = insert(
         conn,
         NewEnrolment {
-            citizen_id: citizen,
+            citizen_id: citizen.into(),
             programme_code: "negativ_social_kontrol",
             department: "sof",
             restricted: true,
-            team_id: team,
-            responsible_caseworker_id: ids.user("specialist.sof")?,
+            team_id: team.into(),
+            responsible_caseworker_id: ids.user("specialist.sof")?.into(),
             status: Status::Active,
             start_date: Some(now.date_naive() - Duration::days(20)),
             goals: "Sikkerhedsplan og rådgivning.",

@@ -6,8 +6,8 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    access_grants, audit_log, auth, citizens, concerns, consents, enrolments, health, org,
-    programmes, referrals, reports,
+    access_grants, audit_log, auth, caseload, citizens, concerns, consents, enrolments, health,
+    notes, org, outcomes, programmes, referrals, reports, risk_assessments,
 };
 
 /// Every route the service answers. Each needs a rule in `auth::policy`.
@@ -47,13 +47,13 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(enrolments::handlers::assign_mentor)
                 .service(enrolments::handlers::meet_milestone)
                 .service(enrolments::handlers::waive_milestone)
-                .service(enrolments::notes::create_note)
-                .service(enrolments::notes::list_notes)
-                .service(enrolments::outcomes::create_outcome)
-                .service(enrolments::outcomes::list_outcomes)
-                .service(enrolments::risk::create_risk_assessment)
-                .service(enrolments::risk::list_risk_assessments)
-                .service(enrolments::caseload::caseload)
+                .service(notes::handlers::create_note)
+                .service(notes::handlers::list_notes)
+                .service(outcomes::handlers::create_outcome)
+                .service(outcomes::handlers::list_outcomes)
+                .service(risk_assessments::handlers::create_risk_assessment)
+                .service(risk_assessments::handlers::list_risk_assessments)
+                .service(caseload::handlers::caseload)
                 .service(audit_log::handlers::list_audit)
                 .service(audit_log::handlers::citizen_access_log)
                 .service(access_grants::handlers::create_grant)

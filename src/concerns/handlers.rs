@@ -262,12 +262,12 @@ pub async fn open_case(
             let enrolment = enrolments::insert(
                 conn,
                 NewEnrolment {
-                    citizen_id: concern.citizen_id,
+                    citizen_id: concern.citizen_id.into(),
                     programme_code: PROGRAMME,
                     department: &department,
                     restricted: true,
-                    team_id: team,
-                    responsible_caseworker_id: user,
+                    team_id: team.into(),
+                    responsible_caseworker_id: user.into(),
                     status: Status::Active,
                     start_date: Some(now.date_naive()),
                     goals: &goals,
@@ -276,7 +276,7 @@ pub async fn open_case(
             )
             .await?;
             let dates =
-                enrolments::anchor_dates(conn, concern.citizen_id, now.date_naive()).await?;
+                enrolments::anchor_dates(conn, concern.citizen_id.into(), now.date_naive()).await?;
             enrolments::create_milestones(conn, enrolment, &programme.milestone_rules, &dates)
                 .await?;
             diesel::update(concerns::table.find(id))

@@ -1,4 +1,4 @@
-//! Bodies of the enrolment, milestone, note and outcome endpoints.
+//! Bodies of the enrolment and milestone endpoints.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -6,7 +6,6 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::domain::Status;
-use crate::citizens::codes::{DanishLevel, EmploymentStatus};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -89,140 +88,4 @@ pub struct MeetMilestoneRequest {
 #[serde(deny_unknown_fields)]
 pub struct WaiveMilestoneRequest {
     pub reason: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum NoteKind {
-    Meeting,
-    Phone,
-    HomeVisit,
-    InternshipFollowUp,
-    LanguageProgress,
-    MentorSession,
-    ParentContact,
-    Other,
-}
-
-impl NoteKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Meeting => "meeting",
-            Self::Phone => "phone",
-            Self::HomeVisit => "home_visit",
-            Self::InternshipFollowUp => "internship_follow_up",
-            Self::LanguageProgress => "language_progress",
-            Self::MentorSession => "mentor_session",
-            Self::ParentContact => "parent_contact",
-            Self::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            Self::Meeting,
-            Self::Phone,
-            Self::HomeVisit,
-            Self::InternshipFollowUp,
-            Self::LanguageProgress,
-            Self::MentorSession,
-            Self::ParentContact,
-            Self::Other,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == s)
-    }
-}
-
-/// A journal note. Send `supersedes` and `correction_reason` together to
-/// correct an earlier note; both stay readable.
-#[derive(Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CreateNoteRequest {
-    pub kind: NoteKind,
-    pub occurred_at: DateTime<Utc>,
-    pub text: String,
-    /// Structured measures, e.g. `{"attendance_hours": 6, "wellbeing": 4}`:
-    /// a flat object of at most 20 numbers, booleans or short strings.
-    #[serde(default)]
-    #[schema(value_type = Object)]
-    pub measures: serde_json::Map<String, serde_json::Value>,
-    #[serde(default)]
-    pub shared_with_mentor: bool,
-    pub supersedes: Option<Uuid>,
-    pub correction_reason: Option<String>,
-}
-
-#[derive(Serialize, ToSchema, Debug)]
-pub struct NoteView {
-    pub id: Uuid,
-    pub enrolment_id: Uuid,
-    pub author_id: Uuid,
-    pub kind: NoteKind,
-    pub occurred_at: DateTime<Utc>,
-    pub text: String,
-    #[schema(value_type = Object)]
-    pub measures: serde_json::Value,
-    pub shared_with_mentor: bool,
-    pub supersedes: Option<Uuid>,
-    pub correction_reason: Option<String>,
-    /// The note that corrects this one, if any.
-    pub superseded_by: Option<Uuid>,
-    /// False once a later note supersedes this one.
-    pub current: bool,
-    pub created_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MeasurementPoint {
-    Start,
-    End,
-    EndPlus6m,
-    EndPlus12m,
-}
-
-impl MeasurementPoint {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Start => "start",
-            Self::End => "end",
-            Self::EndPlus6m => "end_plus_6m",
-            Self::EndPlus12m => "end_plus_12m",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Start, Self::End, Self::EndPlus6m, Self::EndPlus12m]
-            .into_iter()
-            .find(|m| m.as_str() == s)
-    }
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CreateOutcomeRequest {
-    pub measurement_point: MeasurementPoint,
-    pub measured_on: NaiveDate,
-    pub employment_status: EmploymentStatus,
-    pub weekly_hours: Option<f32>,
-    pub self_supporting: bool,
-    #[serde(default)]
-    pub in_education: bool,
-    pub danish_level: Option<DanishLevel>,
-}
-
-#[derive(Serialize, ToSchema, Debug)]
-pub struct OutcomeView {
-    pub id: Uuid,
-    pub enrolment_id: Uuid,
-    pub measurement_point: MeasurementPoint,
-    pub measured_on: NaiveDate,
-    pub employment_status: EmploymentStatus,
-    pub weekly_hours: Option<f32>,
-    pub self_supporting: bool,
-    pub in_education: bool,
-    pub danish_level: Option<DanishLevel>,
-    pub recorded_by: Uuid,
-    pub created_at: DateTime<Utc>,
 }

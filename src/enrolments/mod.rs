@@ -1,11 +1,9 @@
 //! Enrolments (forløb): a citizen in a programme, with its status machine,
-//! milestones, journal notes, outcomes, mentor and the caseload.
+//! milestones and mentor (docs/design.md §3). Notes, outcomes, risk
+//! assessments and the caseload build on it in modules of their own; this
+//! one imports none of them.
 
-pub mod caseload;
 pub mod domain;
 pub mod dto;
 pub mod handlers;
-pub mod notes;
-pub mod outcomes;
 pub mod queries;
-pub mod risk;

@@ -11,6 +11,7 @@ use super::domain::{due_date, AnchorDates, Status};
 use super::dto::{EnrolmentView, MilestoneView};
 use crate::citizens::queries as citizens_q;
 use crate::consents::queries as consents;
+use crate::domain::{CitizenId, EnrolmentId, MilestoneId, TeamId, UserId};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::programmes::queries::{MilestoneRule, Programme};
 use crate::schema::{
@@ -23,14 +24,14 @@ use crate::scope::{self, Reach, View};
 #[diesel(table_name = enrolments)]
 #[diesel(check_for_backend(diesel::pg::Pg))]
 pub struct EnrolmentRow {
-    pub id: Uuid,
-    pub citizen_id: Uuid,
+    pub id: EnrolmentId,
+    pub citizen_id: CitizenId,
     pub programme_code: String,
     pub department: String,
     pub restricted: bool,
-    pub team_id: Uuid,
-    pub responsible_caseworker_id: Uuid,
-    pub mentor_id: Option<Uuid>,
+    pub team_id: TeamId,
+    pub responsible_caseworker_id: UserId,
+    pub mentor_id: Option<UserId>,
     pub status: String,
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
@@ -51,8 +52,8 @@ impl EnrolmentRow {
 #[diesel(table_name = milestones)]
 #[diesel(check_for_backend(diesel::pg::Pg))]
 struct MilestoneRow {
-    id: Uuid,
-    enrolment_id: Uuid,
+    id: MilestoneId,
+    enrolment_id: EnrolmentId,
     code: String,
     name_da: String,
     name_en: String,
@@ -65,7 +66,7 @@ struct MilestoneRow {
 pub async fn find_visible(
     conn: &mut AsyncPgConnection,
     reach: &Reach,
-    id: Uuid,
+    id: EnrolmentId,
     lock: bool,
 ) -> ApiResult<(EnrolmentRow, View)> {
     let query = enrolments::table
@@ -96,7 +97,7 @@ pub async fn find_visible(
 }
 
 /// An enrolment by id, unscoped: for the CLI's demo data only.
-pub async fn find_row(conn: &mut AsyncPgConnection, id: Uuid) -> ApiResult<EnrolmentRow> {
+pub async fn find_row(conn: &mut AsyncPgConnection, id: EnrolmentId) -> ApiResult<EnrolmentRow> {
     Ok(enrolments::table
         .find(id)
         .select(EnrolmentRow::as_select())
@@ -108,7 +109,7 @@ pub async fn find_row(conn: &mut AsyncPgConnection, id: Uuid) -> ApiResult<Enrol
 pub async fn find_for_caseworker(
     conn: &mut AsyncPgConnection,
     reach: &Reach,
-    id: Uuid,
+    id: EnrolmentId,
 ) -> ApiResult<EnrolmentRow> {
     match find_visible(conn, reach, id, true).await? {
         (row, View::Caseworker) => Ok(row),
@@ -120,7 +121,7 @@ pub async fn find_for_caseworker(
 pub async fn list_for_citizen(
     conn: &mut AsyncPgConnection,
     reach: &Reach,
-    citizen: Uuid,
+    citizen: CitizenId,
 ) -> ApiResult<Vec<EnrolmentRow>> {
     Ok(enrolments::table
         .filter(enrolments::citizen_id.eq(citizen))
@@ -134,7 +135,7 @@ pub async fn list_for_citizen(
 fn milestone_view(m: MilestoneRow, today: NaiveDate) -> MilestoneView {
     MilestoneView {
         overdue: m.met_on.is_none() && m.waived_reason.is_none() && m.due_date < today,
-        id: m.id,
+        id: m.id.into(),
         code: m.code,
         name_da: m.name_da,
         name_en: m.name_en,
@@ -150,14 +151,14 @@ pub async fn views(
     rows: Vec<EnrolmentRow>,
     today: NaiveDate,
 ) -> ApiResult<Vec<EnrolmentView>> {
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let ids: Vec<EnrolmentId> = rows.iter().map(|r| r.id).collect();
     let all: Vec<MilestoneRow> = milestones::table
         .filter(milestones::enrolment_id.eq_any(&ids))
         .order((milestones::due_date, milestones::code))
         .select(MilestoneRow::as_select())
         .load(conn)
         .await?;
-    let mut by_enrolment: HashMap<Uuid, Vec<MilestoneView>> = HashMap::new();
+    let mut by_enrolment: HashMap<EnrolmentId, Vec<MilestoneView>> = HashMap::new();
     for m in all {
         by_enrolment
             .entry(m.enrolment_id)
@@ -169,13 +170,13 @@ pub async fn views(
             Ok(EnrolmentView {
                 status: r.status()?,
                 milestones: by_enrolment.remove(&r.id).unwrap_or_default(),
-                id: r.id,
-                citizen_id: r.citizen_id,
+                id: r.id.into(),
+                citizen_id: r.citizen_id.into(),
                 programme_code: r.programme_code,
                 department: r.department,
-                team_id: r.team_id,
-                responsible_caseworker_id: r.responsible_caseworker_id,
-                mentor_id: r.mentor_id,
+                team_id: r.team_id.into(),
+                responsible_caseworker_id: r.responsible_caseworker_id.into(),
+                mentor_id: r.mentor_id.map(Into::into),
                 start_date: r.start_date,
                 end_date: r.end_date,
                 goals: r.goals,
@@ -187,9 +188,10 @@ pub async fn views(
         .collect()
 }
 
+/// One enrolment's view, unscoped: after the work found it in reach.
 pub async fn view(
     conn: &mut AsyncPgConnection,
-    id: Uuid,
+    id: EnrolmentId,
     today: NaiveDate,
 ) -> ApiResult<EnrolmentView> {
     let row = enrolments::table
@@ -207,7 +209,7 @@ pub async fn view(
 /// programme is. A restricted team must be one the caller belongs to.
 pub async fn check_team(
     conn: &mut AsyncPgConnection,
-    team: Uuid,
+    team: TeamId,
     department: &str,
     restricted: bool,
     reach: &Reach,
@@ -221,7 +223,7 @@ pub async fn check_team(
     let member_of_restricted = reach
         .department
         .as_ref()
-        .is_some_and(|(_, teams)| teams.contains(&team));
+        .is_some_and(|(_, teams)| teams.contains(&team.0));
     match found {
         Some((d, r, true)) if d == department && r == restricted && (!restricted || member_of_restricted) => Ok(()),
         _ => Err(ApiError::invalid(
@@ -236,10 +238,10 @@ pub async fn check_team(
 pub async fn check_staff(
     conn: &mut AsyncPgConnection,
     field: &str,
-    user: Uuid,
+    user: UserId,
     department: &str,
     role: &str,
-    team: Option<Uuid>,
+    team: Option<TeamId>,
 ) -> ApiResult<()> {
     let roles: Option<Vec<String>> = staff_users::table
         .find(user)
@@ -278,10 +280,10 @@ pub async fn check_staff(
 /// The caller's team in `department` fit for an enrolment.
 pub async fn default_team(
     conn: &mut AsyncPgConnection,
-    user: Uuid,
+    user: UserId,
     department: &str,
     restricted: bool,
-) -> ApiResult<Uuid> {
+) -> ApiResult<TeamId> {
     staff_user_teams::table
         .inner_join(teams::table)
         .filter(staff_user_teams::user_id.eq(user))
@@ -306,14 +308,14 @@ pub async fn default_team(
 /// enrol the citizen in `programme` (their own enrolment or an accepted
 /// referral).
 pub struct Opening<'a> {
-    pub citizen_id: Uuid,
+    pub citizen_id: CitizenId,
     pub programme: &'a Programme,
     pub department: &'a str,
-    pub caller: Uuid,
+    pub caller: UserId,
     /// Defaults to the caller's fitting team.
-    pub team_id: Option<Uuid>,
+    pub team_id: Option<TeamId>,
     /// Defaults to the caller.
-    pub responsible_caseworker_id: Option<Uuid>,
+    pub responsible_caseworker_id: Option<UserId>,
     pub status: Status,
     pub start_date: Option<NaiveDate>,
     pub goals: &'a str,
@@ -329,7 +331,7 @@ pub async fn open(
     reach: &Reach,
     o: Opening<'_>,
     now: DateTime<Utc>,
-) -> ApiResult<Uuid> {
+) -> ApiResult<EnrolmentId> {
     let programme = o.programme;
     let team = match o.team_id {
         Some(team) => team,
@@ -349,16 +351,16 @@ pub async fn open(
     let restricted_team = programme.restricted.then_some(team);
     citizens_q::ensure_involvement(
         conn,
-        o.citizen_id,
+        o.citizen_id.into(),
         o.department,
-        restricted_team,
+        restricted_team.map(Into::into),
         o.basis,
         now,
     )
     .await?;
     // After the involvement: that is what lets the department read consents.
     if programme.requires_consent
-        && consents::valid_covering(conn, o.citizen_id, o.department, now)
+        && consents::valid_covering(conn, o.citizen_id.into(), o.department, now)
             .await?
             .is_none()
     {
@@ -391,12 +393,12 @@ pub async fn open(
 }
 
 pub struct NewEnrolment<'a> {
-    pub citizen_id: Uuid,
+    pub citizen_id: CitizenId,
     pub programme_code: &'a str,
     pub department: &'a str,
     pub restricted: bool,
-    pub team_id: Uuid,
-    pub responsible_caseworker_id: Uuid,
+    pub team_id: TeamId,
+    pub responsible_caseworker_id: UserId,
     pub status: Status,
     pub start_date: Option<NaiveDate>,
     pub goals: &'a str,
@@ -406,11 +408,10 @@ pub async fn insert(
     conn: &mut AsyncPgConnection,
     new: NewEnrolment<'_>,
     now: DateTime<Utc>,
-) -> ApiResult<Uuid> {
-    let id = Uuid::now_v7();
-    diesel::insert_into(enrolments::table)
+) -> ApiResult<EnrolmentId> {
+    Ok(diesel::insert_into(enrolments::table)
         .values((
-            enrolments::id.eq(id),
+            enrolments::id.eq(Uuid::now_v7()),
             enrolments::citizen_id.eq(new.citizen_id),
             enrolments::programme_code.eq(new.programme_code),
             enrolments::department.eq(new.department),
@@ -423,15 +424,15 @@ pub async fn insert(
             enrolments::created_at.eq(now),
             enrolments::updated_at.eq(now),
         ))
-        .execute(conn)
-        .await?;
-    Ok(id)
+        .returning(enrolments::id)
+        .get_result(conn)
+        .await?)
 }
 
 /// The anchor dates of a citizen for an enrolment starting on `start`.
 pub async fn anchor_dates(
     conn: &mut AsyncPgConnection,
-    citizen: Uuid,
+    citizen: CitizenId,
     start: NaiveDate,
 ) -> ApiResult<AnchorDates> {
     let (arrival, visitation): (Option<NaiveDate>, Option<NaiveDate>) = citizens::table
@@ -450,7 +451,7 @@ pub async fn anchor_dates(
 /// anchor needs when it is unknown.
 pub async fn create_milestones(
     conn: &mut AsyncPgConnection,
-    enrolment: Uuid,
+    enrolment: EnrolmentId,
     rules: &[MilestoneRule],
     dates: &AnchorDates,
 ) -> ApiResult<()> {
@@ -499,7 +500,7 @@ pub async fn create_milestones(
 pub struct Transition<'a> {
     pub to: Status,
     pub reason: &'a str,
-    pub actor: Uuid,
+    pub actor: UserId,
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
 }
@@ -546,14 +547,14 @@ pub async fn record_transition(
 #[diesel(table_name = enrolments)]
 pub struct EnrolmentChangeset<'a> {
     pub goals: Option<&'a str>,
-    pub responsible_caseworker_id: Option<Uuid>,
-    pub team_id: Option<Uuid>,
+    pub responsible_caseworker_id: Option<UserId>,
+    pub team_id: Option<TeamId>,
     pub updated_at: DateTime<Utc>,
 }
 
 pub async fn update(
     conn: &mut AsyncPgConnection,
-    id: Uuid,
+    id: EnrolmentId,
     changes: EnrolmentChangeset<'_>,
 ) -> ApiResult<()> {
     diesel::update(enrolments::table.find(id))
@@ -565,8 +566,8 @@ pub async fn update(
 
 pub async fn set_mentor(
     conn: &mut AsyncPgConnection,
-    id: Uuid,
-    mentor: Option<Uuid>,
+    id: EnrolmentId,
+    mentor: Option<UserId>,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
     diesel::update(enrolments::table.find(id))
@@ -585,11 +586,11 @@ pub async fn set_mentor(
 /// was closed already, 404 if it is not the enrolment's.
 pub async fn close_milestone(
     conn: &mut AsyncPgConnection,
-    enrolment: Uuid,
-    milestone: Uuid,
+    enrolment: EnrolmentId,
+    milestone: MilestoneId,
     met_on: Option<NaiveDate>,
     waived_reason: Option<&str>,
-    actor: Uuid,
+    actor: UserId,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
     let open: Option<(Option<NaiveDate>, Option<String>)> = milestones::table
@@ -625,7 +626,7 @@ pub async fn close_milestone(
 /// so that enrolments need not import referrals, which import enrolments).
 pub async fn complete_referral(
     conn: &mut AsyncPgConnection,
-    enrolment: Uuid,
+    enrolment: EnrolmentId,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
     diesel::update(

@@ -422,12 +422,12 @@ pub async fn accept_referral(
                 conn,
                 &reach,
                 Opening {
-                    citizen_id: row.citizen_id,
+                    citizen_id: row.citizen_id.into(),
                     programme: &programme,
                     department: &department,
-                    caller: user,
-                    team_id: body.team_id,
-                    responsible_caseworker_id: body.responsible_caseworker_id,
+                    caller: user.into(),
+                    team_id: body.team_id.map(Into::into),
+                    responsible_caseworker_id: body.responsible_caseworker_id.map(Into::into),
                     status,
                     start_date,
                     goals: &goals,
@@ -442,7 +442,7 @@ pub async fn accept_referral(
                 ReferralStatus::Accepted,
                 user,
                 None,
-                Some(enrolment),
+                Some(enrolment.into()),
                 now,
             )
             .await?;

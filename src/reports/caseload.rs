@@ -518,10 +518,10 @@ pub async fn reassign(
                 check_staff(
                     conn,
                     "to_caseworker_id",
-                    to,
+                    to.into(),
                     &department,
                     "caseworker",
-                    team,
+                    team.map(Into::into),
                 )
                 .await?;
             }

@@ -1,0 +1,112 @@
+//! The caseload's handler: whose caseload the caller may see, then one
+//! query in the request's pipeline (`request::Ctx::run`).
+
+use actix_web::{get, web};
+use diesel_async::scoped_futures::ScopedFutureExt;
+
+use super::dto::{decode_cursor, encode_cursor, CaseloadPage, CaseloadParams};
+use super::queries::{self, CaseloadFilter};
+use crate::audit::{Action, AuditEntry, Resource};
+use crate::domain::{Role, UserId};
+use crate::enrolments::queries::check_staff;
+use crate::error::{ApiError, ApiResult};
+use crate::http::page_limit;
+use crate::request::{Ctx, Subject};
+
+/// Open enrolments with the next deadline, overdue milestones and days since
+/// the last note; sorted by the next due date.
+#[utoipa::path(tag = "caseload", params(CaseloadParams), responses((status = 200, body = CaseloadPage)))]
+#[get("/caseload")]
+pub async fn caseload(
+    ctx: Ctx,
+    params: web::Query<CaseloadParams>,
+) -> ApiResult<web::Json<CaseloadPage>> {
+    let p = params.into_inner();
+    let limit = page_limit(p.limit)?;
+    let after = p
+        .cursor
+        .as_deref()
+        .map(|c| {
+            decode_cursor(c).ok_or_else(|| {
+                ApiError::invalid("cursor", "invalid", "is not a cursor this API gave out")
+            })
+        })
+        .transpose()?;
+    if p.silent_days.is_some_and(|d| !(1..=3650).contains(&d)) {
+        return Err(ApiError::invalid("silent_days", "out_of_range", "1–3650"));
+    }
+    let me = ctx.actor.user_id;
+    let is_manager = ctx.actor.has_role(Role::Manager);
+    let is_caseworker = ctx.actor.has_role(Role::Caseworker);
+    let named = p.caseworker_id.map(UserId::from);
+    // Whose caseload: a mentor's mentees, a caseworker's own, or (managers)
+    // anyone's in the department.
+    let (mentor, responsible) = match (ctx.reach.department.is_some(), named) {
+        (false, None) => (Some(me), None),
+        (false, Some(_)) => return Err(ApiError::Forbidden),
+        (true, Some(cw)) if cw != me && !is_manager => return Err(ApiError::Forbidden),
+        (true, Some(cw)) => (None, Some(cw)),
+        (true, None) if is_caseworker => (None, Some(me)),
+        (true, None) => (None, None),
+    };
+    let (department, teams) = ctx.reach.department.clone().unwrap_or_default();
+    let today = ctx.today();
+    let filter = CaseloadFilter {
+        department: &department,
+        teams: &teams,
+        responsible,
+        mentor,
+        programme: p.programme.as_deref(),
+        status: p.status,
+        overdue_only: p.overdue_only.unwrap_or(false),
+        silent_since: p.silent_days.map(|d| ctx.now - chrono::Duration::days(d)),
+        today,
+        after,
+        limit: limit + 1,
+    };
+    let ctx = &ctx;
+    let rows = ctx
+        .run(Subject::none(), |conn, audit| {
+            async move {
+                if let Some(cw) = responsible.filter(|cw| *cw != me) {
+                    check_staff(
+                        conn,
+                        "caseworker_id",
+                        cw,
+                        filter.department,
+                        "caseworker",
+                        None,
+                    )
+                    .await
+                    .map_err(|_| ApiError::NotFound)?;
+                }
+                let rows = queries::page(conn, filter).await?;
+                // One entry per citizen shown; an empty page is recorded once.
+                let read = || AuditEntry::success(Action::Read, Resource::Caseload);
+                audit.extend(
+                    rows.iter()
+                        .take(limit as usize)
+                        .map(|r| read().resource_id(r.enrolment_id).citizen(r.citizen_id)),
+                );
+                if rows.is_empty() {
+                    audit.record(read());
+                }
+                Ok(rows)
+            }
+            .scope_boxed()
+        })
+        .await?;
+    let more = rows.len() as i64 > limit;
+    let next_cursor = if more {
+        rows.get(limit as usize - 1)
+            .map(|r| encode_cursor(r.sort_key, r.enrolment_id.into()))
+    } else {
+        None
+    };
+    let items = rows
+        .into_iter()
+        .take(limit as usize)
+        .map(|r| r.into_item(today))
+        .collect::<ApiResult<_>>()?;
+    Ok(web::Json(CaseloadPage { items, next_cursor }))
+}

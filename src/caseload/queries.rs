@@ -1,0 +1,135 @@
+//! The caseload's one query. It filters by the caller's reach itself (the
+//! department and restricted teams, or the mentor), as row-level security
+//! does underneath.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::sql_types::{Array, BigInt, Bool, Date, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::dto::CaseloadItem;
+use crate::domain::{CitizenId, EnrolmentId, UserId};
+use crate::enrolments::domain::Status;
+use crate::error::{ApiError, ApiResult};
+
+#[derive(diesel::QueryableByName)]
+pub struct CaseloadRow {
+    #[diesel(sql_type = SqlUuid)]
+    pub enrolment_id: EnrolmentId,
+    #[diesel(sql_type = SqlUuid)]
+    pub citizen_id: CitizenId,
+    #[diesel(sql_type = Text)]
+    given_name: String,
+    #[diesel(sql_type = Text)]
+    family_name: String,
+    #[diesel(sql_type = Text)]
+    programme_code: String,
+    #[diesel(sql_type = Text)]
+    status: String,
+    #[diesel(sql_type = SqlUuid)]
+    responsible_caseworker_id: UserId,
+    #[diesel(sql_type = Nullable<Date>)]
+    next_due_date: Option<NaiveDate>,
+    #[diesel(sql_type = Nullable<Text>)]
+    next_due_code: Option<String>,
+    #[diesel(sql_type = BigInt)]
+    overdue_count: i64,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    last_note_at: Option<DateTime<Utc>>,
+    /// The next due date, or far in the future: the page's order.
+    #[diesel(sql_type = Date)]
+    pub sort_key: NaiveDate,
+}
+
+impl CaseloadRow {
+    pub fn into_item(self, today: NaiveDate) -> ApiResult<CaseloadItem> {
+        Ok(CaseloadItem {
+            status: Status::parse(&self.status)
+                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown status")))?,
+            days_since_last_note: self
+                .last_note_at
+                .map(|t| (today - t.date_naive()).num_days()),
+            enrolment_id: self.enrolment_id.into(),
+            citizen_id: self.citizen_id.into(),
+            given_name: self.given_name,
+            family_name: self.family_name,
+            programme_code: self.programme_code,
+            responsible_caseworker_id: self.responsible_caseworker_id.into(),
+            next_due_date: self.next_due_date,
+            next_due_milestone: self.next_due_code,
+            overdue_milestones: self.overdue_count,
+        })
+    }
+}
+
+const QUERY: &str = "
+SELECT e.id AS enrolment_id, e.citizen_id, c.given_name, c.family_name, e.programme_code, e.status,
+       e.responsible_caseworker_id, nd.due_date AS next_due_date, nd.code AS next_due_code,
+       (SELECT count(*) FROM milestones m
+         WHERE m.enrolment_id = e.id AND m.met_on IS NULL AND m.waived_reason IS NULL AND m.due_date < $9
+       ) AS overdue_count,
+       e.last_note_at,
+       -- Enrolments without an open milestone sort last.
+       coalesce(nd.due_date, DATE '9999-12-31') AS sort_key
+  FROM enrolments e
+  JOIN citizens c ON c.id = e.citizen_id
+  LEFT JOIN LATERAL (
+        SELECT m.due_date, m.code FROM milestones m
+         WHERE m.enrolment_id = e.id AND m.met_on IS NULL AND m.waived_reason IS NULL
+         ORDER BY m.due_date, m.code LIMIT 1) nd ON true
+ WHERE e.status IN ('referred', 'active', 'paused')
+   AND CASE WHEN $4::uuid IS NOT NULL
+            THEN e.mentor_id = $4 AND e.status IN ('active', 'paused') AND NOT e.restricted
+            ELSE e.department = $1 AND (NOT e.restricted OR e.team_id = ANY($2))
+                 AND ($3::uuid IS NULL OR e.responsible_caseworker_id = $3)
+       END
+   AND ($5::text IS NULL OR e.programme_code = $5)
+   AND ($6::text IS NULL OR e.status = $6)
+   AND (NOT $7 OR EXISTS (SELECT 1 FROM milestones m
+         WHERE m.enrolment_id = e.id AND m.met_on IS NULL AND m.waived_reason IS NULL AND m.due_date < $9))
+   AND ($8::timestamptz IS NULL OR e.last_note_at IS NULL OR e.last_note_at < $8)
+   AND ($10::date IS NULL OR (coalesce(nd.due_date, DATE '9999-12-31'), e.id) > ($10, $11))
+ ORDER BY sort_key, e.id
+ LIMIT $12";
+
+/// Whose open enrolments, and which of them.
+pub struct CaseloadFilter<'a> {
+    /// The department, with the caller's restricted teams (whose restricted
+    /// enrolments the caller sees).
+    pub department: &'a str,
+    pub teams: &'a [Uuid],
+    /// One caseworker's (or, with neither this nor `mentor`, the department's).
+    pub responsible: Option<UserId>,
+    /// A mentor's mentees, instead of a department's enrolments.
+    pub mentor: Option<UserId>,
+    pub programme: Option<&'a str>,
+    pub status: Option<Status>,
+    pub overdue_only: bool,
+    /// Only those without a note since then.
+    pub silent_since: Option<DateTime<Utc>>,
+    pub today: NaiveDate,
+    pub after: Option<(NaiveDate, Uuid)>,
+    pub limit: i64,
+}
+
+/// Up to `limit` rows of the caseload, soonest deadline first.
+pub async fn page(
+    conn: &mut AsyncPgConnection,
+    f: CaseloadFilter<'_>,
+) -> ApiResult<Vec<CaseloadRow>> {
+    Ok(diesel::sql_query(QUERY)
+        .bind::<Nullable<Text>, _>(Some(f.department))
+        .bind::<Array<SqlUuid>, _>(f.teams)
+        .bind::<Nullable<SqlUuid>, _>(f.responsible)
+        .bind::<Nullable<SqlUuid>, _>(f.mentor)
+        .bind::<Nullable<Text>, _>(f.programme)
+        .bind::<Nullable<Text>, _>(f.status.map(Status::as_str))
+        .bind::<Bool, _>(f.overdue_only)
+        .bind::<Nullable<Timestamptz>, _>(f.silent_since)
+        .bind::<Date, _>(f.today)
+        .bind::<Nullable<Date>, _>(f.after.map(|(k, _)| k))
+        .bind::<Nullable<SqlUuid>, _>(f.after.map(|(_, id)| id))
+        .bind::<BigInt, _>(f.limit)
+        .load(conn)
+        .await?)
+}

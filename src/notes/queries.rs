@@ -1,0 +1,176 @@
+//! Database access for journal notes. Reach is checked on the enrolment
+//! first (`enrolments::queries::find_visible`); these queries work within it.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::dto::{NoteKind, NoteView};
+use crate::domain::{CitizenId, EnrolmentId, NoteId, UserId};
+use crate::error::{ApiError, ApiResult};
+use crate::schema::{enrolments, notes};
+
+#[derive(Queryable, Selectable, Debug)]
+#[diesel(table_name = notes)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
+pub struct NoteRow {
+    pub id: NoteId,
+    pub enrolment_id: EnrolmentId,
+    pub author_id: UserId,
+    pub kind: String,
+    pub occurred_at: DateTime<Utc>,
+    pub text: String,
+    pub measures: serde_json::Value,
+    pub shared_with_mentor: bool,
+    pub supersedes: Option<NoteId>,
+    pub correction_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl NoteRow {
+    pub fn into_view(self, superseded_by: Option<NoteId>) -> ApiResult<NoteView> {
+        Ok(NoteView {
+            kind: NoteKind::parse(&self.kind).ok_or_else(|| {
+                ApiError::internal(anyhow::anyhow!("unknown note kind in the database"))
+            })?,
+            current: superseded_by.is_none(),
+            superseded_by: superseded_by.map(Into::into),
+            id: self.id.into(),
+            enrolment_id: self.enrolment_id.into(),
+            author_id: self.author_id.into(),
+            occurred_at: self.occurred_at,
+            text: self.text,
+            measures: self.measures,
+            shared_with_mentor: self.shared_with_mentor,
+            supersedes: self.supersedes.map(Into::into),
+            correction_reason: self.correction_reason,
+            created_at: self.created_at,
+        })
+    }
+}
+
+/// A note to write; the idempotency key and request hash travel together.
+pub struct NewNote<'a> {
+    pub enrolment_id: EnrolmentId,
+    pub citizen_id: CitizenId,
+    pub author_id: UserId,
+    pub kind: NoteKind,
+    pub occurred_at: DateTime<Utc>,
+    pub text: &'a str,
+    pub measures: serde_json::Value,
+    pub shared_with_mentor: bool,
+    pub supersedes: Option<NoteId>,
+    pub correction_reason: Option<&'a str>,
+    pub idempotency: Option<(&'a str, &'a [u8])>,
+}
+
+/// Inserts the note and stamps the enrolment's `last_note_at` (the
+/// caseload's "days since the last note").
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    new: NewNote<'_>,
+    now: DateTime<Utc>,
+) -> ApiResult<NoteRow> {
+    let (key, hash) = new.idempotency.unzip();
+    let row = diesel::insert_into(notes::table)
+        .values((
+            notes::id.eq(Uuid::now_v7()),
+            notes::enrolment_id.eq(new.enrolment_id),
+            notes::citizen_id.eq(new.citizen_id),
+            notes::author_id.eq(new.author_id),
+            notes::kind.eq(new.kind.as_str()),
+            notes::occurred_at.eq(new.occurred_at),
+            notes::text.eq(new.text),
+            notes::measures.eq(new.measures),
+            notes::shared_with_mentor.eq(new.shared_with_mentor),
+            notes::supersedes.eq(new.supersedes),
+            notes::correction_reason.eq(new.correction_reason),
+            notes::created_at.eq(now),
+            notes::idempotency_key.eq(key),
+            notes::request_hash.eq(hash),
+        ))
+        .returning(NoteRow::as_returning())
+        .get_result(conn)
+        .await?;
+    diesel::update(enrolments::table.find(new.enrolment_id))
+        .set(enrolments::last_note_at.eq(now))
+        .execute(conn)
+        .await?;
+    Ok(row)
+}
+
+/// The note an author wrote earlier with this idempotency key, with the
+/// hash of the request that wrote it.
+pub async fn find_by_key(
+    conn: &mut AsyncPgConnection,
+    author: UserId,
+    key: &str,
+) -> ApiResult<Option<(NoteRow, Option<Vec<u8>>)>> {
+    Ok(notes::table
+        .filter(notes::author_id.eq(author))
+        .filter(notes::idempotency_key.eq(key))
+        .select((NoteRow::as_select(), notes::request_hash))
+        .first(conn)
+        .await
+        .optional()?)
+}
+
+/// The author of a note on the enrolment, if it is one.
+pub async fn author_on(
+    conn: &mut AsyncPgConnection,
+    note: NoteId,
+    enrolment: EnrolmentId,
+) -> ApiResult<Option<UserId>> {
+    Ok(notes::table
+        .find(note)
+        .filter(notes::enrolment_id.eq(enrolment))
+        .select(notes::author_id)
+        .first(conn)
+        .await
+        .optional()?)
+}
+
+/// The note that supersedes `note`, if any (there is at most one).
+pub async fn superseded_by(
+    conn: &mut AsyncPgConnection,
+    note: NoteId,
+) -> ApiResult<Option<NoteId>> {
+    Ok(notes::table
+        .filter(notes::supersedes.eq(note))
+        .select(notes::id)
+        .first(conn)
+        .await
+        .optional()?)
+}
+
+/// Up to `limit` notes of the enrolment, newest first, after the cursor,
+/// each with the note that supersedes it. `mentor`: only that mentor's
+/// own notes and those shared with mentors.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    enrolment: EnrolmentId,
+    after: Option<Uuid>,
+    limit: i64,
+    mentor: Option<UserId>,
+) -> ApiResult<Vec<(NoteRow, Option<NoteId>)>> {
+    let later = diesel::alias!(notes as later);
+    let mut query = notes::table
+        .left_join(later.on(later.field(notes::supersedes).eq(notes::id.nullable())))
+        .filter(notes::enrolment_id.eq(enrolment))
+        .select((NoteRow::as_select(), later.field(notes::id).nullable()))
+        .order(notes::id.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(notes::id.lt(after));
+    }
+    if let Some(mentor) = mentor {
+        query = query.filter(
+            notes::author_id
+                .eq(mentor)
+                .or(notes::shared_with_mentor.eq(true)),
+        );
+    }
+    Ok(query.load(conn).await?)
+}

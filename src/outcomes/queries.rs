@@ -1,0 +1,105 @@
+//! Database access for outcome measurements. Reach is checked on the
+//! enrolment first.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::dto::{CreateOutcomeRequest, MeasurementPoint, OutcomeView};
+use crate::citizens::codes::{DanishLevel, EmploymentStatus};
+use crate::db;
+use crate::domain::{CitizenId, EnrolmentId, OutcomeId, UserId};
+use crate::error::{ApiError, ApiResult};
+use crate::schema::outcomes;
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = outcomes)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
+pub struct OutcomeRow {
+    pub id: OutcomeId,
+    pub enrolment_id: EnrolmentId,
+    pub measurement_point: String,
+    pub measured_on: NaiveDate,
+    pub employment_status: String,
+    pub weekly_hours: Option<f32>,
+    pub self_supporting: bool,
+    pub in_education: bool,
+    pub danish_level: Option<String>,
+    pub recorded_by: UserId,
+    pub created_at: DateTime<Utc>,
+}
+
+impl OutcomeRow {
+    pub fn into_view(self) -> ApiResult<OutcomeView> {
+        let corrupt =
+            || ApiError::internal(anyhow::anyhow!("unexpected outcome code in the database"));
+        Ok(OutcomeView {
+            id: self.id.into(),
+            enrolment_id: self.enrolment_id.into(),
+            measurement_point: MeasurementPoint::parse(&self.measurement_point)
+                .ok_or_else(corrupt)?,
+            measured_on: self.measured_on,
+            employment_status: EmploymentStatus::parse(&self.employment_status)
+                .ok_or_else(corrupt)?,
+            weekly_hours: self.weekly_hours,
+            self_supporting: self.self_supporting,
+            in_education: self.in_education,
+            danish_level: self
+                .danish_level
+                .as_deref()
+                .map(|d| DanishLevel::parse(d).ok_or_else(corrupt))
+                .transpose()?,
+            recorded_by: self.recorded_by.into(),
+            created_at: self.created_at,
+        })
+    }
+}
+
+/// Records the measurement; 409 when its point is recorded already.
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    enrolment: EnrolmentId,
+    citizen: CitizenId,
+    body: &CreateOutcomeRequest,
+    recorded_by: UserId,
+    now: DateTime<Utc>,
+) -> ApiResult<OutcomeRow> {
+    let inserted = diesel::insert_into(outcomes::table)
+        .values((
+            outcomes::id.eq(Uuid::now_v7()),
+            outcomes::enrolment_id.eq(enrolment),
+            outcomes::citizen_id.eq(citizen),
+            outcomes::measurement_point.eq(body.measurement_point.as_str()),
+            outcomes::measured_on.eq(body.measured_on),
+            outcomes::employment_status.eq(body.employment_status.as_str()),
+            outcomes::weekly_hours.eq(body.weekly_hours),
+            outcomes::self_supporting.eq(body.self_supporting),
+            outcomes::in_education.eq(body.in_education),
+            outcomes::danish_level.eq(body.danish_level.map(DanishLevel::as_str)),
+            outcomes::recorded_by.eq(recorded_by),
+            outcomes::created_at.eq(now),
+        ))
+        .returning(OutcomeRow::as_returning())
+        .get_result(conn)
+        .await;
+    match inserted {
+        Err(e) if db::is_unique_violation(&e) => Err(ApiError::Conflict(
+            "That measurement point is already recorded for this enrolment.".into(),
+        )),
+        other => Ok(other?),
+    }
+}
+
+/// The enrolment's measurements, by the day they were measured.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    enrolment: EnrolmentId,
+) -> ApiResult<Vec<OutcomeRow>> {
+    Ok(outcomes::table
+        .filter(outcomes::enrolment_id.eq(enrolment))
+        .order(outcomes::measured_on)
+        .select(OutcomeRow::as_select())
+        .load(conn)
+        .await?)
+}

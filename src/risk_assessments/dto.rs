@@ -1,0 +1,43 @@
+//! Bodies of the risk assessment endpoints.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RiskLevel {
+    Low,
+    Medium,
+    High,
+}
+
+impl RiskLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateRiskAssessmentRequest {
+    pub level: RiskLevel,
+    pub assessed_at: DateTime<Utc>,
+    pub summary: String,
+}
+
+#[derive(Serialize, ToSchema, Debug)]
+pub struct RiskAssessmentView {
+    pub id: Uuid,
+    pub enrolment_id: Uuid,
+    pub level: String,
+    pub assessed_at: DateTime<Utc>,
+    pub summary: String,
+    pub author_id: Uuid,
+    pub created_at: DateTime<Utc>,
+}
