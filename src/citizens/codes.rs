@@ -1,15 +1,32 @@
-//! Fixed code lists of the citizen record (DESIGN §2, §3).
+//! Fixed code lists of the citizen record (docs/design.md §2, §3).
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 macro_rules! code_list {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+    ($(#[doc = $doc:literal])* $name:ident { $($variant:ident = $code:literal),+ $(,)? }) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         pub enum $name {
             $(#[serde(rename = $code)] $variant),+
         }
+
+        // Written out, not derived: the derive cannot read a rename that a
+        // macro passes in, and published the Rust names instead of the codes.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+                let doc: &[&str] = &[$($doc),*];
+                let doc = doc.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ");
+                ObjectBuilder::new()
+                    .schema_type(SchemaType::new(Type::String))
+                    .description((!doc.is_empty()).then_some(doc))
+                    .enum_values(Some([$($code),+]))
+                    .into()
+            }
+        }
+
+        impl ToSchema for $name {}
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
