@@ -48,6 +48,32 @@ impl EntryRow {
     }
 }
 
+/// An entry as the citizen's access log tells it: no staff member's name.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = audit_log)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
+struct AccessRow {
+    at: DateTime<Utc>,
+    actor_department: Option<String>,
+    actor_roles: Vec<String>,
+    action: String,
+    resource_type: String,
+    reason: Option<String>,
+}
+
+impl AccessRow {
+    fn into_view(self) -> AccessLogItem {
+        AccessLogItem {
+            at: self.at,
+            department: self.actor_department,
+            roles: self.actor_roles,
+            action: self.action,
+            resource_type: self.resource_type,
+            purpose: self.reason,
+        }
+    }
+}
+
 /// A manager's share of the log (an auditor has no such limit).
 pub struct ManagerView<'a> {
     pub department: DepartmentCode,
@@ -130,14 +156,7 @@ pub async fn access_log(
     if visible == 0 {
         return Err(ApiError::NotFound);
     }
-    let rows: Vec<(
-        DateTime<Utc>,
-        Option<String>,
-        Vec<String>,
-        String,
-        String,
-        Option<String>,
-    )> = audit_log::table
+    let rows: Vec<AccessRow> = audit_log::table
         .filter(audit_log::citizen_id.eq(citizen))
         .filter(audit_log::outcome.eq("success"))
         .filter(
@@ -146,27 +165,8 @@ pub async fn access_log(
                 .or(audit_log::restricted_team_id.eq_any(restricted_teams)),
         )
         .order(audit_log::id)
-        .select((
-            audit_log::at,
-            audit_log::actor_department,
-            audit_log::actor_roles,
-            audit_log::action,
-            audit_log::resource_type,
-            audit_log::reason,
-        ))
+        .select(AccessRow::as_select())
         .load(conn)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(at, department, roles, action, resource_type, purpose)| AccessLogItem {
-                at,
-                department,
-                roles,
-                action,
-                resource_type,
-                purpose,
-            },
-        )
-        .collect())
+    Ok(rows.into_iter().map(AccessRow::into_view).collect())
 }

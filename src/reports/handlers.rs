@@ -109,7 +109,7 @@ pub async fn reassign(
                         to.into(),
                         department.as_str(),
                         "caseworker",
-                        team.map(Into::into),
+                        team,
                     )
                     .await?;
                 }
@@ -143,6 +143,13 @@ pub async fn reassign(
     }))
 }
 
+/// A period report's scope (refused before any work when the caller may not
+/// have it) and its programme ('' for all).
+fn scoped(ctx: &Ctx, params: &PeriodParams) -> ApiResult<(ReportScope, String)> {
+    let scope = ReportScope::of(&ctx.actor, params.department)?;
+    Ok((scope, params.programme.clone().unwrap_or_default()))
+}
+
 /// Milestones due in a period by programme: met on time, late, overdue,
 /// waived, pending, and the share met on time; for managers also the list of
 /// overdue ones in their department. JSON, or CSV with `Accept: text/csv`.
@@ -158,15 +165,10 @@ pub async fn deadlines_report(
     params: web::Query<PeriodParams>,
 ) -> ApiResult<HttpResponse> {
     let params = params.into_inner();
-    let scope = ReportScope::of(&ctx.actor, params.department)?;
+    let (scope, programme) = scoped(&ctx, &params)?;
+    let period = Period::new(&params, ctx.today(), &programme)?;
     let today = ctx.today();
-    let (from, to) = params.period(today)?;
-    let programme = params.programme.unwrap_or_default();
-    let period = Period {
-        from,
-        to,
-        programme: &programme,
-    };
+    let (from, to) = (period.from, period.to);
     let ctx = &ctx;
     let (scope, period) = (&scope, &period);
     let report = ctx
@@ -221,14 +223,9 @@ pub async fn outcomes_report(
     params: web::Query<PeriodParams>,
 ) -> ApiResult<HttpResponse> {
     let params = params.into_inner();
-    let scope = ReportScope::of(&ctx.actor, params.department)?;
-    let (from, to) = params.period(ctx.today())?;
-    let programme = params.programme.unwrap_or_default();
-    let period = Period {
-        from,
-        to,
-        programme: &programme,
-    };
+    let (scope, programme) = scoped(&ctx, &params)?;
+    let period = Period::new(&params, ctx.today(), &programme)?;
+    let (from, to) = (period.from, period.to);
     let ctx = &ctx;
     let (scope, period) = (&scope, &period);
     let report = ctx

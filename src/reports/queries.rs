@@ -9,7 +9,7 @@ use diesel::sql_types::{Array, BigInt, Bool, Date, Nullable, Text, Timestamptz, 
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::dto::{MilestoneDeadlines, OverdueMilestone};
+use super::dto::{MilestoneDeadlines, OverdueMilestone, PeriodParams};
 use super::ReportScope;
 use crate::domain::{CitizenId, DepartmentCode, EnrolmentId, UserId};
 use crate::error::ApiResult;
@@ -194,6 +194,18 @@ pub struct Period<'a> {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub programme: &'a str,
+}
+
+impl<'a> Period<'a> {
+    /// The period asked for (see [`PeriodParams::period`]), of `programme`.
+    pub fn new(params: &PeriodParams, today: NaiveDate, programme: &'a str) -> ApiResult<Self> {
+        let (from, to) = params.period(today)?;
+        Ok(Self {
+            from,
+            to,
+            programme,
+        })
+    }
 }
 
 /// DEADLINE_COUNTS or OVERDUE with their six parameters.
