@@ -74,9 +74,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(referrals::handlers::withdraw_referral)
                 .service(citizens::export::export_citizen)
                 .service(citizens::legal_hold::set_legal_hold)
-                .service(reports::caseload::caseload_report)
-                .service(reports::caseload::reassign)
-                .service(reports::deadlines::deadlines_report)
-                .service(reports::outcomes::outcomes_report),
+                .service(reports::handlers::caseload_report)
+                .service(reports::handlers::reassign)
+                .service(reports::handlers::deadlines_report)
+                .service(reports::handlers::outcomes_report),
         );
 }

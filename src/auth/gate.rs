@@ -128,12 +128,15 @@ fn actor_from_claims(
     })
 }
 
+/// The refusal of a route to a role, in its own transaction (the request
+/// goes no further). Not `request::Ctx`: that is built on `Actor`, so `auth`
+/// may not import it.
 async fn record_denial(
     state: &AppState,
     actor: &Actor,
     route: &'static str,
 ) -> Result<(), ApiError> {
-    let at = state.clock.now();
+    let at = actor.now;
     let who = audit::AuditActor::from(actor);
     crate::db::transaction(&state.pool, actor.into(), move |conn| {
         async move {

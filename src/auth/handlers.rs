@@ -1,14 +1,15 @@
-//! HTTP handlers for signing in and out.
+//! HTTP handlers for signing in and out, and for the signed-in user.
+//!
+//! These stay on `Actor` and `AppState` rather than `request::Ctx`: the
+//! request pipeline is built on `auth::Actor`, so `auth` may not import it
+//! (`scripts/module-cycles`). None of them reads a citizen's data; login,
+//! refresh and logout write their own entries in `service`.
 
 use actix_web::{get, post, web, HttpResponse};
-use diesel::prelude::*;
-use diesel_async::RunQueryDsl;
 
-use super::dto::{LoginRequest, MeResponse, RefreshRequest, TeamRef, TokenResponse};
-use super::{service, Actor};
-use crate::domain::parse_roles;
-use crate::error::{ApiError, ApiResult};
-use crate::schema::{staff_user_teams, staff_users, teams};
+use super::dto::{LoginRequest, MeResponse, RefreshRequest, TokenResponse};
+use super::{queries, service, Actor};
+use crate::error::ApiResult;
 use crate::state::AppState;
 
 /// Sign in with username and password.
@@ -60,38 +61,6 @@ pub async fn logout(state: web::Data<AppState>, actor: Actor) -> ApiResult<HttpR
 #[get("/me")]
 pub async fn me(state: web::Data<AppState>, actor: Actor) -> ApiResult<web::Json<MeResponse>> {
     let mut conn = state.pool.get().await?;
-    let (id, username, full_name, roles): (uuid::Uuid, String, String, Vec<String>) =
-        staff_users::table
-            .find(actor.user_id.0)
-            .select((
-                staff_users::id,
-                staff_users::username,
-                staff_users::full_name,
-                staff_users::roles,
-            ))
-            .first(&mut conn)
-            .await?;
-    let teams = staff_user_teams::table
-        .inner_join(teams::table)
-        .filter(staff_user_teams::user_id.eq(id))
-        .filter(teams::active.eq(true))
-        .select((teams::id, teams::name, teams::restricted))
-        .order(teams::name)
-        .load::<(uuid::Uuid, String, bool)>(&mut conn)
-        .await?
-        .into_iter()
-        .map(|(id, name, restricted)| TeamRef {
-            id,
-            name,
-            restricted,
-        })
-        .collect();
-    Ok(web::Json(MeResponse {
-        id,
-        username,
-        full_name,
-        department: actor.department,
-        roles: parse_roles(&roles).map_err(ApiError::internal)?,
-        teams,
-    }))
+    let me = queries::me(&mut conn, actor.user_id, actor.department).await?;
+    Ok(web::Json(me))
 }

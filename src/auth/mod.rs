@@ -6,6 +6,7 @@ pub mod gate;
 pub mod handlers;
 pub mod password;
 pub mod policy;
+pub mod queries;
 pub mod service;
 
 use std::future::{ready, Ready};

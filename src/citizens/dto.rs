@@ -1,8 +1,13 @@
 //! Bodies of the citizen endpoints, and their validation into [`CitizenData`].
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer, Serialize};
-use utoipa::ToSchema;
+use utoipa::openapi::schema::AdditionalProperties;
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::{PartialSchema, ToSchema};
 use uuid::Uuid;
 
 use super::codes::{DanishLevel, District, EmploymentStatus, Need, ResidenceBasis};
@@ -18,39 +23,74 @@ fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
     Option::<T>::deserialize(d).map(Some)
 }
 
-/// Register a citizen. The CPR number travels only in bodies like this one,
-/// never in a URL.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+/// Register a citizen: the CPR and the record. The CPR number travels only
+/// in bodies like this one, never in a URL. The record's fields are
+/// [`CitizenData`]'s, flattened into the body; a field that neither names is
+/// refused (see [`RegisterCitizenBody`]).
+#[derive(Deserialize)]
+#[serde(try_from = "RegisterCitizenBody")]
 pub struct RegisterCitizenRequest {
+    cpr: String,
+    data: CitizenData,
+}
+
+/// The body as sent. serde's `deny_unknown_fields` does not combine with
+/// `flatten`, so what neither `cpr` nor [`CitizenData`] takes is collected
+/// and refused with serde's own words (the 422 names the field).
+#[derive(Deserialize)]
+struct RegisterCitizenBody {
+    cpr: String,
+    #[serde(flatten)]
+    data: CitizenData,
+    #[serde(flatten)]
+    unknown: BTreeMap<String, IgnoredAny>,
+}
+
+impl TryFrom<RegisterCitizenBody> for RegisterCitizenRequest {
+    type Error = String;
+
+    fn try_from(body: RegisterCitizenBody) -> Result<Self, String> {
+        match body.unknown.keys().next() {
+            Some(field) => Err(format!("unknown field `{field}`")),
+            None => Ok(Self {
+                cpr: body.cpr,
+                data: body.data,
+            }),
+        }
+    }
+}
+
+/// The document's schema of [`RegisterCitizenRequest`]: `cpr`, described
+/// here, beside [`CitizenData`]'s fields, as one closed object.
+#[derive(ToSchema)]
+#[schema(
+    description = "Register a citizen. The CPR number travels only in bodies like this one,\nnever in a URL."
+)]
+#[allow(dead_code)] // read only by the schema derive
+struct RegisterCitizenCpr {
     /// `ddmmyy-ssss` or ten digits.
     #[schema(example = "010190-1234")]
-    pub cpr: String,
-    pub given_name: String,
-    pub family_name: String,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub address: Option<String>,
-    pub district: Option<District>,
-    /// ISO 639-1 code, e.g. `ar`, `uk`, `so`.
-    pub preferred_language: Option<String>,
-    #[serde(default)]
-    pub interpreter_needed: bool,
-    /// ISO 3166-1 alpha-2 codes; absent means unknown.
-    pub country_of_birth: Option<String>,
-    pub citizenship: Option<String>,
-    pub mother_country_of_birth: Option<String>,
-    pub mother_citizenship: Option<String>,
-    pub father_country_of_birth: Option<String>,
-    pub father_citizenship: Option<String>,
-    pub arrival_date: Option<NaiveDate>,
-    /// The date the citizen was visited (boligplaceret) to Copenhagen.
-    pub visitation_date: Option<NaiveDate>,
-    pub residence_basis: Option<ResidenceBasis>,
-    #[serde(default)]
-    pub needs: Vec<Need>,
-    pub employment_status: Option<EmploymentStatus>,
-    pub danish_level: Option<DanishLevel>,
+    cpr: String,
+}
+
+impl PartialSchema for RegisterCitizenRequest {
+    fn schema() -> RefOr<Schema> {
+        let (RefOr::T(Schema::Object(mut own)), RefOr::T(Schema::Object(data))) =
+            (RegisterCitizenCpr::schema(), CitizenData::schema())
+        else {
+            return RegisterCitizenCpr::schema();
+        };
+        own.properties.extend(data.properties);
+        own.required.extend(data.required);
+        own.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(false)));
+        RefOr::T(Schema::Object(own))
+    }
+}
+
+impl ToSchema for RegisterCitizenRequest {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        CitizenData::schemas(schemas);
+    }
 }
 
 /// Fields to change; `null` clears a field, an absent one stays.
@@ -111,8 +151,9 @@ pub struct UpdateCitizenRequest {
     pub danish_level: Option<Option<DanishLevel>>,
 }
 
-/// The editable part of a citizen record, validated.
-#[derive(Debug, Clone, PartialEq)]
+/// The editable part of a citizen record: as registered (the fields of
+/// [`RegisterCitizenRequest`] beside the CPR), then validated.
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
 pub struct CitizenData {
     pub given_name: String,
     pub family_name: String,
@@ -120,8 +161,11 @@ pub struct CitizenData {
     pub email: Option<String>,
     pub address: Option<String>,
     pub district: Option<District>,
+    /// ISO 639-1 code, e.g. `ar`, `uk`, `so`.
     pub preferred_language: Option<String>,
+    #[serde(default)]
     pub interpreter_needed: bool,
+    /// ISO 3166-1 alpha-2 codes; absent means unknown.
     pub country_of_birth: Option<String>,
     pub citizenship: Option<String>,
     pub mother_country_of_birth: Option<String>,
@@ -129,8 +173,10 @@ pub struct CitizenData {
     pub father_country_of_birth: Option<String>,
     pub father_citizenship: Option<String>,
     pub arrival_date: Option<NaiveDate>,
+    /// The date the citizen was visited (boligplaceret) to Copenhagen.
     pub visitation_date: Option<NaiveDate>,
     pub residence_basis: Option<ResidenceBasis>,
+    #[serde(default)]
     pub needs: Vec<Need>,
     pub employment_status: Option<EmploymentStatus>,
     pub danish_level: Option<DanishLevel>,
@@ -315,31 +361,7 @@ impl CitizenData {
 impl RegisterCitizenRequest {
     /// The CPR (still unparsed) and the rest of the record.
     pub fn split(self) -> (String, CitizenData) {
-        (
-            self.cpr,
-            CitizenData {
-                given_name: self.given_name,
-                family_name: self.family_name,
-                phone: self.phone,
-                email: self.email,
-                address: self.address,
-                district: self.district,
-                preferred_language: self.preferred_language,
-                interpreter_needed: self.interpreter_needed,
-                country_of_birth: self.country_of_birth,
-                citizenship: self.citizenship,
-                mother_country_of_birth: self.mother_country_of_birth,
-                mother_citizenship: self.mother_citizenship,
-                father_country_of_birth: self.father_country_of_birth,
-                father_citizenship: self.father_citizenship,
-                arrival_date: self.arrival_date,
-                visitation_date: self.visitation_date,
-                residence_basis: self.residence_basis,
-                needs: self.needs,
-                employment_status: self.employment_status,
-                danish_level: self.danish_level,
-            },
-        )
+        (self.cpr, self.data)
     }
 }
 

@@ -5,7 +5,8 @@
 //! Each table is exported whole (`to_jsonb` of the row), so a column added
 //! later is exported without anyone remembering to; only the CPR's
 //! ciphertext and lookup hash are left out (the number itself is decrypted
-//! in). The access rules hold in the export as everywhere (DESIGN §4): the
+//! in). The access rules hold in the export as everywhere (docs/design.md
+//! §4): the
 //! caller's department's enrolments come with everything under them
 //! (milestones, transitions, notes, outcomes, risk assessments); other
 //! departments' enrolments come as summaries (programme, status, dates,
@@ -21,20 +22,17 @@
 //! informant).
 
 use actix_web::{get, web};
-use diesel::sql_types::{Array, Jsonb, Uuid as SqlUuid};
+use diesel::sql_types::{Array, Jsonb, Text, Uuid as SqlUuid};
 use diesel_async::scoped_futures::ScopedFutureExt;
-use diesel_async::RunQueryDsl;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::Value;
 use uuid::Uuid;
 
 use super::queries;
-use crate::audit::Resource;
-use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
-use crate::auth::Actor;
-use crate::db;
+use crate::audit::{Action, AuditEntry, Resource};
+use crate::domain::{CitizenId, DepartmentCode};
 use crate::error::{ApiError, ApiResult};
-use crate::scope::Reach;
-use crate::state::AppState;
+use crate::request::{Ctx, Subject};
 
 /// Why an informant's identity is left out (forvaltningsloven § 15, stk. 1,
 /// nr. 4: private interests in secrecy outweigh the right of access).
@@ -98,6 +96,28 @@ struct Document {
     document: Value,
 }
 
+/// The export document of a citizen the caller has already been checked to
+/// see: it reads every department's part of the case past row-level
+/// security, for this citizen only, and applies the rules above itself.
+async fn document(
+    conn: &mut AsyncPgConnection,
+    citizen: CitizenId,
+    restricted_teams: &[Uuid],
+    department: DepartmentCode,
+) -> ApiResult<Value> {
+    diesel::sql_query("SELECT set_config('medborger.system', 'on', true)")
+        .execute(conn)
+        .await?;
+    let doc: Document = diesel::sql_query(EXPORT)
+        .bind::<SqlUuid, _>(citizen)
+        .bind::<Array<SqlUuid>, _>(restricted_teams)
+        .bind::<Text, _>(INFORMANT_REDACTED)
+        .bind::<Text, _>(department.as_str())
+        .get_result(conn)
+        .await?;
+    Ok(doc.document)
+}
+
 /// What the municipality holds on the citizen, as one JSON document: the
 /// record with the full CPR, involvements, your department's enrolments with
 /// their transitions, milestones, notes (current and superseded), outcomes
@@ -112,57 +132,42 @@ struct Document {
     responses((status = 200, body = Object, description = "The export document")),
 )]
 #[get("/citizens/{id}/export")]
-pub async fn export_citizen(
-    state: web::Data<AppState>,
-    actor: Actor,
-    id: web::Path<Uuid>,
-) -> ApiResult<web::Json<Value>> {
+pub async fn export_citizen(ctx: Ctx, id: web::Path<CitizenId>) -> ApiResult<web::Json<Value>> {
     let id = id.into_inner();
-    let now = actor.now;
-    let who = AuditActor::from(&actor);
-    let reach = Reach::of(&actor);
-    let teams: Vec<Uuid> = actor.restricted_teams();
-    let department = actor.department.to_string();
-    let result = db::transaction(&state.pool, (&actor).into(), move |conn| {
-        async move {
-            queries::find_for_caseworker(conn, &reach, id.into(), false).await?;
-            let sealed = match queries::sealed_cpr(conn, &reach, id.into()).await {
-                Err(ApiError::NotFound) => None,
-                other => Some(other?),
-            };
-            // The caller may see this citizen (checked above); the export
-            // reads every department's part of the case, for this citizen only.
-            diesel::sql_query("SELECT set_config('medborger.system', 'on', true)")
-                .execute(conn)
-                .await?;
-            let doc: Document = diesel::sql_query(EXPORT)
-                .bind::<SqlUuid, _>(id)
-                .bind::<Array<SqlUuid>, _>(&teams)
-                .bind::<diesel::sql_types::Text, _>(INFORMANT_REDACTED)
-                .bind::<diesel::sql_types::Text, _>(&department)
-                .get_result(conn)
-                .await?;
-            let redacted = doc.document["concerns"].as_array().map_or(0, Vec::len);
-            let mut entry = AuditEntry::new(Action::Export, Resource::Citizen, Outcome::Success)
-                .resource_id(id)
-                .citizen(id);
-            if redacted > 0 {
-                entry = entry.reason(format!(
-                    "informant identity redacted in {redacted} concern(s): {INFORMANT_REDACTED}"
-                ));
+    let ctx = &ctx;
+    let teams = ctx.actor.restricted_teams();
+    let (mut document, sealed) = ctx
+        .run(Subject::citizen(id), |conn, audit| {
+            async move {
+                queries::find_for_caseworker(conn, &ctx.reach, id, false).await?;
+                let sealed = match queries::sealed_cpr(conn, &ctx.reach, id).await {
+                    Err(ApiError::NotFound) => None,
+                    other => Some(other?),
+                };
+                let document = document(conn, id, &teams, ctx.department()).await?;
+                let redacted = document["concerns"].as_array().map_or(0, Vec::len);
+                let mut entry = AuditEntry::success(Action::Export, Resource::Citizen)
+                    .resource_id(id)
+                    .citizen(id);
+                if redacted > 0 {
+                    entry = entry.reason(format!(
+                        "informant identity redacted in {redacted} concern(s): {INFORMANT_REDACTED}"
+                    ));
+                }
+                audit.record(entry);
+                Ok((document, sealed))
             }
-            audit::record(conn, now, &who, entry).await?;
-            Ok((doc.document, sealed))
-        }
-        .scope_boxed()
-    })
-    .await;
-    let (mut document, sealed) =
-        crate::request::on_not_found(&state, &actor, Resource::Citizen, id, Some(id), result)
-            .await?;
+            .scope_boxed()
+        })
+        .await?;
     // Anonymised: the number is gone.
     document["citizen"]["cpr"] = match sealed {
-        Some(sealed) => Value::String(state.vault.reveal(&sealed).map_err(ApiError::Internal)?),
+        Some(sealed) => Value::String(
+            ctx.state()
+                .vault
+                .reveal(&sealed)
+                .map_err(ApiError::Internal)?,
+        ),
         None => Value::Null,
     };
     Ok(web::Json(document))

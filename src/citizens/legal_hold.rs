@@ -4,20 +4,19 @@
 //! citizen was found.
 
 use actix_web::{post, web};
+use chrono::{DateTime, Utc};
 use diesel::sql_types::{Bool, Timestamptz, Uuid as SqlUuid};
 use diesel_async::scoped_futures::ScopedFutureExt;
-use diesel_async::RunQueryDsl;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::audit::Resource;
-use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
-use crate::auth::Actor;
-use crate::db;
+use crate::audit::{Action, AuditEntry, Resource};
+use crate::domain::CitizenId;
 use crate::error::{ApiError, ApiResult};
 use crate::http::bounded_text;
-use crate::state::AppState;
+use crate::request::{Ctx, Subject};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -40,6 +39,27 @@ struct Found {
     found: bool,
 }
 
+/// Sets or lifts the hold through the database function; NotFound when there
+/// is no such citizen.
+async fn set_hold(
+    conn: &mut AsyncPgConnection,
+    citizen: CitizenId,
+    hold: bool,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let found: Found = diesel::sql_query("SELECT medborger_set_legal_hold($1, $2, $3) AS found")
+        .bind::<SqlUuid, _>(citizen)
+        .bind::<Bool, _>(hold)
+        .bind::<Timestamptz, _>(now)
+        .get_result(conn)
+        .await?;
+    if found.found {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
 /// Set or lift a citizen's legal hold (administrators). Audited.
 #[utoipa::path(
     tag = "citizens",
@@ -49,49 +69,31 @@ struct Found {
 )]
 #[post("/citizens/{id}/legal-hold")]
 pub async fn set_legal_hold(
-    state: web::Data<AppState>,
-    actor: Actor,
-    id: web::Path<Uuid>,
+    ctx: Ctx,
+    id: web::Path<CitizenId>,
     body: web::Json<LegalHoldRequest>,
 ) -> ApiResult<web::Json<LegalHoldView>> {
     let id = id.into_inner();
     let body = body.into_inner();
     let reason = bounded_text("reason", &body.reason, 5, 1000)?;
     let hold = body.hold;
-    let now = actor.now;
-    let who = AuditActor::from(&actor);
-    let result = db::transaction(&state.pool, (&actor).into(), move |conn| {
+    let ctx = &ctx;
+    ctx.run(Subject::citizen(id), |conn, audit| {
         async move {
-            let found: Found =
-                diesel::sql_query("SELECT medborger_set_legal_hold($1, $2, $3) AS found")
-                    .bind::<SqlUuid, _>(id)
-                    .bind::<Bool, _>(hold)
-                    .bind::<Timestamptz, _>(now)
-                    .get_result(conn)
-                    .await?;
-            if !found.found {
-                return Err(ApiError::NotFound);
-            }
-            audit::record(
-                conn,
-                now,
-                &who,
-                AuditEntry::new(Action::Update, Resource::LegalHold, Outcome::Success)
+            set_hold(conn, id, hold, ctx.now).await?;
+            audit.record(
+                AuditEntry::success(Action::Update, Resource::LegalHold)
                     .resource_id(id)
                     .citizen(id)
                     .reason(format!("{}: {reason}", if hold { "set" } else { "lifted" })),
-            )
-            .await?;
-            Ok(LegalHoldView {
-                citizen_id: id,
-                legal_hold: hold,
-            })
+            );
+            Ok(())
         }
         .scope_boxed()
     })
-    .await;
-    Ok(web::Json(
-        crate::request::on_not_found(&state, &actor, Resource::Citizen, id, Some(id), result)
-            .await?,
-    ))
+    .await?;
+    Ok(web::Json(LegalHoldView {
+        citizen_id: id.into(),
+        legal_hold: hold,
+    }))
 }

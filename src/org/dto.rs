@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::auth::password::NewPassword;
-use crate::domain::{DepartmentCode, Role};
+use crate::domain::{DepartmentCode, Role, TeamId};
 use crate::error::{ApiError, FieldError};
 
 #[derive(Serialize, ToSchema)]
@@ -169,8 +169,8 @@ pub fn parse_roles(roles: &[Role]) -> Result<Vec<Role>, FieldError> {
     Ok(set.into_iter().collect())
 }
 
-pub fn parse_team_ids(ids: &[Uuid]) -> Result<Vec<Uuid>, FieldError> {
-    let set: BTreeSet<Uuid> = ids.iter().copied().collect();
+pub fn parse_team_ids(ids: &[Uuid]) -> Result<Vec<TeamId>, FieldError> {
+    let set: BTreeSet<TeamId> = ids.iter().copied().map(TeamId).collect();
     if set.len() > 50 {
         return Err(FieldError::new("team_ids", "too_many", "at most 50 teams"));
     }

@@ -1,81 +1,50 @@
-//! HTTP handlers for departments and the admin endpoints for users and teams.
-//! Every admin change and read is audited in the same transaction.
+//! HTTP handlers for departments and the admin endpoints for users and teams:
+//! parse, run the work in the request's pipeline (`request::Ctx::run`),
+//! answer the view. Every change to a user or team, and every read of a
+//! staff user, is audited; departments and teams are organisation data, read
+//! without an entry.
 
 use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
-use uuid::Uuid;
 
 use super::dto::*;
 use super::queries::{self, NewUser, TeamChangeset, UserChanges};
-use crate::audit::Resource;
-use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
-use crate::auth::{password, Actor};
-use crate::db;
-use crate::domain::Role;
+use crate::audit::{Action, AuditEntry, Resource};
+use crate::auth::password;
+use crate::domain::{Role, TeamId, UserId};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{if_match, with_etag, Page, PageParams};
-use crate::state::AppState;
+use crate::request::{Ctx, Subject};
 
 /// The seven departments (forvaltninger).
 #[utoipa::path(tag = "organisation", responses((status = 200, body = Vec<DepartmentView>)))]
 #[get("/departments")]
-pub async fn list_departments(
-    state: web::Data<AppState>,
-    actor: Actor,
-) -> ApiResult<web::Json<Vec<DepartmentView>>> {
-    let list = db::transaction(&state.pool, (&actor).into(), |conn| {
-        async move { queries::list_departments(conn).await }.scope_boxed()
-    })
-    .await?;
+pub async fn list_departments(ctx: Ctx) -> ApiResult<web::Json<Vec<DepartmentView>>> {
+    let list = ctx
+        .run_unaudited(|conn| async move { queries::list_departments(conn).await }.scope_boxed())
+        .await?;
     Ok(web::Json(list))
-}
-
-/// Runs `f` in the actor's transaction and records `entry` there too.
-async fn audited<'a, R, F>(
-    state: &'a AppState,
-    actor: &'a Actor,
-    entry: AuditEntry,
-    f: F,
-) -> ApiResult<R>
-where
-    F: for<'r> FnOnce(
-            &'r mut diesel_async::AsyncPgConnection,
-        )
-            -> diesel_async::scoped_futures::ScopedBoxFuture<'a, 'r, ApiResult<R>>
-        + Send
-        + 'a,
-    R: Send + 'a,
-{
-    let at = state.clock.now();
-    let who = AuditActor::from(actor);
-    db::transaction(&state.pool, actor.into(), move |conn| {
-        async move {
-            let result = f(conn).await?;
-            audit::record(conn, at, &who, entry).await?;
-            Ok(result)
-        }
-        .scope_boxed()
-    })
-    .await
 }
 
 /// Staff users, in creation order.
 #[utoipa::path(tag = "admin", params(PageParams), responses((status = 200, body = Page<UserView>)))]
 #[get("/admin/users")]
 pub async fn list_users(
-    state: web::Data<AppState>,
-    actor: Actor,
+    ctx: Ctx,
     page: web::Query<PageParams>,
 ) -> ApiResult<web::Json<Page<UserView>>> {
     let (after, limit) = (page.after()?, page.limit()?);
-    let rows = audited(
-        &state,
-        &actor,
-        AuditEntry::new(Action::Search, Resource::StaffUser, Outcome::Success),
-        move |conn| async move { queries::list_users(conn, after, limit).await }.scope_boxed(),
-    )
-    .await?;
+    let rows = ctx
+        .run(Subject::none(), |conn, audit| {
+            async move {
+                let rows = queries::list_users(conn, after, limit).await?;
+                audit.record(AuditEntry::success(Action::Search, Resource::StaffUser));
+                Ok(rows)
+            }
+            .scope_boxed()
+        })
+        .await?;
     Ok(web::Json(Page::from_rows(rows, limit, |u| u.id)))
 }
 
@@ -87,11 +56,7 @@ pub async fn list_users(
         headers(("Location" = String), ("ETag" = String)))),
 )]
 #[post("/admin/users")]
-pub async fn create_user(
-    state: web::Data<AppState>,
-    actor: Actor,
-    body: web::Json<CreateUserRequest>,
-) -> ApiResult<HttpResponse> {
+pub async fn create_user(ctx: Ctx, body: web::Json<CreateUserRequest>) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let mut errors = Errors::default();
     let username = errors.check(parse_username(&body.username));
@@ -107,33 +72,27 @@ pub async fn create_user(
             "validation let a field through"
         )));
     };
-    let password_hash = password::hash(new_password).await?;
-    let now = state.clock.now();
     let new = NewUser {
         username,
         full_name,
         department: body.department,
         roles,
         team_ids,
-        password_hash,
+        password_hash: password::hash(new_password).await?,
     };
-    let who = AuditActor::from(&actor);
-    let user = db::transaction(&state.pool, (&actor).into(), move |conn| {
-        async move {
-            let user = queries::insert_user(conn, new, now).await?;
-            audit::record(
-                conn,
-                now,
-                &who,
-                AuditEntry::new(Action::Create, Resource::StaffUser, Outcome::Success)
-                    .resource_id(user.id),
-            )
-            .await?;
-            Ok(user)
-        }
-        .scope_boxed()
-    })
-    .await?;
+    let ctx = &ctx;
+    let user = ctx
+        .run(Subject::none(), |conn, audit| {
+            async move {
+                let user = queries::insert_user(conn, new, ctx.now).await?;
+                audit.record(
+                    AuditEntry::success(Action::Create, Resource::StaffUser).resource_id(user.id),
+                );
+                Ok(user)
+            }
+            .scope_boxed()
+        })
+        .await?;
     let response = HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/admin/users/{}", user.id)))
         .json(&user);
@@ -147,19 +106,21 @@ pub async fn create_user(
     responses((status = 200, body = UserView, headers(("ETag" = String)))),
 )]
 #[get("/admin/users/{id}")]
-pub async fn find_user(
-    state: web::Data<AppState>,
-    actor: Actor,
-    id: web::Path<Uuid>,
-) -> ApiResult<HttpResponse> {
+pub async fn find_user(ctx: Ctx, id: web::Path<UserId>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let user = audited(
-        &state,
-        &actor,
-        AuditEntry::new(Action::Read, Resource::StaffUser, Outcome::Success).resource_id(id),
-        move |conn| async move { queries::find_user(conn, id).await }.scope_boxed(),
-    )
-    .await?;
+    // A staff user is no citizen: an admin's miss is not an attempt on
+    // someone's case, so it leaves no denied entry.
+    let user = ctx
+        .run(Subject::none(), |conn, audit| {
+            async move {
+                let user = queries::find_user(conn, id).await?;
+                audit
+                    .record(AuditEntry::success(Action::Read, Resource::StaffUser).resource_id(id));
+                Ok(user)
+            }
+            .scope_boxed()
+        })
+        .await?;
     let version = user.version;
     Ok(with_etag(HttpResponse::Ok().json(user), version))
 }
@@ -175,10 +136,9 @@ pub async fn find_user(
 )]
 #[patch("/admin/users/{id}")]
 pub async fn update_user(
-    state: web::Data<AppState>,
-    actor: Actor,
+    ctx: Ctx,
     req: HttpRequest,
-    id: web::Path<Uuid>,
+    id: web::Path<UserId>,
     body: web::Json<UpdateUserRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
@@ -197,13 +157,11 @@ pub async fn update_user(
     };
     let new_password = body.password.and_then(|p| errors.check(parse_password(p)));
     errors.finish()?;
-    if id == actor.user_id.0
-        && (changes.active == Some(false)
-            || changes
-                .roles
-                .as_ref()
-                .is_some_and(|r| !r.contains(&Role::Admin)))
-    {
+    let loses_admin = changes
+        .roles
+        .as_ref()
+        .is_some_and(|r| !r.contains(&Role::Admin));
+    if id == ctx.actor.user_id && (changes.active == Some(false) || loses_admin) {
         return Err(ApiError::Conflict(
             "You cannot deactivate yourself or remove your own admin role.".into(),
         ));
@@ -211,19 +169,25 @@ pub async fn update_user(
     if let Some(p) = new_password {
         changes.password_hash = Some(password::hash(p).await?);
     }
-    let now = state.clock.now();
     let action = if changes.active == Some(false) {
         Action::Deactivate
     } else {
         Action::Update
     };
-    let entry = AuditEntry::new(action, Resource::StaffUser, Outcome::Success)
+    let entry = AuditEntry::success(action, Resource::StaffUser)
         .resource_id(id)
         .reason(format!("changed: {}", changes.fields().join(", ")));
-    let user = audited(&state, &actor, entry, move |conn| {
-        async move { queries::update_user(conn, id, expected, &changes, now).await }.scope_boxed()
-    })
-    .await?;
+    let ctx = &ctx;
+    let user = ctx
+        .run(Subject::none(), |conn, audit| {
+            async move {
+                let user = queries::update_user(conn, id, expected, &changes, ctx.now).await?;
+                audit.record(entry);
+                Ok(user)
+            }
+            .scope_boxed()
+        })
+        .await?;
     let version = user.version;
     Ok(with_etag(HttpResponse::Ok().json(user), version))
 }
@@ -232,15 +196,15 @@ pub async fn update_user(
 #[utoipa::path(tag = "admin", params(PageParams), responses((status = 200, body = Page<TeamView>)))]
 #[get("/admin/teams")]
 pub async fn list_teams(
-    state: web::Data<AppState>,
-    actor: Actor,
+    ctx: Ctx,
     page: web::Query<PageParams>,
 ) -> ApiResult<web::Json<Page<TeamView>>> {
     let (after, limit) = (page.after()?, page.limit()?);
-    let rows = db::transaction(&state.pool, (&actor).into(), move |conn| {
-        async move { queries::list_teams(conn, after, limit).await }.scope_boxed()
-    })
-    .await?;
+    let rows = ctx
+        .run_unaudited(move |conn| {
+            async move { queries::list_teams(conn, after, limit).await }.scope_boxed()
+        })
+        .await?;
     Ok(web::Json(Page::from_rows(rows, limit, |t| t.id)))
 }
 
@@ -252,32 +216,24 @@ pub async fn list_teams(
         headers(("Location" = String), ("ETag" = String)))),
 )]
 #[post("/admin/teams")]
-pub async fn create_team(
-    state: web::Data<AppState>,
-    actor: Actor,
-    body: web::Json<CreateTeamRequest>,
-) -> ApiResult<HttpResponse> {
+pub async fn create_team(ctx: Ctx, body: web::Json<CreateTeamRequest>) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let name = parse_name("name", &body.name).map_err(|e| ApiError::Validation(vec![e]))?;
-    let now = state.clock.now();
-    let who = AuditActor::from(&actor);
-    let team = db::transaction(&state.pool, (&actor).into(), move |conn| {
-        async move {
-            let team =
-                queries::insert_team(conn, body.department, &name, body.restricted, now).await?;
-            audit::record(
-                conn,
-                now,
-                &who,
-                AuditEntry::new(Action::Create, Resource::Team, Outcome::Success)
-                    .resource_id(team.id),
-            )
-            .await?;
-            Ok(team)
-        }
-        .scope_boxed()
-    })
-    .await?;
+    let ctx = &ctx;
+    let team = ctx
+        .run(Subject::none(), |conn, audit| {
+            async move {
+                let team =
+                    queries::insert_team(conn, body.department, &name, body.restricted, ctx.now)
+                        .await?;
+                audit.record(
+                    AuditEntry::success(Action::Create, Resource::Team).resource_id(team.id),
+                );
+                Ok(team)
+            }
+            .scope_boxed()
+        })
+        .await?;
     let response = HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/admin/teams/{}", team.id)))
         .json(&team);
@@ -291,16 +247,11 @@ pub async fn create_team(
     responses((status = 200, body = TeamView, headers(("ETag" = String)))),
 )]
 #[get("/admin/teams/{id}")]
-pub async fn find_team(
-    state: web::Data<AppState>,
-    actor: Actor,
-    id: web::Path<Uuid>,
-) -> ApiResult<HttpResponse> {
+pub async fn find_team(ctx: Ctx, id: web::Path<TeamId>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let team = db::transaction(&state.pool, (&actor).into(), move |conn| {
-        async move { queries::find_team(conn, id).await }.scope_boxed()
-    })
-    .await?;
+    let team = ctx
+        .run_unaudited(move |conn| async move { queries::find_team(conn, id).await }.scope_boxed())
+        .await?;
     let version = team.version;
     Ok(with_etag(HttpResponse::Ok().json(team), version))
 }
@@ -314,10 +265,9 @@ pub async fn find_team(
 )]
 #[patch("/admin/teams/{id}")]
 pub async fn update_team(
-    state: web::Data<AppState>,
-    actor: Actor,
+    ctx: Ctx,
     req: HttpRequest,
-    id: web::Path<Uuid>,
+    id: web::Path<TeamId>,
     body: web::Json<UpdateTeamRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
@@ -329,26 +279,28 @@ pub async fn update_team(
         .map(|n| parse_name("name", n))
         .transpose()
         .map_err(|e| ApiError::Validation(vec![e]))?;
-    let now = state.clock.now();
     let action = if body.active == Some(false) {
         Action::Deactivate
     } else {
         Action::Update
     };
-    let entry = AuditEntry::new(action, Resource::Team, Outcome::Success).resource_id(id);
-    let team = audited(&state, &actor, entry, move |conn| {
-        async move {
-            let changes = TeamChangeset {
-                name: name.as_deref(),
-                restricted: body.restricted,
-                active: body.active,
-                updated_at: now,
-            };
-            queries::update_team(conn, id, expected, changes).await
-        }
-        .scope_boxed()
-    })
-    .await?;
+    let ctx = &ctx;
+    let team = ctx
+        .run(Subject::none(), |conn, audit| {
+            async move {
+                let changes = TeamChangeset {
+                    name: name.as_deref(),
+                    restricted: body.restricted,
+                    active: body.active,
+                    updated_at: ctx.now,
+                };
+                let team = queries::update_team(conn, id, expected, changes).await?;
+                audit.record(AuditEntry::success(action, Resource::Team).resource_id(id));
+                Ok(team)
+            }
+            .scope_boxed()
+        })
+        .await?;
     let version = team.version;
     Ok(with_etag(HttpResponse::Ok().json(team), version))
 }

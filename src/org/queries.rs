@@ -8,7 +8,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::dto::{DepartmentView, TeamView, UserView};
-use crate::domain::{parse_roles, DepartmentCode, Role};
+use crate::domain::{parse_roles, DepartmentCode, Role, TeamId, UserId};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::schema::{departments, staff_user_teams, staff_users, teams};
 
@@ -16,7 +16,7 @@ use crate::schema::{departments, staff_user_teams, staff_users, teams};
 #[diesel(table_name = staff_users)]
 #[diesel(check_for_backend(diesel::pg::Pg))]
 struct UserRow {
-    id: Uuid,
+    id: UserId,
     username: String,
     full_name: String,
     department: String,
@@ -31,7 +31,7 @@ struct UserRow {
 #[diesel(table_name = teams)]
 #[diesel(check_for_backend(diesel::pg::Pg))]
 struct TeamRow {
-    id: Uuid,
+    id: TeamId,
     department: String,
     name: String,
     restricted: bool,
@@ -47,14 +47,14 @@ fn department(code: &str) -> ApiResult<DepartmentCode> {
 }
 
 impl UserRow {
-    fn into_view(self, team_ids: Vec<Uuid>) -> ApiResult<UserView> {
+    fn into_view(self, team_ids: Vec<TeamId>) -> ApiResult<UserView> {
         Ok(UserView {
-            id: self.id,
+            id: self.id.into(),
             username: self.username,
             full_name: self.full_name,
             department: department(&self.department)?,
             roles: parse_roles(&self.roles).map_err(ApiError::internal)?,
-            team_ids,
+            team_ids: team_ids.into_iter().map(Uuid::from).collect(),
             active: self.active,
             version: self.version,
             created_at: self.created_at,
@@ -66,7 +66,7 @@ impl UserRow {
 impl TeamRow {
     fn into_view(self) -> ApiResult<TeamView> {
         Ok(TeamView {
-            id: self.id,
+            id: self.id.into(),
             department: department(&self.department)?,
             name: self.name,
             restricted: self.restricted,
@@ -101,15 +101,15 @@ pub async fn list_departments(conn: &mut AsyncPgConnection) -> ApiResult<Vec<Dep
 
 async fn team_ids_of(
     conn: &mut AsyncPgConnection,
-    users: &[Uuid],
-) -> ApiResult<HashMap<Uuid, Vec<Uuid>>> {
-    let rows: Vec<(Uuid, Uuid)> = staff_user_teams::table
+    users: &[UserId],
+) -> ApiResult<HashMap<UserId, Vec<TeamId>>> {
+    let rows: Vec<(UserId, TeamId)> = staff_user_teams::table
         .filter(staff_user_teams::user_id.eq_any(users))
         .order((staff_user_teams::user_id, staff_user_teams::team_id))
         .select((staff_user_teams::user_id, staff_user_teams::team_id))
         .load(conn)
         .await?;
-    let mut map: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    let mut map: HashMap<UserId, Vec<TeamId>> = HashMap::new();
     for (user, team) in rows {
         map.entry(user).or_default().push(team);
     }
@@ -131,7 +131,7 @@ pub async fn list_users(
         query = query.filter(staff_users::id.gt(after));
     }
     let rows: Vec<UserRow> = query.load(conn).await?;
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let ids: Vec<UserId> = rows.iter().map(|r| r.id).collect();
     let mut teams = team_ids_of(conn, &ids).await?;
     rows.into_iter()
         .map(|r| {
@@ -141,7 +141,7 @@ pub async fn list_users(
         .collect()
 }
 
-pub async fn find_user(conn: &mut AsyncPgConnection, id: Uuid) -> ApiResult<UserView> {
+pub async fn find_user(conn: &mut AsyncPgConnection, id: UserId) -> ApiResult<UserView> {
     let row: UserRow = staff_users::table
         .find(id)
         .select(UserRow::as_select())
@@ -158,7 +158,7 @@ pub async fn find_user(conn: &mut AsyncPgConnection, id: Uuid) -> ApiResult<User
 async fn check_teams(
     conn: &mut AsyncPgConnection,
     department: DepartmentCode,
-    ids: &[Uuid],
+    ids: &[TeamId],
 ) -> ApiResult<()> {
     let found: i64 = teams::table
         .filter(teams::id.eq_any(ids))
@@ -177,7 +177,7 @@ async fn check_teams(
     Ok(())
 }
 
-async fn set_teams(conn: &mut AsyncPgConnection, user: Uuid, ids: &[Uuid]) -> ApiResult<()> {
+async fn set_teams(conn: &mut AsyncPgConnection, user: UserId, ids: &[TeamId]) -> ApiResult<()> {
     diesel::delete(staff_user_teams::table.filter(staff_user_teams::user_id.eq(user)))
         .execute(conn)
         .await?;
@@ -202,7 +202,7 @@ pub struct NewUser {
     pub full_name: String,
     pub department: DepartmentCode,
     pub roles: Vec<Role>,
-    pub team_ids: Vec<Uuid>,
+    pub team_ids: Vec<TeamId>,
     pub password_hash: String,
 }
 
@@ -216,10 +216,9 @@ pub async fn insert_user(
     now: DateTime<Utc>,
 ) -> ApiResult<UserView> {
     check_teams(conn, new.department, &new.team_ids).await?;
-    let id = Uuid::now_v7();
     let inserted = diesel::insert_into(staff_users::table)
         .values((
-            staff_users::id.eq(id),
+            staff_users::id.eq(UserId(Uuid::now_v7())),
             staff_users::username.eq(&new.username),
             staff_users::full_name.eq(&new.full_name),
             staff_users::department.eq(new.department.as_str()),
@@ -228,16 +227,17 @@ pub async fn insert_user(
             staff_users::created_at.eq(now),
             staff_users::updated_at.eq(now),
         ))
-        .execute(conn)
+        .returning(UserRow::as_returning())
+        .get_result(conn)
         .await;
-    match inserted {
+    let row = match inserted {
         Err(e) if crate::db::is_unique_violation(&e) => {
             return Err(ApiError::Conflict("That username is taken.".into()));
         }
         other => other?,
     };
-    set_teams(conn, id, &new.team_ids).await?;
-    find_user(conn, id).await
+    set_teams(conn, row.id, &new.team_ids).await?;
+    row.into_view(new.team_ids)
 }
 
 #[derive(Default)]
@@ -245,7 +245,7 @@ pub struct UserChanges {
     pub full_name: Option<String>,
     pub department: Option<DepartmentCode>,
     pub roles: Option<Vec<Role>>,
-    pub team_ids: Option<Vec<Uuid>>,
+    pub team_ids: Option<Vec<TeamId>>,
     pub active: Option<bool>,
     pub password_hash: Option<String>,
 }
@@ -282,7 +282,7 @@ struct UserChangeset<'a> {
 /// Every change bumps the version, which invalidates the user's access tokens.
 pub async fn update_user(
     conn: &mut AsyncPgConnection,
-    id: Uuid,
+    id: UserId,
     expected_version: i32,
     changes: &UserChanges,
     now: DateTime<Utc>,
@@ -309,7 +309,7 @@ pub async fn update_user(
     };
     check_teams(conn, department, &team_ids).await?;
 
-    diesel::update(staff_users::table.find(id))
+    let row = diesel::update(staff_users::table.find(id))
         .set((
             UserChangeset {
                 full_name: changes.full_name.as_deref(),
@@ -321,15 +321,16 @@ pub async fn update_user(
             },
             staff_users::version.eq(staff_users::version + 1),
         ))
-        .execute(conn)
+        .returning(UserRow::as_returning())
+        .get_result(conn)
         .await?;
     if changes.team_ids.is_some() {
         set_teams(conn, id, &team_ids).await?;
     }
     if changes.active == Some(false) {
-        crate::auth::service::revoke_user_sessions(conn, id, now, "deactivated").await?;
+        crate::auth::service::revoke_user_sessions(conn, id.into(), now, "deactivated").await?;
     }
-    find_user(conn, id).await
+    row.into_view(team_ids)
 }
 
 pub async fn list_teams(
@@ -353,7 +354,7 @@ pub async fn list_teams(
         .collect()
 }
 
-pub async fn find_team(conn: &mut AsyncPgConnection, id: Uuid) -> ApiResult<TeamView> {
+pub async fn find_team(conn: &mut AsyncPgConnection, id: TeamId) -> ApiResult<TeamView> {
     teams::table
         .find(id)
         .select(TeamRow::as_select())
@@ -369,27 +370,26 @@ pub async fn insert_team(
     restricted: bool,
     now: DateTime<Utc>,
 ) -> ApiResult<TeamView> {
-    let id = Uuid::now_v7();
     let inserted = diesel::insert_into(teams::table)
         .values((
-            teams::id.eq(id),
+            teams::id.eq(TeamId(Uuid::now_v7())),
             teams::department.eq(department.as_str()),
             teams::name.eq(name),
             teams::restricted.eq(restricted),
             teams::created_at.eq(now),
             teams::updated_at.eq(now),
         ))
-        .execute(conn)
+        .returning(TeamRow::as_returning())
+        .get_result::<TeamRow>(conn)
         .await;
     match inserted {
-        Err(e) if crate::db::is_unique_violation(&e) => Err(ApiError::Conflict(
-            "The department already has a team of that name.".into(),
-        )),
-        other => {
-            other?;
-            find_team(conn, id).await
-        }
+        Err(e) if crate::db::is_unique_violation(&e) => Err(team_name_taken()),
+        other => other?.into_view(),
     }
+}
+
+fn team_name_taken() -> ApiError {
+    ApiError::Conflict("The department already has a team of that name.".into())
 }
 
 #[derive(AsChangeset)]
@@ -406,7 +406,7 @@ pub struct TeamChangeset<'a> {
 /// it bumps their versions too and their access tokens must be refreshed.
 pub async fn update_team(
     conn: &mut AsyncPgConnection,
-    id: Uuid,
+    id: TeamId,
     expected_version: i32,
     changes: TeamChangeset<'_>,
 ) -> ApiResult<TeamView> {
@@ -422,14 +422,11 @@ pub async fn update_team(
     let affects_members = changes.restricted.is_some() || changes.active.is_some();
     let updated = diesel::update(teams::table.find(id))
         .set((&changes, teams::version.eq(teams::version + 1)))
-        .execute(conn)
+        .returning(TeamRow::as_returning())
+        .get_result::<TeamRow>(conn)
         .await;
-    match updated {
-        Err(e) if crate::db::is_unique_violation(&e) => {
-            return Err(ApiError::Conflict(
-                "The department already has a team of that name.".into(),
-            ));
-        }
+    let row = match updated {
+        Err(e) if crate::db::is_unique_violation(&e) => return Err(team_name_taken()),
         other => other?,
     };
     if affects_members {
@@ -441,5 +438,5 @@ pub async fn update_team(
             .execute(conn)
             .await?;
     }
-    find_team(conn, id).await
+    row.into_view()
 }

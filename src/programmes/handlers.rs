@@ -1,29 +1,24 @@
-//! HTTP handlers for the programme catalogue.
+//! HTTP handlers for the programme catalogue: reading it is not personal
+//! data (no audit entry); admins' changes are audited.
 
 use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 
-use super::queries::{self, CreateProgrammeRequest, Programme, UpdateProgrammeRequest};
-use crate::audit::Resource;
-use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
-use crate::auth::Actor;
-use crate::db;
-use crate::error::{ApiError, ApiResult};
+use super::dto::{CreateProgrammeRequest, Programme, UpdateProgrammeRequest};
+use super::queries;
+use crate::audit::{Action, AuditEntry, Resource};
+use crate::error::ApiResult;
 use crate::http::{if_match, with_etag};
-use crate::state::AppState;
+use crate::request::{Ctx, Subject};
 
 /// The programme catalogue with milestone rules.
 #[utoipa::path(tag = "programmes", responses((status = 200, body = Vec<Programme>)))]
 #[get("/programmes")]
-pub async fn list_programmes(
-    state: web::Data<AppState>,
-    actor: Actor,
-) -> ApiResult<web::Json<Vec<Programme>>> {
-    let list = db::transaction(&state.pool, (&actor).into(), |conn| {
-        async move { queries::list(conn).await }.scope_boxed()
-    })
-    .await?;
+pub async fn list_programmes(ctx: Ctx) -> ApiResult<web::Json<Vec<Programme>>> {
+    let list = ctx
+        .run_unaudited(|conn| async move { queries::list(conn).await }.scope_boxed())
+        .await?;
     Ok(web::Json(list))
 }
 
@@ -35,30 +30,23 @@ pub async fn list_programmes(
 )]
 #[post("/admin/programmes")]
 pub async fn create_programme(
-    state: web::Data<AppState>,
-    actor: Actor,
+    ctx: Ctx,
     body: web::Json<CreateProgrammeRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    queries::validate_new(&body)?;
-    let now = state.clock.now();
-    let who = AuditActor::from(&actor);
-    let programme = db::transaction(&state.pool, (&actor).into(), move |conn| {
-        async move {
-            let p = queries::insert(conn, &body).await?;
-            audit::record(
-                conn,
-                now,
-                &who,
-                AuditEntry::new(Action::Create, Resource::Programme, Outcome::Success)
-                    .resource_id(&p.code),
-            )
-            .await?;
-            Ok(p)
-        }
-        .scope_boxed()
-    })
-    .await?;
+    body.validate()?;
+    let programme = ctx
+        .run(Subject::none(), |conn, audit| {
+            async move {
+                let p = queries::insert(conn, &body).await?;
+                audit.record(
+                    AuditEntry::success(Action::Create, Resource::Programme).resource_id(&p.code),
+                );
+                Ok(p)
+            }
+            .scope_boxed()
+        })
+        .await?;
     let version = programme.version;
     let response = HttpResponse::Created()
         .insert_header((
@@ -78,8 +66,7 @@ pub async fn create_programme(
 )]
 #[patch("/admin/programmes/{code}")]
 pub async fn update_programme(
-    state: web::Data<AppState>,
-    actor: Actor,
+    ctx: Ctx,
     req: HttpRequest,
     code: web::Path<String>,
     body: web::Json<UpdateProgrammeRequest>,
@@ -87,34 +74,19 @@ pub async fn update_programme(
     let code = code.into_inner();
     let expected = if_match(&req)?;
     let body = body.into_inner();
-    if let Some(rules) = &body.milestone_rules {
-        queries::validate_rules(rules)?;
-    }
-    for (field, v) in [("name_da", &body.name_da), ("name_en", &body.name_en)] {
-        if v.as_deref()
-            .is_some_and(|v| v.trim().is_empty() || v.chars().count() > 200)
-        {
-            return Err(ApiError::invalid(field, "invalid", "1–200 characters"));
-        }
-    }
-    let now = state.clock.now();
-    let who = AuditActor::from(&actor);
-    let programme = db::transaction(&state.pool, (&actor).into(), move |conn| {
-        async move {
-            let p = queries::update(conn, &code, expected, &body).await?;
-            audit::record(
-                conn,
-                now,
-                &who,
-                AuditEntry::new(Action::Update, Resource::Programme, Outcome::Success)
-                    .resource_id(&p.code),
-            )
-            .await?;
-            Ok(p)
-        }
-        .scope_boxed()
-    })
-    .await?;
+    body.validate()?;
+    let programme = ctx
+        .run(Subject::none(), |conn, audit| {
+            async move {
+                let p = queries::update(conn, &code, expected, &body).await?;
+                audit.record(
+                    AuditEntry::success(Action::Update, Resource::Programme).resource_id(&p.code),
+                );
+                Ok(p)
+            }
+            .scope_boxed()
+        })
+        .await?;
     let version = programme.version;
     Ok(with_etag(HttpResponse::Ok().json(programme), version))
 }

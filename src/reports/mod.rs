@@ -1,6 +1,8 @@
 //! Managers' and auditors' reports: caseload audit (with reassignment),
 //! deadlines, and outcome monitoring against the policy's baselines. Each is
-//! JSON, or CSV when asked for with `Accept: text/csv`.
+//! JSON, or CSV when asked for with `Accept: text/csv`. The handlers are in
+//! `handlers`, the SQL in `queries`; `caseload`, `deadlines` and `outcomes`
+//! make each report out of its rows.
 //!
 //! Who sees what: a manager reports on their own department, including the
 //! restricted work of restricted teams they belong to and nothing else of
@@ -12,9 +14,11 @@
 pub mod caseload;
 pub mod csv;
 pub mod deadlines;
+pub mod dto;
+pub mod handlers;
 pub mod outcomes;
+pub mod queries;
 
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::auth::Actor;
@@ -24,7 +28,7 @@ use crate::error::{ApiError, ApiResult};
 /// The part of the municipality a report covers.
 #[derive(Debug, Clone)]
 pub struct ReportScope {
-    pub departments: Vec<String>,
+    pub departments: Vec<DepartmentCode>,
     /// Restricted teams whose restricted work is included.
     pub restricted_teams: Vec<Uuid>,
     /// An auditor's aggregate view: read past row-level security.
@@ -40,18 +44,14 @@ impl ReportScope {
                 return Err(ApiError::Forbidden);
             }
             return Ok(Self {
-                departments: vec![actor.department.to_string()],
+                departments: vec![actor.department],
                 restricted_teams: actor.restricted_teams(),
                 aggregate_only: false,
             });
         }
         if actor.has_role(Role::Auditor) {
-            let departments = match department {
-                Some(d) => vec![d.to_string()],
-                None => DepartmentCode::ALL.iter().map(|d| d.to_string()).collect(),
-            };
             return Ok(Self {
-                departments,
+                departments: department.map_or(DepartmentCode::ALL.to_vec(), |d| vec![d]),
                 restricted_teams: Vec::new(),
                 aggregate_only: true,
             });
@@ -59,16 +59,24 @@ impl ReportScope {
         Err(ApiError::Forbidden)
     }
 
-    /// Run at the start of the report's transaction.
-    pub async fn enter(&self, conn: &mut AsyncPgConnection) -> ApiResult<()> {
-        if self.aggregate_only {
-            diesel::sql_query("SELECT set_config('medborger.system', 'on', true)")
-                .execute(conn)
-                .await?;
+    pub fn department_names(&self) -> Vec<&'static str> {
+        self.departments.iter().map(|d| d.as_str()).collect()
+    }
+
+    /// The departments as the report names them.
+    pub fn department_list(&self) -> Vec<String> {
+        self.departments.iter().map(ToString::to_string).collect()
+    }
+
+    /// What the report's audit entry says it covered.
+    pub fn audit_reason(&self, period: Option<(chrono::NaiveDate, chrono::NaiveDate)>) -> String {
+        let departments = self.department_names().join(",");
+        match period {
+            Some((from, to)) => format!("departments {departments}, {from}–{to}"),
+            None => format!("departments {departments}"),
         }
-        Ok(())
     }
 }
 
-/// Cells counting fewer people than this are suppressed (DESIGN §8).
+/// Cells counting fewer people than this are suppressed (docs/design.md §8).
 pub const MIN_CELL: i64 = 5;

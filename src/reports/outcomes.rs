@@ -1,7 +1,7 @@
 //! Outcome monitoring (policy principles A and C): for the department's
 //! citizens, the share in wage employment, self-supporting, in education and
 //! at each Danish level, at enrolment start, end, and 6 and 12 months after;
-//! broken down by origin (DESIGN §8), sex, age band and district; beside the
+//! broken down by origin (docs/design.md §8), sex, age band and district; beside the
 //! policy's baselines with the gap in percentage points.
 //!
 //! Discretion: a cell counting fewer than five people is suppressed (null,
@@ -11,24 +11,12 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::{get, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use diesel::prelude::*;
-use diesel::sql_types::{Array, Bool, Date, Nullable, Text, Uuid as SqlUuid};
-use diesel_async::scoped_futures::ScopedFutureExt;
-use diesel_async::RunQueryDsl;
-use serde::Serialize;
-use utoipa::ToSchema;
 
-use super::csv::{self, cell, Table};
-use super::deadlines::PeriodParams;
+use super::csv::{cell, Table};
+use super::dto::{Baselines, Breakdown, OutcomeCell, OutcomeReport, PointReport};
+use super::queries::{Period, Person};
 use super::{ReportScope, MIN_CELL};
-use crate::audit::Resource;
-use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
-use crate::auth::Actor;
-use crate::db;
-use crate::error::ApiResult;
-use crate::state::AppState;
 
 /// The policy's baselines: wage employment, first half of 2022.
 pub const BASELINE_DANISH_BACKGROUND: f64 = 78.4;
@@ -41,107 +29,9 @@ const SMALL: &str = "fewer than 5 people";
 const DERIVABLE: &str =
     "suppressed so that a group of fewer than 5 cannot be derived by subtraction from the total";
 
-#[derive(Serialize, ToSchema, Debug)]
-pub struct Baselines {
-    pub period: &'static str,
-    pub danish_background_pct: f64,
-    pub non_western_pct: f64,
-    pub menapt_pct: f64,
-}
-
-/// One group's figures; all null when suppressed.
-#[derive(Serialize, ToSchema, Debug, Clone)]
-pub struct OutcomeCell {
-    pub group: String,
-    pub people: Option<i64>,
-    pub wage_employment_pct: Option<f64>,
-    pub self_supporting_pct: Option<f64>,
-    pub in_education_pct: Option<f64>,
-    /// Share at Danish level A2 or above, and B1 or above.
-    pub danish_a2_or_above_pct: Option<f64>,
-    pub danish_b1_or_above_pct: Option<f64>,
-    /// The group's own baseline where the policy gives one (non-Western,
-    /// MENAPT), and the gap to it in percentage points.
-    pub baseline_pct: Option<f64>,
-    pub gap_pp: Option<f64>,
-    /// The gap to Danish-background Copenhageners (78.4 %).
-    pub gap_to_danish_background_pp: Option<f64>,
-    pub suppressed: Option<&'static str>,
-}
-
-#[derive(Serialize, ToSchema, Debug)]
-pub struct Breakdown {
-    /// origin_region, menapt, origin_group, sex, age_band or district.
-    pub dimension: &'static str,
-    pub groups: Vec<OutcomeCell>,
-}
-
-#[derive(Serialize, ToSchema, Debug)]
-pub struct PointReport {
-    pub measurement_point: &'static str,
-    pub total: OutcomeCell,
-    pub breakdowns: Vec<Breakdown>,
-}
-
-#[derive(Serialize, ToSchema, Debug)]
-pub struct OutcomeReport {
-    pub departments: Vec<String>,
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-    pub programme: Option<String>,
-    /// Who is counted.
-    pub population: &'static str,
-    pub as_of: DateTime<Utc>,
-    pub baselines: Baselines,
-    pub points: Vec<PointReport>,
-}
-
 const POPULATION: &str = "Citizens with an outcome measured in the period on an enrolment of the \
     department(s); one measurement per citizen and point (the latest). Restricted work only for \
     its team's manager.";
-
-#[derive(QueryableByName, Debug)]
-struct Person {
-    #[diesel(sql_type = Text)]
-    measurement_point: String,
-    #[diesel(sql_type = Date)]
-    measured_on: NaiveDate,
-    #[diesel(sql_type = Date)]
-    birth_date: NaiveDate,
-    #[diesel(sql_type = Text)]
-    sex: String,
-    #[diesel(sql_type = Nullable<Text>)]
-    district: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
-    origin_group: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
-    origin_region: Option<String>,
-    #[diesel(sql_type = Bool)]
-    menapt: bool,
-    #[diesel(sql_type = Text)]
-    employment_status: String,
-    #[diesel(sql_type = Bool)]
-    self_supporting: bool,
-    #[diesel(sql_type = Bool)]
-    in_education: bool,
-    #[diesel(sql_type = Nullable<Text>)]
-    danish_level: Option<String>,
-}
-
-/// $1 departments, $2 restricted teams, $3 from, $4 to, $5 programme or ''.
-const PEOPLE: &str = r#"
-SELECT DISTINCT ON (o.citizen_id, o.measurement_point)
-       o.measurement_point, o.measured_on, c.birth_date, c.sex, c.district,
-       c.origin_group, c.origin_region, c.menapt,
-       o.employment_status, o.self_supporting, o.in_education, o.danish_level
-  FROM outcomes o
-  JOIN enrolments e ON e.id = o.enrolment_id
-  JOIN citizens c ON c.id = o.citizen_id
- WHERE e.department = ANY ($1) AND (NOT e.restricted OR e.team_id = ANY ($2))
-   AND o.measured_on BETWEEN $3 AND $4
-   AND ($5 = '' OR e.programme_code = $5)
- ORDER BY o.citizen_id, o.measurement_point, o.measured_on DESC, o.id DESC
-"#;
 
 fn age_band(birth: NaiveDate, on: NaiveDate) -> &'static str {
     let mut age = on.year() - birth.year();
@@ -344,7 +234,7 @@ fn point_report(point: &'static str, people: &[&Person]) -> PointReport {
     }
 }
 
-fn table(report: &OutcomeReport) -> Table {
+pub fn table(report: &OutcomeReport) -> Table {
     let mut rows = Vec::new();
     let row = |point: &str, dimension: &str, c: &OutcomeCell| {
         vec![
@@ -391,76 +281,36 @@ fn table(report: &OutcomeReport) -> Table {
     }
 }
 
-/// Outcomes of the department's citizens by measurement point and group,
-/// beside the policy's baselines; cells under five people suppressed.
-/// Managers: their department; auditors: any or all. JSON, or CSV with
-/// `Accept: text/csv`.
-#[utoipa::path(
-    tag = "reports",
-    params(PeriodParams),
-    responses((status = 200, description = "The report", content((OutcomeReport = "application/json"), (String = "text/csv")))),
-)]
-#[get("/reports/outcomes")]
-pub async fn outcomes_report(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    actor: Actor,
-    params: web::Query<PeriodParams>,
-) -> ApiResult<HttpResponse> {
-    let params = params.into_inner();
-    let scope = ReportScope::of(&actor, params.department)?;
-    let now = actor.now;
-    let (from, to) = params.period(now.date_naive())?;
-    let programme = params.programme.clone().unwrap_or_default();
-    let who = AuditActor::from(&actor);
-    let report = db::transaction(&state.pool, (&actor).into(), move |conn| {
-        async move {
-            scope.enter(conn).await?;
-            let people: Vec<Person> = diesel::sql_query(PEOPLE)
-                .bind::<Array<Text>, _>(&scope.departments)
-                .bind::<Array<SqlUuid>, _>(&scope.restricted_teams)
-                .bind::<Date, _>(from)
-                .bind::<Date, _>(to)
-                .bind::<Text, _>(&programme)
-                .load(conn)
-                .await?;
-            audit::record(
-                conn,
-                now,
-                &who,
-                AuditEntry::new(Action::Read, Resource::ReportOutcomes, Outcome::Success).reason(
-                    format!("departments {}, {from}–{to}", scope.departments.join(",")),
-                ),
-            )
-            .await?;
-            let points = POINTS
+/// The report out of the people measured in the period.
+pub fn build(
+    scope: &ReportScope,
+    period: &Period<'_>,
+    now: DateTime<Utc>,
+    people: &[Person],
+) -> OutcomeReport {
+    let points = POINTS
+        .iter()
+        .map(|point| {
+            let at: Vec<&Person> = people
                 .iter()
-                .map(|point| {
-                    let at: Vec<&Person> = people
-                        .iter()
-                        .filter(|p| p.measurement_point == *point)
-                        .collect();
-                    point_report(point, &at)
-                })
+                .filter(|p| p.measurement_point == *point)
                 .collect();
-            Ok(OutcomeReport {
-                departments: scope.departments.clone(),
-                from,
-                to,
-                programme: (!programme.is_empty()).then_some(programme),
-                population: POPULATION,
-                as_of: now,
-                baselines: Baselines {
-                    period: "first half of 2022",
-                    danish_background_pct: BASELINE_DANISH_BACKGROUND,
-                    non_western_pct: BASELINE_NON_WESTERN,
-                    menapt_pct: BASELINE_MENAPT,
-                },
-                points,
-            })
-        }
-        .scope_boxed()
-    })
-    .await?;
-    csv::respond(&req, &report, table, "outcomes")
+            point_report(point, &at)
+        })
+        .collect();
+    OutcomeReport {
+        departments: scope.department_list(),
+        from: period.from,
+        to: period.to,
+        programme: (!period.programme.is_empty()).then(|| period.programme.to_string()),
+        population: POPULATION,
+        as_of: now,
+        baselines: Baselines {
+            period: "first half of 2022",
+            danish_background_pct: BASELINE_DANISH_BACKGROUND,
+            non_western_pct: BASELINE_NON_WESTERN,
+            menapt_pct: BASELINE_MENAPT,
+        },
+        points,
+    }
 }

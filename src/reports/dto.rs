@@ -1,0 +1,234 @@
+//! The reports' parameters and documents (JSON; CSV is made from them).
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use diesel::sql_types::{BigInt, Date, Double, Nullable, Text, Uuid as SqlUuid};
+use diesel::QueryableByName;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::domain::DepartmentCode;
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ReportParams {
+    /// Auditors: one department (default: all). Managers: their own.
+    #[param(value_type = Option<String>)]
+    pub department: Option<DepartmentCode>,
+}
+
+#[derive(Serialize, ToSchema, Debug, Clone, Default)]
+pub struct ProgrammeStatusCount {
+    pub programme_code: String,
+    pub status: String,
+    pub count: i64,
+}
+
+#[derive(Serialize, ToSchema, Debug, Clone, Default)]
+pub struct CaseloadCounts {
+    pub open: i64,
+    pub by_programme_and_status: Vec<ProgrammeStatusCount>,
+    pub overdue_milestones: i64,
+    /// Open enrolments without a note for 30, 60 and 90 days (since they
+    /// started, when there is none).
+    pub silent_30_days: i64,
+    pub silent_60_days: i64,
+    pub silent_90_days: i64,
+    /// Citizens in an active or paused enrolment of a programme that
+    /// requires a mentor, with none assigned.
+    pub without_required_mentor: i64,
+    pub grants_awaiting_review: i64,
+}
+
+#[derive(Serialize, ToSchema, Debug, Clone)]
+pub struct CaseworkerLoad {
+    pub caseworker_id: Uuid,
+    pub full_name: String,
+    pub department: String,
+    #[serde(flatten)]
+    pub counts: CaseloadCounts,
+}
+
+#[derive(Serialize, ToSchema, Debug, Clone)]
+pub struct TeamLoad {
+    pub team_id: Uuid,
+    pub name: String,
+    pub department: String,
+    pub restricted: bool,
+    #[serde(flatten)]
+    pub counts: CaseloadCounts,
+}
+
+#[derive(Serialize, ToSchema, Debug)]
+pub struct CaseloadReport {
+    pub departments: Vec<String>,
+    pub as_of: DateTime<Utc>,
+    pub caseworkers: Vec<CaseworkerLoad>,
+    pub teams: Vec<TeamLoad>,
+    pub totals: CaseloadCounts,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReassignRequest {
+    /// An active caseworker of your department (for restricted work, of its team).
+    pub to_caseworker_id: Uuid,
+    /// These open enrolments …
+    pub enrolment_ids: Option<Vec<Uuid>>,
+    /// … or all open enrolments of this caseworker.
+    pub from_caseworker_id: Option<Uuid>,
+    /// Why (1–1800 characters), for the audit log.
+    pub reason: String,
+}
+
+#[derive(Serialize, ToSchema, Debug)]
+pub struct ReassignResult {
+    pub moved: usize,
+    pub enrolment_ids: Vec<Uuid>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PeriodParams {
+    /// First due date counted (default: 1 January this year).
+    pub from: Option<NaiveDate>,
+    /// Last due date counted (default: today).
+    pub to: Option<NaiveDate>,
+    /// Only this programme.
+    pub programme: Option<String>,
+    /// Auditors: one department (default: all). Managers: their own.
+    #[param(value_type = Option<String>)]
+    pub department: Option<DepartmentCode>,
+}
+
+impl PeriodParams {
+    pub fn period(&self, today: NaiveDate) -> ApiResult<(NaiveDate, NaiveDate)> {
+        let from = self
+            .from
+            .unwrap_or_else(|| NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today));
+        let to = self.to.unwrap_or(today);
+        if from > to {
+            return Err(ApiError::invalid(
+                "from",
+                "after_to",
+                "from must not be after to",
+            ));
+        }
+        Ok((from, to))
+    }
+}
+
+#[derive(Serialize, ToSchema, Debug, QueryableByName)]
+pub struct MilestoneDeadlines {
+    #[diesel(sql_type = Text)]
+    pub programme_code: String,
+    #[diesel(sql_type = Text)]
+    pub milestone_code: String,
+    #[diesel(sql_type = Text)]
+    pub name_da: String,
+    #[diesel(sql_type = BigInt)]
+    pub due: i64,
+    #[diesel(sql_type = BigInt)]
+    pub met_on_time: i64,
+    #[diesel(sql_type = BigInt)]
+    pub met_late: i64,
+    #[diesel(sql_type = BigInt)]
+    pub overdue: i64,
+    #[diesel(sql_type = BigInt)]
+    pub waived: i64,
+    /// Not yet due and not yet met.
+    #[diesel(sql_type = BigInt)]
+    pub pending: i64,
+    /// met on time / (met on time + met late + overdue), in percent with one
+    /// decimal; absent while nothing has come due.
+    #[diesel(sql_type = Nullable<Double>)]
+    pub share_met_on_time_pct: Option<f64>,
+}
+
+#[derive(Serialize, ToSchema, Debug, QueryableByName)]
+pub struct OverdueMilestone {
+    #[diesel(sql_type = SqlUuid)]
+    pub enrolment_id: Uuid,
+    #[diesel(sql_type = SqlUuid)]
+    pub citizen_id: Uuid,
+    #[diesel(sql_type = Text)]
+    pub programme_code: String,
+    #[diesel(sql_type = Text)]
+    pub milestone_code: String,
+    #[diesel(sql_type = Date)]
+    pub due_date: NaiveDate,
+    #[diesel(sql_type = BigInt)]
+    pub days_overdue: i64,
+    #[diesel(sql_type = SqlUuid)]
+    pub responsible_caseworker_id: Uuid,
+}
+
+#[derive(Serialize, ToSchema, Debug)]
+pub struct DeadlineReport {
+    pub departments: Vec<String>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub as_of: DateTime<Utc>,
+    pub milestones: Vec<MilestoneDeadlines>,
+    /// The overdue milestones themselves (managers only; absent for auditors).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overdue: Option<Vec<OverdueMilestone>>,
+}
+
+#[derive(Serialize, ToSchema, Debug)]
+pub struct Baselines {
+    pub period: &'static str,
+    pub danish_background_pct: f64,
+    pub non_western_pct: f64,
+    pub menapt_pct: f64,
+}
+
+/// One group's figures; all null when suppressed.
+#[derive(Serialize, ToSchema, Debug, Clone)]
+pub struct OutcomeCell {
+    pub group: String,
+    pub people: Option<i64>,
+    pub wage_employment_pct: Option<f64>,
+    pub self_supporting_pct: Option<f64>,
+    pub in_education_pct: Option<f64>,
+    /// Share at Danish level A2 or above, and B1 or above.
+    pub danish_a2_or_above_pct: Option<f64>,
+    pub danish_b1_or_above_pct: Option<f64>,
+    /// The group's own baseline where the policy gives one (non-Western,
+    /// MENAPT), and the gap to it in percentage points.
+    pub baseline_pct: Option<f64>,
+    pub gap_pp: Option<f64>,
+    /// The gap to Danish-background Copenhageners (78.4 %).
+    pub gap_to_danish_background_pp: Option<f64>,
+    pub suppressed: Option<&'static str>,
+}
+
+#[derive(Serialize, ToSchema, Debug)]
+pub struct Breakdown {
+    /// origin_region, menapt, origin_group, sex, age_band or district.
+    pub dimension: &'static str,
+    pub groups: Vec<OutcomeCell>,
+}
+
+#[derive(Serialize, ToSchema, Debug)]
+pub struct PointReport {
+    pub measurement_point: &'static str,
+    pub total: OutcomeCell,
+    pub breakdowns: Vec<Breakdown>,
+}
+
+#[derive(Serialize, ToSchema, Debug)]
+pub struct OutcomeReport {
+    pub departments: Vec<String>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub programme: Option<String>,
+    /// Who is counted.
+    pub population: &'static str,
+    pub as_of: DateTime<Utc>,
+    pub baselines: Baselines,
+    pub points: Vec<PointReport>,
+}

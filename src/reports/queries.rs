@@ -1,0 +1,377 @@
+//! The reports' SQL: the aggregate queries of the caseload audit, the
+//! deadlines and the outcomes, and the reassignment of enrolments.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::pg::Pg;
+use diesel::prelude::*;
+use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
+use diesel::sql_types::{Array, BigInt, Bool, Date, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::dto::{MilestoneDeadlines, OverdueMilestone, PeriodParams};
+use super::ReportScope;
+use crate::domain::{CitizenId, DepartmentCode, EnrolmentId, UserId};
+use crate::error::ApiResult;
+use crate::schema::enrolments;
+use crate::scope::OPEN_STATUSES;
+
+/// Run at the start of the report's transaction: an auditor's aggregate
+/// view reads past row-level security (restricted work is excluded in the
+/// queries themselves).
+pub async fn enter(conn: &mut AsyncPgConnection, scope: &ReportScope) -> ApiResult<()> {
+    if scope.aggregate_only {
+        diesel::sql_query("SELECT set_config('medborger.system', 'on', true)")
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// One caseworker's open enrolments in one team.
+#[derive(QueryableByName, Debug)]
+pub struct LoadRow {
+    #[diesel(sql_type = SqlUuid)]
+    pub caseworker_id: Uuid,
+    #[diesel(sql_type = Text)]
+    pub full_name: String,
+    #[diesel(sql_type = Text)]
+    pub department: String,
+    #[diesel(sql_type = SqlUuid)]
+    pub team_id: Uuid,
+    #[diesel(sql_type = Text)]
+    pub team_name: String,
+    #[diesel(sql_type = Bool)]
+    pub team_restricted: bool,
+    #[diesel(sql_type = BigInt)]
+    pub open: i64,
+    #[diesel(sql_type = BigInt)]
+    pub overdue_milestones: i64,
+    #[diesel(sql_type = BigInt)]
+    pub silent_30: i64,
+    #[diesel(sql_type = BigInt)]
+    pub silent_60: i64,
+    #[diesel(sql_type = BigInt)]
+    pub silent_90: i64,
+    #[diesel(sql_type = BigInt)]
+    pub without_mentor: i64,
+}
+
+#[derive(QueryableByName, Debug)]
+pub struct BreakdownRow {
+    #[diesel(sql_type = SqlUuid)]
+    pub caseworker_id: Uuid,
+    #[diesel(sql_type = SqlUuid)]
+    pub team_id: Uuid,
+    #[diesel(sql_type = Text)]
+    pub programme_code: String,
+    #[diesel(sql_type = Text)]
+    pub status: String,
+    #[diesel(sql_type = BigInt)]
+    pub count: i64,
+}
+
+#[derive(QueryableByName, Debug)]
+pub struct GrantRow {
+    #[diesel(sql_type = SqlUuid)]
+    pub user_id: Uuid,
+    #[diesel(sql_type = Text)]
+    pub full_name: String,
+    #[diesel(sql_type = Text)]
+    pub department: String,
+    #[diesel(sql_type = BigInt)]
+    pub pending: i64,
+}
+
+/// $1 departments, $2 restricted teams included, $3 now, $4 today.
+const LOAD: &str = r#"
+SELECT e.responsible_caseworker_id AS caseworker_id, u.full_name, e.department,
+       e.team_id, t.name AS team_name, t.restricted AS team_restricted,
+       count(*) AS open,
+       coalesce(sum(m.overdue), 0)::bigint AS overdue_milestones,
+       count(*) FILTER (WHERE coalesce(e.last_note_at, e.created_at) < $3 - interval '30 days') AS silent_30,
+       count(*) FILTER (WHERE coalesce(e.last_note_at, e.created_at) < $3 - interval '60 days') AS silent_60,
+       count(*) FILTER (WHERE coalesce(e.last_note_at, e.created_at) < $3 - interval '90 days') AS silent_90,
+       count(DISTINCT e.citizen_id) FILTER (WHERE p.requires_mentor AND e.mentor_id IS NULL
+                                              AND e.status IN ('active', 'paused')) AS without_mentor
+  FROM enrolments e
+  JOIN programmes p ON p.code = e.programme_code
+  JOIN staff_users u ON u.id = e.responsible_caseworker_id
+  JOIN teams t ON t.id = e.team_id
+  LEFT JOIN LATERAL (
+        SELECT count(*) AS overdue FROM milestones m
+         WHERE m.enrolment_id = e.id AND m.met_on IS NULL AND m.waived_reason IS NULL AND m.due_date < $4
+  ) m ON true
+ WHERE e.status IN ('referred', 'active', 'paused')
+   AND e.department = ANY ($1) AND (NOT e.restricted OR e.team_id = ANY ($2))
+ GROUP BY 1, 2, 3, 4, 5, 6
+ ORDER BY 2, 1, 5
+"#;
+
+const BREAKDOWN: &str = r#"
+SELECT e.responsible_caseworker_id AS caseworker_id, e.team_id, e.programme_code, e.status, count(*) AS count
+  FROM enrolments e
+ WHERE e.status IN ('referred', 'active', 'paused')
+   AND e.department = ANY ($1) AND (NOT e.restricted OR e.team_id = ANY ($2))
+ GROUP BY 1, 2, 3, 4
+ ORDER BY 3, 4
+"#;
+
+/// Grants awaiting review, by grantee: a manager's department or the auditor's.
+const GRANTS: &str = r#"
+SELECT g.user_id, u.full_name, g.department, count(*) AS pending
+  FROM access_grants g JOIN staff_users u ON u.id = g.user_id
+ WHERE g.reviewed_at IS NULL AND g.department = ANY ($1)
+ GROUP BY 1, 2, 3
+"#;
+
+/// The caseload audit's three aggregates.
+pub async fn caseload(
+    conn: &mut AsyncPgConnection,
+    scope: &ReportScope,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> ApiResult<(Vec<LoadRow>, Vec<BreakdownRow>, Vec<GrantRow>)> {
+    let departments = scope.department_names();
+    let load = diesel::sql_query(LOAD)
+        .bind::<Array<Text>, _>(&departments)
+        .bind::<Array<SqlUuid>, _>(&scope.restricted_teams)
+        .bind::<Timestamptz, _>(now)
+        .bind::<Date, _>(today)
+        .load(conn)
+        .await?;
+    let breakdown = diesel::sql_query(BREAKDOWN)
+        .bind::<Array<Text>, _>(&departments)
+        .bind::<Array<SqlUuid>, _>(&scope.restricted_teams)
+        .load(conn)
+        .await?;
+    let grants = diesel::sql_query(GRANTS)
+        .bind::<Array<Text>, _>(&departments)
+        .load(conn)
+        .await?;
+    Ok((load, breakdown, grants))
+}
+
+/// $1 departments, $2 restricted teams, $3 from, $4 to, $5 today, $6 programme or ''.
+const DEADLINE_COUNTS: &str = r#"
+SELECT e.programme_code, m.code AS milestone_code, min(m.name_da) AS name_da,
+       count(*) AS due,
+       count(*) FILTER (WHERE m.met_on <= m.due_date) AS met_on_time,
+       count(*) FILTER (WHERE m.met_on > m.due_date) AS met_late,
+       count(*) FILTER (WHERE m.met_on IS NULL AND m.waived_reason IS NULL AND m.due_date < $5) AS overdue,
+       count(*) FILTER (WHERE m.waived_reason IS NOT NULL) AS waived,
+       count(*) FILTER (WHERE m.met_on IS NULL AND m.waived_reason IS NULL AND m.due_date >= $5) AS pending,
+       round(100.0 * count(*) FILTER (WHERE m.met_on <= m.due_date)
+             / nullif(count(*) FILTER (WHERE m.met_on IS NOT NULL
+                                          OR (m.waived_reason IS NULL AND m.due_date < $5)), 0), 1)::float8
+           AS share_met_on_time_pct
+  FROM milestones m
+  JOIN enrolments e ON e.id = m.enrolment_id
+ WHERE e.department = ANY ($1) AND (NOT e.restricted OR e.team_id = ANY ($2))
+   AND m.due_date BETWEEN $3 AND $4
+   AND ($6 = '' OR e.programme_code = $6)
+ GROUP BY 1, 2
+ ORDER BY 1, min(m.due_date - coalesce(e.start_date, m.due_date)), 2
+"#;
+
+/// The same parameters as DEADLINE_COUNTS.
+const OVERDUE: &str = r#"
+SELECT e.id AS enrolment_id, e.citizen_id, e.programme_code, m.code AS milestone_code, m.due_date,
+       ($5 - m.due_date)::bigint AS days_overdue, e.responsible_caseworker_id
+  FROM milestones m
+  JOIN enrolments e ON e.id = m.enrolment_id
+ WHERE e.department = ANY ($1) AND (NOT e.restricted OR e.team_id = ANY ($2))
+   AND m.due_date BETWEEN $3 AND $4
+   AND ($6 = '' OR e.programme_code = $6)
+   AND m.met_on IS NULL AND m.waived_reason IS NULL AND m.due_date < $5
+ ORDER BY m.due_date, e.id
+ LIMIT 5000
+"#;
+
+/// What the deadline and outcome reports count: milestones due, or
+/// outcomes measured, in a period, of one programme or ('') all.
+pub struct Period<'a> {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub programme: &'a str,
+}
+
+impl<'a> Period<'a> {
+    /// The period asked for (see [`PeriodParams::period`]), of `programme`.
+    pub fn new(params: &PeriodParams, today: NaiveDate, programme: &'a str) -> ApiResult<Self> {
+        let (from, to) = params.period(today)?;
+        Ok(Self {
+            from,
+            to,
+            programme,
+        })
+    }
+}
+
+/// DEADLINE_COUNTS or OVERDUE with their six parameters.
+fn deadline_query<'a>(
+    sql: &'a str,
+    scope: &'a ReportScope,
+    departments: &'a [&'static str],
+    period: &'a Period<'a>,
+    today: NaiveDate,
+) -> BoxedSqlQuery<'a, Pg, SqlQuery> {
+    diesel::sql_query(sql)
+        .into_boxed()
+        .bind::<Array<Text>, _>(departments)
+        .bind::<Array<SqlUuid>, _>(&scope.restricted_teams)
+        .bind::<Date, _>(period.from)
+        .bind::<Date, _>(period.to)
+        .bind::<Date, _>(today)
+        .bind::<Text, _>(period.programme)
+}
+
+pub async fn deadline_counts(
+    conn: &mut AsyncPgConnection,
+    scope: &ReportScope,
+    period: &Period<'_>,
+    today: NaiveDate,
+) -> ApiResult<Vec<MilestoneDeadlines>> {
+    let departments = scope.department_names();
+    Ok(
+        deadline_query(DEADLINE_COUNTS, scope, &departments, period, today)
+            .load(conn)
+            .await?,
+    )
+}
+
+/// At most 5,000, the longest overdue first.
+pub async fn overdue_milestones(
+    conn: &mut AsyncPgConnection,
+    scope: &ReportScope,
+    period: &Period<'_>,
+    today: NaiveDate,
+) -> ApiResult<Vec<OverdueMilestone>> {
+    let departments = scope.department_names();
+    Ok(deadline_query(OVERDUE, scope, &departments, period, today)
+        .load(conn)
+        .await?)
+}
+
+/// One citizen's latest measurement at one point, with what the outcome
+/// report breaks it down by.
+#[derive(QueryableByName, Debug)]
+pub struct Person {
+    #[diesel(sql_type = Text)]
+    pub measurement_point: String,
+    #[diesel(sql_type = Date)]
+    pub measured_on: NaiveDate,
+    #[diesel(sql_type = Date)]
+    pub birth_date: NaiveDate,
+    #[diesel(sql_type = Text)]
+    pub sex: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub district: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub origin_group: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub origin_region: Option<String>,
+    #[diesel(sql_type = Bool)]
+    pub menapt: bool,
+    #[diesel(sql_type = Text)]
+    pub employment_status: String,
+    #[diesel(sql_type = Bool)]
+    pub self_supporting: bool,
+    #[diesel(sql_type = Bool)]
+    pub in_education: bool,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub danish_level: Option<String>,
+}
+
+/// $1 departments, $2 restricted teams, $3 from, $4 to, $5 programme or ''.
+const PEOPLE: &str = r#"
+SELECT DISTINCT ON (o.citizen_id, o.measurement_point)
+       o.measurement_point, o.measured_on, c.birth_date, c.sex, c.district,
+       c.origin_group, c.origin_region, c.menapt,
+       o.employment_status, o.self_supporting, o.in_education, o.danish_level
+  FROM outcomes o
+  JOIN enrolments e ON e.id = o.enrolment_id
+  JOIN citizens c ON c.id = o.citizen_id
+ WHERE e.department = ANY ($1) AND (NOT e.restricted OR e.team_id = ANY ($2))
+   AND o.measured_on BETWEEN $3 AND $4
+   AND ($5 = '' OR e.programme_code = $5)
+ ORDER BY o.citizen_id, o.measurement_point, o.measured_on DESC, o.id DESC
+"#;
+
+pub async fn outcome_people(
+    conn: &mut AsyncPgConnection,
+    scope: &ReportScope,
+    period: &Period<'_>,
+) -> ApiResult<Vec<Person>> {
+    Ok(diesel::sql_query(PEOPLE)
+        .bind::<Array<Text>, _>(scope.department_names())
+        .bind::<Array<SqlUuid>, _>(&scope.restricted_teams)
+        .bind::<Date, _>(period.from)
+        .bind::<Date, _>(period.to)
+        .bind::<Text, _>(period.programme)
+        .load(conn)
+        .await?)
+}
+
+/// Which open enrolments a reassignment moves.
+pub enum Selection {
+    These(Vec<EnrolmentId>),
+    AllOf(UserId),
+}
+
+#[derive(Queryable, Selectable, Debug)]
+#[diesel(table_name = enrolments)]
+#[diesel(check_for_backend(Pg))]
+pub struct OpenEnrolment {
+    pub id: EnrolmentId,
+    pub citizen_id: CitizenId,
+    pub responsible_caseworker_id: UserId,
+    pub restricted: bool,
+    pub team_id: Uuid,
+}
+
+/// The selected open enrolments of `department` within the manager's reach
+/// of restricted work, locked, in id order.
+pub async fn lock_open_enrolments(
+    conn: &mut AsyncPgConnection,
+    selection: &Selection,
+    department: DepartmentCode,
+    restricted_teams: &[Uuid],
+) -> ApiResult<Vec<OpenEnrolment>> {
+    let chosen: Box<dyn BoxableExpression<enrolments::table, Pg, SqlType = Bool>> = match selection
+    {
+        Selection::These(ids) => Box::new(enrolments::id.eq_any(ids.clone())),
+        Selection::AllOf(from) => Box::new(enrolments::responsible_caseworker_id.eq(*from)),
+    };
+    Ok(enrolments::table
+        .filter(chosen)
+        .filter(enrolments::department.eq(department.as_str()))
+        .filter(enrolments::status.eq_any(OPEN_STATUSES))
+        .filter(
+            enrolments::restricted
+                .eq(false)
+                .or(enrolments::team_id.eq_any(restricted_teams)),
+        )
+        .select(OpenEnrolment::as_select())
+        .order(enrolments::id)
+        .for_update()
+        .load(conn)
+        .await?)
+}
+
+pub async fn reassign(
+    conn: &mut AsyncPgConnection,
+    ids: &[EnrolmentId],
+    to: UserId,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    diesel::update(enrolments::table.filter(enrolments::id.eq_any(ids)))
+        .set((
+            enrolments::responsible_caseworker_id.eq(to),
+            enrolments::version.eq(enrolments::version + 1),
+            enrolments::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
