@@ -83,8 +83,67 @@ pub enum ApiError {
     TooManyRequests { retry_after_secs: u64 },
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// The connection was lost while the transaction committed: the change
+    /// may or may not be saved. A retry with the same `Idempotency-Key`
+    /// answers the first result if it was.
+    #[error("commit outcome unknown: {0}")]
+    CommitUnknown(String),
     #[error("internal error: {0:#}")]
-    Internal(#[from] anyhow::Error),
+    Internal(anyhow::Error),
+}
+
+/// Seconds a client is asked to wait before retrying a 503.
+pub const RETRY_AFTER_SECS: u64 = 1;
+
+/// An error that means the database is away (refused, closed, shutting
+/// down, starting up), not that the request or the code is wrong: answered
+/// 503 with `Retry-After`, never 500.
+pub fn is_connection_failure(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match e {
+        Error::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            _,
+        )
+        | Error::BrokenTransactionManager => true,
+        Error::RollbackErrorOnCommit { commit_error, .. } => is_connection_failure(commit_error),
+        Error::DatabaseError(_, info) => {
+            // diesel does not expose the SQLSTATE; these are the server's
+            // messages for classes 08 (connection exception) and 57P
+            // (operator intervention: shutdown, crash, not yet accepting).
+            let message = info.message();
+            [
+                "terminating connection",
+                "the database system is",
+                "connection closed",
+                "server closed the connection",
+                "could not receive data",
+                "could not send data",
+                "no connection to the server",
+            ]
+            .iter()
+            .any(|m| message.contains(m))
+        }
+        _ => false,
+    }
+}
+
+impl From<anyhow::Error> for ApiError {
+    /// A lost database found anywhere in the cause's chain is a 503.
+    fn from(e: anyhow::Error) -> Self {
+        let lost = e.chain().any(|cause| {
+            cause
+                .downcast_ref::<diesel::result::Error>()
+                .is_some_and(is_connection_failure)
+                || cause.downcast_ref::<diesel::ConnectionError>().is_some()
+                || cause.downcast_ref::<crate::db::PoolError>().is_some()
+        });
+        if lost {
+            Self::Unavailable(format!("database: {e:#}"))
+        } else {
+            Self::Internal(e)
+        }
+    }
 }
 
 impl ApiError {
@@ -93,7 +152,7 @@ impl ApiError {
     }
 
     pub fn internal(cause: impl Into<anyhow::Error>) -> Self {
-        Self::Internal(cause.into())
+        Self::from(cause.into())
     }
 
     /// A stable, machine-readable code, the last segment of the problem type.
@@ -113,6 +172,7 @@ impl ApiError {
             Self::PreconditionRequired => "precondition-required",
             Self::TooManyRequests { .. } => "too-many-requests",
             Self::Unavailable(_) => "service-unavailable",
+            Self::CommitUnknown(_) => "commit-unknown",
             Self::Internal(_) => "internal-error",
         }
     }
@@ -151,6 +211,14 @@ impl ApiError {
                 Some("Too many failed attempts; wait before trying again.".into()),
             ),
             Self::Unavailable(_) => ("Service unavailable", Some("Try again shortly.".into())),
+            Self::CommitUnknown(_) => (
+                "Outcome unknown",
+                Some(
+                    "The database went away while saving; the change may or may not be saved. \
+                     Retry with the same Idempotency-Key, or read before writing again."
+                        .into(),
+                ),
+            ),
             Self::Internal(_) => ("Internal server error", None),
         }
     }
@@ -186,7 +254,7 @@ impl ResponseError for ApiError {
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::CommitUnknown(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -197,6 +265,9 @@ impl ResponseError for ApiError {
                 tracing::error!(error = %format!("{cause:#}"), "internal error")
             }
             Self::Unavailable(cause) => tracing::warn!(error = %cause, "service unavailable"),
+            Self::CommitUnknown(cause) => {
+                tracing::warn!(error = %cause, "connection lost during commit")
+            }
             _ => {}
         }
         let mut response = HttpResponse::build(self.status_code());
@@ -208,6 +279,9 @@ impl ResponseError for ApiError {
             }
             Self::TooManyRequests { retry_after_secs } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            Self::Unavailable(_) | Self::CommitUnknown(_) => {
+                response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECS.to_string()));
             }
             Self::MethodNotAllowed(methods) => {
                 let allow = methods
@@ -231,6 +305,9 @@ impl From<diesel::result::Error> for ApiError {
         use diesel::result::{DatabaseErrorKind, Error};
         match e {
             Error::NotFound => Self::NotFound,
+            ref lost if is_connection_failure(lost) => {
+                Self::Unavailable(format!("database: {lost}"))
+            }
             Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
                 Self::Conflict("A concurrent change got in the way; try again.".into())
             }

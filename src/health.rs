@@ -25,13 +25,33 @@ pub async fn healthz() -> web::Json<HealthStatus> {
 #[utoipa::path(tag = "operations", responses((status = 200, body = HealthStatus)))]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> ApiResult<web::Json<HealthStatus>> {
-    let mut conn = state.pool.get().await?;
-    crate::db::ping(&mut conn)
+    // Its own short deadline, well under the pool's: a balancer must see an
+    // outage (and the return) within a couple of seconds, whatever the pool
+    // would wait for a connection.
+    let unready = |what: &str| ApiError::Unavailable(format!("database: {what}"));
+    let mut conn = tokio::time::timeout(READY_DEADLINE, state.pool.get())
         .await
-        .map_err(|e| ApiError::Unavailable(format!("database: {e}")))?;
-    let pending = crate::db::pending_migrations(&mut conn)
-        .await
-        .map_err(|e| ApiError::Unavailable(format!("{e:#}")))?;
+        .map_err(|_| unready("no connection within the readiness deadline"))??;
+    let checks = async {
+        crate::db::ping(&mut conn)
+            .await
+            .map_err(|e| unready(&e.to_string()))?;
+        crate::db::pending_migrations(&mut conn)
+            .await
+            .map_err(|e| ApiError::Unavailable(format!("{e:#}")))
+    };
+    let pending = match tokio::time::timeout(READY_DEADLINE, checks).await {
+        Ok(Ok(pending)) => pending,
+        Ok(Err(e)) => {
+            crate::db::release_after_failure(&state.pool, conn);
+            return Err(e);
+        }
+        Err(_) => {
+            // A connection that does not answer is not given to anyone else.
+            drop(crate::db::Pooled::take(conn));
+            return Err(unready("no answer within the readiness deadline"));
+        }
+    };
     if !pending.is_empty() {
         return Err(ApiError::Unavailable(format!(
             "pending migrations: {}",
@@ -40,6 +60,10 @@ pub async fn readyz(state: web::Data<AppState>) -> ApiResult<web::Json<HealthSta
     }
     Ok(web::Json(HealthStatus { status: "ready" }))
 }
+
+/// How long /readyz waits for the database, for a connection and again for
+/// its answers.
+const READY_DEADLINE: std::time::Duration = std::time::Duration::from_millis(800);
 
 /// Prometheus metrics (text exposition format).
 #[utoipa::path(tag = "operations", responses((status = 200, content_type = "text/plain", body = String)))]

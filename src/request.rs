@@ -165,23 +165,24 @@ impl Ctx {
     {
         let mut pooled = self.state.pool.get().await?;
         let conn: &mut AsyncPgConnection = &mut pooled;
-        Manager::begin_transaction(conn).await?;
-        let ending = self.work_in_transaction(conn, subject, work).await;
-        match ending {
-            Ok(Ending::Commit(value)) => {
-                Manager::commit_transaction(conn).await?;
-                Ok(value)
-            }
-            Ok(Ending::CommitThenFail(refusal)) => {
-                Manager::commit_transaction(conn).await?;
-                Err(refusal)
-            }
+        let ending = match Manager::begin_transaction(conn).await {
+            Ok(()) => self.work_in_transaction(conn, subject, work).await,
+            Err(e) => Err(e.into()),
+        };
+        let result = match ending {
+            // A connection lost during COMMIT answers commit-unknown.
+            Ok(Ending::Commit(value)) => db::commit(conn).await.map(|()| value),
+            Ok(Ending::CommitThenFail(refusal)) => db::commit(conn).await.and(Err(refusal)),
             Err(e) => {
-                // A broken connection fails here too; the pool drops it.
                 let _ = Manager::rollback_transaction(conn).await;
                 Err(e)
             }
+        };
+        if result.is_err() {
+            // A lost connection leaves the pool with the idle ones.
+            db::release_after_failure(&self.state.pool, pooled);
         }
+        result
     }
 
     /// Work on data that is not personal (the programme catalogue, the list

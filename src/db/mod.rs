@@ -8,12 +8,14 @@ use diesel::result::Error as DieselError;
 use diesel::sql_types::{Array, Nullable, Text};
 use diesel::{sql_query, QueryDsl};
 use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
-use diesel_async::pooled_connection::deadpool::Pool;
+use diesel_async::pooled_connection::deadpool::{Object, Pool};
 use diesel_async::pooled_connection::{
     AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
 };
-use diesel_async::scoped_futures::{ScopedBoxFuture, ScopedFutureExt};
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
+use diesel_async::scoped_futures::ScopedBoxFuture;
+use diesel_async::{
+    AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection, TransactionManager,
+};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use futures_util::FutureExt;
 use secrecy::ExposeSecret;
@@ -25,6 +27,7 @@ pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
 pub type DbPool = Pool<AsyncPgConnection>;
 pub type PoolError = diesel_async::pooled_connection::deadpool::PoolError;
+pub type Pooled = Object<AsyncPgConnection>;
 
 /// Builds the pool. Connections are made lazily, so the service starts (and
 /// answers /healthz, and 503 on /readyz) while the database is away.
@@ -134,15 +137,61 @@ where
         + 'a,
     R: Send + 'a,
 {
-    let mut conn = pool.get().await?;
-    conn.transaction::<R, ApiError, _>(move |conn| {
-        async move {
-            set_context(conn, &ctx).await?;
-            f(conn).await
+    let mut pooled = pool.get().await?;
+    let conn: &mut AsyncPgConnection = &mut pooled;
+    let outcome = async {
+        Manager::begin_transaction(conn).await?;
+        set_context(conn, &ctx).await?;
+        f(conn).await
+    }
+    .await;
+    let result = match outcome {
+        Ok(value) => commit(conn).await.map(|()| value),
+        Err(e) => {
+            // A broken connection fails here too; see release_after_failure.
+            let _ = Manager::rollback_transaction(conn).await;
+            Err(e)
         }
-        .scope_boxed()
-    })
-    .await
+    };
+    if result.is_err() {
+        release_after_failure(pool, pooled);
+    }
+    result
+}
+
+/// After a failed request. A connection the server closed (or whose
+/// transaction could not be ended) leaves the pool at once, and with it
+/// every idle connection: when the server restarts they are all dead, and
+/// finding that out one checkout at a time delays recovery. New connections
+/// are made on demand. A failure that left the connection sound (a refusal,
+/// a statement timeout) keeps the pool as it is.
+pub fn release_after_failure(pool: &DbPool, mut pooled: Pooled) {
+    use diesel_async::pooled_connection::PoolableConnection;
+    if !pooled.is_broken() {
+        return;
+    }
+    drop(Object::take(pooled));
+    let purged = pool.retain(|_, _| false).removed.len();
+    tracing::warn!(
+        idle_dropped = purged,
+        "a database connection was lost; dropped it and the idle ones"
+    );
+}
+
+type Manager = <AsyncPgConnection as AsyncConnection>::TransactionManager;
+
+/// Commits the open transaction. A connection lost during COMMIT leaves the
+/// outcome unknown (the server may have committed before the client heard
+/// back), which is answered as its own problem so that the client retries
+/// with the same `Idempotency-Key` rather than assuming either way.
+pub async fn commit(conn: &mut AsyncPgConnection) -> Result<(), ApiError> {
+    match Manager::commit_transaction(conn).await {
+        Ok(()) => Ok(()),
+        Err(e) if crate::error::is_connection_failure(&e) => {
+            Err(ApiError::CommitUnknown(e.to_string()))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub async fn set_context(conn: &mut AsyncPgConnection, ctx: &DbContext) -> Result<(), DieselError> {

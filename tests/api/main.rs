@@ -13,6 +13,7 @@ mod consents;
 mod enrolments;
 mod errors;
 mod export;
+mod faults;
 mod helpers;
 mod import;
 mod matrix;
