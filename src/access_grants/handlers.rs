@@ -87,7 +87,9 @@ pub async fn list_grants(
             .scope_boxed()
         })
         .await?;
-    Ok(web::Json(grants.into_iter().map(GrantRow::into_view).collect()))
+    Ok(web::Json(
+        grants.into_iter().map(GrantRow::into_view).collect(),
+    ))
 }
 
 /// Mark a grant reviewed, with a comment (managers of the grantee's department).
@@ -114,8 +116,7 @@ pub async fn review_grant(
                 if grant.reviewed_at.is_some() {
                     return Err(ApiError::Conflict("The grant is reviewed already.".into()));
                 }
-                let grant =
-                    queries::review(conn, id, ctx.actor.user_id, &comment, ctx.now).await?;
+                let grant = queries::review(conn, id, ctx.actor.user_id, &comment, ctx.now).await?;
                 audit.record(
                     AuditEntry::success(Action::Review, Resource::AccessGrant)
                         .resource_id(id)

@@ -102,7 +102,9 @@ pub async fn list_concerns(ctx: Ctx) -> ApiResult<web::Json<Vec<ConcernView>>> {
             .scope_boxed()
         })
         .await?;
-    Ok(web::Json(rows.into_iter().map(ConcernRow::into_view).collect()))
+    Ok(web::Json(
+        rows.into_iter().map(ConcernRow::into_view).collect(),
+    ))
 }
 
 /// Open a restricted case (negative social control) from a concern, owned by

@@ -11,6 +11,7 @@ use crate::citizens::queries::CitizenRow;
 use crate::cpr::{mask_from_birth_date, Sex};
 use crate::enrolments::domain::Status;
 use crate::error::{ApiError, ApiResult};
+use crate::http::bounded_text;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -40,6 +41,42 @@ pub struct AcceptReferralRequest {
     pub start_date: Option<NaiveDate>,
     #[serde(default)]
     pub goals: String,
+}
+
+/// An acceptance, checked: the enrolment to open.
+pub struct Acceptance {
+    pub team_id: Option<Uuid>,
+    pub responsible_caseworker_id: Option<Uuid>,
+    pub status: Status,
+    pub start_date: Option<NaiveDate>,
+    pub goals: String,
+}
+
+impl AcceptReferralRequest {
+    /// The enrolment starts `referred`, or `active` (the default) on
+    /// `start_date` or else `today`.
+    pub fn validate(self, today: NaiveDate) -> ApiResult<Acceptance> {
+        let goals = bounded_text("goals", &self.goals, 0, 4000)?;
+        let status = self.status.unwrap_or(Status::Active);
+        let start_date = match status {
+            Status::Active => Some(self.start_date.unwrap_or(today)),
+            Status::Referred => self.start_date,
+            _ => {
+                return Err(ApiError::invalid(
+                    "status",
+                    "invalid",
+                    "an enrolment starts as referred or active",
+                ))
+            }
+        };
+        Ok(Acceptance {
+            team_id: self.team_id,
+            responsible_caseworker_id: self.responsible_caseworker_id,
+            status,
+            start_date,
+            goals,
+        })
+    }
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -12,8 +12,7 @@ use super::queries::{self, Decided, NewReferral, ReferralRow};
 use crate::audit::{Action, AuditEntry, Resource};
 use crate::citizens::queries as citizens;
 use crate::consents::queries as consents;
-use crate::domain::{CitizenId, ConsentId, ReferralId};
-use crate::enrolments::domain::Status;
+use crate::domain::{CitizenId, ConsentId, EnrolmentId, ReferralId};
 use crate::enrolments::queries::{self as enrolments, Opening};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{bounded_text, Page, PageParams};
@@ -24,13 +23,6 @@ fn read_entry(r: &ReferralRow) -> AuditEntry {
     AuditEntry::success(Action::Read, Resource::Referral)
         .resource_id(r.id)
         .citizen(r.citizen_id)
-}
-
-fn decided_entry(r: &ReferralRow, decision: Decision) -> AuditEntry {
-    AuditEntry::success(Action::Update, Resource::Referral)
-        .resource_id(r.id)
-        .citizen(r.citizen_id)
-        .reason(decision.outcome().as_str())
 }
 
 /// The referral, locked, once the caller's department may make `decision`
@@ -224,60 +216,15 @@ pub async fn accept_referral(
     id: web::Path<ReferralId>,
     body: web::Json<AcceptReferralRequest>,
 ) -> ApiResult<web::Json<ReferralView>> {
-    let id = id.into_inner();
-    let body = body.into_inner();
-    let goals = bounded_text("goals", &body.goals, 0, 4000)?;
-    let status = body.status.unwrap_or(Status::Active);
-    if !matches!(status, Status::Referred | Status::Active) {
-        return Err(ApiError::invalid(
-            "status",
-            "invalid",
-            "an enrolment starts as referred or active",
-        ));
-    }
-    let start_date = match status {
-        Status::Active => Some(body.start_date.unwrap_or(ctx.today())),
-        _ => body.start_date,
-    };
-    let ctx = &ctx;
-    let view = ctx
-        .run(Subject::new(Resource::Referral, id), |conn, audit| {
-            async move {
-                let row = waiting(conn, ctx, id, Decision::Accept).await?;
-                let programme = programmes::find(conn, &row.programme_code).await?;
-                let opening = Opening {
-                    citizen_id: row.citizen_id.into(),
-                    programme: &programme,
-                    department: ctx.department().as_str(),
-                    caller: ctx.actor.user_id.into(),
-                    team_id: body.team_id,
-                    responsible_caseworker_id: body.responsible_caseworker_id,
-                    status,
-                    start_date,
-                    goals: &goals,
-                    basis: "referral",
-                };
-                let enrolment = enrolments::open(conn, &ctx.reach, opening, ctx.now).await?;
-                let decided = Decided {
-                    status: Decision::Accept.outcome(),
-                    by: ctx.actor.user_id,
-                    reason: None,
-                    enrolment: Some(enrolment.into()),
-                };
-                let row = queries::decide(conn, id, decided, ctx.now).await?;
-                audit.extend([
-                    decided_entry(&row, Decision::Accept),
-                    AuditEntry::success(Action::Create, Resource::Enrolment)
-                        .resource_id(enrolment)
-                        .citizen(row.citizen_id)
-                        .reason(format!("from referral {id}")),
-                ]);
-                queries::view(conn, row).await
-            }
-            .scope_boxed()
-        })
-        .await?;
-    Ok(web::Json(view))
+    let acceptance = body.into_inner().validate(ctx.today())?;
+    decide(
+        &ctx,
+        id.into_inner(),
+        Decision::Accept,
+        None,
+        Some(acceptance),
+    )
+    .await
 }
 
 /// Decline a referral to your department, with a reason the sender sees.
@@ -294,7 +241,7 @@ pub async fn decline_referral(
     body: web::Json<DeclineReferralRequest>,
 ) -> ApiResult<web::Json<ReferralView>> {
     let reason = bounded_text("reason", &body.reason, 1, 2000)?;
-    close(&ctx, id.into_inner(), Decision::Decline, Some(reason)).await
+    decide(&ctx, id.into_inner(), Decision::Decline, Some(reason), None).await
 }
 
 /// Withdraw a referral your department sent, while it waits for a decision.
@@ -315,32 +262,78 @@ pub async fn withdraw_referral(
         .reason
         .map(|r| bounded_text("reason", &r, 1, 2000))
         .transpose()?;
-    close(&ctx, id.into_inner(), Decision::Withdraw, reason).await
+    decide(&ctx, id.into_inner(), Decision::Withdraw, reason, None).await
 }
 
-/// Declines (the receiver) or withdraws (the sender) a waiting referral.
-async fn close(
+/// Makes a decision on a waiting referral: accepting (with `acceptance`)
+/// opens the receiving department's enrolment first, declining and
+/// withdrawing close it with `reason`.
+async fn decide(
     ctx: &Ctx,
     id: ReferralId,
     decision: Decision,
     reason: Option<String>,
+    acceptance: Option<Acceptance>,
 ) -> ApiResult<web::Json<ReferralView>> {
     let view = ctx
         .run(Subject::new(Resource::Referral, id), |conn, audit| {
             async move {
-                waiting(conn, ctx, id, decision).await?;
+                let row = waiting(conn, ctx, id, decision).await?;
+                let enrolment = match &acceptance {
+                    Some(a) => Some(open_enrolment(conn, ctx, &row, a).await?),
+                    None => None,
+                };
                 let decided = Decided {
                     status: decision.outcome(),
                     by: ctx.actor.user_id,
                     reason: reason.as_deref(),
-                    enrolment: None,
+                    enrolment,
                 };
                 let row = queries::decide(conn, id, decided, ctx.now).await?;
-                audit.record(decided_entry(&row, decision));
+                audit.record(
+                    AuditEntry::success(Action::Update, Resource::Referral)
+                        .resource_id(id)
+                        .citizen(row.citizen_id)
+                        .reason(decision.outcome().as_str()),
+                );
+                if let Some(enrolment) = enrolment {
+                    audit.record(
+                        AuditEntry::success(Action::Create, Resource::Enrolment)
+                            .resource_id(enrolment)
+                            .citizen(row.citizen_id)
+                            .reason(format!("from referral {id}")),
+                    );
+                }
                 queries::view(conn, row).await
             }
             .scope_boxed()
         })
         .await?;
     Ok(web::Json(view))
+}
+
+/// Opens the enrolment an accepted referral asks for, in the caller's
+/// department (which the opening makes involved with the citizen).
+async fn open_enrolment(
+    conn: &mut AsyncPgConnection,
+    ctx: &Ctx,
+    referral: &ReferralRow,
+    a: &Acceptance,
+) -> ApiResult<EnrolmentId> {
+    let programme = programmes::find(conn, &referral.programme_code).await?;
+    let opening = Opening {
+        citizen_id: referral.citizen_id.into(),
+        programme: &programme,
+        department: ctx.department().as_str(),
+        caller: ctx.actor.user_id.into(),
+        team_id: a.team_id,
+        responsible_caseworker_id: a.responsible_caseworker_id,
+        status: a.status,
+        start_date: a.start_date,
+        goals: &a.goals,
+        basis: "referral",
+    };
+    Ok(enrolments::open(conn, &ctx.reach, opening, ctx.now)
+        .await?
+        .into())
 }
