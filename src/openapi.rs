@@ -20,7 +20,11 @@ use crate::auth::policy::{self, Access};
             Sign in at `/api/v1/auth/login` and send the access token as `Authorization: Bearer …`.",
         license(name = "EUPL-1.2"),
     ),
-    components(schemas(crate::error::Problem, crate::error::FieldError)),
+    components(schemas(
+        crate::error::Problem,
+        crate::error::FieldError,
+        crate::referrals::dto::ReferralDirection,
+    )),
     tags(
         (name = "auth", description = "Signing in and out"),
         (name = "organisation", description = "Departments"),

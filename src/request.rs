@@ -241,31 +241,3 @@ impl Ctx {
         }
     }
 }
-
-/// Transitional: the old two-transaction denial, for handlers not yet moved
-/// onto [`Ctx::run`]. Removed when the last caller is gone.
-pub async fn on_not_found<T>(
-    state: &AppState,
-    actor: &Actor,
-    resource_type: Resource,
-    resource_id: uuid::Uuid,
-    citizen_id: Option<uuid::Uuid>,
-    result: Result<T, ApiError>,
-) -> Result<T, ApiError> {
-    if !matches!(result, Err(ApiError::NotFound | ApiError::Forbidden)) {
-        return result;
-    }
-    use diesel_async::scoped_futures::ScopedFutureExt;
-    let at = state.clock.now();
-    let who = AuditActor::from(actor);
-    let mut entry =
-        AuditEntry::new(Action::Denied, resource_type, Outcome::Denied).resource_id(resource_id);
-    if let Some(citizen) = citizen_id {
-        entry = entry.citizen(citizen);
-    }
-    db::transaction(&state.pool, actor.into(), move |conn| {
-        async move { audit::record(conn, at, &who, entry).await }.scope_boxed()
-    })
-    .await?;
-    result
-}

@@ -1,71 +1,18 @@
-//! HTTP handlers for access grants.
+//! HTTP handlers for access grants: parse, run the work in the request's
+//! pipeline (`request::Ctx::run`), answer the view.
 
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpResponse};
-use chrono::{DateTime, Duration, Utc};
-use diesel::prelude::*;
 use diesel_async::scoped_futures::ScopedFutureExt;
-use diesel_async::RunQueryDsl;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
 
-use crate::audit::Resource;
-use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
-use crate::auth::Actor;
-use crate::db;
+use super::dto::*;
+use super::queries::{self, GrantRow, NewGrant};
+use super::GRANT_LIFETIME;
+use crate::audit::{Action, AuditEntry, Resource};
+use crate::domain::{CitizenId, GrantId};
 use crate::error::{ApiError, ApiResult};
 use crate::http::bounded_text;
-use crate::schema::{access_grants, citizens};
-use crate::scope::{self, Reach};
-use crate::state::AppState;
-
-/// How long a grant lasts.
-pub const GRANT_LIFETIME: Duration = Duration::hours(3);
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CreateGrantRequest {
-    pub citizen_id: Uuid,
-    /// Why you need access now (20–2000 characters); your manager reviews it.
-    pub reason: String,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReviewGrantRequest {
-    pub comment: String,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct GrantListParams {
-    /// `pending` (default): not yet reviewed; `all`: every grant of the department.
-    pub review: Option<String>,
-}
-
-#[derive(Serialize, ToSchema, Queryable, Selectable, Debug)]
-#[diesel(table_name = access_grants)]
-#[diesel(check_for_backend(diesel::pg::Pg))]
-pub struct GrantView {
-    pub id: Uuid,
-    pub user_id: Uuid,
-    pub department: String,
-    pub citizen_id: Uuid,
-    pub reason: String,
-    pub granted_at: DateTime<Utc>,
-    pub expires_at: DateTime<Utc>,
-    pub reviewed_by: Option<Uuid>,
-    pub reviewed_at: Option<DateTime<Utc>>,
-    pub review_comment: Option<String>,
-}
-
-#[derive(QueryableByName)]
-struct Exists {
-    #[diesel(sql_type = diesel::sql_types::Bool)]
-    exists: bool,
-}
+use crate::request::{Ctx, Subject};
 
 /// Break the glass: open a citizen outside your scope for three hours
 /// (caseworkers). Restricted enrolments stay closed. Audited as `break_glass`.
@@ -76,78 +23,43 @@ struct Exists {
 )]
 #[post("/access-grants")]
 pub async fn create_grant(
-    state: web::Data<AppState>,
-    actor: Actor,
+    ctx: Ctx,
     body: web::Json<CreateGrantRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let reason = bounded_text("reason", &body.reason, 20, 2000)?;
-    let citizen = body.citizen_id;
-    let now = actor.now;
-    let who = AuditActor::from(&actor);
-    let reach = Reach::of(&actor);
-    let (user, department) = (actor.user_id.0, actor.department.to_string());
-    let result = db::transaction(&state.pool, (&actor).into(), move |conn| {
-        async move {
-            let found: Exists = diesel::sql_query("SELECT medborger_citizen_exists($1) AS exists")
-                .bind::<diesel::sql_types::Uuid, _>(citizen)
-                .get_result(conn)
-                .await?;
-            if !found.exists {
-                return Err(ApiError::NotFound);
+    let citizen = CitizenId(body.citizen_id);
+    let ctx = &ctx;
+    let grant = ctx
+        .run(Subject::citizen(citizen), |conn, audit| {
+            async move {
+                if !queries::citizen_exists(conn, citizen).await? {
+                    return Err(ApiError::NotFound);
+                }
+                if queries::reaches(conn, &ctx.reach, citizen).await? {
+                    return Err(ApiError::Conflict(
+                        "You can already see this citizen; no grant is needed.".into(),
+                    ));
+                }
+                let new = NewGrant {
+                    user_id: ctx.actor.user_id,
+                    department: ctx.department(),
+                    citizen_id: citizen,
+                    reason: &reason,
+                    expires_at: ctx.now + GRANT_LIFETIME,
+                };
+                let grant = queries::insert(conn, new, ctx.now).await?;
+                audit.record(
+                    AuditEntry::success(Action::BreakGlass, Resource::Citizen)
+                        .resource_id(grant.id)
+                        .citizen(citizen)
+                        .reason(reason),
+                );
+                Ok(grant.into_view())
             }
-            let in_scope: i64 = citizens::table
-                .find(citizen)
-                .filter(scope::citizens_by_department(&reach))
-                .count()
-                .get_result(conn)
-                .await?;
-            if in_scope > 0 {
-                return Err(ApiError::Conflict(
-                    "You can already see this citizen; no grant is needed.".into(),
-                ));
-            }
-            let id = Uuid::now_v7();
-            diesel::insert_into(access_grants::table)
-                .values((
-                    access_grants::id.eq(id),
-                    access_grants::user_id.eq(user),
-                    access_grants::department.eq(&department),
-                    access_grants::citizen_id.eq(citizen),
-                    access_grants::reason.eq(&reason),
-                    access_grants::granted_at.eq(now),
-                    access_grants::expires_at.eq(now + GRANT_LIFETIME),
-                ))
-                .execute(conn)
-                .await?;
-            audit::record(
-                conn,
-                now,
-                &who,
-                AuditEntry::new(Action::BreakGlass, Resource::Citizen, Outcome::Success)
-                    .resource_id(id)
-                    .citizen(citizen)
-                    .reason(reason),
-            )
-            .await?;
-            Ok(access_grants::table
-                .find(id)
-                .select(GrantView::as_select())
-                .first::<GrantView>(conn)
-                .await?)
-        }
-        .scope_boxed()
-    })
-    .await;
-    let grant = crate::request::on_not_found(
-        &state,
-        &actor,
-        Resource::Citizen,
-        citizen,
-        Some(citizen),
-        result,
-    )
-    .await?;
+            .scope_boxed()
+        })
+        .await?;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -160,43 +72,24 @@ pub async fn create_grant(
 #[utoipa::path(tag = "access-grants", params(GrantListParams), responses((status = 200, body = Vec<GrantView>)))]
 #[get("/access-grants")]
 pub async fn list_grants(
-    state: web::Data<AppState>,
-    actor: Actor,
+    ctx: Ctx,
     params: web::Query<GrantListParams>,
 ) -> ApiResult<web::Json<Vec<GrantView>>> {
-    let pending = match params.review.as_deref() {
-        None | Some("pending") => true,
-        Some("all") => false,
-        Some(_) => return Err(ApiError::invalid("review", "invalid", "pending or all")),
-    };
-    let department = actor.department.to_string();
-    let who = AuditActor::from(&actor);
-    let now = actor.now;
-    let grants = db::transaction(&state.pool, (&actor).into(), move |conn| {
-        async move {
-            let mut q = access_grants::table
-                .filter(access_grants::department.eq(department))
-                .order(access_grants::granted_at)
-                .select(GrantView::as_select())
-                .limit(500)
-                .into_boxed();
-            if pending {
-                q = q.filter(access_grants::reviewed_at.is_null());
+    let pending = params.pending_only()?;
+    let ctx = &ctx;
+    let grants = ctx
+        .run(Subject::none(), |conn, audit| {
+            async move {
+                let grants = queries::list(conn, ctx.department(), pending).await?;
+                audit.record(AuditEntry::success(Action::Read, Resource::AccessGrant));
+                Ok(grants)
             }
-            let grants: Vec<GrantView> = q.load(conn).await?;
-            audit::record(
-                conn,
-                now,
-                &who,
-                AuditEntry::new(Action::Read, Resource::AccessGrant, Outcome::Success),
-            )
-            .await?;
-            Ok(grants)
-        }
-        .scope_boxed()
-    })
-    .await?;
-    Ok(web::Json(grants))
+            .scope_boxed()
+        })
+        .await?;
+    Ok(web::Json(
+        grants.into_iter().map(GrantRow::into_view).collect(),
+    ))
 }
 
 /// Mark a grant reviewed, with a comment (managers of the grantee's department).
@@ -208,59 +101,32 @@ pub async fn list_grants(
 )]
 #[post("/access-grants/{id}/review")]
 pub async fn review_grant(
-    state: web::Data<AppState>,
-    actor: Actor,
-    id: web::Path<Uuid>,
+    ctx: Ctx,
+    id: web::Path<GrantId>,
     body: web::Json<ReviewGrantRequest>,
 ) -> ApiResult<web::Json<GrantView>> {
     let id = id.into_inner();
     let comment = bounded_text("comment", &body.into_inner().comment, 1, 2000)?;
-    let department = actor.department.to_string();
-    let reviewer = actor.user_id.0;
-    let who = AuditActor::from(&actor);
-    let now = actor.now;
-    let result = db::transaction(&state.pool, (&actor).into(), move |conn| {
-        async move {
-            let grant: GrantView = access_grants::table
-                .find(id)
-                .filter(access_grants::department.eq(department))
-                .select(GrantView::as_select())
-                .for_update()
-                .first(conn)
-                .await?;
-            if grant.reviewed_at.is_some() {
-                return Err(ApiError::Conflict("The grant is reviewed already.".into()));
-            }
-            diesel::update(access_grants::table.find(id))
-                .set((
-                    access_grants::reviewed_by.eq(reviewer),
-                    access_grants::reviewed_at.eq(now),
-                    access_grants::review_comment.eq(&comment),
-                ))
-                .execute(conn)
-                .await?;
-            audit::record(
-                conn,
-                now,
-                &who,
-                AuditEntry::new(Action::Review, Resource::AccessGrant, Outcome::Success)
-                    .resource_id(id)
-                    .citizen(grant.citizen_id)
-                    .reason(comment),
-            )
-            .await?;
-            Ok(access_grants::table
-                .find(id)
-                .select(GrantView::as_select())
-                .first::<GrantView>(conn)
-                .await?)
-        }
-        .scope_boxed()
-    })
-    .await;
+    let ctx = &ctx;
     // A grant names a citizen: a look at another department's is recorded.
-    let grant =
-        crate::request::on_not_found(&state, &actor, Resource::AccessGrant, id, None, result)
-            .await?;
+    let grant = ctx
+        .run(Subject::new(Resource::AccessGrant, id), |conn, audit| {
+            async move {
+                let grant = queries::find_in_department(conn, id, ctx.department()).await?;
+                if grant.reviewed_at.is_some() {
+                    return Err(ApiError::Conflict("The grant is reviewed already.".into()));
+                }
+                let grant = queries::review(conn, id, ctx.actor.user_id, &comment, ctx.now).await?;
+                audit.record(
+                    AuditEntry::success(Action::Review, Resource::AccessGrant)
+                        .resource_id(id)
+                        .citizen(grant.citizen_id)
+                        .reason(comment),
+                );
+                Ok(grant.into_view())
+            }
+            .scope_boxed()
+        })
+        .await?;
     Ok(web::Json(grant))
 }

@@ -3,4 +3,6 @@
 //! receipt; the team reads its inbox, informant included, and opens a
 //! restricted case from a concern.
 
+pub mod dto;
 pub mod handlers;
+pub mod queries;

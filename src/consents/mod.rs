@@ -11,5 +11,6 @@
 //! keeps other departments' enrolments (and their notes) closed even to a
 //! request that got past the application's checks.
 
+pub mod dto;
 pub mod handlers;
 pub mod queries;

@@ -360,7 +360,7 @@ pub async fn open(
     .await?;
     // After the involvement: that is what lets the department read consents.
     if programme.requires_consent
-        && consents::valid_covering(conn, o.citizen_id.into(), o.department, now)
+        && consents::valid_covering(conn, o.citizen_id, o.department, now)
             .await?
             .is_none()
     {

@@ -1,157 +1,46 @@
-//! HTTP handlers for referrals.
+//! HTTP handlers for referrals: parse, run the work in the request's
+//! pipeline (`request::Ctx::run`), answer the view.
 
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpResponse};
-use chrono::NaiveDate;
-use diesel::prelude::*;
 use diesel_async::scoped_futures::ScopedFutureExt;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use serde::Deserialize;
-use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
+use diesel_async::AsyncPgConnection;
 
-use super::queries::{self, Direction, ReferralRow, ReferralStatus, ReferralView};
-use crate::audit::Resource;
-use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
-use crate::auth::Actor;
+use super::domain::{self, Decision};
+use super::dto::*;
+use super::queries::{self, Decided, NewReferral, ReferralRow};
+use crate::audit::{Action, AuditEntry, Resource};
 use crate::citizens::queries as citizens;
 use crate::consents::queries as consents;
-use crate::db;
-use crate::enrolments::domain::Status;
+use crate::domain::{CitizenId, ConsentId, EnrolmentId, ReferralId};
 use crate::enrolments::queries::{self as enrolments, Opening};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{bounded_text, Page, PageParams};
 use crate::programmes::queries as programmes;
-use crate::schema::referrals;
-use crate::scope::Reach;
-use crate::state::AppState;
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SendReferralRequest {
-    pub citizen_id: Uuid,
-    /// A programme of another department (not a restricted one: those take
-    /// concerns).
-    pub programme_code: String,
-    /// Why, for the receiving department (1–4000 characters).
-    pub reason: String,
-    /// A valid consent of the citizen covering the receiving department …
-    pub consent_id: Option<Uuid>,
-    /// … or the legal basis for referring without one (e.g. "LAB § 8").
-    pub legal_basis: Option<String>,
-}
-
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(deny_unknown_fields)]
-pub struct AcceptReferralRequest {
-    /// A team of your department; defaults to yours.
-    pub team_id: Option<Uuid>,
-    /// Defaults to you.
-    pub responsible_caseworker_id: Option<Uuid>,
-    /// `referred` or `active` (default).
-    pub status: Option<Status>,
-    /// Defaults to today for an active enrolment.
-    pub start_date: Option<NaiveDate>,
-    #[serde(default)]
-    pub goals: String,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DeclineReferralRequest {
-    /// Why (1–2000 characters); the sender sees it.
-    pub reason: String,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct WithdrawReferralRequest {
-    pub reason: Option<String>,
-}
-
-#[derive(Deserialize, ToSchema, Clone, Copy, Debug)]
-#[serde(rename_all = "snake_case")]
-pub enum ReferralDirection {
-    Incoming,
-    Outgoing,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ReferralListParams {
-    /// `incoming` (default): sent to your department; `outgoing`: sent by it.
-    pub direction: Option<ReferralDirection>,
-    pub status: Option<ReferralStatus>,
-    /// Items per page, 1–200 (default 50).
-    pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
+use crate::request::{Ctx, Subject};
 
 fn read_entry(r: &ReferralRow) -> AuditEntry {
-    AuditEntry::new(Action::Read, Resource::Referral, Outcome::Success)
+    AuditEntry::success(Action::Read, Resource::Referral)
         .resource_id(r.id)
         .citizen(r.citizen_id)
 }
 
-fn update_entry(r: &ReferralRow, what: &str) -> AuditEntry {
-    AuditEntry::new(Action::Update, Resource::Referral, Outcome::Success)
-        .resource_id(r.id)
-        .citizen(r.citizen_id)
-        .reason(what.to_string())
-}
-
-/// The referral, locked, if it waits for a decision and the caller's
-/// department is the one that may make this move.
+/// The referral, locked, once the caller's department may make `decision`
+/// on it now.
 async fn waiting(
     conn: &mut AsyncPgConnection,
-    reach: &Reach,
-    id: Uuid,
-    department: &str,
-    receiver: bool,
+    ctx: &Ctx,
+    id: ReferralId,
+    decision: Decision,
 ) -> ApiResult<ReferralRow> {
-    let row = queries::find(conn, reach, id, true).await?;
-    let side = if receiver {
-        &row.to_department
-    } else {
-        &row.from_department
-    };
-    if side != department {
-        return Err(ApiError::Forbidden);
-    }
-    let status = row.status()?;
-    if status != ReferralStatus::Sent {
-        return Err(ApiError::Conflict(format!(
-            "The referral is {}; only a sent referral can be decided or withdrawn.",
-            status.as_str()
-        )));
-    }
+    let row = queries::find(conn, &ctx.reach, id, true).await?;
+    decision.check(
+        ctx.department(),
+        &row.from_department,
+        &row.to_department,
+        row.status()?,
+    )?;
     Ok(row)
-}
-
-async fn set_status(
-    conn: &mut AsyncPgConnection,
-    row: &ReferralRow,
-    to: ReferralStatus,
-    by: Uuid,
-    reason: Option<&str>,
-    enrolment: Option<Uuid>,
-    now: chrono::DateTime<chrono::Utc>,
-) -> ApiResult<()> {
-    diesel::update(referrals::table.find(row.id))
-        .set((
-            referrals::status.eq(to.as_str()),
-            referrals::decided_by.eq(by),
-            referrals::decided_at.eq(now),
-            referrals::decision_reason.eq(reason),
-            referrals::enrolment_id.eq(enrolment),
-            referrals::closed_at.eq((to != ReferralStatus::Accepted).then_some(now)),
-            referrals::version.eq(referrals::version + 1),
-        ))
-        .execute(conn)
-        .await?;
-    Ok(())
 }
 
 /// Refer a citizen you work with to another department's programme, on the
@@ -163,8 +52,7 @@ async fn set_status(
 )]
 #[post("/referrals")]
 pub async fn send_referral(
-    state: web::Data<AppState>,
-    actor: Actor,
+    ctx: Ctx,
     body: web::Json<SendReferralRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
@@ -181,118 +69,60 @@ pub async fn send_referral(
             "a referral needs the citizen's consent (consent_id) or a stated legal basis (legal_basis)",
         ));
     }
-    let citizen = body.citizen_id;
-    let now = actor.now;
-    let who = AuditActor::from(&actor);
-    let reach = Reach::of(&actor);
-    let (user, department) = (actor.user_id.0, actor.department.to_string());
-    let result = db::transaction(&state.pool, (&actor).into(), move |conn| {
-        async move {
-            citizens::find_for_caseworker(conn, &reach, citizen.into(), false).await?;
-            let programme = match programmes::find(conn, &body.programme_code).await {
-                Err(ApiError::NotFound) => {
-                    return Err(ApiError::invalid(
-                        "programme_code",
-                        "unknown",
-                        "no such programme",
-                    ))
-                }
-                other => other?,
-            };
-            let to = programme.department.to_string();
-            let refused = if !programme.active {
-                Some(("inactive", "the programme takes no new enrolments"))
-            } else if programme.restricted {
-                Some((
-                    "restricted",
-                    "restricted programmes take concerns (POST /api/v1/concerns), not referrals",
-                ))
-            } else if to == department {
-                Some((
-                    "own_department",
-                    "a programme of your own department: enrol the citizen directly",
-                ))
-            } else {
-                None
-            };
-            if let Some((code, message)) = refused {
-                return Err(ApiError::invalid("programme_code", code, message));
-            }
-            if let Some(consent) = body.consent_id {
-                let found = match consents::find(conn, citizen, consent, false).await {
-                    Err(ApiError::NotFound) => None,
-                    other => Some(other?),
-                };
-                let problem = match &found {
-                    None => Some(("unknown", "no such consent of this citizen")),
-                    Some(c) if !c.valid_at(now) => {
-                        Some(("not_valid", "the consent is withdrawn or expired"))
+    let citizen = CitizenId(body.citizen_id);
+    let consent = body.consent_id.map(ConsentId);
+    let ctx = &ctx;
+    let view = ctx
+        .run(Subject::citizen(citizen), |conn, audit| {
+            async move {
+                citizens::find_for_caseworker(conn, &ctx.reach, citizen, false).await?;
+                let programme = match programmes::find(conn, &body.programme_code).await {
+                    Err(ApiError::NotFound) => {
+                        return Err(ApiError::invalid(
+                            "programme_code",
+                            "unknown",
+                            "no such programme",
+                        ))
                     }
-                    Some(c) if !c.covers(&to) => Some((
-                        "not_covering",
-                        "the consent does not cover the receiving department",
-                    )),
-                    Some(_) => None,
+                    other => other?,
                 };
-                if let Some((code, message)) = problem {
-                    return Err(ApiError::invalid("consent_id", code, message));
+                domain::check_receiving(&programme, ctx.department())?;
+                let to = programme.department;
+                if let Some(consent) = consent {
+                    let found = match consents::find(conn, citizen, consent, false).await {
+                        Err(ApiError::NotFound) => None,
+                        other => Some(other?),
+                    };
+                    domain::check_consent(found.as_ref(), to, ctx.now)?;
                 }
+                if queries::waiting_exists(conn, citizen, &programme.code).await? {
+                    return Err(ApiError::Conflict(
+                        "The citizen is already referred to this programme and waiting for a decision."
+                            .into(),
+                    ));
+                }
+                let new = NewReferral {
+                    citizen_id: citizen,
+                    programme_code: &programme.code,
+                    from_department: ctx.department(),
+                    to_department: to,
+                    sent_by: ctx.actor.user_id,
+                    reason: &reason,
+                    consent_id: consent,
+                    legal_basis: legal_basis.as_deref(),
+                };
+                let row = queries::insert(conn, new, ctx.now).await?;
+                audit.record(
+                    AuditEntry::success(Action::Create, Resource::Referral)
+                        .resource_id(row.id)
+                        .citizen(citizen)
+                        .reason(format!("to {to}")),
+                );
+                queries::view(conn, row).await
             }
-            let open: i64 = referrals::table
-                .filter(referrals::citizen_id.eq(citizen))
-                .filter(referrals::programme_code.eq(&programme.code))
-                .filter(referrals::status.eq(ReferralStatus::Sent.as_str()))
-                .count()
-                .get_result(conn)
-                .await?;
-            if open > 0 {
-                return Err(ApiError::Conflict(
-                    "The citizen is already referred to this programme and waiting for a decision."
-                        .into(),
-                ));
-            }
-            let id = Uuid::now_v7();
-            diesel::insert_into(referrals::table)
-                .values((
-                    referrals::id.eq(id),
-                    referrals::citizen_id.eq(citizen),
-                    referrals::programme_code.eq(&programme.code),
-                    referrals::from_department.eq(&department),
-                    referrals::to_department.eq(&to),
-                    referrals::sent_by.eq(user),
-                    referrals::sent_at.eq(now),
-                    referrals::reason.eq(&reason),
-                    referrals::consent_id.eq(body.consent_id),
-                    referrals::legal_basis.eq(&legal_basis),
-                    referrals::status.eq(ReferralStatus::Sent.as_str()),
-                ))
-                .execute(conn)
-                .await?;
-            audit::record(
-                conn,
-                now,
-                &who,
-                AuditEntry::new(Action::Create, Resource::Referral, Outcome::Success)
-                    .resource_id(id)
-                    .citizen(citizen)
-                    .reason(format!("to {to}")),
-            )
-            .await?;
-            let row = queries::find(conn, &reach, id, false).await?;
-            queries::view(conn, row).await
-        }
-        .scope_boxed()
-    })
-    .await;
-    let view = crate::request::on_not_found(
-        &state,
-        &actor,
-        Resource::Citizen,
-        citizen,
-        Some(citizen),
-        result,
-    )
-    .await?;
+            .scope_boxed()
+        })
+        .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/referrals/{}", view.id)))
         .json(view))
@@ -307,8 +137,7 @@ pub async fn send_referral(
 )]
 #[get("/referrals")]
 pub async fn list_referrals(
-    state: web::Data<AppState>,
-    actor: Actor,
+    ctx: Ctx,
     params: web::Query<ReferralListParams>,
 ) -> ApiResult<web::Json<Page<ReferralView>>> {
     let params = params.into_inner();
@@ -316,40 +145,37 @@ pub async fn list_referrals(
         limit: params.limit,
         cursor: params.cursor,
     };
-    let (limit, after) = (page.limit()?, page.after()?);
-    let direction = match params.direction.unwrap_or(ReferralDirection::Incoming) {
-        ReferralDirection::Incoming => Direction::Incoming,
-        ReferralDirection::Outgoing => Direction::Outgoing,
-    };
-    let now = actor.now;
-    let who = AuditActor::from(&actor);
-    let reach = Reach::of(&actor);
-    let department = actor.department.to_string();
-    let page = db::transaction(&state.pool, (&actor).into(), move |conn| {
-        async move {
-            let rows = queries::list(
-                conn,
-                &reach,
-                &department,
-                direction,
-                params.status,
-                after,
-                limit,
-            )
-            .await?;
-            let page = Page::from_rows(rows, limit, |r| r.id);
-            let entries: Vec<AuditEntry> = page.items.iter().map(read_entry).collect();
-            if !entries.is_empty() {
-                audit::record_many(conn, now, &who, entries).await?;
+    let (limit, after) = (page.limit()?, page.after()?.map(ReferralId));
+    let direction = params.direction.unwrap_or_default();
+    let ctx = &ctx;
+    let page = ctx
+        .run(Subject::none(), |conn, audit| {
+            async move {
+                let rows = queries::list(
+                    conn,
+                    &ctx.reach,
+                    ctx.department(),
+                    direction,
+                    params.status,
+                    after,
+                    limit,
+                )
+                .await?;
+                let page = Page::from_rows(rows, limit, |r| r.id.0);
+                audit.extend(page.items.iter().map(read_entry));
+                // The pipeline wants an entry for every read of personal
+                // data, even one that found none.
+                if page.items.is_empty() {
+                    audit.record(AuditEntry::success(Action::Read, Resource::Referral));
+                }
+                Ok(Page {
+                    items: queries::views(conn, page.items).await?,
+                    next_cursor: page.next_cursor,
+                })
             }
-            Ok(Page {
-                items: queries::views(conn, page.items).await?,
-                next_cursor: page.next_cursor,
-            })
-        }
-        .scope_boxed()
-    })
-    .await?;
+            .scope_boxed()
+        })
+        .await?;
     Ok(web::Json(page))
 }
 
@@ -357,26 +183,22 @@ pub async fn list_referrals(
 #[utoipa::path(tag = "referrals", params(("id" = Uuid, Path)), responses((status = 200, body = ReferralView)))]
 #[get("/referrals/{id}")]
 pub async fn find_referral(
-    state: web::Data<AppState>,
-    actor: Actor,
-    id: web::Path<Uuid>,
+    ctx: Ctx,
+    id: web::Path<ReferralId>,
 ) -> ApiResult<web::Json<ReferralView>> {
     let id = id.into_inner();
-    let now = actor.now;
-    let who = AuditActor::from(&actor);
-    let reach = Reach::of(&actor);
-    let result = db::transaction(&state.pool, (&actor).into(), move |conn| {
-        async move {
-            let row = queries::find(conn, &reach, id, false).await?;
-            audit::record(conn, now, &who, read_entry(&row)).await?;
-            queries::view(conn, row).await
-        }
-        .scope_boxed()
-    })
-    .await;
-    Ok(web::Json(
-        crate::request::on_not_found(&state, &actor, Resource::Referral, id, None, result).await?,
-    ))
+    let ctx = &ctx;
+    let view = ctx
+        .run(Subject::new(Resource::Referral, id), |conn, audit| {
+            async move {
+                let row = queries::find(conn, &ctx.reach, id, false).await?;
+                audit.record(read_entry(&row));
+                queries::view(conn, row).await
+            }
+            .scope_boxed()
+        })
+        .await?;
+    Ok(web::Json(view))
 }
 
 /// Accept a referral to your department: your department becomes involved
@@ -390,84 +212,19 @@ pub async fn find_referral(
 )]
 #[post("/referrals/{id}/accept")]
 pub async fn accept_referral(
-    state: web::Data<AppState>,
-    actor: Actor,
-    id: web::Path<Uuid>,
+    ctx: Ctx,
+    id: web::Path<ReferralId>,
     body: web::Json<AcceptReferralRequest>,
 ) -> ApiResult<web::Json<ReferralView>> {
-    let id = id.into_inner();
-    let body = body.into_inner();
-    let goals = bounded_text("goals", &body.goals, 0, 4000)?;
-    let status = body.status.unwrap_or(Status::Active);
-    if !matches!(status, Status::Referred | Status::Active) {
-        return Err(ApiError::invalid(
-            "status",
-            "invalid",
-            "an enrolment starts as referred or active",
-        ));
-    }
-    let now = actor.now;
-    let start_date = match status {
-        Status::Active => Some(body.start_date.unwrap_or(now.date_naive())),
-        _ => body.start_date,
-    };
-    let who = AuditActor::from(&actor);
-    let reach = Reach::of(&actor);
-    let (user, department) = (actor.user_id.0, actor.department.to_string());
-    let result = db::transaction(&state.pool, (&actor).into(), move |conn| {
-        async move {
-            let row = waiting(conn, &reach, id, &department, true).await?;
-            let programme = programmes::find(conn, &row.programme_code).await?;
-            let enrolment = enrolments::open(
-                conn,
-                &reach,
-                Opening {
-                    citizen_id: row.citizen_id.into(),
-                    programme: &programme,
-                    department: &department,
-                    caller: user.into(),
-                    team_id: body.team_id.map(Into::into),
-                    responsible_caseworker_id: body.responsible_caseworker_id.map(Into::into),
-                    status,
-                    start_date,
-                    goals: &goals,
-                    basis: "referral",
-                },
-                now,
-            )
-            .await?;
-            set_status(
-                conn,
-                &row,
-                ReferralStatus::Accepted,
-                user,
-                None,
-                Some(enrolment.into()),
-                now,
-            )
-            .await?;
-            audit::record_many(
-                conn,
-                now,
-                &who,
-                vec![
-                    update_entry(&row, "accepted"),
-                    AuditEntry::new(Action::Create, Resource::Enrolment, Outcome::Success)
-                        .resource_id(enrolment)
-                        .citizen(row.citizen_id)
-                        .reason(format!("from referral {id}")),
-                ],
-            )
-            .await?;
-            let row = queries::find(conn, &reach, id, false).await?;
-            queries::view(conn, row).await
-        }
-        .scope_boxed()
-    })
-    .await;
-    Ok(web::Json(
-        crate::request::on_not_found(&state, &actor, Resource::Referral, id, None, result).await?,
-    ))
+    let acceptance = body.into_inner().validate(ctx.today())?;
+    decide(
+        &ctx,
+        id.into_inner(),
+        Decision::Accept,
+        None,
+        Some(acceptance),
+    )
+    .await
 }
 
 /// Decline a referral to your department, with a reason the sender sees.
@@ -479,20 +236,12 @@ pub async fn accept_referral(
 )]
 #[post("/referrals/{id}/decline")]
 pub async fn decline_referral(
-    state: web::Data<AppState>,
-    actor: Actor,
-    id: web::Path<Uuid>,
+    ctx: Ctx,
+    id: web::Path<ReferralId>,
     body: web::Json<DeclineReferralRequest>,
 ) -> ApiResult<web::Json<ReferralView>> {
     let reason = bounded_text("reason", &body.reason, 1, 2000)?;
-    close(
-        state,
-        actor,
-        id.into_inner(),
-        ReferralStatus::Declined,
-        Some(reason),
-    )
-    .await
+    decide(&ctx, id.into_inner(), Decision::Decline, Some(reason), None).await
 }
 
 /// Withdraw a referral your department sent, while it waits for a decision.
@@ -504,9 +253,8 @@ pub async fn decline_referral(
 )]
 #[post("/referrals/{id}/withdraw")]
 pub async fn withdraw_referral(
-    state: web::Data<AppState>,
-    actor: Actor,
-    id: web::Path<Uuid>,
+    ctx: Ctx,
+    id: web::Path<ReferralId>,
     body: web::Json<WithdrawReferralRequest>,
 ) -> ApiResult<web::Json<ReferralView>> {
     let reason = body
@@ -514,41 +262,78 @@ pub async fn withdraw_referral(
         .reason
         .map(|r| bounded_text("reason", &r, 1, 2000))
         .transpose()?;
-    close(
-        state,
-        actor,
-        id.into_inner(),
-        ReferralStatus::Withdrawn,
-        reason,
-    )
-    .await
+    decide(&ctx, id.into_inner(), Decision::Withdraw, reason, None).await
 }
 
-/// Declines (the receiver) or withdraws (the sender) a waiting referral.
-async fn close(
-    state: web::Data<AppState>,
-    actor: Actor,
-    id: Uuid,
-    to: ReferralStatus,
+/// Makes a decision on a waiting referral: accepting (with `acceptance`)
+/// opens the receiving department's enrolment first, declining and
+/// withdrawing close it with `reason`.
+async fn decide(
+    ctx: &Ctx,
+    id: ReferralId,
+    decision: Decision,
     reason: Option<String>,
+    acceptance: Option<Acceptance>,
 ) -> ApiResult<web::Json<ReferralView>> {
-    let now = actor.now;
-    let who = AuditActor::from(&actor);
-    let reach = Reach::of(&actor);
-    let (user, department) = (actor.user_id.0, actor.department.to_string());
-    let result = db::transaction(&state.pool, (&actor).into(), move |conn| {
-        async move {
-            let receiver = to == ReferralStatus::Declined;
-            let row = waiting(conn, &reach, id, &department, receiver).await?;
-            set_status(conn, &row, to, user, reason.as_deref(), None, now).await?;
-            audit::record(conn, now, &who, update_entry(&row, to.as_str())).await?;
-            let row = queries::find(conn, &reach, id, false).await?;
-            queries::view(conn, row).await
-        }
-        .scope_boxed()
-    })
-    .await;
-    Ok(web::Json(
-        crate::request::on_not_found(&state, &actor, Resource::Referral, id, None, result).await?,
-    ))
+    let view = ctx
+        .run(Subject::new(Resource::Referral, id), |conn, audit| {
+            async move {
+                let row = waiting(conn, ctx, id, decision).await?;
+                let enrolment = match &acceptance {
+                    Some(a) => Some(open_enrolment(conn, ctx, &row, a).await?),
+                    None => None,
+                };
+                let decided = Decided {
+                    status: decision.outcome(),
+                    by: ctx.actor.user_id,
+                    reason: reason.as_deref(),
+                    enrolment,
+                };
+                let row = queries::decide(conn, id, decided, ctx.now).await?;
+                audit.record(
+                    AuditEntry::success(Action::Update, Resource::Referral)
+                        .resource_id(id)
+                        .citizen(row.citizen_id)
+                        .reason(decision.outcome().as_str()),
+                );
+                if let Some(enrolment) = enrolment {
+                    audit.record(
+                        AuditEntry::success(Action::Create, Resource::Enrolment)
+                            .resource_id(enrolment)
+                            .citizen(row.citizen_id)
+                            .reason(format!("from referral {id}")),
+                    );
+                }
+                queries::view(conn, row).await
+            }
+            .scope_boxed()
+        })
+        .await?;
+    Ok(web::Json(view))
+}
+
+/// Opens the enrolment an accepted referral asks for, in the caller's
+/// department (which the opening makes involved with the citizen).
+async fn open_enrolment(
+    conn: &mut AsyncPgConnection,
+    ctx: &Ctx,
+    referral: &ReferralRow,
+    a: &Acceptance,
+) -> ApiResult<EnrolmentId> {
+    let programme = programmes::find(conn, &referral.programme_code).await?;
+    let opening = Opening {
+        citizen_id: referral.citizen_id.into(),
+        programme: &programme,
+        department: ctx.department().as_str(),
+        caller: ctx.actor.user_id.into(),
+        team_id: a.team_id.map(Into::into),
+        responsible_caseworker_id: a.responsible_caseworker_id.map(Into::into),
+        status: a.status,
+        start_date: a.start_date,
+        goals: &a.goals,
+        basis: "referral",
+    };
+    Ok(enrolments::open(conn, &ctx.reach, opening, ctx.now)
+        .await?
+        .into())
 }

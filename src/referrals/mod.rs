@@ -13,5 +13,7 @@
 //!   └──withdraw─▶ withdrawn
 //! ```
 
+pub mod domain;
+pub mod dto;
 pub mod handlers;
 pub mod queries;

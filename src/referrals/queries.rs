@@ -1,74 +1,38 @@
-//! Database access for referrals.
+//! The SQL of referrals: rows within the caller's reach, sending, deciding,
+//! and the citizens a referral carries.
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-use uuid::Uuid;
 
-use crate::citizens::codes::District;
+use super::domain::ReferralStatus;
+use super::dto::{ReferralDirection, ReferralView, ReferredCitizen};
 use crate::citizens::queries::CitizenRow;
-use crate::cpr::{mask_from_birth_date, Sex};
+use crate::domain::{CitizenId, ConsentId, DepartmentCode, EnrolmentId, ReferralId, UserId};
 use crate::error::{ApiError, ApiResult};
 use crate::schema::{citizens, referrals};
 use crate::scope::{self, Reach};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ReferralStatus {
-    Sent,
-    Accepted,
-    Declined,
-    Completed,
-    Withdrawn,
-}
-
-impl ReferralStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Sent => "sent",
-            Self::Accepted => "accepted",
-            Self::Declined => "declined",
-            Self::Completed => "completed",
-            Self::Withdrawn => "withdrawn",
-        }
-    }
-
-    fn parse(s: &str) -> ApiResult<Self> {
-        [
-            Self::Sent,
-            Self::Accepted,
-            Self::Declined,
-            Self::Completed,
-            Self::Withdrawn,
-        ]
-        .into_iter()
-        .find(|v| v.as_str() == s)
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("unexpected referral status {s}")))
-    }
-}
 
 #[derive(Queryable, Selectable, Debug)]
 #[diesel(table_name = referrals)]
 #[diesel(check_for_backend(diesel::pg::Pg))]
 pub struct ReferralRow {
-    pub id: Uuid,
-    pub citizen_id: Uuid,
+    pub id: ReferralId,
+    pub citizen_id: CitizenId,
     pub programme_code: String,
     pub from_department: String,
     pub to_department: String,
-    pub sent_by: Uuid,
+    pub sent_by: UserId,
     pub sent_at: DateTime<Utc>,
     pub reason: String,
-    pub consent_id: Option<Uuid>,
+    pub consent_id: Option<ConsentId>,
     pub legal_basis: Option<String>,
     pub status: String,
     pub decided_at: Option<DateTime<Utc>>,
     pub decision_reason: Option<String>,
-    pub enrolment_id: Option<Uuid>,
+    pub enrolment_id: Option<EnrolmentId>,
     pub closed_at: Option<DateTime<Utc>>,
     pub version: i32,
 }
@@ -77,78 +41,34 @@ impl ReferralRow {
     pub fn status(&self) -> ApiResult<ReferralStatus> {
         ReferralStatus::parse(&self.status)
     }
-}
 
-/// The citizen's core record as a referral carries it: who they are, how to
-/// reach them, their language; no background and no case content.
-#[derive(Serialize, ToSchema, Debug)]
-pub struct ReferredCitizen {
-    pub id: Uuid,
-    pub cpr_masked: String,
-    pub birth_date: NaiveDate,
-    pub sex: Sex,
-    pub given_name: String,
-    pub family_name: String,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub address: Option<String>,
-    pub district: Option<District>,
-    pub preferred_language: Option<String>,
-    pub interpreter_needed: bool,
-}
-
-impl ReferredCitizen {
-    fn from_row(row: &CitizenRow) -> ApiResult<Self> {
-        let corrupt = |what: &str| ApiError::internal(anyhow::anyhow!("unexpected {what}"));
-        Ok(Self {
-            id: row.id,
-            cpr_masked: mask_from_birth_date(row.birth_date),
-            birth_date: row.birth_date,
-            sex: row.sex.parse::<Sex>().map_err(|_| corrupt("sex"))?,
-            given_name: row.given_name.clone(),
-            family_name: row.family_name.clone(),
-            phone: row.phone.clone(),
-            email: row.email.clone(),
-            address: row.address.clone(),
-            district: row
-                .district
-                .as_deref()
-                .map(|d| District::parse(d).ok_or_else(|| corrupt("district")))
-                .transpose()?,
-            preferred_language: row.preferred_language.clone(),
-            interpreter_needed: row.interpreter_needed,
+    fn into_view(self, citizen: ReferredCitizen) -> ApiResult<ReferralView> {
+        Ok(ReferralView {
+            status: self.status()?,
+            citizen,
+            id: self.id.into(),
+            programme_code: self.programme_code,
+            from_department: self.from_department,
+            to_department: self.to_department,
+            sent_by: self.sent_by.into(),
+            sent_at: self.sent_at,
+            reason: self.reason,
+            consent_id: self.consent_id.map(Into::into),
+            legal_basis: self.legal_basis,
+            decided_at: self.decided_at,
+            decision_reason: self.decision_reason,
+            enrolment_id: self.enrolment_id.map(Into::into),
+            closed_at: self.closed_at,
+            version: self.version,
         })
     }
-}
-
-#[derive(Serialize, ToSchema, Debug)]
-pub struct ReferralView {
-    pub id: Uuid,
-    pub citizen: ReferredCitizen,
-    pub programme_code: String,
-    pub from_department: String,
-    /// The programme's department, which decides.
-    pub to_department: String,
-    pub sent_by: Uuid,
-    pub sent_at: DateTime<Utc>,
-    pub reason: String,
-    pub consent_id: Option<Uuid>,
-    pub legal_basis: Option<String>,
-    pub status: ReferralStatus,
-    pub decided_at: Option<DateTime<Utc>>,
-    /// Why it was declined or withdrawn.
-    pub decision_reason: Option<String>,
-    /// The enrolment that accepting it created.
-    pub enrolment_id: Option<Uuid>,
-    pub closed_at: Option<DateTime<Utc>>,
-    pub version: i32,
 }
 
 /// A referral the caller's department sent or received, or 404.
 pub async fn find(
     conn: &mut AsyncPgConnection,
     reach: &Reach,
-    id: Uuid,
+    id: ReferralId,
     lock: bool,
 ) -> ApiResult<ReferralRow> {
     let query = referrals::table
@@ -162,19 +82,14 @@ pub async fn find(
     })
 }
 
-pub enum Direction {
-    Incoming,
-    Outgoing,
-}
-
 /// One page of the department's inbox or outbox, oldest first.
 pub async fn list(
     conn: &mut AsyncPgConnection,
     reach: &Reach,
-    department: &str,
-    direction: Direction,
+    department: DepartmentCode,
+    direction: ReferralDirection,
     status: Option<ReferralStatus>,
-    after: Option<Uuid>,
+    after: Option<ReferralId>,
     limit: i64,
 ) -> ApiResult<Vec<ReferralRow>> {
     let mut query = referrals::table
@@ -183,9 +98,10 @@ pub async fn list(
         .order(referrals::id)
         .limit(limit + 1)
         .into_boxed();
+    let department = department.as_str();
     query = match direction {
-        Direction::Incoming => query.filter(referrals::to_department.eq(department.to_string())),
-        Direction::Outgoing => query.filter(referrals::from_department.eq(department.to_string())),
+        ReferralDirection::Incoming => query.filter(referrals::to_department.eq(department)),
+        ReferralDirection::Outgoing => query.filter(referrals::from_department.eq(department)),
     };
     if let Some(status) = status {
         query = query.filter(referrals::status.eq(status.as_str()));
@@ -196,46 +112,117 @@ pub async fn list(
     Ok(query.load(conn).await?)
 }
 
+/// Whether the citizen already has a referral to the programme that waits
+/// for a decision.
+pub async fn waiting_exists(
+    conn: &mut AsyncPgConnection,
+    citizen: CitizenId,
+    programme: &str,
+) -> ApiResult<bool> {
+    Ok(diesel::select(diesel::dsl::exists(
+        referrals::table
+            .filter(referrals::citizen_id.eq(citizen))
+            .filter(referrals::programme_code.eq(programme))
+            .filter(referrals::status.eq(ReferralStatus::Sent.as_str())),
+    ))
+    .get_result(conn)
+    .await?)
+}
+
+pub struct NewReferral<'a> {
+    pub citizen_id: CitizenId,
+    pub programme_code: &'a str,
+    pub from_department: DepartmentCode,
+    pub to_department: DepartmentCode,
+    pub sent_by: UserId,
+    pub reason: &'a str,
+    pub consent_id: Option<ConsentId>,
+    pub legal_basis: Option<&'a str>,
+}
+
+/// Sends a referral: it waits in the receiving department's inbox.
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    new: NewReferral<'_>,
+    now: DateTime<Utc>,
+) -> ApiResult<ReferralRow> {
+    Ok(diesel::insert_into(referrals::table)
+        .values((
+            referrals::id.eq(ReferralId(uuid::Uuid::now_v7())),
+            referrals::citizen_id.eq(new.citizen_id),
+            referrals::programme_code.eq(new.programme_code),
+            referrals::from_department.eq(new.from_department.as_str()),
+            referrals::to_department.eq(new.to_department.as_str()),
+            referrals::sent_by.eq(new.sent_by),
+            referrals::sent_at.eq(now),
+            referrals::reason.eq(new.reason),
+            referrals::consent_id.eq(new.consent_id),
+            referrals::legal_basis.eq(new.legal_basis),
+            referrals::status.eq(ReferralStatus::Sent.as_str()),
+        ))
+        .returning(ReferralRow::as_returning())
+        .get_result(conn)
+        .await?)
+}
+
+/// A decision on a waiting referral.
+pub struct Decided<'a> {
+    pub status: ReferralStatus,
+    pub by: UserId,
+    /// Why it was declined or withdrawn.
+    pub reason: Option<&'a str>,
+    /// The enrolment accepting it created.
+    pub enrolment: Option<EnrolmentId>,
+}
+
+/// Records the decision; every decision but acceptance also closes it.
+pub async fn decide(
+    conn: &mut AsyncPgConnection,
+    id: ReferralId,
+    d: Decided<'_>,
+    now: DateTime<Utc>,
+) -> ApiResult<ReferralRow> {
+    Ok(diesel::update(referrals::table.find(id))
+        .set((
+            referrals::status.eq(d.status.as_str()),
+            referrals::decided_by.eq(d.by),
+            referrals::decided_at.eq(now),
+            referrals::decision_reason.eq(d.reason),
+            referrals::enrolment_id.eq(d.enrolment),
+            referrals::closed_at.eq((d.status != ReferralStatus::Accepted).then_some(now)),
+            referrals::version.eq(referrals::version + 1),
+        ))
+        .returning(ReferralRow::as_returning())
+        .get_result(conn)
+        .await?)
+}
+
 /// Views of `rows` with their citizens (one query). A referral whose citizen
 /// the caller cannot read is left out rather than shown half.
 pub async fn views(
     conn: &mut AsyncPgConnection,
     rows: Vec<ReferralRow>,
 ) -> ApiResult<Vec<ReferralView>> {
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.citizen_id).collect();
+    let ids: Vec<CitizenId> = rows.iter().map(|r| r.citizen_id).collect();
     let found: Vec<CitizenRow> = citizens::table
         .filter(citizens::id.eq_any(&ids))
         .select(CitizenRow::as_select())
         .load(conn)
         .await?;
-    let by_id: HashMap<Uuid, CitizenRow> = found.into_iter().map(|c| (c.id, c)).collect();
+    let by_id: HashMap<CitizenId, CitizenRow> =
+        found.into_iter().map(|c| (c.id.into(), c)).collect();
     let mut views = Vec::with_capacity(rows.len());
     for r in rows {
         let Some(citizen) = by_id.get(&r.citizen_id) else {
             continue;
         };
-        views.push(ReferralView {
-            status: r.status()?,
-            citizen: ReferredCitizen::from_row(citizen)?,
-            id: r.id,
-            programme_code: r.programme_code,
-            from_department: r.from_department,
-            to_department: r.to_department,
-            sent_by: r.sent_by,
-            sent_at: r.sent_at,
-            reason: r.reason,
-            consent_id: r.consent_id,
-            legal_basis: r.legal_basis,
-            decided_at: r.decided_at,
-            decision_reason: r.decision_reason,
-            enrolment_id: r.enrolment_id,
-            closed_at: r.closed_at,
-            version: r.version,
-        });
+        let citizen = ReferredCitizen::from_row(citizen)?;
+        views.push(r.into_view(citizen)?);
     }
     Ok(views)
 }
 
+/// The view of one referral, or 404 when its citizen is out of reach.
 pub async fn view(conn: &mut AsyncPgConnection, row: ReferralRow) -> ApiResult<ReferralView> {
     views(conn, vec![row])
         .await?
