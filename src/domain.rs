@@ -15,8 +15,21 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// One of Copenhagen's seven departments (forvaltninger).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    AsExpression,
+    FromSqlRow,
+)]
 #[serde(rename_all = "lowercase")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum DepartmentCode {
     Bif,
     Buf,
@@ -64,6 +77,20 @@ impl FromStr for DepartmentCode {
             .into_iter()
             .find(|d| d.as_str() == s)
             .ok_or(UnknownCode)
+    }
+}
+
+/// Stored as its code, as the departments table's key.
+impl ToSql<diesel::sql_types::Text, Pg> for DepartmentCode {
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
+        <str as ToSql<diesel::sql_types::Text, Pg>>::to_sql(self.as_str(), out)
+    }
+}
+
+impl FromSql<diesel::sql_types::Text, Pg> for DepartmentCode {
+    fn from_sql(bytes: PgValue<'_>) -> deserialize::Result<Self> {
+        let code = <String as FromSql<diesel::sql_types::Text, Pg>>::from_sql(bytes)?;
+        Ok(code.parse()?)
     }
 }
 

@@ -136,7 +136,9 @@ impl From<anyhow::Error> for ApiError {
                 .downcast_ref::<diesel::result::Error>()
                 .is_some_and(is_connection_failure)
                 || cause.downcast_ref::<diesel::ConnectionError>().is_some()
-                || cause.downcast_ref::<crate::db::PoolError>().is_some()
+                || cause
+                    .downcast_ref::<diesel_async::pooled_connection::deadpool::PoolError>()
+                    .is_some()
         });
         if lost {
             Self::Unavailable(format!("database: {e:#}"))

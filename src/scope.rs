@@ -19,6 +19,7 @@ use diesel::sql_types::Bool;
 use uuid::Uuid;
 
 use crate::auth::Actor;
+use crate::domain::DepartmentCode;
 use crate::domain::Role;
 use crate::schema::{access_grants, citizens, enrolments, involvements, referrals};
 
@@ -31,7 +32,7 @@ pub const OPEN_STATUSES: [&str; 3] = ["referred", "active", "paused"];
 #[derive(Debug, Clone)]
 pub struct Reach {
     /// Caseworker or manager: the department and the restricted teams.
-    pub department: Option<(String, Vec<Uuid>)>,
+    pub department: Option<(DepartmentCode, Vec<Uuid>)>,
     /// Mentor: the mentor's user id.
     pub mentor: Option<Uuid>,
     /// Caseworker: the user whose live break-the-glass grants open citizens,
@@ -45,7 +46,7 @@ pub struct Reach {
 impl Reach {
     pub fn of(actor: &Actor) -> Self {
         let department = (actor.has_role(Role::Caseworker) || actor.has_role(Role::Manager))
-            .then(|| (actor.department.to_string(), actor.restricted_teams()));
+            .then(|| (actor.department, actor.restricted_teams()));
         Self {
             department,
             mentor: actor.has_role(Role::Mentor).then_some(actor.user_id.0),

@@ -144,7 +144,7 @@ impl Outcome {
 #[derive(Debug, Clone, Default)]
 pub struct AuditActor {
     pub id: Option<Uuid>,
-    pub department: Option<String>,
+    pub department: Option<crate::domain::DepartmentCode>,
     pub roles: Vec<String>,
     /// Set for members of a restricted team: their accesses are shown only to it.
     pub restricted_team: Option<Uuid>,
@@ -213,7 +213,7 @@ pub async fn record(
         .values((
             audit_log::at.eq(at),
             audit_log::actor_id.eq(actor.id),
-            audit_log::actor_department.eq(actor.department.as_deref()),
+            audit_log::actor_department.eq(actor.department.map(|d| d.as_str())),
             audit_log::actor_roles.eq(&actor.roles),
             audit_log::action.eq(entry.action.as_str()),
             audit_log::resource_type.eq(entry.resource_type.as_str()),
@@ -249,7 +249,7 @@ pub async fn record_many(
                 (
                     audit_log::at.eq(at),
                     audit_log::actor_id.eq(actor.id),
-                    audit_log::actor_department.eq(actor.department.clone()),
+                    audit_log::actor_department.eq(actor.department.map(|d| d.as_str())),
                     audit_log::actor_roles.eq(actor.roles.clone()),
                     audit_log::action.eq(entry.action.as_str()),
                     audit_log::resource_type.eq(entry.resource_type.as_str()),

@@ -96,7 +96,12 @@ pub async fn list(
         .limit(limit + 1)
         .into_boxed();
     if let Some(m) = manager {
-        let (dept, teams) = m.reach.department.clone().unwrap_or_default();
+        let (dept, teams) = m
+            .reach
+            .department
+            .clone()
+            .map(|(d, t)| (d.as_str(), t))
+            .unwrap_or_default();
         let citizens = involvements::table
             .filter(involvements::department.eq(dept))
             .filter(

@@ -72,7 +72,7 @@ impl From<&Actor> for crate::audit::AuditActor {
     fn from(actor: &Actor) -> Self {
         Self {
             id: Some(actor.user_id.0),
-            department: Some(actor.department.to_string()),
+            department: Some(actor.department),
             roles: actor.roles.iter().map(|r| r.as_str().to_string()).collect(),
             restricted_team: actor.teams.iter().find(|t| t.restricted).map(|t| t.id),
         }
@@ -83,7 +83,7 @@ impl From<&Actor> for crate::db::DbContext {
     fn from(actor: &Actor) -> Self {
         Self {
             user_id: Some(actor.user_id.0),
-            department: Some(actor.department.to_string()),
+            department: Some(actor.department),
             roles: actor.roles.iter().map(|r| r.as_str().to_string()).collect(),
             teams: actor.teams.iter().map(|t| t.id.to_string()).collect(),
             system: false,

@@ -104,7 +104,7 @@ pub async fn login(
         password::verify(password, user.as_ref().map(|u| u.password_hash.clone())).await?;
     let who = AuditActor {
         id: user.as_ref().map(|u| u.id),
-        department: user.as_ref().map(|u| u.department.clone()),
+        department: user.as_ref().and_then(|u| u.department.parse().ok()),
         roles: user.as_ref().map(|u| u.roles.clone()).unwrap_or_default(),
         restricted_team: None,
     };
@@ -330,7 +330,7 @@ pub async fn refresh(state: &AppState, token: SecretString) -> ApiResult<TokenRe
             let response = issue_tokens(conn, state, user_id, session_id, now).await?;
             let who = AuditActor {
                 id: Some(user_id),
-                department: Some(department),
+                department: department.parse().ok(),
                 roles,
                 restricted_team: None,
             };

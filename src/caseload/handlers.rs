@@ -49,10 +49,15 @@ pub async fn caseload(
         (true, None) if is_caseworker => (None, Some(me)),
         (true, None) => (None, None),
     };
-    let (department, teams) = ctx.reach.department.clone().unwrap_or_default();
+    let (department, teams) = ctx
+        .reach
+        .department
+        .clone()
+        .map(|(d, t)| (d.as_str(), t))
+        .unwrap_or_default();
     let today = ctx.today();
     let filter = CaseloadFilter {
-        department: &department,
+        department,
         teams: &teams,
         responsible,
         mentor,

@@ -110,7 +110,7 @@ pub async fn pending_migrations(conn: &mut AsyncPgConnection) -> anyhow::Result<
 #[derive(Debug, Clone, Default)]
 pub struct DbContext {
     pub user_id: Option<uuid::Uuid>,
-    pub department: Option<String>,
+    pub department: Option<crate::domain::DepartmentCode>,
     pub roles: Vec<String>,
     pub teams: Vec<String>,
     /// The command line's own work (demo data): row-level security lets it
@@ -203,7 +203,7 @@ pub async fn set_context(conn: &mut AsyncPgConnection, ctx: &DbContext) -> Resul
                 set_config('medborger.system', $5, true)",
     )
     .bind::<Nullable<Text>, _>(ctx.user_id.map(|u| u.to_string()))
-    .bind::<Nullable<Text>, _>(ctx.department.clone())
+    .bind::<Nullable<Text>, _>(ctx.department.map(|d| d.as_str()))
     .bind::<Array<Text>, _>(&ctx.roles)
     .bind::<Array<Text>, _>(&ctx.teams)
     .bind::<Text, _>(if ctx.system { "on" } else { "" })

@@ -85,7 +85,7 @@ async fn metrics_count_requests_by_route_pattern() {
     let id = app.user_id("cw.bif").await;
     app.get(&format!("/api/v1/admin/users/{id}"), Some(&admin))
         .await;
-    app.get("/no/such/path", None).await;
+    app.get("/api/v1/no/such/path", None).await;
     let response = app.get("/metrics", None).await;
     assert_eq!(response.status(), 200);
     let text = response.text().await.unwrap();
