@@ -86,7 +86,7 @@ pub struct AuditSettings {
     pub retention_years: i32,
 }
 
-/// Retention of case data (DESIGN §5a).
+/// Retention of case data (docs/design.md §5a).
 #[derive(Debug, Clone, Copy)]
 pub struct RetentionSettings {
     /// Years after a citizen's last closure before they are anonymised.
@@ -110,7 +110,7 @@ pub struct Settings {
     pub test_only_disable_app_scope: bool,
 }
 
-/// The longest an access token may live (DESIGN §4).
+/// The longest an access token may live (docs/design.md §4).
 pub const MAX_ACCESS_TOKEN_TTL: Duration = Duration::from_secs(15 * 60);
 
 impl Settings {

@@ -1,7 +1,7 @@
 //! The Danish CPR number (personnummer): validation, the facts it carries
 //! (birth date, sex), masking, and its protection at rest.
 //!
-//! Validation follows DESIGN §4: ten digits and a real date, the century
+//! Validation follows docs/design.md §4: ten digits and a real date, the century
 //! from the seventh digit. The modulus-11 check is informative only — numbers
 //! without it have been issued since 2007 and must be accepted.
 //!
@@ -109,7 +109,7 @@ impl Cpr {
     }
 
     /// The whole number as `ddmmyy-ssss`. Showing it is an audited action
-    /// (DESIGN §4); never log it.
+    /// (docs/design.md §4); never log it.
     pub fn formatted(&self) -> String {
         format!("{}-{}", &self.0[..6], &self.0[6..])
     }

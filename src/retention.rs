@@ -1,4 +1,4 @@
-//! Retention (DESIGN §5a): `medborger retention run [--dry-run] [--as-of DATE]`.
+//! Retention (docs/design.md §5a): `medborger retention run [--dry-run] [--as-of DATE]`.
 //!
 //! A citizen whose enrolments are all closed, whose last closure (or, with
 //! no enrolment, registration) is older than the retention period (default

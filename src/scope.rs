@@ -1,4 +1,4 @@
-//! Who may see which citizens and enrolments (DESIGN §4), as query filters.
+//! Who may see which citizens and enrolments (docs/design.md §4), as query filters.
 //! Every list, search, count and single read of case data goes through
 //! these, so a rule is written once:
 //!

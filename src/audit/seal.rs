@@ -1,4 +1,4 @@
-//! Sealing and verifying the audit log (DESIGN §5: tamper-evident).
+//! Sealing and verifying the audit log (docs/design.md §5: tamper-evident).
 //!
 //! The request path only appends entries; it takes no lock and computes no
 //! hash. A sealer seals the entries whose time lies in the next closed window

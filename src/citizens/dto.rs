@@ -393,7 +393,7 @@ pub struct CitizenView {
     pub needs: Vec<Need>,
     pub employment_status: Option<EmploymentStatus>,
     pub danish_level: Option<DanishLevel>,
-    /// DESIGN §8; absent while the country of birth is unknown.
+    /// docs/design.md §8; absent while the country of birth is unknown.
     pub origin: Option<Origin>,
     pub lifecycle: String,
     pub version: i32,
@@ -401,7 +401,7 @@ pub struct CitizenView {
     pub updated_at: DateTime<Utc>,
 }
 
-/// What a mentor sees of a mentee (DESIGN §4): no CPR, no background.
+/// What a mentor sees of a mentee (docs/design.md §4): no CPR, no background.
 #[derive(Serialize, ToSchema, Debug)]
 pub struct MentorCitizenView {
     pub id: Uuid,

@@ -1,4 +1,4 @@
-//! Origin classification for statistics (DESIGN §8): indvandrer, efterkommer
+//! Origin classification for statistics (docs/design.md §8): indvandrer, efterkommer
 //! or dansk oprindelse; the country of origin; Western or non-Western;
 //! the policy's selected MENAPT countries; ethnic-minority background.
 //!
@@ -37,7 +37,7 @@ pub fn is_country_code(s: &str) -> bool {
     s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase())
 }
 
-/// Whether a country code is Western in the sense of DESIGN §8.
+/// Whether a country code is Western in the sense of docs/design.md §8.
 pub fn is_western(code: &str) -> bool {
     WESTERN.iter().any(|c| c.eq_ignore_ascii_case(code.trim()))
 }
@@ -157,7 +157,7 @@ fn foreign(v: Option<&str>) -> Option<&str> {
     v.filter(|c| !c.eq_ignore_ascii_case(DENMARK))
 }
 
-/// Classifies a person by DESIGN §8 (Statistics Denmark's definitions).
+/// Classifies a person by docs/design.md §8 (Statistics Denmark's definitions).
 /// Returns `None` when the country of birth is unknown: then nothing can be
 /// said.
 ///
@@ -310,7 +310,7 @@ mod tests {
 
     #[test]
     fn code_lists() {
-        // The 27 EU members and the 13 other countries DESIGN §8 names.
+        // The 27 EU members and the 13 other countries docs/design.md §8 names.
         assert_eq!(WESTERN.len(), 27 + 13);
         assert_eq!(MENAPT.len(), 7);
         for c in MENAPT {

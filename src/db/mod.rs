@@ -36,7 +36,7 @@ pub fn pool(settings: &DatabaseSettings) -> anyhow::Result<DbPool> {
     let idle_ms = settings.idle_in_transaction_timeout.as_millis();
     let mut config = ManagerConfig::default();
     // A verifying test query on every checkout costs ~30 % of throughput
-    // (DESIGN §10); a broken connection fails its query and is replaced.
+    // (docs/design.md §10); a broken connection fails its query and is replaced.
     config.recycling_method = RecyclingMethod::Fast;
     config.custom_setup = Box::new(move |url| {
         let url = url.to_string();

@@ -1469,7 +1469,7 @@ export type components = {
             /** Format: date */
             met_on: string;
         };
-        /** @description What a mentor sees of a mentee (DESIGN §4): no CPR, no background. */
+        /** @description What a mentor sees of a mentee (docs/design.md §4): no CPR, no background. */
         MentorCitizenView: {
             address?: string | null;
             email?: string | null;
