@@ -16,7 +16,6 @@ use crate::routes::routes;
 use crate::state::{AppState, OpenApiJson};
 use crate::{auth, http, telemetry};
 
-
 pub struct Application {
     port: u16,
     server: Server,
@@ -48,10 +47,13 @@ impl Application {
                 .default_service(web::to(crate::web::client_or_not_found))
                 .wrap(from_fn(auth::gate::authorize))
                 .wrap(from_fn(telemetry::request_context))
-                .wrap(crate::web::SECURITY_HEADERS.iter().fold(
-                    DefaultHeaders::new(),
-                    |headers, &header| headers.add(header),
-                ))
+                .wrap(
+                    crate::web::SECURITY_HEADERS
+                        .iter()
+                        .fold(DefaultHeaders::new(), |headers, &header| {
+                            headers.add(header)
+                        }),
+                )
         })
         .shutdown_timeout(30)
         .listen(listener)?;

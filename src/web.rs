@@ -40,7 +40,11 @@ pub async fn client_or_not_found(req: HttpRequest) -> Result<HttpResponse, ApiEr
             .body(file.data.into_owned()));
     }
     // A file-like path that is not there is a missing file, not a page.
-    if path.rsplit('/').next().is_some_and(|last| last.contains('.')) {
+    if path
+        .rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'))
+    {
         return Err(ApiError::NotFound);
     }
     let index = Client::get("index.html").ok_or(ApiError::NotFound)?;

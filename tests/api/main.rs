@@ -10,6 +10,7 @@ mod citizens;
 mod cli;
 mod concerns;
 mod consents;
+mod duties;
 mod enrolments;
 mod errors;
 mod export;
