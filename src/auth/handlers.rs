@@ -5,7 +5,7 @@
 //! (`scripts/module-cycles`). None of them reads a citizen's data; login,
 //! refresh and logout write their own entries in `service`.
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
 use super::dto::{LoginRequest, MeResponse, RefreshRequest, TokenResponse};
 use super::{queries, service, Actor};
@@ -24,12 +24,34 @@ use crate::state::AppState;
 #[post("/auth/login")]
 pub async fn login(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: web::Json<LoginRequest>,
 ) -> ApiResult<web::Json<TokenResponse>> {
     let LoginRequest { username, password } = body.into_inner();
+    let source = login_source(&req, state.settings.auth.trusted_proxy_header.as_deref());
     Ok(web::Json(
-        service::login(&state, &username, password).await?,
+        service::login(&state, &username, password, &source).await?,
     ))
+}
+
+/// Where a login comes from, for throttling: the last address in the trusted
+/// proxy's header when one is configured (`MEDBORGER_TRUSTED_PROXY_HEADER`;
+/// the proxy appends the address it saw, so the last entry is the one no
+/// client can forge), otherwise the peer address. A client-supplied header is
+/// never believed without that setting.
+pub fn login_source(req: &HttpRequest, trusted_header: Option<&str>) -> String {
+    let from_proxy = trusted_header
+        .and_then(|name| req.headers().get(name))
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .map(str::trim)
+        .filter(|v| !v.is_empty() && v.len() <= 128);
+    match from_proxy {
+        Some(address) => address.to_string(),
+        None => req
+            .peer_addr()
+            .map_or_else(|| "unknown".to_string(), |a| a.ip().to_string()),
+    }
 }
 
 /// Exchange a refresh token for a new token pair (the old one stops working).

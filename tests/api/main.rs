@@ -24,4 +24,5 @@ mod referrals;
 mod reports;
 mod retention;
 mod rls;
+mod throttling;
 mod web;
