@@ -290,7 +290,7 @@ async fn issue_tokens(
         .await?;
     Ok(TokenResponse {
         access_token,
-        refresh_token,
+        refresh_token: Some(refresh_token),
         token_type: "Bearer",
         expires_in: keys.access_ttl.num_seconds(),
     })

@@ -10,6 +10,7 @@ mod citizens;
 mod cli;
 mod concerns;
 mod consents;
+mod cookie_mode;
 mod duties;
 mod enrolments;
 mod errors;
