@@ -74,6 +74,16 @@ pub struct AuthSettings {
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
     pub session_max_age: Duration,
+    /// The header a trusted reverse proxy sets to the client's address (e.g.
+    /// `X-Forwarded-For`; its last entry is used). Unset: the peer address is
+    /// the source, and no client-supplied header is believed.
+    pub trusted_proxy_header: Option<String>,
+    /// How many password verifications (19 MiB each) may run at once;
+    /// defaults to the number of cores.
+    pub password_verifications: usize,
+    /// How long a login waits for a verification slot before it is answered
+    /// 503 with `Retry-After`.
+    pub password_queue_wait: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -214,6 +224,19 @@ impl Settings {
                 access_token_ttl,
                 refresh_token_ttl: secs("MEDBORGER_REFRESH_TOKEN_TTL_SECS", 12 * 3600)?,
                 session_max_age: secs("MEDBORGER_SESSION_MAX_AGE_SECS", 24 * 3600)?,
+                trusted_proxy_header: var("MEDBORGER_TRUSTED_PROXY_HEADER")
+                    .map(|h| {
+                        let h = h.trim().to_ascii_lowercase();
+                        actix_web::http::header::HeaderName::from_bytes(h.as_bytes())
+                            .map(|_| h)
+                            .context("MEDBORGER_TRUSTED_PROXY_HEADER must be a header name")
+                    })
+                    .transpose()?,
+                password_verifications: match number("MEDBORGER_PASSWORD_VERIFICATIONS", 0)? {
+                    0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+                    n => n,
+                },
+                password_queue_wait: millis("MEDBORGER_PASSWORD_QUEUE_WAIT_MS", 2_000)?,
             },
             test_only_disable_app_scope: var("MEDBORGER_TEST_ONLY_DISABLE_APP_SCOPE").as_deref()
                 == Some("1"),

@@ -45,11 +45,12 @@ diesel::table! {
 }
 
 diesel::table! {
-    login_throttle (username) {
+    login_throttle (username, source) {
         username -> Text,
         failures -> Int4,
         last_failure_at -> Timestamptz,
         locked_until -> Nullable<Timestamptz>,
+        source -> Text,
     }
 }
 

@@ -17,6 +17,8 @@ pub struct AppState {
     pub tokens: TokenKeys,
     pub vault: CprVault,
     pub settings: Settings,
+    /// Bounds the password verifications running at once (argon2, 19 MiB each).
+    pub password_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -26,6 +28,9 @@ impl AppState {
             tokens: TokenKeys::new(&settings.auth)?,
             vault: CprVault::new(&settings.cpr)?,
             clock,
+            password_slots: Arc::new(tokio::sync::Semaphore::new(
+                settings.auth.password_verifications,
+            )),
             settings,
         })
     }

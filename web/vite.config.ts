@@ -54,5 +54,8 @@ export default defineConfig({
     include: ["src/**/*.test.{ts,tsx}"],
     setupFiles: ["src/test-setup.ts"],
     css: false,
+    // The session tests of JSON mode; src/api/cookie-mode.test.ts switches
+    // to the default cookie mode itself.
+    env: { VITE_REFRESH_MODE: "json" },
   },
 });

@@ -113,6 +113,10 @@ pub async fn review_grant(
         .run(Subject::new(Resource::AccessGrant, id), |conn, audit| {
             async move {
                 let grant = queries::find_in_department(conn, id, ctx.department()).await?;
+                // Separation of duties: nobody reviews their own grant.
+                if grant.user_id == ctx.actor.user_id {
+                    return Err(ApiError::Forbidden);
+                }
                 if grant.reviewed_at.is_some() {
                     return Err(ApiError::Conflict("The grant is reviewed already.".into()));
                 }

@@ -16,11 +16,15 @@ pub struct LoginRequest {
     pub password: SecretString,
 }
 
+/// JSON mode: the refresh token in the body. Cookie mode (header
+/// `X-Medborger-Refresh: cookie`): `{}`, the token comes from the
+/// `medborger_refresh` cookie.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
-    #[schema(value_type = String, max_length = 128)]
-    pub refresh_token: SecretString,
+    #[schema(value_type = Option<String>, max_length = 128)]
+    #[serde(default)]
+    pub refresh_token: Option<SecretString>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -28,8 +32,11 @@ pub struct TokenResponse {
     /// EdDSA-signed JWT to send as `Authorization: Bearer …`.
     pub access_token: String,
     /// Single use: each refresh answers a new one, and presenting a used one
-    /// ends the whole session.
-    pub refresh_token: String,
+    /// ends the whole session. Absent in cookie mode (`X-Medborger-Refresh:
+    /// cookie`), where it travels only in the HttpOnly `medborger_refresh`
+    /// cookie.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
     #[schema(example = "Bearer")]
     pub token_type: &'static str,
     /// Seconds until the access token expires.

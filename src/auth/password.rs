@@ -1,7 +1,10 @@
 //! Password hashing with argon2id at OWASP's minimum parameters, always run on
 //! a blocking thread so a login never stalls the async workers.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use tokio::sync::Semaphore;
 
 use anyhow::anyhow;
 use argon2::password_hash::rand_core::OsRng;
@@ -77,8 +80,28 @@ pub fn warm_up() {
 
 /// Verifies `password` against `stored`, or against the dummy hash when there
 /// is no stored hash; in that case the answer is always false.
-pub async fn verify(password: SecretString, stored: Option<String>) -> Result<bool, ApiError> {
+///
+/// At most as many verifications run at once as `slots` has permits; a call
+/// that waits longer than `wait` for one is answered 503 with `Retry-After`,
+/// so a burst of logins queues briefly instead of taking 19 MiB each. The
+/// permit travels with the blocking work, so a client that hangs up does not
+/// free its slot before the hash is done.
+pub async fn verify(
+    slots: &Arc<Semaphore>,
+    wait: Duration,
+    password: SecretString,
+    stored: Option<String>,
+) -> Result<bool, ApiError> {
+    let permit = match tokio::time::timeout(wait, slots.clone().acquire_owned()).await {
+        Ok(Ok(permit)) => permit,
+        _ => {
+            return Err(ApiError::Unavailable(
+                "all password verification slots are busy".into(),
+            ));
+        }
+    };
     actix_web::rt::task::spawn_blocking(move || {
+        let _permit = permit;
         let known = stored.is_some();
         let hash = stored.unwrap_or_else(|| dummy_hash().to_string());
         let ok = match PasswordHash::new(&hash) {

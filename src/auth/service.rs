@@ -1,13 +1,18 @@
 //! Login, refresh and logout: the session lifecycle and login throttling.
 //!
-//! Throttling (per submitted username, known or not, so it reveals nothing):
-//! the first [`FREE_ATTEMPTS`] failures cost nothing; each further failure
-//! locks the username for 30 s, doubling up to [`MAX_LOCK`] (15 minutes).
-//! While locked every attempt, even with the right password, answers 429 with
-//! `Retry-After`. The count is forgotten after [`FORGET_AFTER`] without a
-//! failure and on a successful login. So an attacker gets at most one guess
-//! per 15 minutes, and a user is never locked for longer than 15 minutes after
-//! the last failed attempt.
+//! Throttling is per submitted username (known or not, so it reveals
+//! nothing) AND per source, the client's address (see `handlers::login_source`): an
+//! attacker elsewhere cannot lock a user out. Every attempt is counted in one
+//! statement *before* its password is checked, so parallel guesses cannot
+//! slip past the count: the first [`FREE_ATTEMPTS`] attempts cost nothing;
+//! the attempt that reaches it and each further one locks the pair for 30 s,
+//! doubling up to [`MAX_LOCK`] (15 minutes). While locked every attempt from
+//! that source, even with the right password, answers 429 with `Retry-After`
+//! and is not counted. A successful login clears its pair; the count is
+//! forgotten after [`FORGET_AFTER`] without an attempt. So an attacker gets
+//! at most one guess per 15 minutes per source, and a user is never locked
+//! for longer than 15 minutes after the last failed attempt from their own
+//! address.
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
@@ -37,14 +42,6 @@ pub const FORGET_AFTER: Duration = Duration::hours(1);
 /// Usernames are stored lower-case; anything longer cannot exist.
 const MAX_USERNAME: usize = 64;
 
-fn lock_after(failures: i32) -> Option<Duration> {
-    if failures < FREE_ATTEMPTS {
-        return None;
-    }
-    let doublings = (failures - FREE_ATTEMPTS).min(10) as u32;
-    Some((FIRST_LOCK * 2i32.pow(doublings)).min(MAX_LOCK))
-}
-
 struct LoginUser {
     id: Uuid,
     department: String,
@@ -57,6 +54,7 @@ pub async fn login(
     state: &AppState,
     username: &str,
     password: SecretString,
+    source: &str,
 ) -> ApiResult<TokenResponse> {
     let username = username.trim().to_lowercase();
     let now = state.clock.now();
@@ -64,20 +62,7 @@ pub async fn login(
 
     let mut conn = state.pool.get().await?;
     if throttled {
-        let locked_until: Option<Option<DateTime<Utc>>> = login_throttle::table
-            .find(&username)
-            .select(login_throttle::locked_until)
-            .first(&mut conn)
-            .await
-            .optional()?;
-        if let Some(Some(until)) = locked_until {
-            if until > now {
-                let retry = (until - now).num_seconds().max(1) as u64;
-                return Err(ApiError::TooManyRequests {
-                    retry_after_secs: retry,
-                });
-            }
-        }
+        count_attempt(&mut conn, &username, source, now).await?;
     }
     let user: Option<LoginUser> = staff_users::table
         .filter(staff_users::username.eq(&username))
@@ -100,8 +85,13 @@ pub async fn login(
         });
     drop(conn);
 
-    let verified =
-        password::verify(password, user.as_ref().map(|u| u.password_hash.clone())).await?;
+    let verified = password::verify(
+        &state.password_slots,
+        state.settings.auth.password_queue_wait,
+        password,
+        user.as_ref().map(|u| u.password_hash.clone()),
+    )
+    .await?;
     let who = AuditActor {
         id: user.as_ref().map(|u| u.id),
         department: user.as_ref().and_then(|u| u.department.parse().ok()),
@@ -111,9 +101,10 @@ pub async fn login(
 
     match user {
         Some(user) if verified && user.active => {
+            let source = source.to_string();
             let response = db::transaction(&state.pool, DbContext::default(), move |conn| {
                 async move {
-                    diesel::delete(login_throttle::table.find(&username))
+                    diesel::delete(login_throttle::table.find((&username, &source)))
                         .execute(conn)
                         .await?;
                     let session_id = Uuid::now_v7();
@@ -148,11 +139,9 @@ pub async fn login(
                 Some(u) if !u.active => "inactive_user",
                 Some(_) => "wrong_password",
             };
+            // The attempt was counted before the check; only the entry is left.
             db::transaction(&state.pool, DbContext::default(), move |conn| {
                 async move {
-                    if throttled {
-                        record_failure(conn, &username, now).await?;
-                    }
                     audit::record(
                         conn,
                         now,
@@ -170,38 +159,78 @@ pub async fn login(
     }
 }
 
-async fn record_failure(
+/// Counts an attempt for (`username`, `source`) before its password is
+/// checked, or refuses it with 429 while the pair is locked.
+///
+/// The UPDATE is the decision: it matches only an unlocked row, and
+/// concurrent attempts on one row queue on its row lock and re-check the
+/// condition against the row as the previous one left it, so of any number
+/// of parallel guesses exactly those up to the lock are let through.
+async fn count_attempt(
     conn: &mut AsyncPgConnection,
     username: &str,
+    source: &str,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    use diesel::upsert::excluded;
-    let failures: i32 = diesel::insert_into(login_throttle::table)
+    use diesel::sql_types::{Integer, Text, Timestamptz};
+    diesel::insert_into(login_throttle::table)
         .values((
             login_throttle::username.eq(username),
-            login_throttle::failures.eq(1),
+            login_throttle::source.eq(source),
+            login_throttle::failures.eq(0),
             login_throttle::last_failure_at.eq(now),
         ))
-        .on_conflict(login_throttle::username)
-        .do_update()
-        .set((
-            login_throttle::failures.eq(
-                diesel::dsl::case_when::<_, _, diesel::sql_types::Integer>(
-                    login_throttle::last_failure_at.lt(now - FORGET_AFTER),
-                    1,
-                )
-                .otherwise(login_throttle::failures + 1),
-            ),
-            login_throttle::last_failure_at.eq(excluded(login_throttle::last_failure_at)),
-        ))
-        .returning(login_throttle::failures)
-        .get_result(conn)
-        .await?;
-    diesel::update(login_throttle::table.find(username))
-        .set(login_throttle::locked_until.eq(lock_after(failures).map(|d| now + d)))
+        .on_conflict_do_nothing()
         .execute(conn)
         .await?;
-    Ok(())
+    #[derive(QueryableByName)]
+    struct Counted {
+        #[diesel(sql_type = Integer)]
+        #[allow(dead_code)]
+        failures: i32,
+    }
+    let counted: Option<Counted> = diesel::sql_query(
+        "UPDATE login_throttle t
+            SET failures = CASE WHEN t.last_failure_at < $3 - make_interval(secs => $4) THEN 1
+                                ELSE t.failures + 1 END,
+                last_failure_at = $3,
+                locked_until = CASE
+                    WHEN (CASE WHEN t.last_failure_at < $3 - make_interval(secs => $4) THEN 1
+                               ELSE t.failures + 1 END) >= $5
+                    THEN $3 + LEAST(
+                        make_interval(secs => $6) * power(2, LEAST(
+                            (CASE WHEN t.last_failure_at < $3 - make_interval(secs => $4) THEN 1
+                                  ELSE t.failures + 1 END) - $5, 10)),
+                        make_interval(secs => $7))
+                END
+          WHERE t.username = $1 AND t.source = $2
+            AND (t.locked_until IS NULL OR t.locked_until <= $3)
+         RETURNING t.failures",
+    )
+    .bind::<Text, _>(username)
+    .bind::<Text, _>(source)
+    .bind::<Timestamptz, _>(now)
+    .bind::<diesel::sql_types::Double, _>(FORGET_AFTER.num_seconds() as f64)
+    .bind::<Integer, _>(FREE_ATTEMPTS)
+    .bind::<diesel::sql_types::Double, _>(FIRST_LOCK.num_seconds() as f64)
+    .bind::<diesel::sql_types::Double, _>(MAX_LOCK.num_seconds() as f64)
+    .get_result(conn)
+    .await
+    .optional()?;
+    if counted.is_some() {
+        return Ok(());
+    }
+    let until: Option<DateTime<Utc>> = login_throttle::table
+        .find((username, source))
+        .select(login_throttle::locked_until)
+        .first(conn)
+        .await
+        .optional()?
+        .flatten();
+    let retry = until.map_or(1, |u| (u - now).num_seconds().max(1) as u64);
+    Err(ApiError::TooManyRequests {
+        retry_after_secs: retry,
+    })
 }
 
 /// Mints an access token with the user's current roles and teams and a new
@@ -261,7 +290,7 @@ async fn issue_tokens(
         .await?;
     Ok(TokenResponse {
         access_token,
-        refresh_token,
+        refresh_token: Some(refresh_token),
         token_type: "Bearer",
         expires_in: keys.access_ttl.num_seconds(),
     })

@@ -125,6 +125,8 @@ pub struct ConsentView {
     pub recorded_department: String,
     pub recorded_at: DateTime<Utc>,
     pub withdrawn_at: Option<DateTime<Utc>>,
+    /// Who withdrew it (a user of the recording department).
+    pub withdrawn_by: Option<Uuid>,
     pub withdrawal_reason: Option<String>,
     /// Derived: given, not expired and not withdrawn now.
     pub valid: bool,

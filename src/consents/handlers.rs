@@ -117,6 +117,11 @@ pub async fn withdraw_consent(
             async move {
                 citizens::find_for_caseworker(conn, &ctx.reach, citizen, false).await?;
                 let row = queries::find(conn, citizen, id, true).await?;
+                // Only the department that recorded the consent withdraws it,
+                // on the citizen's word; `withdrawn_by` names who did.
+                if row.recorded_department != ctx.department().as_str() {
+                    return Err(ApiError::Forbidden);
+                }
                 if row.withdrawn_at.is_some() {
                     return Err(ApiError::Conflict(
                         "The consent is already withdrawn.".into(),

@@ -25,6 +25,7 @@ pub struct ConsentRow {
     pub recorded_department: String,
     pub recorded_at: DateTime<Utc>,
     pub withdrawn_at: Option<DateTime<Utc>>,
+    pub withdrawn_by: Option<UserId>,
     pub withdrawal_reason: Option<String>,
 }
 
@@ -52,6 +53,7 @@ impl ConsentRow {
             recorded_department: self.recorded_department,
             recorded_at: self.recorded_at,
             withdrawn_at: self.withdrawn_at,
+            withdrawn_by: self.withdrawn_by.map(Into::into),
             withdrawal_reason: self.withdrawal_reason,
         }
     }

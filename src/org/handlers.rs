@@ -12,7 +12,7 @@ use super::dto::*;
 use super::queries::{self, NewUser, TeamChangeset, UserChanges};
 use crate::audit::{Action, AuditEntry, Resource};
 use crate::auth::password;
-use crate::domain::{Role, TeamId, UserId};
+use crate::domain::{TeamId, UserId};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{if_match, with_etag, Page, PageParams};
 use crate::request::{Ctx, Subject};
@@ -157,14 +157,12 @@ pub async fn update_user(
     };
     let new_password = body.password.and_then(|p| errors.check(parse_password(p)));
     errors.finish()?;
-    let loses_admin = changes
-        .roles
-        .as_ref()
-        .is_some_and(|r| !r.contains(&Role::Admin));
-    if id == ctx.actor.user_id && (changes.active == Some(false) || loses_admin) {
-        return Err(ApiError::Conflict(
-            "You cannot deactivate yourself or remove your own admin role.".into(),
-        ));
+    let own = id == ctx.actor.user_id;
+    // Separation of duties: nobody widens (or narrows) their own access.
+    let changes_own_access = own
+        && (changes.roles.is_some() || changes.team_ids.is_some() || changes.department.is_some());
+    if own && changes.active == Some(false) {
+        return Err(ApiError::Conflict("You cannot deactivate yourself.".into()));
     }
     if let Some(p) = new_password {
         changes.password_hash = Some(password::hash(p).await?);
@@ -179,8 +177,11 @@ pub async fn update_user(
         .reason(format!("changed: {}", changes.fields().join(", ")));
     let ctx = &ctx;
     let user = ctx
-        .run(Subject::none(), |conn, audit| {
+        .run(Subject::new(Resource::StaffUser, id), |conn, audit| {
             async move {
+                if changes_own_access {
+                    return Err(ApiError::Forbidden);
+                }
                 let user = queries::update_user(conn, id, expected, &changes, ctx.now).await?;
                 audit.record(entry);
                 Ok(user)

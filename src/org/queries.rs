@@ -329,6 +329,9 @@ pub async fn update_user(
     }
     if changes.active == Some(false) {
         crate::auth::service::revoke_user_sessions(conn, id.into(), now, "deactivated").await?;
+    } else if changes.password_hash.is_some() {
+        // A reset ends every session: a stolen refresh token dies with it.
+        crate::auth::service::revoke_user_sessions(conn, id.into(), now, "password_reset").await?;
     }
     row.into_view(team_ids)
 }

@@ -129,12 +129,30 @@ async fn a_valid_consent_shows_other_departments_enrolment_summaries_until_withd
     let consents = get_ok(&app, &format!("/api/v1/citizens/{c}/consents"), &sof).await;
     assert_eq!(consents.as_array().unwrap().len(), 1);
 
-    // Withdrawal closes the view on the next request.
+    // Withdrawal closes the view on the next request. Only the recording
+    // department withdraws, on the citizen's word (issue 10, door 10): another
+    // covered department is refused, and who withdrew is recorded.
     let withdraw = format!("/api/v1/citizens/{c}/consents/{}/withdraw", id(&given));
-    let response = app
+    let by_sof = app
         .post_json(
             &withdraw,
             Some(&sof),
+            &json!({"reason": "Borgeren ringede"}),
+        )
+        .await;
+    assert_problem(by_sof, 403).await;
+    assert_eq!(
+        get_ok(&app, &summaries, &sof)
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let response = app
+        .post_json(
+            &withdraw,
+            Some(&bif),
             &json!({"reason": "Borgeren ringede"}),
         )
         .await;
@@ -142,7 +160,11 @@ async fn a_valid_consent_shows_other_departments_enrolment_summaries_until_withd
     let withdrawn: Value = response.json().await.unwrap();
     assert_eq!(withdrawn["valid"], false);
     assert!(withdrawn["withdrawn_at"].is_string());
-    assert_problem(app.post_json(&withdraw, Some(&sof), &json!({})).await, 409).await;
+    assert_eq!(
+        withdrawn["withdrawn_by"],
+        json!(app.user_id("cw.bif").await)
+    );
+    assert_problem(app.post_json(&withdraw, Some(&bif), &json!({})).await, 409).await;
     let seen = get_ok(&app, &summaries, &sof).await;
     assert_eq!(seen, json!([]));
 
@@ -178,6 +200,7 @@ async fn a_valid_consent_shows_other_departments_enrolment_summaries_until_withd
     let expected = [
         ("create", ""),
         ("read", ""),
+        ("denied", ""),
         ("update", "withdrawn"),
         ("create", ""),
         ("read", ""),

@@ -182,7 +182,10 @@ export type paths = {
         /**
          * Sign in with username and password.
          * @description An unknown username and a wrong password answer alike. Repeated failures
-         *     for one username are throttled (429 with `Retry-After`).
+         *     for one username from one source are throttled (429 with `Retry-After`);
+         *     when every password verification slot is busy the answer is 503 with
+         *     `Retry-After`. With `X-Medborger-Refresh: cookie` the refresh token is set
+         *     as the HttpOnly cookie `medborger_refresh` instead of in the body.
          */
         post: operations["login"];
         delete?: never;
@@ -200,7 +203,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Sign out: ends this session; its access and refresh tokens stop working at once. */
+        /**
+         * Sign out: ends this session; its access and refresh tokens stop working
+         *     at once, and the refresh cookie (if any) is cleared.
+         */
         post: operations["logout"];
         delete?: never;
         options?: never;
@@ -217,7 +223,13 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Exchange a refresh token for a new token pair (the old one stops working). */
+        /**
+         * Exchange a refresh token for a new token pair (the old one stops working).
+         * @description JSON mode: the token in the body. Cookie mode: header
+         *     `X-Medborger-Refresh: cookie`, body `{}`, the token from the
+         *     `medborger_refresh` cookie, and a new cookie in the answer. A cookie
+         *     presented without that header is refused with 403 (the CSRF guard).
+         */
         post: operations["refresh"];
         delete?: never;
         options?: never;
@@ -1211,6 +1223,11 @@ export type components = {
             withdrawal_reason?: string | null;
             /** Format: date-time */
             withdrawn_at?: string | null;
+            /**
+             * Format: uuid
+             * @description Who withdrew it (a user of the recording department).
+             */
+            withdrawn_by?: string | null;
         };
         CreateEnrolmentRequest: {
             goals?: string;
@@ -1917,8 +1934,13 @@ export type components = {
             preferred_language?: string | null;
             sex: components["schemas"]["Sex"];
         };
+        /**
+         * @description JSON mode: the refresh token in the body. Cookie mode (header
+         *     `X-Medborger-Refresh: cookie`): `{}`, the token comes from the
+         *     `medborger_refresh` cookie.
+         */
         RefreshRequest: {
-            refresh_token: string;
+            refresh_token?: string | null;
         };
         /**
          * @description Register a citizen. The CPR number travels only in bodies like this one,
@@ -2068,9 +2090,11 @@ export type components = {
             expires_in: number;
             /**
              * @description Single use: each refresh answers a new one, and presenting a used one
-             *     ends the whole session.
+             *     ends the whole session. Absent in cookie mode (`X-Medborger-Refresh:
+             *     cookie`), where it travels only in the HttpOnly `medborger_refresh`
+             *     cookie.
              */
-            refresh_token: string;
+            refresh_token?: string | null;
             /** @example Bearer */
             token_type: string;
         };
@@ -3562,7 +3586,10 @@ export interface operations {
     login: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie`: the refresh token goes into an HttpOnly cookie */
+                "X-Medborger-Refresh"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3626,14 +3653,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed attempts for this username; see Retry-After */
+            /** @description Too many failures from this source; see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
             /** @description Internal error (details only in the server log) */
             500: {
@@ -3644,14 +3669,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database is unavailable or busy; retry */
+            /** @description Every password verification slot is busy; see Retry-After */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
         };
     };
@@ -3703,7 +3726,10 @@ export interface operations {
     refresh: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie`: read and rotate the HttpOnly refresh cookie */
+                "X-Medborger-Refresh"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3739,6 +3765,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description The refresh cookie without the X-Medborger-Refresh header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Body too large */
             413: {

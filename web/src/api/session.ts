@@ -1,17 +1,17 @@
-// The session lives in memory only: never localStorage, sessionStorage,
-// IndexedDB or a readable cookie. A page reload therefore signs the user out
-// until the server's HttpOnly refresh cookie mode is in place.
+// The access token lives in memory only: never localStorage, sessionStorage,
+// IndexedDB or a readable cookie.
 //
-// TODO(cookie-mode): when the API supports the HttpOnly refresh cookie
-// (`Set-Cookie: medborger_refresh=…; HttpOnly; Secure; SameSite=Strict;
-// Path=/api/v1/auth`), set REFRESH_MODE to "cookie": login and refresh then
-// send `X-Medborger-Refresh: cookie` (which is also the CSRF guard, a header a
-// cross-site form cannot send), the refresh token is no longer in the body and
-// is never seen by this code, and a reload restores the session with one
-// POST /api/v1/auth/refresh.
+// Cookie mode (the default): the refresh token is the server's HttpOnly
+// cookie (`Set-Cookie: medborger_refresh=…; HttpOnly; Secure; SameSite=Strict;
+// Path=/api/v1/auth`) and is never seen by this code. Login and refresh send
+// `X-Medborger-Refresh: cookie` (which is also the CSRF guard, a header a
+// cross-site form cannot send), refresh sends `{}`, and a reload restores the
+// session with one POST /api/v1/auth/refresh. Build with
+// `VITE_REFRESH_MODE=json` for the old mode (refresh token in memory, a reload
+// signs the user out).
 export type RefreshMode = "json" | "cookie";
 export const REFRESH_MODE: RefreshMode =
-  (import.meta.env.VITE_REFRESH_MODE as RefreshMode | undefined) === "cookie" ? "cookie" : "json";
+  (import.meta.env.VITE_REFRESH_MODE as RefreshMode | undefined) === "json" ? "json" : "cookie";
 
 export const REFRESH_HEADER = "X-Medborger-Refresh";
 
