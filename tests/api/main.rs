@@ -10,6 +10,7 @@ mod citizens;
 mod cli;
 mod concerns;
 mod consents;
+mod db_guard;
 mod enrolments;
 mod errors;
 mod export;
