@@ -365,8 +365,10 @@ pub async fn seed_demo_cases(
     now: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
     let vault = vault.clone();
-    db::transaction(pool, DbContext::system(), move |conn| {
+    db::transaction(pool, DbContext::default(), move |conn| {
         async move {
+            // Sees every citizen: the schema owner's pool, never a flag.
+            db::require_system(conn).await?;
             let existing: i64 = citizens::table.count().get_result(conn).await?;
             if existing > 0 {
                 return Ok(0);

@@ -274,8 +274,10 @@ async fn import_batch(
     let hashes: Vec<Vec<u8>> = batch.iter().map(|v| v.hash.clone()).collect();
     let department = department.to_string();
     let source = source.to_string();
-    let counts = db::transaction(pool, DbContext::system(), move |conn| {
+    let counts = db::transaction(pool, DbContext::default(), move |conn| {
         async move {
+            // Sees every citizen: the schema owner's pool, never a flag.
+            db::require_system(conn).await?;
             let found: Vec<Existing> =
                 diesel::sql_query("SELECT id, cpr_hash FROM citizens WHERE cpr_hash = ANY ($1)")
                     .bind::<Array<Bytea>, _>(&hashes)

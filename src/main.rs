@@ -199,8 +199,11 @@ async fn main() -> anyhow::Result<()> {
             seed::seed_demo(&pool, password.into()).await?;
             println!("demo users: {}", seed::demo_usernames().join(", "));
             let vault = medborger::cpr::CprVault::new(&settings.cpr)?;
+            // The case data is written as the schema owner, who sees past
+            // row-level security by role (never by a setting).
+            let owner = db::owner_pool(&settings.database, &migration_url(&settings))?;
             let created =
-                medborger::demo_cases::seed_demo_cases(&pool, &vault, chrono::Utc::now()).await?;
+                medborger::demo_cases::seed_demo_cases(&owner, &vault, chrono::Utc::now()).await?;
             if created == 0 {
                 println!("demo citizens: already present, left as they are");
             } else {
@@ -258,7 +261,8 @@ async fn import_citizens(
             .unwrap_or_default(),
         std::env::var("USER").unwrap_or_else(|_| "an unknown system user".into())
     );
-    let pool = db::pool(&settings.database)?;
+    // As the schema owner: finding the CPRs on file reads past row-level security.
+    let pool = db::owner_pool(&settings.database, &migration_url(&settings))?;
     let vault = medborger::cpr::CprVault::new(&settings.cpr)?;
     // A bar with rate and ETA on a terminal; plain lines otherwise (logs, CI).
     let bar = std::io::stderr().is_terminal().then(|| {

@@ -86,7 +86,6 @@ impl From<&Actor> for crate::db::DbContext {
             department: Some(actor.department),
             roles: actor.roles.iter().map(|r| r.as_str().to_string()).collect(),
             teams: actor.teams.iter().map(|t| t.id.to_string()).collect(),
-            system: false,
         }
     }
 }

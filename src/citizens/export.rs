@@ -12,9 +12,8 @@
 //! departments' enrolments come as summaries (programme, status, dates,
 //! team), so the citizen learns they exist and whom to ask, but their notes
 //! stay with their department, which exports its own part. Restricted work
-//! is included only for a member of the owning restricted team. After the
-//! caller's access to the citizen is checked, the query reads past
-//! row-level security for this one citizen and applies these rules itself.
+//! is included only for a member of the owning restricted team. The query
+//! runs under the caller's row-level security, with these rules on top.
 //!
 //! An informant's identity is never exported: each concern says that it was
 //! redacted and why, the audit entry records it, and the access log leaves
@@ -40,7 +39,7 @@ pub const INFORMANT_REDACTED: &str =
     "The informant's identity is withheld to protect them (forvaltningsloven § 15, stk. 1, nr. 4).";
 
 /// $1: the citizen; $2: the caller's restricted teams; $3: the redaction
-/// reason; $4: the caller's department.
+/// reason; $4: the caller's department; $5: now.
 const EXPORT: &str = r#"
 WITH visible_enrolments AS (
     SELECT e.* FROM enrolments e
@@ -55,9 +54,8 @@ SELECT jsonb_build_object(
     'other_departments_enrolments', (SELECT coalesce(jsonb_agg(jsonb_build_object(
                                'id', e.id, 'programme_code', e.programme_code, 'department', e.department,
                                'status', e.status, 'start_date', e.start_date, 'end_date', e.end_date,
-                               'team_name', t.name) ORDER BY e.id), '[]')
-                        FROM enrolments e JOIN teams t ON t.id = e.team_id
-                       WHERE e.citizen_id = $1 AND e.department <> $4 AND NOT e.restricted),
+                               'team_name', e.team_name) ORDER BY e.id), '[]')
+                        FROM medborger_enrolment_summaries($1, $5) e),
     'enrolment_transitions', (SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY t.id), '[]')
                                 FROM enrolment_transitions t JOIN visible_enrolments e ON e.id = t.enrolment_id),
     'milestones', (SELECT coalesce(jsonb_agg(to_jsonb(m) ORDER BY m.enrolment_id, m.due_date, m.code), '[]')
@@ -97,22 +95,22 @@ struct Document {
 }
 
 /// The export document of a citizen the caller has already been checked to
-/// see: it reads every department's part of the case past row-level
-/// security, for this citizen only, and applies the rules above itself.
+/// see, under the caller's own row-level security (issue 10, door 3: no
+/// flag); other departments' enrolments come through the consent-checked
+/// summaries function, and the rules above are applied on top.
 async fn document(
     conn: &mut AsyncPgConnection,
     citizen: CitizenId,
     restricted_teams: &[Uuid],
     department: DepartmentCode,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> ApiResult<Value> {
-    diesel::sql_query("SELECT set_config('medborger.system', 'on', true)")
-        .execute(conn)
-        .await?;
     let doc: Document = diesel::sql_query(EXPORT)
         .bind::<SqlUuid, _>(citizen)
         .bind::<Array<SqlUuid>, _>(restricted_teams)
         .bind::<Text, _>(INFORMANT_REDACTED)
         .bind::<Text, _>(department.as_str())
+        .bind::<diesel::sql_types::Timestamptz, _>(now)
         .get_result(conn)
         .await?;
     Ok(doc.document)
@@ -144,7 +142,7 @@ pub async fn export_citizen(ctx: Ctx, id: web::Path<CitizenId>) -> ApiResult<web
                     Err(ApiError::NotFound) => None,
                     other => Some(other?),
                 };
-                let document = document(conn, id, &teams, ctx.department()).await?;
+                let document = document(conn, id, &teams, ctx.department(), ctx.now).await?;
                 let redacted = document["concerns"].as_array().map_or(0, Vec::len);
                 let mut entry = AuditEntry::success(Action::Export, Resource::Citizen)
                     .resource_id(id)

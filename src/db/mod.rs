@@ -67,6 +67,15 @@ pub fn pool(settings: &DatabaseSettings) -> anyhow::Result<DbPool> {
         .context("building the database pool")
 }
 
+/// A small pool of the schema owner's connections, for the command line's
+/// bulk work (import, demo data): the settings of `settings` with `owner_url`.
+pub fn owner_pool(settings: &DatabaseSettings, owner_url: &str) -> anyhow::Result<DbPool> {
+    let mut owner = settings.clone();
+    owner.url = owner_url.to_string().into();
+    owner.pool_size = owner.pool_size.min(4);
+    pool(&owner)
+}
+
 /// Applies pending migrations as the schema owner; returns the versions applied.
 pub async fn run_migrations(owner_url: &str) -> anyhow::Result<Vec<String>> {
     let url = owner_url.to_string();
@@ -113,17 +122,33 @@ pub struct DbContext {
     pub department: Option<crate::domain::DepartmentCode>,
     pub roles: Vec<String>,
     pub teams: Vec<String>,
-    /// The command line's own work (demo data): row-level security lets it
-    /// see everything. Never set for a request.
-    pub system: bool,
 }
 
-impl DbContext {
-    pub fn system() -> Self {
-        Self {
-            system: true,
-            ..Self::default()
-        }
+/// Whether this connection's role sees past row-level security: the schema
+/// owner (a member of `medborger_system`) or a superuser. A role, never a
+/// setting (issue 10, door 3): the command line's bulk work (import, demo
+/// data, retention) runs as the owner and checks this first.
+pub async fn is_system(conn: &mut AsyncPgConnection) -> Result<bool, DieselError> {
+    #[derive(diesel::QueryableByName)]
+    struct System {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        system: bool,
+    }
+    let row: System = sql_query("SELECT medborger_system() AS system")
+        .get_result(conn)
+        .await?;
+    Ok(row.system)
+}
+
+/// Refuses unless the connection's role is the schema owner's (see [`is_system`]).
+pub async fn require_system(conn: &mut AsyncPgConnection) -> Result<(), ApiError> {
+    if is_system(conn).await? {
+        Ok(())
+    } else {
+        Err(ApiError::Internal(anyhow::anyhow!(
+            "this command runs as the schema owner (MEDBORGER_MIGRATION_DATABASE_URL), \
+             not the service's role"
+        )))
     }
 }
 
@@ -199,14 +224,12 @@ pub async fn set_context(conn: &mut AsyncPgConnection, ctx: &DbContext) -> Resul
         "SELECT set_config('medborger.user_id', coalesce($1, ''), true), \
                 set_config('medborger.department', coalesce($2, ''), true), \
                 set_config('medborger.roles', array_to_string($3, ','), true), \
-                set_config('medborger.teams', array_to_string($4, ','), true), \
-                set_config('medborger.system', $5, true)",
+                set_config('medborger.teams', array_to_string($4, ','), true)",
     )
     .bind::<Nullable<Text>, _>(ctx.user_id.map(|u| u.to_string()))
     .bind::<Nullable<Text>, _>(ctx.department.map(|d| d.as_str()))
     .bind::<Array<Text>, _>(&ctx.roles)
     .bind::<Array<Text>, _>(&ctx.teams)
-    .bind::<Text, _>(if ctx.system { "on" } else { "" })
     .execute(conn)
     .await
     .map(|_| ())

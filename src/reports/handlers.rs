@@ -33,7 +33,6 @@ pub async fn caseload_report(
     let report = ctx
         .run(Subject::none(), |conn, audit| {
             async move {
-                queries::enter(conn, &scope).await?;
                 let rows = queries::caseload(conn, &scope, ctx.now, ctx.today()).await?;
                 audit.record(
                     AuditEntry::success(Action::Read, Resource::ReportCaseload)
@@ -174,7 +173,6 @@ pub async fn deadlines_report(
     let report = ctx
         .run(Subject::none(), |conn, audit| {
             async move {
-                queries::enter(conn, scope).await?;
                 let milestones = queries::deadline_counts(conn, scope, period, today).await?;
                 let overdue = if scope.aggregate_only {
                     None
@@ -231,7 +229,6 @@ pub async fn outcomes_report(
     let report = ctx
         .run(Subject::none(), |conn, audit| {
             async move {
-                queries::enter(conn, scope).await?;
                 let people = queries::outcome_people(conn, scope, period).await?;
                 audit.record(
                     AuditEntry::success(Action::Read, Resource::ReportOutcomes)

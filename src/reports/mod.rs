@@ -31,7 +31,8 @@ pub struct ReportScope {
     pub departments: Vec<DepartmentCode>,
     /// Restricted teams whose restricted work is included.
     pub restricted_teams: Vec<Uuid>,
-    /// An auditor's aggregate view: read past row-level security.
+    /// An auditor's aggregate view: through the aggregate-only report
+    /// functions, never the rows.
     pub aggregate_only: bool,
 }
 

@@ -16,16 +16,17 @@ use crate::error::ApiResult;
 use crate::schema::enrolments;
 use crate::scope::OPEN_STATUSES;
 
-/// Run at the start of the report's transaction: an auditor's aggregate
-/// view reads past row-level security (restricted work is excluded in the
-/// queries themselves).
-pub async fn enter(conn: &mut AsyncPgConnection, scope: &ReportScope) -> ApiResult<()> {
+/// The query a report runs: a manager's under their own row-level security,
+/// an auditor's all-departments aggregate through its `SECURITY DEFINER`
+/// function (migration 2026-12-02-100001), which answers aggregates only,
+/// never restricted work, and takes the same parameters. Nothing the service
+/// sets reads past row-level security (issue 10, door 3).
+fn pick(scope: &ReportScope, manager: &'static str, auditor: &'static str) -> &'static str {
     if scope.aggregate_only {
-        diesel::sql_query("SELECT set_config('medborger.system', 'on', true)")
-            .execute(conn)
-            .await?;
+        auditor
+    } else {
+        manager
     }
-    Ok(())
 }
 
 /// One caseworker's open enrolments in one team.
@@ -133,22 +134,34 @@ pub async fn caseload(
     today: NaiveDate,
 ) -> ApiResult<(Vec<LoadRow>, Vec<BreakdownRow>, Vec<GrantRow>)> {
     let departments = scope.department_names();
-    let load = diesel::sql_query(LOAD)
-        .bind::<Array<Text>, _>(&departments)
-        .bind::<Array<SqlUuid>, _>(&scope.restricted_teams)
-        .bind::<Timestamptz, _>(now)
-        .bind::<Date, _>(today)
-        .load(conn)
-        .await?;
-    let breakdown = diesel::sql_query(BREAKDOWN)
-        .bind::<Array<Text>, _>(&departments)
-        .bind::<Array<SqlUuid>, _>(&scope.restricted_teams)
-        .load(conn)
-        .await?;
-    let grants = diesel::sql_query(GRANTS)
-        .bind::<Array<Text>, _>(&departments)
-        .load(conn)
-        .await?;
+    let load = diesel::sql_query(pick(
+        scope,
+        LOAD,
+        "SELECT * FROM medborger_audit_report_load($1, $2, $3, $4)",
+    ))
+    .bind::<Array<Text>, _>(&departments)
+    .bind::<Array<SqlUuid>, _>(&scope.restricted_teams)
+    .bind::<Timestamptz, _>(now)
+    .bind::<Date, _>(today)
+    .load(conn)
+    .await?;
+    let breakdown = diesel::sql_query(pick(
+        scope,
+        BREAKDOWN,
+        "SELECT * FROM medborger_audit_report_breakdown($1, $2)",
+    ))
+    .bind::<Array<Text>, _>(&departments)
+    .bind::<Array<SqlUuid>, _>(&scope.restricted_teams)
+    .load(conn)
+    .await?;
+    let grants = diesel::sql_query(pick(
+        scope,
+        GRANTS,
+        "SELECT * FROM medborger_audit_report_grants($1)",
+    ))
+    .bind::<Array<Text>, _>(&departments)
+    .load(conn)
+    .await?;
     Ok((load, breakdown, grants))
 }
 
@@ -233,11 +246,19 @@ pub async fn deadline_counts(
     today: NaiveDate,
 ) -> ApiResult<Vec<MilestoneDeadlines>> {
     let departments = scope.department_names();
-    Ok(
-        deadline_query(DEADLINE_COUNTS, scope, &departments, period, today)
-            .load(conn)
-            .await?,
+    Ok(deadline_query(
+        pick(
+            scope,
+            DEADLINE_COUNTS,
+            "SELECT * FROM medborger_audit_report_deadlines($1, $2, $3, $4, $5, $6)",
+        ),
+        scope,
+        &departments,
+        period,
+        today,
     )
+    .load(conn)
+    .await?)
 }
 
 /// At most 5,000, the longest overdue first.
@@ -303,14 +324,18 @@ pub async fn outcome_people(
     scope: &ReportScope,
     period: &Period<'_>,
 ) -> ApiResult<Vec<Person>> {
-    Ok(diesel::sql_query(PEOPLE)
-        .bind::<Array<Text>, _>(scope.department_names())
-        .bind::<Array<SqlUuid>, _>(&scope.restricted_teams)
-        .bind::<Date, _>(period.from)
-        .bind::<Date, _>(period.to)
-        .bind::<Text, _>(period.programme)
-        .load(conn)
-        .await?)
+    Ok(diesel::sql_query(pick(
+        scope,
+        PEOPLE,
+        "SELECT * FROM medborger_audit_report_outcomes($1, $2, $3, $4, $5)",
+    ))
+    .bind::<Array<Text>, _>(scope.department_names())
+    .bind::<Array<SqlUuid>, _>(&scope.restricted_teams)
+    .bind::<Date, _>(period.from)
+    .bind::<Date, _>(period.to)
+    .bind::<Text, _>(period.programme)
+    .load(conn)
+    .await?)
 }
 
 /// Which open enrolments a reassignment moves.

@@ -402,3 +402,10 @@ pub async fn assert_problem(response: Response, status: u16) -> Value {
     );
     body
 }
+
+/// A pool of the schema owner's connections to the app's database: what the
+/// command line's bulk work (import, demo data) runs as.
+pub fn owner_pool(app: &TestApp) -> medborger::db::DbPool {
+    let url = with_user_and_db(&admin_url(), None, &app.db_name);
+    medborger::db::owner_pool(&app.settings.database, &url).unwrap()
+}

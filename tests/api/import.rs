@@ -25,7 +25,7 @@ async fn an_import_takes_the_good_rows_reports_the_bad_and_a_rerun_changes_nothi
     let sof = app.login("cw.sof").await.access;
     let existing = register(&app, &sof, &refugee("060690-1012", 30, &app)).await;
 
-    let pool = medborger::db::pool(&app.settings.database).unwrap();
+    let pool = owner_pool(&app);
     let vault = medborger::cpr::CprVault::new(&app.settings.cpr).unwrap();
     let mut seen = Vec::new();
     let summary = medborger::import::import_citizens(

@@ -11,6 +11,7 @@ mod cli;
 mod concerns;
 mod consents;
 mod cookie_mode;
+mod db_guard;
 mod duties;
 mod enrolments;
 mod errors;

@@ -1,0 +1,128 @@
+//! Issue 10, doors 3 and 8: what the service's own database role cannot do,
+//! whatever it sets. Every test here connects as that role (`app_db`), as an
+//! attacker holding the service's credentials would.
+
+use crate::cases::*;
+use crate::helpers::*;
+
+const PERSONAL_TABLES: &[&str] = &[
+    "citizens",
+    "involvements",
+    "enrolments",
+    "enrolment_transitions",
+    "milestones",
+    "notes",
+    "outcomes",
+    "access_grants",
+    "risk_assessments",
+    "concerns",
+    "consents",
+    "referrals",
+];
+
+/// Rows of every personal table, as the service role sees them with `settings`.
+async fn counts(db: &tokio_postgres::Client, settings: &[(&str, &str)]) -> Vec<(String, i64)> {
+    db.batch_execute("BEGIN").await.unwrap();
+    for (name, value) in settings {
+        db.execute(
+            "SELECT set_config($1, $2, true)",
+            &[&format!("medborger.{name}"), value],
+        )
+        .await
+        .unwrap();
+    }
+    let mut out = Vec::new();
+    for table in PERSONAL_TABLES {
+        let n: i64 = db
+            .query_one(&format!("SELECT count(*) FROM {table}"), &[])
+            .await
+            .unwrap()
+            .get(0);
+        out.push((table.to_string(), n));
+    }
+    db.batch_execute("ROLLBACK").await.unwrap();
+    out
+}
+
+/// Door 3: `medborger.system = on` (and any other setting) shows the
+/// service's role nothing; the flag widens no context.
+#[tokio::test]
+async fn the_service_role_cannot_switch_row_level_security_off_with_a_setting() {
+    let app = spawn_app().await;
+    let bif = app.login("cw.bif").await.access;
+    let sof = app.login("cw.sof").await.access;
+    let citizen = register(&app, &bif, &refugee("010190-1017", 30, &app)).await;
+    enrol(
+        &app,
+        &bif,
+        &id(&citizen),
+        serde_json::json!({"programme_code": "jobdansk"}),
+    )
+    .await;
+    register(&app, &sof, &refugee("020290-1022", 30, &app)).await;
+    let owner = app.db().await;
+    let total: i64 = owner
+        .query_one("SELECT count(*) FROM citizens", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert!(total >= 2);
+
+    let db = app.app_db().await;
+    let system: bool = db
+        .query_one("SELECT medborger_system()", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert!(!system, "the service's role is not the system");
+
+    // The flag alone, and the flag with every other setting set to nonsense.
+    for settings in [
+        vec![("system", "on")],
+        vec![
+            ("system", "on"),
+            ("user_id", "00000000-0000-0000-0000-000000000000"),
+            ("department", ""),
+            ("roles", "admin,auditor"),
+            ("teams", ""),
+        ],
+    ] {
+        for (table, n) in counts(&db, &settings).await {
+            assert_eq!(n, 0, "{table} with {settings:?}");
+        }
+    }
+
+    // A real caseworker's context shows the same with or without the flag.
+    let bif_id = app.user_id("cw.bif").await.to_string();
+    let context = [
+        ("user_id", bif_id.as_str()),
+        ("department", "bif"),
+        ("roles", "caseworker"),
+    ];
+    let plain = counts(&db, &context).await;
+    let mut flagged = context.to_vec();
+    flagged.push(("system", "on"));
+    assert_eq!(
+        plain,
+        counts(&db, &flagged).await,
+        "the flag widens nothing"
+    );
+    let citizens = plain.iter().find(|(t, _)| t == "citizens").unwrap().1;
+    assert!(citizens < total, "bif does not see sof's citizen");
+
+    // The auditors' aggregate functions answer nobody else, and never rows.
+    db.batch_execute("BEGIN").await.unwrap();
+    db.execute("SELECT set_config('medborger.system', 'on', true)", &[])
+        .await
+        .unwrap();
+    let n: i64 = db
+        .query_one(
+            "SELECT count(*) FROM medborger_audit_report_breakdown(ARRAY['bif','sof'], '{}')",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 0, "the aggregate report is for auditors only");
+    db.batch_execute("ROLLBACK").await.unwrap();
+}
