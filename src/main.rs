@@ -77,7 +77,14 @@ enum AuditCommand {
     /// Seal every closed window now (what `serve` does every few seconds).
     Seal,
     /// Check every seal and sealed entry; exits 1 naming the first bad entry.
-    Verify,
+    Verify {
+        /// A head published earlier (log line, metric, `audit head`): fails
+        /// unless the chain still passes through it.
+        #[arg(long)]
+        head: Option<String>,
+    },
+    /// Print the chain's head (the last seal's id and hash), to keep elsewhere.
+    Head,
 }
 
 #[derive(Subcommand)]
@@ -339,16 +346,37 @@ async fn audit(settings: Settings, what: AuditCommand) -> anyhow::Result<()> {
             println!("sealed {total} audit entries");
             Ok(())
         }
-        AuditCommand::Verify => match seal::verify_all(&pool)
+        AuditCommand::Head => {
+            match seal::head(&pool)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+            {
+                Some((id, hash)) => println!("seal {id} head {hash}"),
+                None => println!("no seal yet"),
+            }
+            Ok(())
+        }
+        AuditCommand::Verify { head } => match seal::verify_all(&pool)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?
         {
             Verdict::Intact {
                 seals,
                 entries,
-                head,
+                head: current,
             } => {
-                println!("audit log intact: {seals} seals, {entries} entries, head {head}");
+                if let Some(published) = head {
+                    if !seal::leads_to(&pool, &published)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{e}"))?
+                    {
+                        eprintln!(
+                            "audit log TAMPERED: the chain (head {current}) no longer leads to the published head {published}"
+                        );
+                        std::process::exit(1);
+                    }
+                }
+                println!("audit log intact: {seals} seals, {entries} entries, head {current}");
                 Ok(())
             }
             Verdict::Broken {

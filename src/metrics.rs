@@ -5,7 +5,8 @@
 use std::time::Duration;
 
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
+    TextEncoder,
 };
 
 use crate::db::DbPool;
@@ -19,6 +20,7 @@ pub struct Metrics {
     pool_available: IntGauge,
     pool_waiting: IntGauge,
     pool_max: IntGauge,
+    audit_head: IntGaugeVec,
 }
 
 impl Metrics {
@@ -48,7 +50,17 @@ impl Metrics {
         registry.register(Box::new(pool_size.clone()))?;
         registry.register(Box::new(pool_available.clone()))?;
         registry.register(Box::new(pool_waiting.clone()))?;
+        // The audit chain's head, published each time a window is sealed
+        // (issue 10, door 8): the last seal's hash as a label, and its id.
+        let audit_head = IntGaugeVec::new(
+            Opts::new(
+                "audit_chain_head",
+                "The last audit seal's id, labelled with its hash (hex)",
+            ),
+            &["hash"],
+        )?;
         registry.register(Box::new(pool_max.clone()))?;
+        registry.register(Box::new(audit_head.clone()))?;
         Ok(Self {
             registry,
             requests,
@@ -57,6 +69,7 @@ impl Metrics {
             pool_available,
             pool_waiting,
             pool_max,
+            audit_head,
         })
     }
 
@@ -76,6 +89,10 @@ impl Metrics {
         self.pool_available.set(status.available as i64);
         self.pool_waiting.set(status.waiting as i64);
         self.pool_max.set(status.max_size as i64);
+        if let Some((id, hash)) = crate::audit::seal::published_head() {
+            self.audit_head.reset();
+            self.audit_head.with_label_values(&[hash.as_str()]).set(id);
+        }
         let mut out = Vec::new();
         TextEncoder::new().encode(&self.registry.gather(), &mut out)?;
         Ok(String::from_utf8(out)?)

@@ -160,19 +160,81 @@ async fn seal_window(
     let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
     let digests: Vec<u8> = entries.iter().flat_map(entry_digest).collect();
     let hash = seal_hash(&prev_hash, start, end, &ids, &digests);
-    diesel::insert_into(audit_seals::table)
-        .values((
-            audit_seals::window_start.eq(start),
-            audit_seals::window_end.eq(end),
-            audit_seals::entry_ids.eq(&ids),
-            audit_seals::entry_digests.eq(&digests),
-            audit_seals::prev_hash.eq(&prev_hash),
-            audit_seals::hash.eq(&hash),
-            audit_seals::sealed_at.eq(now),
-        ))
+    // The service's role may not insert seals (issue 10, door 8): the
+    // definer function accepts only the chain's next link, with exactly the
+    // entries of its window.
+    diesel::sql_query("SELECT medborger_append_seal($1, $2, $3, $4, $5, $6, $7)")
+        .bind::<diesel::sql_types::Timestamptz, _>(start)
+        .bind::<diesel::sql_types::Timestamptz, _>(end)
+        .bind::<diesel::sql_types::Array<BigInt>, _>(&ids)
+        .bind::<diesel::sql_types::Bytea, _>(&digests)
+        .bind::<diesel::sql_types::Bytea, _>(&prev_hash)
+        .bind::<diesel::sql_types::Bytea, _>(&hash)
+        .bind::<diesel::sql_types::Timestamptz, _>(now)
         .execute(conn)
         .await?;
+    let id: i64 = audit_seals::table
+        .order(audit_seals::id.desc())
+        .select(audit_seals::id)
+        .first(conn)
+        .await?;
+    publish_head(id, &hash, end);
     Ok(entries.len())
+}
+
+static HEAD: std::sync::Mutex<Option<(i64, String)>> = std::sync::Mutex::new(None);
+
+/// Publishes the chain's head after a seal: a log line and the
+/// `medborger_audit_chain_head` metric. Kept off the database, an operator
+/// (or a log archive) holds every head, and `audit verify --head` tells
+/// whether the chain still leads to it.
+fn publish_head(id: i64, hash: &[u8], window_end: DateTime<Utc>) {
+    let hex = hex(hash);
+    tracing::info!(seal = id, head = %hex, %window_end, "audit window sealed; chain head published");
+    if let Ok(mut head) = HEAD.lock() {
+        *head = Some((id, hex));
+    }
+}
+
+/// The last head this process published: (seal id, hash in hex).
+pub fn published_head() -> Option<(i64, String)> {
+    HEAD.lock().ok().and_then(|h| h.clone())
+}
+
+/// The chain's head in the database: (seal id, hash in hex), if any seal.
+pub async fn head(pool: &DbPool) -> ApiResult<Option<(i64, String)>> {
+    let mut conn = pool.get().await?;
+    let last: Option<(i64, Vec<u8>)> = audit_seals::table
+        .order(audit_seals::id.desc())
+        .select((audit_seals::id, audit_seals::hash))
+        .first(&mut *conn)
+        .await
+        .optional()?;
+    Ok(last.map(|(id, hash)| (id, hex(&hash))))
+}
+
+/// Whether the current chain passes through `head` (a published seal hash,
+/// hex): after a rewrite that re-sealed the log, the old head is gone.
+pub async fn leads_to(pool: &DbPool, head: &str) -> ApiResult<bool> {
+    let mut conn = pool.get().await?;
+    let hashes: Vec<Vec<u8>> = audit_seals::table
+        .select(audit_seals::hash)
+        .load(&mut *conn)
+        .await?;
+    let pruned: Vec<Vec<u8>> = diesel::sql_query("SELECT last_seal_hash FROM audit_prunes")
+        .load::<PrunedHash>(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|p| p.last_seal_hash)
+        .collect();
+    let head = head.trim().to_ascii_lowercase();
+    Ok(hashes.iter().chain(pruned.iter()).any(|h| hex(h) == head))
+}
+
+#[derive(QueryableByName)]
+struct PrunedHash {
+    #[diesel(sql_type = diesel::sql_types::Bytea)]
+    last_seal_hash: Vec<u8>,
 }
 
 /// What verification found.

@@ -260,16 +260,12 @@ mod sealing {
         );
 
         let (app, pool) = sealed_app().await;
-        // The service's own role slips a back-dated entry into a sealed window.
-        app.app_db()
-            .await
-            .execute(
-                "INSERT INTO audit_log (at, action, resource_type, outcome)
-                 VALUES ((SELECT min(at) FROM audit_log) + interval '1 microsecond', 'read', 'citizen', 'success')",
-                &[],
-            )
-            .await
-            .unwrap();
+        // The service's own role can no longer slip a back-dated entry into
+        // a sealed window (issue 10, door 8); the owner can, and is caught.
+        let backdate = "INSERT INTO audit_log (at, action, resource_type, outcome)
+                 VALUES ((SELECT min(at) FROM audit_log) + interval '1 microsecond', 'read', 'citizen', 'success')";
+        assert!(app.app_db().await.execute(backdate, &[]).await.is_err());
+        app.db().await.execute(backdate, &[]).await.unwrap();
         match verify_all(&pool).await.unwrap() {
             Verdict::Broken { problem, .. } => assert!(problem.contains("added"), "{problem}"),
             intact => panic!("{intact:?}"),

@@ -126,3 +126,109 @@ async fn the_service_role_cannot_switch_row_level_security_off_with_a_setting() 
     assert_eq!(n, 0, "the aggregate report is for auditors only");
     db.batch_execute("ROLLBACK").await.unwrap();
 }
+
+/// Seals everything the test's clock has closed, through the service's pool.
+async fn seal_all(app: &TestApp, pool: &medborger::db::DbPool) {
+    use medborger::clock::Clock;
+    app.clock.advance(chrono::Duration::minutes(2));
+    while medborger::audit::seal::seal_once(pool, app.clock.now(), chrono::Duration::seconds(60))
+        .await
+        .unwrap()
+        > 0
+    {}
+}
+
+/// Door 8: as the service's role, no back-dated entry, no seal of its own,
+/// no change of a column its routes do not change.
+#[tokio::test]
+async fn the_service_role_cannot_forge_history() {
+    let app = spawn_app().await;
+    app.login("cw.bif").await;
+    app.login("admin").await;
+    let pool = medborger::db::pool(&app.settings.database).unwrap();
+    seal_all(&app, &pool).await;
+    let (_, head) = medborger::audit::seal::head(&pool).await.unwrap().unwrap();
+
+    let db = app.app_db().await;
+    // A back-dated entry, before the chain and inside a sealed window.
+    for at in ["2000-01-01T00:00:00Z", "now() - interval '1 minute'"] {
+        let at = if at.starts_with("now") {
+            at.to_string()
+        } else {
+            format!("'{at}'::timestamptz")
+        };
+        let refused = db
+            .execute(
+                &format!(
+                    "INSERT INTO audit_log (at, action, resource_type, outcome) \
+                     VALUES ({at}, 'read', 'citizen', 'success')"
+                ),
+                &[],
+            )
+            .await;
+        assert!(refused.is_err(), "back-dated entry at {at} accepted");
+    }
+    // A seal of its own: refused outright, and through the sealer's function
+    // unless it is the chain's next link.
+    let refused = db
+        .execute(
+            "INSERT INTO audit_seals (window_start, window_end, entry_ids, entry_digests, prev_hash, hash, sealed_at)
+             VALUES (now(), now() + interval '100 years', '{}', '', decode(repeat('00', 32), 'hex'),
+                     decode(repeat('00', 32), 'hex'), now())",
+            &[],
+        )
+        .await;
+    assert!(refused.is_err(), "the service inserted a seal");
+    let forged = db
+        .execute(
+            "SELECT medborger_append_seal(now(), now() + interval '100 years', '{}', '',
+                     decode(repeat('00', 32), 'hex'), decode(repeat('11', 32), 'hex'), now())",
+            &[],
+        )
+        .await;
+    assert!(forged.is_err(), "a seal that does not continue the chain");
+    // Columns no route changes.
+    for update in [
+        "UPDATE access_grants SET expires_at = now() + interval '1 year'",
+        "UPDATE access_grants SET reason = 'x'",
+        "UPDATE concerns SET filed_by = NULL",
+        "UPDATE concerns SET text = 'x'",
+        "UPDATE staff_users SET username = 'x'",
+        "UPDATE citizens SET legal_hold = true",
+        "UPDATE citizens SET cpr_hash = NULL",
+    ] {
+        let refused = db.execute(update, &[]).await;
+        let error = refused.expect_err(update);
+        assert!(
+            error.to_string().contains("permission denied")
+                || format!("{error:?}").contains("InsufficientPrivilege")
+                || format!("{error:?}").contains("42501"),
+            "{update}: {error:?}"
+        );
+    }
+
+    // The owner rewrites an old entry and re-seals everything: the chain is
+    // intact again, but no longer leads to the published head.
+    assert!(medborger::audit::seal::leads_to(&pool, &head)
+        .await
+        .unwrap());
+    let owner = app.db().await;
+    owner
+        .batch_execute(
+            "UPDATE audit_log SET reason = 'rewritten' WHERE id = (SELECT min(id) FROM audit_log);
+             DELETE FROM audit_seals;",
+        )
+        .await
+        .unwrap();
+    seal_all(&app, &pool).await;
+    assert!(matches!(
+        medborger::audit::seal::verify_all(&pool).await.unwrap(),
+        medborger::audit::seal::Verdict::Intact { .. }
+    ));
+    assert!(
+        !medborger::audit::seal::leads_to(&pool, &head)
+            .await
+            .unwrap(),
+        "verify --head must see the rewrite"
+    );
+}
