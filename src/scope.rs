@@ -101,7 +101,7 @@ fn citizens_by_involvement(reach: &Reach) -> CitizenFilter {
         Some((department, teams)) => Box::new(exists(
             involvements::table
                 .filter(involvements::citizen_id.eq(citizens::id))
-                .filter(involvements::department.eq(department.clone()))
+                .filter(involvements::department.eq(*department))
                 .filter(
                     involvements::restricted_team_id
                         .is_null()
@@ -145,7 +145,7 @@ pub fn citizens_in_programme(reach: &Reach, programme: &str) -> CitizenFilter {
             enrolments::table
                 .filter(enrolments::citizen_id.eq(citizens::id))
                 .filter(enrolments::programme_code.eq(programme.to_string()))
-                .filter(enrolments::department.eq(department.clone()))
+                .filter(enrolments::department.eq(*department))
                 .filter(
                     enrolments::restricted
                         .eq(false)
@@ -164,7 +164,7 @@ pub fn enrolments_by_department(reach: &Reach) -> EnrolmentFilter {
     }
     let own: EnrolmentFilter = match &reach.department {
         Some((department, teams)) => Box::new(
-            enrolments::department.eq(department.clone()).and(
+            enrolments::department.eq(*department).and(
                 enrolments::restricted
                     .eq(false)
                     .or(enrolments::team_id.eq_any(teams.clone())),
@@ -217,8 +217,8 @@ pub fn referrals_visible(reach: &Reach) -> ReferralFilter {
     match &reach.department {
         Some((department, _)) => Box::new(
             referrals::from_department
-                .eq(department.clone())
-                .or(referrals::to_department.eq(department.clone())),
+                .eq(*department)
+                .or(referrals::to_department.eq(*department)),
         ),
         None => never(),
     }
