@@ -23,4 +23,5 @@ mod referrals;
 mod reports;
 mod retention;
 mod rls;
+mod side_doors;
 mod web;
