@@ -135,13 +135,13 @@ pub async fn register_citizen(
                         .citizen(id)
                         .reason(basis.as_str()),
                 );
-                Ok(Registered::Involved(KnownCitizenRegistered {
+                Ok(Registered::Involved(Box::new(KnownCitizenRegistered {
                     id,
                     cpr_masked: mask_from_birth_date(birth_date),
                     already_registered: true,
                     basis,
                     submitted: data,
-                }))
+                })))
             }
             .scope_boxed()
         })
@@ -169,7 +169,7 @@ enum Registered {
     /// Already in the caller's care.
     Known(Box<CitizenView>),
     /// Newly involved on a stated basis.
-    Involved(KnownCitizenRegistered),
+    Involved(Box<KnownCitizenRegistered>),
 }
 
 /// Registrations of CPRs already on file by your department's staff in the
@@ -286,8 +286,7 @@ pub async fn update_citizen(
             async move {
                 // A grant opens reading only (DESIGN §4).
                 let writing = ctx.reach.for_writing();
-                let (shared, view) =
-                    queries::find_visible_shared(conn, &writing, id, true).await?;
+                let (shared, view) = queries::find_visible_shared(conn, &writing, id, true).await?;
                 if view != View::Caseworker {
                     return Err(ApiError::NotFound);
                 }

@@ -150,21 +150,21 @@ pub async fn open_case(
                 )
                 .await?;
                 let new = NewEnrolment {
-                    citizen_id: citizen.into(),
+                    citizen_id: citizen,
                     programme_code: PROGRAMME,
                     department: department.as_str(),
                     restricted: true,
-                    team_id: team.into(),
-                    responsible_caseworker_id: ctx.actor.user_id.into(),
+                    team_id: team,
+                    responsible_caseworker_id: ctx.actor.user_id,
                     status: Status::Active,
                     start_date: Some(ctx.today()),
                     goals: &goals,
                 };
                 let enrolment = enrolments::insert(conn, new, ctx.now).await?;
-                let dates = enrolments::anchor_dates(conn, citizen.into(), ctx.today()).await?;
+                let dates = enrolments::anchor_dates(conn, citizen, ctx.today()).await?;
                 enrolments::create_milestones(conn, enrolment, &programme.milestone_rules, &dates)
                     .await?;
-                queries::mark_opened(conn, id, enrolment.into(), ctx.now).await?;
+                queries::mark_opened(conn, id, enrolment, ctx.now).await?;
                 audit.record(
                     AuditEntry::success(Action::Create, Resource::Enrolment)
                         .resource_id(enrolment)

@@ -322,10 +322,10 @@ async fn open_enrolment(
 ) -> ApiResult<EnrolmentId> {
     let programme = programmes::find(conn, &referral.programme_code).await?;
     let opening = Opening {
-        citizen_id: referral.citizen_id.into(),
+        citizen_id: referral.citizen_id,
         programme: &programme,
         department: ctx.department().as_str(),
-        caller: ctx.actor.user_id.into(),
+        caller: ctx.actor.user_id,
         team_id: a.team_id.map(Into::into),
         responsible_caseworker_id: a.responsible_caseworker_id.map(Into::into),
         status: a.status,
@@ -333,7 +333,5 @@ async fn open_enrolment(
         goals: &a.goals,
         basis: "referral",
     };
-    Ok(enrolments::open(conn, &ctx.reach, opening, ctx.now)
-        .await?
-        .into())
+    enrolments::open(conn, &ctx.reach, opening, ctx.now).await
 }

@@ -106,7 +106,7 @@ pub async fn reassign(
                     check_staff(
                         conn,
                         "to_caseworker_id",
-                        to.into(),
+                        to,
                         department.as_str(),
                         "caseworker",
                         team.map(Into::into),

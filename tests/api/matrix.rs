@@ -197,7 +197,8 @@ const MATRIX: &[Cell] = &[
 /// actor, where row-level security alone answers otherwise). Every 200
 /// answer of another actor than specialist.sof must be free of what the
 /// team recorded.
-const DOORS_1_2_REGISTRATION: &[(&str, [u16; 10], Option<[u16; 10]>)] = &[
+type RegistrationCell = (&'static str, [u16; 10], Option<[u16; 10]>);
+const DOORS_1_2_REGISTRATION: &[RegistrationCell] = &[
     // Door 2: the team's registration is restricted — SOF's others find nothing.
     (
         "GET {K}",

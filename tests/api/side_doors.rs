@@ -18,7 +18,11 @@ fn confided(cpr: &str, app: &TestApp) -> Value {
 
 async fn search_cpr(app: &TestApp, token: &str, cpr: &str) -> Value {
     let response = app
-        .post_json("/api/v1/citizens/search", Some(token), &json!({ "cpr": cpr }))
+        .post_json(
+            "/api/v1/citizens/search",
+            Some(token),
+            &json!({ "cpr": cpr }),
+        )
         .await;
     assert_eq!(response.status(), 200);
     response.json().await.unwrap()
@@ -73,9 +77,7 @@ async fn registering_a_known_cpr_needs_a_basis_answers_only_what_was_sent_and_is
         app.user_id("cw.bif").await.to_string()
     );
     // A caseworker does not review; SOF's list is not BIF's.
-    let response = app
-        .get("/api/v1/known-cpr-registrations", Some(&bif))
-        .await;
+    let response = app.get("/api/v1/known-cpr-registrations", Some(&bif)).await;
     assert_eq!(response.status(), 403);
 
     // A bad basis is refused.
