@@ -137,7 +137,7 @@ fn validate_row(
     }
     let request: RegisterCitizenRequest =
         serde_json::from_value(Value::Object(body)).map_err(|e| e.to_string())?;
-    let (cpr, data) = request.split();
+    let (cpr, _basis, data) = request.split();
     let cpr = Cpr::parse(&cpr).map_err(|e| format!("cpr: {e}"))?;
     let data = data.validate(cpr.birth_date(), today).map_err(|errors| {
         errors

@@ -36,6 +36,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(citizens::handlers::find_citizen)
                 .service(citizens::handlers::update_citizen)
                 .service(citizens::handlers::reveal_cpr)
+                .service(citizens::handlers::list_known_registrations)
                 .service(programmes::handlers::list_programmes)
                 .service(programmes::handlers::create_programme)
                 .service(programmes::handlers::update_programme)

@@ -355,6 +355,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    known_cpr_registrations (id) {
+        id -> Uuid,
+        citizen_id -> Uuid,
+        department -> Text,
+        registered_by -> Uuid,
+        basis -> Text,
+        at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    citizen_restricted_data (citizen_id, team_id) {
+        citizen_id -> Uuid,
+        team_id -> Uuid,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        address -> Nullable<Text>,
+        needs -> Array<Text>,
+        updated_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(teams -> departments (department));
 diesel::joinable!(staff_users -> departments (department));
 diesel::joinable!(staff_user_teams -> staff_users (user_id));
@@ -396,4 +419,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     milestones,
     notes,
     outcomes,
+    known_cpr_registrations,
+    citizen_restricted_data,
 );

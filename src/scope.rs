@@ -58,6 +58,17 @@ impl Reach {
     }
 }
 
+impl Reach {
+    /// The reach for anything that writes: a break-the-glass grant opens
+    /// reading only (DESIGN §4), so grant-reached citizens are left out.
+    pub fn for_writing(&self) -> Self {
+        Self {
+            grantee: None,
+            ..self.clone()
+        }
+    }
+}
+
 type CitizenFilter = Box<dyn BoxableExpression<citizens::table, Pg, SqlType = Bool>>;
 type EnrolmentFilter = Box<dyn BoxableExpression<enrolments::table, Pg, SqlType = Bool>>;
 

@@ -30,6 +30,9 @@ pub enum Action {
     BreakGlass,
     Review,
     Export,
+    /// A CPR already on file registered by another department, with a
+    /// stated basis: the department becomes involved (issue 10, door 1).
+    RegisterKnown,
     Denied,
 }
 
@@ -51,6 +54,7 @@ impl Action {
             Self::BreakGlass => "break_glass",
             Self::Review => "review",
             Self::Export => "export",
+            Self::RegisterKnown => "register_known",
             Self::Denied => "denied",
         }
     }

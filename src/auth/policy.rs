@@ -166,6 +166,7 @@ pub static RULES: &[Rule] = &[
     rule(Post, "/api/v1/access-grants", AnyRole(CASEWORKER)),
     rule(Get, "/api/v1/access-grants", AnyRole(MANAGER)),
     rule(Post, "/api/v1/access-grants/{id}/review", AnyRole(MANAGER)),
+    rule(Get, "/api/v1/known-cpr-registrations", AnyRole(MANAGER)),
     rule(Post, "/api/v1/citizens/{id}/consents", AnyRole(CASEWORKER)),
     rule(Get, "/api/v1/citizens/{id}/consents", AnyRole(CASE_STAFF)),
     rule(

@@ -31,6 +31,7 @@ fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
 #[serde(try_from = "RegisterCitizenBody")]
 pub struct RegisterCitizenRequest {
     cpr: String,
+    basis: Option<KnownCprBasis>,
     data: CitizenData,
 }
 
@@ -40,6 +41,8 @@ pub struct RegisterCitizenRequest {
 #[derive(Deserialize)]
 struct RegisterCitizenBody {
     cpr: String,
+    #[serde(default)]
+    basis: Option<KnownCprBasis>,
     #[serde(flatten)]
     data: CitizenData,
     #[serde(flatten)]
@@ -54,6 +57,7 @@ impl TryFrom<RegisterCitizenBody> for RegisterCitizenRequest {
             Some(field) => Err(format!("unknown field `{field}`")),
             None => Ok(Self {
                 cpr: body.cpr,
+                basis: body.basis,
                 data: body.data,
             }),
         }
@@ -71,6 +75,11 @@ struct RegisterCitizenCpr {
     /// `ddmmyy-ssss` or ten digits.
     #[schema(example = "010190-1234")]
     cpr: String,
+    /// Required when the CPR is already on file (422 without it): why your
+    /// department is involved with this citizen. Knowing a CPR is not a
+    /// basis; the registration is audited as `register_known` and listed for
+    /// your department's managers.
+    basis: Option<KnownCprBasis>,
 }
 
 impl PartialSchema for RegisterCitizenRequest {
@@ -153,7 +162,7 @@ pub struct UpdateCitizenRequest {
 
 /// The editable part of a citizen record: as registered (the fields of
 /// [`RegisterCitizenRequest`] beside the CPR), then validated.
-#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ToSchema)]
 pub struct CitizenData {
     pub given_name: String,
     pub family_name: String,
@@ -359,10 +368,59 @@ impl CitizenData {
 }
 
 impl RegisterCitizenRequest {
-    /// The CPR (still unparsed) and the rest of the record.
-    pub fn split(self) -> (String, CitizenData) {
-        (self.cpr, self.data)
+    /// The CPR (still unparsed), the stated basis and the rest of the record.
+    pub fn split(self) -> (String, Option<KnownCprBasis>, CitizenData) {
+        (self.cpr, self.basis, self.data)
     }
+}
+
+/// Why a department registers a CPR that is already on file (DESIGN §4):
+/// the citizen is in front of them, or the law or a letter puts them there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum KnownCprBasis {
+    /// The citizen is present and asks for the department's help.
+    CitizenPresent,
+    /// The citizen applied in writing.
+    CitizenApplication,
+    /// A statutory duty makes the department act.
+    StatutoryDuty,
+    /// Another authority referred the citizen by letter.
+    ReferralByLetter,
+}
+
+impl KnownCprBasis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::CitizenPresent => "citizen_present",
+            Self::CitizenApplication => "citizen_application",
+            Self::StatutoryDuty => "statutory_duty",
+            Self::ReferralByLetter => "referral_by_letter",
+        }
+    }
+}
+
+/// The answer to registering a CPR already on file: the citizen's id and
+/// what the caller sent, nothing that another department or a restricted
+/// team recorded. The shared record is then `GET /citizens/{id}`.
+#[derive(Serialize, ToSchema, Debug)]
+pub struct KnownCitizenRegistered {
+    pub id: Uuid,
+    pub cpr_masked: String,
+    pub already_registered: bool,
+    pub basis: KnownCprBasis,
+    /// The record as you sent it (validated).
+    pub submitted: CitizenData,
+}
+
+/// A registration of a known CPR, for the department's managers to review.
+#[derive(Serialize, ToSchema, Debug)]
+pub struct KnownCprRegistrationView {
+    pub id: Uuid,
+    pub citizen_id: Uuid,
+    pub registered_by: Uuid,
+    pub basis: String,
+    pub at: DateTime<Utc>,
 }
 
 /// The whole record, as a caseworker of an involved department sees it.

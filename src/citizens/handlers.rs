@@ -8,21 +8,27 @@ use diesel_async::scoped_futures::ScopedFutureExt;
 use super::dto::*;
 use super::queries::{self, NewCitizen, SearchBy};
 use crate::audit::{Action, AuditEntry, Resource};
-use crate::cpr::Cpr;
+use crate::cpr::{mask_from_birth_date, Cpr};
 use crate::domain::CitizenId;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::{if_match, with_etag, Page, PageParams};
 use crate::request::{Ctx, Subject};
 use crate::scope::View;
 
-/// Register a citizen (caseworkers). A CPR already registered answers the
-/// existing citizen (200) and gives the caller's department an involvement.
+/// Register a citizen (caseworkers). A restricted team member's
+/// registration is the team's: a restricted involvement, and the contact
+/// details and need codes kept with the team. A CPR already on file opens
+/// nothing by itself (DESIGN §4): with a stated `basis` (422 without it) the
+/// caller's department becomes involved, audited as `register_known` and
+/// listed for its managers, and the answer holds only what the caller sent.
 #[utoipa::path(
     tag = "citizens",
     request_body = RegisterCitizenRequest,
     responses(
         (status = 201, description = "Registered", body = CitizenView, headers(("Location" = String), ("ETag" = String))),
-        (status = 200, description = "Already registered; now involving your department", body = CitizenView, headers(("ETag" = String))),
+        (status = 200, description = "Already registered; now involving your department on the stated basis", body = KnownCitizenRegistered),
+        (status = 403, description = "Under a break-the-glass grant: reading only"),
+        (status = 422, description = "Invalid, or a known CPR without a basis"),
     ),
 )]
 #[post("/citizens")]
@@ -30,7 +36,7 @@ pub async fn register_citizen(
     ctx: Ctx,
     body: web::Json<RegisterCitizenRequest>,
 ) -> ApiResult<HttpResponse> {
-    let (cpr, data) = body.into_inner().split();
+    let (cpr, basis, data) = body.into_inner().split();
     let cpr = Cpr::parse(&cpr).map_err(|e| ApiError::invalid("cpr", "invalid", e.to_string()))?;
     let data = data
         .validate(cpr.birth_date(), ctx.today())
@@ -39,43 +45,181 @@ pub async fn register_citizen(
     let sealed = vault.encrypt(&cpr).map_err(ApiError::Internal)?;
     let lookup_hash = vault.lookup_hash(&cpr);
     let (birth_date, sex) = (cpr.birth_date(), cpr.sex());
+    // A restricted team member registers for the team (door 2).
+    let team = ctx.actor.restricted_teams().into_iter().min();
     let ctx = &ctx;
-    let (view, created) = ctx
+    let registered = ctx
         .run(Subject::none(), |conn, audit| {
             async move {
+                // The shared record of a team's registration holds none of
+                // what the team was told in confidence.
+                let shared = match team {
+                    Some(_) => CitizenData {
+                        phone: None,
+                        email: None,
+                        address: None,
+                        needs: Vec::new(),
+                        ..data.clone()
+                    },
+                    None => data.clone(),
+                };
                 let new = NewCitizen {
                     sealed: &sealed,
                     lookup_hash: &lookup_hash,
                     birth_date,
                     sex,
-                    data: &data,
+                    data: &shared,
                 };
-                let (id, created) = queries::insert_or_find(conn, new, ctx.now).await?;
                 let department = ctx.department().to_string();
-                queries::ensure_involvement(conn, id, &department, None, "registration", ctx.now)
-                    .await?;
-                let entry = if created {
-                    AuditEntry::success(Action::Create, Resource::Citizen)
-                } else {
-                    AuditEntry::success(Action::Read, Resource::Citizen)
-                        .reason("registration of an already registered CPR")
+                let (id, created) = queries::insert_or_find(conn, new, ctx.now).await?;
+                if created {
+                    queries::ensure_involvement(conn, id, &department, team, "registration", ctx.now)
+                        .await?;
+                    if let Some(team) = team {
+                        queries::upsert_restricted_data(conn, id, team, &data, ctx.now).await?;
+                    }
+                    audit.record(
+                        AuditEntry::success(Action::Create, Resource::Citizen)
+                            .resource_id(id)
+                            .citizen(id),
+                    );
+                    let (row, _) =
+                        queries::find_visible(conn, &ctx.reach, id.into(), false).await?;
+                    return Ok(Registered::Created(Box::new(row.into_view()?)));
+                }
+                let writing = ctx.reach.for_writing();
+                if queries::find_visible(conn, &writing, id.into(), false)
+                    .await
+                    .is_ok_and(|(_, view)| view == View::Caseworker)
+                {
+                    // Already involved: nothing new is learnt or opened.
+                    audit.record(
+                        AuditEntry::success(Action::Read, Resource::Citizen)
+                            .resource_id(id)
+                            .citizen(id)
+                            .reason("registration of a CPR already in your care"),
+                    );
+                    let (row, _) =
+                        queries::find_visible(conn, &ctx.reach, id.into(), false).await?;
+                    return Ok(Registered::Known(Box::new(row.into_view()?)));
+                }
+                if queries::find_visible(conn, &ctx.reach, id.into(), false)
+                    .await
+                    .is_ok()
+                {
+                    // Reached only through a break-the-glass grant (or as a
+                    // mentor): a grant opens reading, never an involvement.
+                    return Err(ApiError::Forbidden);
+                }
+                let Some(basis) = basis else {
+                    return Err(ApiError::invalid(
+                        "basis",
+                        "required",
+                        "this CPR is already on file: state the basis of your department's involvement",
+                    ));
                 };
-                audit.record(entry.resource_id(id).citizen(id));
-                let (row, _) = queries::find_visible(conn, &ctx.reach, id.into(), false).await?;
-                Ok((row.into_view()?, created))
+                queries::ensure_involvement(conn, id, &department, team, "registration", ctx.now)
+                    .await?;
+                let registration = queries::insert_known_registration(
+                    conn,
+                    id,
+                    &department,
+                    ctx.actor.user_id.0,
+                    basis.as_str(),
+                    ctx.now,
+                )
+                .await?;
+                audit.record(
+                    AuditEntry::success(Action::RegisterKnown, Resource::Citizen)
+                        .resource_id(registration)
+                        .citizen(id)
+                        .reason(basis.as_str()),
+                );
+                Ok(Registered::Involved(Box::new(KnownCitizenRegistered {
+                    id,
+                    cpr_masked: mask_from_birth_date(birth_date),
+                    already_registered: true,
+                    basis,
+                    submitted: data,
+                })))
             }
             .scope_boxed()
         })
         .await?;
-    let version = view.version;
-    let response = if created {
-        HttpResponse::Created()
-            .insert_header((header::LOCATION, format!("/api/v1/citizens/{}", view.id)))
-            .json(view)
-    } else {
-        HttpResponse::Ok().json(view)
-    };
-    Ok(with_etag(response, version))
+    Ok(match registered {
+        Registered::Created(view) => {
+            let version = view.version;
+            with_etag(
+                HttpResponse::Created()
+                    .insert_header((header::LOCATION, format!("/api/v1/citizens/{}", view.id)))
+                    .json(view),
+                version,
+            )
+        }
+        Registered::Known(view) => {
+            let version = view.version;
+            with_etag(HttpResponse::Ok().json(view), version)
+        }
+        Registered::Involved(receipt) => HttpResponse::Ok().json(receipt),
+    })
+}
+
+enum Registered {
+    Created(Box<CitizenView>),
+    /// Already in the caller's care.
+    Known(Box<CitizenView>),
+    /// Newly involved on a stated basis.
+    Involved(Box<KnownCitizenRegistered>),
+}
+
+/// Registrations of CPRs already on file by your department's staff in the
+/// last 90 days, for review (managers).
+#[utoipa::path(
+    tag = "citizens",
+    responses((status = 200, body = Vec<KnownCprRegistrationView>)),
+)]
+#[get("/known-cpr-registrations")]
+pub async fn list_known_registrations(
+    ctx: Ctx,
+) -> ApiResult<web::Json<Vec<KnownCprRegistrationView>>> {
+    let ctx = &ctx;
+    let rows = ctx
+        .run(Subject::none(), |conn, audit| {
+            async move {
+                let since = ctx.now - chrono::Duration::days(90);
+                let rows =
+                    queries::list_known_registrations(conn, &ctx.department().to_string(), since)
+                        .await?;
+                audit.extend(rows.iter().map(|(id, citizen, ..)| {
+                    AuditEntry::success(Action::Read, Resource::Citizen)
+                        .resource_id(*id)
+                        .citizen(*citizen)
+                        .reason("known cpr registrations review")
+                }));
+                if rows.is_empty() {
+                    audit.record(
+                        AuditEntry::success(Action::Read, Resource::Citizen)
+                            .reason("known cpr registrations review"),
+                    );
+                }
+                Ok(rows)
+            }
+            .scope_boxed()
+        })
+        .await?;
+    Ok(web::Json(
+        rows.into_iter()
+            .map(
+                |(id, citizen_id, registered_by, basis, at)| KnownCprRegistrationView {
+                    id,
+                    citizen_id,
+                    registered_by,
+                    basis,
+                    at,
+                },
+            )
+            .collect(),
+    ))
 }
 
 /// One citizen: the whole record (CPR masked) for an involved department's
@@ -140,17 +284,43 @@ pub async fn update_citizen(
     let view = ctx
         .run(Subject::citizen(id), |conn, audit| {
             async move {
-                let row = queries::find_for_caseworker(conn, &ctx.reach, id, true).await?;
-                if row.version != expected {
+                // A grant opens reading only (DESIGN §4).
+                let writing = ctx.reach.for_writing();
+                let (shared, view) = queries::find_visible_shared(conn, &writing, id, true).await?;
+                if view != View::Caseworker {
+                    return Err(ApiError::NotFound);
+                }
+                if shared.version != expected {
                     return Err(ApiError::PreconditionFailed);
                 }
-                let birth_date = row.birth_date;
+                let birth_date = shared.birth_date;
+                let team = queries::restricted_data(conn, &writing, shared.id).await?;
+                let before_shared = shared.data()?;
+                let mut row = shared;
+                if let Some(team) = &team {
+                    team.overlay(&mut row);
+                }
                 let after = row
                     .data()?
                     .apply(body)
                     .validate(birth_date, ctx.today())
                     .map_err(ApiError::Validation)?;
-                queries::update(conn, id, &after, ctx.now).await?;
+                match &team {
+                    // The team's confidential fields stay with the team.
+                    Some(team) => {
+                        queries::upsert_restricted_data(conn, id.0, team.team_id, &after, ctx.now)
+                            .await?;
+                        let shared_after = CitizenData {
+                            phone: before_shared.phone,
+                            email: before_shared.email,
+                            address: before_shared.address,
+                            needs: before_shared.needs,
+                            ..after
+                        };
+                        queries::update(conn, id, &shared_after, ctx.now).await?;
+                    }
+                    None => queries::update(conn, id, &after, ctx.now).await?,
+                }
                 audit.record(
                     AuditEntry::success(Action::Update, Resource::Citizen)
                         .resource_id(id)

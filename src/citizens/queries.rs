@@ -11,7 +11,7 @@ use super::origin::{Origin, OriginGroup, OriginRegion};
 use crate::cpr::{mask_from_birth_date, Sealed, Sex};
 use crate::domain::CitizenId;
 use crate::error::{ApiError, ApiResult};
-use crate::schema::{citizens, involvements};
+use crate::schema::{citizen_restricted_data, citizens, involvements, known_cpr_registrations};
 use crate::scope::{self, Reach, View};
 
 #[derive(Queryable, Selectable, Debug)]
@@ -186,8 +186,160 @@ impl CitizenRow {
     }
 }
 
-/// The citizen and how the caller sees them, or 404.
+/// What a restricted team recorded in confidence about a citizen (DESIGN
+/// §3): it lives with the team, not on the shared record.
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = citizen_restricted_data)]
+#[diesel(check_for_backend(diesel::pg::Pg))]
+pub struct RestrictedData {
+    pub team_id: Uuid,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub needs: Vec<String>,
+}
+
+impl RestrictedData {
+    /// The team's view of the record: its contact details where it has
+    /// them, and its need codes beside the shared ones.
+    pub fn overlay(&self, row: &mut CitizenRow) {
+        if self.phone.is_some() {
+            row.phone.clone_from(&self.phone);
+        }
+        if self.email.is_some() {
+            row.email.clone_from(&self.email);
+        }
+        if self.address.is_some() {
+            row.address.clone_from(&self.address);
+        }
+        for need in &self.needs {
+            if !row.needs.contains(need) {
+                row.needs.push(need.clone());
+            }
+        }
+    }
+}
+
+/// The confidential data the caller's restricted teams hold on a citizen.
+pub async fn restricted_data(
+    conn: &mut AsyncPgConnection,
+    reach: &Reach,
+    id: Uuid,
+) -> ApiResult<Option<RestrictedData>> {
+    let Some((_, teams)) = &reach.department else {
+        return Ok(None);
+    };
+    if teams.is_empty() {
+        return Ok(None);
+    }
+    Ok(citizen_restricted_data::table
+        .filter(citizen_restricted_data::citizen_id.eq(id))
+        .filter(citizen_restricted_data::team_id.eq_any(teams.clone()))
+        .order(citizen_restricted_data::team_id)
+        .select(RestrictedData::as_select())
+        .first(conn)
+        .await
+        .optional()?)
+}
+
+/// Writes a restricted team's confidential data on a citizen.
+pub async fn upsert_restricted_data(
+    conn: &mut AsyncPgConnection,
+    citizen: Uuid,
+    team: Uuid,
+    data: &CitizenData,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let needs: Vec<&str> = data.needs.iter().map(|n| n.as_str()).collect();
+    let values = (
+        citizen_restricted_data::phone.eq(data.phone.as_deref()),
+        citizen_restricted_data::email.eq(data.email.as_deref()),
+        citizen_restricted_data::address.eq(data.address.as_deref()),
+        citizen_restricted_data::needs.eq(needs),
+        citizen_restricted_data::updated_at.eq(now),
+    );
+    diesel::insert_into(citizen_restricted_data::table)
+        .values((
+            citizen_restricted_data::citizen_id.eq(citizen),
+            citizen_restricted_data::team_id.eq(team),
+            values.clone(),
+        ))
+        .on_conflict((
+            citizen_restricted_data::citizen_id,
+            citizen_restricted_data::team_id,
+        ))
+        .do_update()
+        .set(values)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Records a registration of a CPR already on file, for the managers.
+pub async fn insert_known_registration(
+    conn: &mut AsyncPgConnection,
+    citizen: Uuid,
+    department: &str,
+    registered_by: Uuid,
+    basis: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<Uuid> {
+    let id = Uuid::now_v7();
+    diesel::insert_into(known_cpr_registrations::table)
+        .values((
+            known_cpr_registrations::id.eq(id),
+            known_cpr_registrations::citizen_id.eq(citizen),
+            known_cpr_registrations::department.eq(department),
+            known_cpr_registrations::registered_by.eq(registered_by),
+            known_cpr_registrations::basis.eq(basis),
+            known_cpr_registrations::at.eq(now),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(id)
+}
+
+/// The department's registrations of known CPRs, newest first.
+pub async fn list_known_registrations(
+    conn: &mut AsyncPgConnection,
+    department: &str,
+    since: DateTime<Utc>,
+) -> ApiResult<Vec<(Uuid, Uuid, Uuid, String, DateTime<Utc>)>> {
+    Ok(known_cpr_registrations::table
+        .filter(known_cpr_registrations::department.eq(department))
+        .filter(known_cpr_registrations::at.ge(since))
+        .order(known_cpr_registrations::at.desc())
+        .limit(500)
+        .select((
+            known_cpr_registrations::id,
+            known_cpr_registrations::citizen_id,
+            known_cpr_registrations::registered_by,
+            known_cpr_registrations::basis,
+            known_cpr_registrations::at,
+        ))
+        .load(conn)
+        .await?)
+}
+
+/// The citizen and how the caller sees them, or 404. A restricted team
+/// member sees the team's confidential data over the shared record.
 pub async fn find_visible(
+    conn: &mut AsyncPgConnection,
+    reach: &Reach,
+    id: CitizenId,
+    lock: bool,
+) -> ApiResult<(CitizenRow, View)> {
+    let (mut row, view) = find_visible_shared(conn, reach, id, lock).await?;
+    if view == View::Caseworker {
+        if let Some(team) = restricted_data(conn, reach, row.id).await? {
+            team.overlay(&mut row);
+        }
+    }
+    Ok((row, view))
+}
+
+/// The shared record and how the caller sees them, or 404.
+pub async fn find_visible_shared(
     conn: &mut AsyncPgConnection,
     reach: &Reach,
     id: CitizenId,

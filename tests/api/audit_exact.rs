@@ -145,13 +145,26 @@ async fn every_kind_of_request_writes_exactly_its_audit_entries() {
         .await;
     let c = id(&a);
     let cit = format!("/api/v1/citizens/{c}");
+    // A known CPR opens nothing without a stated basis (issue 10, door 1);
+    // with one it is its own action.
     s.check(
         &sof,
         "POST",
         "/api/v1/citizens",
         Some(refugee("010190-1234", 30, &app)),
+        422,
+        &[],
+    )
+    .await;
+    let mut known = refugee("010190-1234", 30, &app);
+    known["basis"] = json!("citizen_present");
+    s.check(
+        &sof,
+        "POST",
+        "/api/v1/citizens",
+        Some(known),
         200,
-        &["read citizen success"],
+        &["register_known citizen success"],
     )
     .await;
     s.check(&bif, "GET", &cit, None, 200, &["read citizen success"])
@@ -585,6 +598,15 @@ async fn every_kind_of_request_writes_exactly_its_audit_entries() {
         None,
         200,
         &["read access_grant success"],
+    )
+    .await;
+    s.check(
+        &manager,
+        "GET",
+        "/api/v1/known-cpr-registrations",
+        None,
+        200,
+        &["read citizen success"],
     )
     .await;
     s.check(

@@ -39,14 +39,11 @@ async fn a_caseworker_registers_a_citizen_and_a_second_department_gains_an_invol
     // SOF does not know the citizen…
     let (status, _) = get_json(&app, &location, &sof).await;
     assert_eq!(status, 404);
-    // …until it registers the same CPR: the existing citizen, now involving SOF.
-    let again = app
-        .post_json(
-            "/api/v1/citizens",
-            Some(&sof),
-            &refugee("0101901234", 100, &app),
-        )
-        .await;
+    // …until it registers the same CPR with a stated basis (issue 10): the
+    // existing citizen, now involving SOF.
+    let mut body = refugee("0101901234", 100, &app);
+    body["basis"] = json!("citizen_present");
+    let again = app.post_json("/api/v1/citizens", Some(&sof), &body).await;
     assert_eq!(again.status(), 200);
     let again: Value = again.json().await.unwrap();
     assert_eq!(id(&again), id(&citizen));

@@ -26,5 +26,6 @@ mod referrals;
 mod reports;
 mod retention;
 mod rls;
+mod side_doors;
 mod throttling;
 mod web;

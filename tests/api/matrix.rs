@@ -190,6 +190,47 @@ const MATRIX: &[Cell] = &[
     ),
 ];
 
+/// Issue 10, doors 1 and 2: {K} is a citizen known only to SOF's
+/// restricted team (registered by specialist.sof, with confided contact
+/// details and `negative_social_control`). Each row runs for every actor
+/// before the next (rows change who is involved): (what, expected per
+/// actor, where row-level security alone answers otherwise). Every 200
+/// answer of another actor than specialist.sof must be free of what the
+/// team recorded.
+type RegistrationCell = (&'static str, [u16; 10], Option<[u16; 10]>);
+const DOORS_1_2_REGISTRATION: &[RegistrationCell] = &[
+    // Door 2: the team's registration is restricted — SOF's others find nothing.
+    (
+        "GET {K}",
+        [404, 404, 404, 404, 404, 404, 200, 404, 403, 403],
+        None,
+    ),
+    // Door 1: knowing the CPR is no basis.
+    (
+        "register K's CPR without a basis",
+        [422, 422, 403, 403, 403, 422, 200, 422, 403, 403],
+        None,
+    ),
+    // Break-the-glass opens reading only: cw.kff's grant on {S} does not
+    // let them register S (RLS alone cannot tell reading from registering:
+    // the grant's row is readable, so the answer is the record they may read).
+    (
+        "register S's CPR without a basis",
+        [422, 422, 403, 403, 403, 200, 200, 403, 403, 403],
+        Some([422, 422, 403, 403, 403, 200, 200, 200, 403, 403]),
+    ),
+    (
+        "register K's CPR with a basis",
+        [200, 200, 403, 403, 403, 200, 200, 200, 403, 403],
+        None,
+    ),
+    (
+        "GET {K}",
+        [200, 200, 200, 404, 404, 200, 200, 200, 403, 403],
+        None,
+    ),
+];
+
 /// How many of a target each actor finds in lists, counts and searches:
 /// (what, expected count per actor; None where the role may not ask or the
 /// list itself is out of reach).
@@ -387,6 +428,11 @@ async fn run(unscoped: bool) -> usize {
         .await;
     assert_eq!(referral.status(), 201);
     let f: Value = referral.json().await.unwrap();
+    let mut k = refugee("060696-1789", 30, &app);
+    k["phone"] = json!("+45 99 88 77 66");
+    k["address"] = json!("Krisecentret, Hemmelig Vej 1");
+    k["needs"] = json!(["negative_social_control"]);
+    let k = register(&app, &specialist, &k).await;
     let fill = |path: &str| {
         path.replace("{A}", &id(&a))
             .replace("{C}", &id(&c))
@@ -533,6 +579,44 @@ async fn run(unscoped: bool) -> usize {
             cells += 1;
         }
     }
+    for (what, expected, rls_alone) in DOORS_1_2_REGISTRATION {
+        let expected = match rls_alone {
+            Some(rls) if unscoped => rls,
+            _ => expected,
+        };
+        for (i, user) in ACTORS.iter().enumerate() {
+            let token = app.login(user).await.access;
+            let response = if *what == "GET {K}" {
+                app.get(&format!("/api/v1/citizens/{}", id(&k)), Some(&token))
+                    .await
+            } else {
+                let cpr = if what.contains(" K's") {
+                    "060696-1789"
+                } else {
+                    "020291-2345"
+                };
+                let mut body = refugee(cpr, 30, &app);
+                if what.ends_with("with a basis") {
+                    body["basis"] = json!("citizen_present");
+                }
+                app.post_json("/api/v1/citizens", Some(&token), &body).await
+            };
+            let status = response.status().as_u16();
+            let body = response.text().await.unwrap_or_default();
+            if status != expected[i] {
+                failures.push(format!("{user} {what}: {status}, expected {}", expected[i]));
+            }
+            if status == 200
+                && *user != "specialist.sof"
+                && ["negative_social_control", "99 88 77 66", "Krisecentret"]
+                    .iter()
+                    .any(|secret| body.contains(secret))
+            {
+                failures.push(format!("{user} {what}: the team's data leaked: {body}"));
+            }
+            cells += 1;
+        }
+    }
     assert!(
         failures.is_empty(),
         "{} of {cells} cells wrong (unscoped: {unscoped}):\n{}",
@@ -546,11 +630,14 @@ async fn run(unscoped: bool) -> usize {
 async fn the_matrix_holds_with_the_applications_checks() {
     assert_eq!(
         run(false).await,
-        ACTORS.len() * (MATRIX.len() + LISTS.len())
+        ACTORS.len() * (MATRIX.len() + LISTS.len() + DOORS_1_2_REGISTRATION.len())
     );
 }
 
 #[tokio::test]
 async fn the_matrix_holds_with_row_level_security_alone() {
-    assert_eq!(run(true).await, ACTORS.len() * (MATRIX.len() + LISTS.len()));
+    assert_eq!(
+        run(true).await,
+        ACTORS.len() * (MATRIX.len() + LISTS.len() + DOORS_1_2_REGISTRATION.len())
+    );
 }

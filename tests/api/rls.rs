@@ -19,6 +19,8 @@ const PERSONAL_TABLES: &[&str] = &[
     "concerns",
     "consents",
     "referrals",
+    "citizen_restricted_data",
+    "known_cpr_registrations",
 ];
 
 #[tokio::test]

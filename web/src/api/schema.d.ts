@@ -267,8 +267,12 @@ export type paths = {
         get?: never;
         put?: never;
         /**
-         * Register a citizen (caseworkers). A CPR already registered answers the
-         *     existing citizen (200) and gives the caller's department an involvement.
+         * Register a citizen (caseworkers). A restricted team member's
+         *     registration is the team's: a restricted involvement, and the contact
+         *     details and need codes kept with the team. A CPR already on file opens
+         *     nothing by itself (DESIGN §4): with a stated `basis` (422 without it) the
+         *     caller's department becomes involved, audited as `register_known` and
+         *     listed for its managers, and the answer holds only what the caller sent.
          */
         post: operations["register_citizen"];
         delete?: never;
@@ -690,6 +694,26 @@ export type paths = {
          *     naming the allowed ones.
          */
         post: operations["transition_enrolment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/known-cpr-registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Registrations of CPRs already on file by your department's staff in the
+         *     last 90 days, for review (managers).
+         */
+        get: operations["list_known_registrations"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1123,6 +1147,39 @@ export type components = {
             department: string;
             full_name: string;
         };
+        /**
+         * @description The editable part of a citizen record: as registered (the fields of
+         *     [`RegisterCitizenRequest`] beside the CPR), then validated.
+         */
+        CitizenData: {
+            address?: string | null;
+            /** Format: date */
+            arrival_date?: string | null;
+            citizenship?: string | null;
+            /** @description ISO 3166-1 alpha-2 codes; absent means unknown. */
+            country_of_birth?: string | null;
+            danish_level?: null | components["schemas"]["DanishLevel"];
+            district?: null | components["schemas"]["District"];
+            email?: string | null;
+            employment_status?: null | components["schemas"]["EmploymentStatus"];
+            family_name: string;
+            father_citizenship?: string | null;
+            father_country_of_birth?: string | null;
+            given_name: string;
+            interpreter_needed?: boolean;
+            mother_citizenship?: string | null;
+            mother_country_of_birth?: string | null;
+            needs?: components["schemas"]["Need"][];
+            phone?: string | null;
+            /** @description ISO 639-1 code, e.g. `ar`, `uk`, `so`. */
+            preferred_language?: string | null;
+            residence_basis?: null | components["schemas"]["ResidenceBasis"];
+            /**
+             * Format: date
+             * @description The date the citizen was visited (boligplaceret) to Copenhagen.
+             */
+            visitation_date?: string | null;
+        };
         CitizenResponse: components["schemas"]["CitizenView"] | components["schemas"]["MentorCitizenView"];
         /** @description A search hit. */
         CitizenSummary: {
@@ -1453,6 +1510,38 @@ export type components = {
         HealthStatus: {
             /** @example ok */
             status: string;
+        };
+        /**
+         * @description The answer to registering a CPR already on file: the citizen's id and
+         *     what the caller sent, nothing that another department or a restricted
+         *     team recorded. The shared record is then `GET /citizens/{id}`.
+         */
+        KnownCitizenRegistered: {
+            already_registered: boolean;
+            basis: components["schemas"]["KnownCprBasis"];
+            cpr_masked: string;
+            /** Format: uuid */
+            id: string;
+            /** @description The record as you sent it (validated). */
+            submitted: components["schemas"]["CitizenData"];
+        };
+        /**
+         * @description Why a department registers a CPR that is already on file (DESIGN §4):
+         *     the citizen is in front of them, or the law or a letter puts them there.
+         * @enum {string}
+         */
+        KnownCprBasis: "citizen_present" | "citizen_application" | "statutory_duty" | "referral_by_letter";
+        /** @description A registration of a known CPR, for the department's managers to review. */
+        KnownCprRegistrationView: {
+            /** Format: date-time */
+            at: string;
+            basis: string;
+            /** Format: uuid */
+            citizen_id: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            registered_by: string;
         };
         LegalHoldRequest: {
             /** @description `true` sets the hold, `false` lifts it. */
@@ -1950,6 +2039,7 @@ export type components = {
             address?: string | null;
             /** Format: date */
             arrival_date?: string | null;
+            basis?: null | components["schemas"]["KnownCprBasis"];
             citizenship?: string | null;
             /** @description ISO 3166-1 alpha-2 codes; absent means unknown. */
             country_of_birth?: string | null;
@@ -3921,14 +4011,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Already registered; now involving your department */
+            /** @description Already registered; now involving your department on the stated basis */
             200: {
                 headers: {
-                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CitizenView"];
+                    "application/json": components["schemas"]["KnownCitizenRegistered"];
                 };
             };
             /** @description Registered */
@@ -3960,14 +4049,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The user's roles do not allow this */
+            /** @description Under a break-the-glass grant: reading only */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
             /** @description Body too large */
             413: {
@@ -3987,14 +4074,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid input; `errors` names the fields */
+            /** @description Invalid, or a known CPR without a basis */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
             /** @description Internal error (details only in the server log) */
             500: {
@@ -6586,6 +6671,61 @@ export interface operations {
             };
             /** @description Well-formed but invalid input; `errors` names the fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (details only in the server log) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or busy; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_known_registrations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnownCprRegistrationView"][];
+                };
+            };
+            /** @description No valid access token, or the user was deactivated or changed since it was issued */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user's roles do not allow this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

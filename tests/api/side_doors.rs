@@ -1,0 +1,177 @@
+//! Issue 10, doors 1 and 2: knowing a CPR opens nothing, and a restricted
+//! team's registration leaves no ordinary trace.
+
+use serde_json::{json, Value};
+
+use crate::cases::*;
+use crate::helpers::*;
+
+/// What a restricted team hears in confidence.
+fn confided(cpr: &str, app: &TestApp) -> Value {
+    let mut body = refugee(cpr, 100, app);
+    body["phone"] = json!("+45 99 88 77 66");
+    body["email"] = json!("skjult@example.org");
+    body["address"] = json!("Krisecentret, Hemmelig Vej 1");
+    body["needs"] = json!(["negative_social_control", "danish"]);
+    body
+}
+
+async fn search_cpr(app: &TestApp, token: &str, cpr: &str) -> Value {
+    let response = app
+        .post_json(
+            "/api/v1/citizens/search",
+            Some(token),
+            &json!({ "cpr": cpr }),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn registering_a_known_cpr_needs_a_basis_answers_only_what_was_sent_and_is_reviewed() {
+    let app = spawn_app().await;
+    let sof = app.login("cw.sof").await.access;
+    let bif = app.login("cw.bif").await.access;
+    let manager = app.login("manager.bif").await.access;
+
+    let mut first = refugee("010190-1234", 100, &app);
+    first["address"] = json!("Sofies Gade 3");
+    let citizen = register(&app, &sof, &first).await;
+    let citizen_id = id(&citizen);
+
+    // Knowing the CPR is not a basis: 422, nothing opened, nothing recorded.
+    let mut again = refugee("0101901234", 100, &app);
+    again["given_name"] = json!("Amina B.");
+    let response = app.post_json("/api/v1/citizens", Some(&bif), &again).await;
+    let problem = assert_problem(response, 422).await;
+    assert!(problem.to_string().contains("basis"), "{problem}");
+    let (status, _) = get_json(&app, &format!("/api/v1/citizens/{citizen_id}"), &bif).await;
+    assert_eq!(status, 404);
+    assert_eq!(audit_count(&app, "register_known", &citizen_id).await, 0);
+
+    // With a stated basis: involved, answered with what BIF sent, audited as
+    // its own action and listed for BIF's managers.
+    again["basis"] = json!("citizen_present");
+    let response = app.post_json("/api/v1/citizens", Some(&bif), &again).await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["id"], citizen["id"]);
+    assert_eq!(body["already_registered"], true);
+    assert_eq!(body["basis"], "citizen_present");
+    assert_eq!(body["submitted"]["given_name"], "Amina B.");
+    assert!(
+        !body.to_string().contains("Sofies Gade"),
+        "nothing SOF recorded that BIF did not send: {body}"
+    );
+    assert_eq!(audit_count(&app, "register_known", &citizen_id).await, 1);
+    assert_eq!(audit_count(&app, "read", &citizen_id).await, 0);
+
+    let review = get_ok(&app, "/api/v1/known-cpr-registrations", &manager).await;
+    let rows = review.as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{review}");
+    assert_eq!(rows[0]["citizen_id"], citizen["id"]);
+    assert_eq!(rows[0]["basis"], "citizen_present");
+    assert_eq!(
+        rows[0]["registered_by"],
+        app.user_id("cw.bif").await.to_string()
+    );
+    // A caseworker does not review; SOF's list is not BIF's.
+    let response = app.get("/api/v1/known-cpr-registrations", Some(&bif)).await;
+    assert_eq!(response.status(), 403);
+
+    // A bad basis is refused.
+    again["basis"] = json!("i_know_the_number");
+    let response = app.post_json("/api/v1/citizens", Some(&bif), &again).await;
+    assert_eq!(response.status(), 422);
+}
+
+#[tokio::test]
+async fn a_citizen_known_only_to_a_restricted_team_leaks_nothing_on_registration() {
+    let app = spawn_app().await;
+    let specialist = app.login("specialist.sof").await.access;
+    let sof = app.login("cw.sof").await.access;
+    let bif = app.login("cw.bif").await.access;
+
+    let citizen = register(&app, &specialist, &confided("010190-1234", &app)).await;
+    let citizen_id = id(&citizen);
+    let path = format!("/api/v1/citizens/{citizen_id}");
+    // The team sees what it recorded.
+    let own = get_ok(&app, &path, &specialist).await;
+    assert_eq!(own["phone"], "+45 99 88 77 66");
+    assert!(own["needs"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("negative_social_control")));
+
+    // Door 2: SOF's ordinary caseworker finds nothing.
+    let found = search_cpr(&app, &sof, "010190-1234").await;
+    assert_eq!(found["items"], json!([]), "{found}");
+    let (status, _) = get_json(&app, &path, &sof).await;
+    assert_eq!(status, 404);
+
+    // Door 1: BIF registers the same CPR on a stated basis.
+    let mut body = refugee("010190-1234", 100, &app);
+    body["phone"] = json!("+45 11 11 11 11");
+    body["basis"] = json!("citizen_application");
+    let response = app.post_json("/api/v1/citizens", Some(&bif), &body).await;
+    assert_eq!(response.status(), 200);
+    let answer = response.text().await.unwrap();
+    for secret in [
+        "negative_social_control",
+        "99 88 77 66",
+        "skjult",
+        "Krisecentret",
+        "restricted",
+        "team",
+    ] {
+        assert!(!answer.contains(secret), "{secret} leaked: {answer}");
+    }
+    // Nor does the record BIF now reads carry anything the team recorded.
+    let response = app.get(&path, Some(&bif)).await;
+    assert_eq!(response.status(), 200);
+    let record = response.text().await.unwrap();
+    for secret in [
+        "negative_social_control",
+        "99 88 77 66",
+        "skjult",
+        "Krisecentret",
+    ] {
+        assert!(!record.contains(secret), "{secret} leaked: {record}");
+    }
+    // The team's record is unchanged.
+    let own = get_ok(&app, &path, &specialist).await;
+    assert_eq!(own["address"], "Krisecentret, Hemmelig Vej 1");
+    // And SOF still finds nothing.
+    let found = search_cpr(&app, &sof, "010190-1234").await;
+    assert_eq!(found["items"], json!([]), "{found}");
+}
+
+#[tokio::test]
+async fn a_team_members_changes_to_confided_fields_stay_with_the_team() {
+    let app = spawn_app().await;
+    let specialist = app.login("specialist.sof").await.access;
+    let bif = app.login("cw.bif").await.access;
+
+    let citizen = register(&app, &specialist, &confided("010190-1234", &app)).await;
+    let citizen_id = id(&citizen);
+    let path = format!("/api/v1/citizens/{citizen_id}");
+    let mut body = refugee("010190-1234", 100, &app);
+    body["basis"] = json!("statutory_duty");
+    register(&app, &bif, &body).await;
+
+    let response = app
+        .patch_json(
+            &path,
+            &specialist,
+            Some("\"1\""),
+            &json!({ "phone": "+45 22 22 22 22", "given_name": "Amina Ny" }),
+        )
+        .await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    let bif_view = get_ok(&app, &path, &bif).await;
+    assert_eq!(bif_view["given_name"], "Amina Ny", "the shared record");
+    assert_ne!(bif_view["phone"], "+45 22 22 22 22", "the team's phone");
+    let own = get_ok(&app, &path, &specialist).await;
+    assert_eq!(own["phone"], "+45 22 22 22 22");
+}
