@@ -35,7 +35,11 @@ test("the restricted team's case is absent from every screen of the others", asy
     // restricted enrolment and its need code are not shown there.
     await go(page, `/borgere/${r.citizen_id}`);
     await expect(page.getByRole("heading", { level: 1 }).or(page.getByRole("alert")).first()).toBeVisible();
-    await page.waitForLoadState("networkidle");
+    // Wait for the page's data, not for an idle network (which a page that
+    // keeps a request open never reaches): the enrolments, or the refusal.
+    await expect(
+      page.getByRole("heading", { name: "Forløb", exact: true }).or(page.getByRole("alert")).first(),
+    ).toBeVisible();
     await expect(page.locator(`a[href="/forloeb/${r.enrolment_id}"]`)).toHaveCount(0);
     await expect(page.getByText(/Negativ social kontrol/)).toHaveCount(0);
     // Not by its address.
