@@ -119,6 +119,16 @@ impl Audit {
     pub fn extend(&mut self, entries: impl IntoIterator<Item = AuditEntry>) {
         self.entries.extend(entries);
     }
+
+    /// A list's entries, one per item it shows, or `none` when it shows
+    /// nobody: a look that found nothing is still a look.
+    pub fn listed(&mut self, entries: impl IntoIterator<Item = AuditEntry>, none: AuditEntry) {
+        let before = self.entries.len();
+        self.entries.extend(entries);
+        if self.entries.len() == before {
+            self.entries.push(none);
+        }
+    }
 }
 
 /// What the work's transaction ends in: a value to commit, a refusal to

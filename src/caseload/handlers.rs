@@ -88,14 +88,12 @@ pub async fn caseload(
                 let rows = queries::page(conn, filter).await?;
                 // One entry per citizen shown; an empty page is recorded once.
                 let read = || AuditEntry::success(Action::Read, Resource::Caseload);
-                audit.extend(
+                audit.listed(
                     rows.iter()
                         .take(limit as usize)
                         .map(|r| read().resource_id(r.enrolment_id).citizen(r.citizen_id)),
+                    read(),
                 );
-                if rows.is_empty() {
-                    audit.record(read());
-                }
                 Ok(rows)
             }
             .scope_boxed()

@@ -190,18 +190,15 @@ pub async fn list_known_registrations(
                 let rows =
                     queries::list_known_registrations(conn, &ctx.department().to_string(), since)
                         .await?;
-                audit.extend(rows.iter().map(|(id, citizen, ..)| {
+                let review = || {
                     AuditEntry::success(Action::Read, Resource::Citizen)
-                        .resource_id(*id)
-                        .citizen(*citizen)
                         .reason("known cpr registrations review")
-                }));
-                if rows.is_empty() {
-                    audit.record(
-                        AuditEntry::success(Action::Read, Resource::Citizen)
-                            .reason("known cpr registrations review"),
-                    );
-                }
+                };
+                audit.listed(
+                    rows.iter()
+                        .map(|(id, citizen, ..)| review().resource_id(*id).citizen(*citizen)),
+                    review(),
+                );
                 Ok(rows)
             }
             .scope_boxed()
@@ -442,14 +439,12 @@ pub async fn search_citizens(
                 let rows = queries::search(conn, &ctx.reach, by, after, limit).await?;
                 let searched =
                     || AuditEntry::success(Action::Search, Resource::Citizen).reason(reason);
-                audit.extend(
+                audit.listed(
                     rows.iter()
                         .take(limit as usize)
                         .map(|r| searched().resource_id(r.id).citizen(r.id)),
+                    searched(),
                 );
-                if rows.is_empty() {
-                    audit.record(searched());
-                }
                 Ok(rows)
             }
             .scope_boxed()

@@ -88,15 +88,11 @@ pub async fn list_concerns(ctx: Ctx) -> ApiResult<web::Json<Vec<ConcernView>>> {
             async move {
                 let rows = queries::inbox(conn, &teams).await?;
                 let read = || AuditEntry::success(Action::Read, Resource::Concern);
-                audit.extend(
+                audit.listed(
                     rows.iter()
                         .map(|c| read().resource_id(c.id).citizen(c.citizen_id)),
+                    read(),
                 );
-                // The pipeline wants an entry for every read of personal
-                // data, even one that found none.
-                if rows.is_empty() {
-                    audit.record(read());
-                }
                 Ok(rows)
             }
             .scope_boxed()

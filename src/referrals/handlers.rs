@@ -162,12 +162,10 @@ pub async fn list_referrals(
                 )
                 .await?;
                 let page = Page::from_rows(rows, limit, |r| r.id.0);
-                audit.extend(page.items.iter().map(read_entry));
-                // The pipeline wants an entry for every read of personal
-                // data, even one that found none.
-                if page.items.is_empty() {
-                    audit.record(AuditEntry::success(Action::Read, Resource::Referral));
-                }
+                audit.listed(
+                    page.items.iter().map(read_entry),
+                    AuditEntry::success(Action::Read, Resource::Referral),
+                );
                 Ok(Page {
                     items: queries::views(conn, page.items).await?,
                     next_cursor: page.next_cursor,
