@@ -26,6 +26,20 @@ use crate::error::{ApiError, ApiResult};
 use crate::scope::Reach;
 use crate::state::AppState;
 
+/// `run!(ctx, subject, |conn, audit| { … })` is [`Ctx::run`] without the
+/// ceremony of diesel-async's transaction closure (borrowing the context,
+/// `async move`, boxing the scoped future, `.await?`): it evaluates to the
+/// work's value, or returns the handler's error.
+macro_rules! run {
+    ($ctx:ident, $subject:expr, |$conn:ident, $audit:ident| $body:block) => {{
+        use diesel_async::scoped_futures::ScopedFutureExt as _;
+        let $ctx = &$ctx;
+        $ctx.run($subject, |$conn, $audit| async move $body.scope_boxed())
+            .await?
+    }};
+}
+pub(crate) use run;
+
 type Manager = <AsyncPgConnection as AsyncConnection>::TransactionManager;
 
 /// Everything about the caller and the request, computed once.

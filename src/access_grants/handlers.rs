@@ -3,7 +3,6 @@
 
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpResponse};
-use diesel_async::scoped_futures::ScopedFutureExt;
 
 use super::dto::*;
 use super::queries::{self, GrantRow, NewGrant};
@@ -12,7 +11,7 @@ use crate::audit::{Action, AuditEntry, Resource};
 use crate::domain::{CitizenId, GrantId};
 use crate::error::{ApiError, ApiResult};
 use crate::http::bounded_text;
-use crate::request::{Ctx, Subject};
+use crate::request::{run, Ctx, Subject};
 
 /// Break the glass: open a citizen outside your scope for three hours
 /// (caseworkers). Restricted enrolments stay closed. Audited as `break_glass`.
@@ -29,37 +28,31 @@ pub async fn create_grant(
     let body = body.into_inner();
     let reason = bounded_text("reason", &body.reason, 20, 2000)?;
     let citizen = CitizenId(body.citizen_id);
-    let ctx = &ctx;
-    let grant = ctx
-        .run(Subject::citizen(citizen), |conn, audit| {
-            async move {
-                if !queries::citizen_exists(conn, citizen).await? {
-                    return Err(ApiError::NotFound);
-                }
-                if queries::reaches(conn, &ctx.reach, citizen).await? {
-                    return Err(ApiError::Conflict(
-                        "You can already see this citizen; no grant is needed.".into(),
-                    ));
-                }
-                let new = NewGrant {
-                    user_id: ctx.actor.user_id,
-                    department: ctx.department(),
-                    citizen_id: citizen,
-                    reason: &reason,
-                    expires_at: ctx.now + GRANT_LIFETIME,
-                };
-                let grant = queries::insert(conn, new, ctx.now).await?;
-                audit.record(
-                    AuditEntry::success(Action::BreakGlass, Resource::Citizen)
-                        .resource_id(grant.id)
-                        .citizen(citizen)
-                        .reason(reason),
-                );
-                Ok(grant.into_view())
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let grant = run!(ctx, Subject::citizen(citizen), |conn, audit| {
+        if !queries::citizen_exists(conn, citizen).await? {
+            return Err(ApiError::NotFound);
+        }
+        if queries::reaches(conn, &ctx.reach, citizen).await? {
+            return Err(ApiError::Conflict(
+                "You can already see this citizen; no grant is needed.".into(),
+            ));
+        }
+        let new = NewGrant {
+            user_id: ctx.actor.user_id,
+            department: ctx.department(),
+            citizen_id: citizen,
+            reason: &reason,
+            expires_at: ctx.now + GRANT_LIFETIME,
+        };
+        let grant = queries::insert(conn, new, ctx.now).await?;
+        audit.record(
+            AuditEntry::success(Action::BreakGlass, Resource::Citizen)
+                .resource_id(grant.id)
+                .citizen(citizen)
+                .reason(reason),
+        );
+        Ok(grant.into_view())
+    });
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -76,17 +69,11 @@ pub async fn list_grants(
     params: web::Query<GrantListParams>,
 ) -> ApiResult<web::Json<Vec<GrantView>>> {
     let pending = params.pending_only()?;
-    let ctx = &ctx;
-    let grants = ctx
-        .run(Subject::none(), |conn, audit| {
-            async move {
-                let grants = queries::list(conn, ctx.department(), pending).await?;
-                audit.record(AuditEntry::success(Action::Read, Resource::AccessGrant));
-                Ok(grants)
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let grants = run!(ctx, Subject::none(), |conn, audit| {
+        let grants = queries::list(conn, ctx.department(), pending).await?;
+        audit.record(AuditEntry::success(Action::Read, Resource::AccessGrant));
+        Ok(grants)
+    });
     Ok(web::Json(
         grants.into_iter().map(GrantRow::into_view).collect(),
     ))
@@ -107,30 +94,28 @@ pub async fn review_grant(
 ) -> ApiResult<web::Json<GrantView>> {
     let id = id.into_inner();
     let comment = bounded_text("comment", &body.into_inner().comment, 1, 2000)?;
-    let ctx = &ctx;
     // A grant names a citizen: a look at another department's is recorded.
-    let grant = ctx
-        .run(Subject::new(Resource::AccessGrant, id), |conn, audit| {
-            async move {
-                let grant = queries::find_in_department(conn, id, ctx.department()).await?;
-                // Separation of duties: nobody reviews their own grant.
-                if grant.user_id == ctx.actor.user_id {
-                    return Err(ApiError::Forbidden);
-                }
-                if grant.reviewed_at.is_some() {
-                    return Err(ApiError::Conflict("The grant is reviewed already.".into()));
-                }
-                let grant = queries::review(conn, id, ctx.actor.user_id, &comment, ctx.now).await?;
-                audit.record(
-                    AuditEntry::success(Action::Review, Resource::AccessGrant)
-                        .resource_id(id)
-                        .citizen(grant.citizen_id)
-                        .reason(comment),
-                );
-                Ok(grant.into_view())
+    let grant = run!(
+        ctx,
+        Subject::new(Resource::AccessGrant, id),
+        |conn, audit| {
+            let grant = queries::find_in_department(conn, id, ctx.department()).await?;
+            // Separation of duties: nobody reviews their own grant.
+            if grant.user_id == ctx.actor.user_id {
+                return Err(ApiError::Forbidden);
             }
-            .scope_boxed()
-        })
-        .await?;
+            if grant.reviewed_at.is_some() {
+                return Err(ApiError::Conflict("The grant is reviewed already.".into()));
+            }
+            let grant = queries::review(conn, id, ctx.actor.user_id, &comment, ctx.now).await?;
+            audit.record(
+                AuditEntry::success(Action::Review, Resource::AccessGrant)
+                    .resource_id(id)
+                    .citizen(grant.citizen_id)
+                    .reason(comment),
+            );
+            Ok(grant.into_view())
+        }
+    );
     Ok(web::Json(grant))
 }

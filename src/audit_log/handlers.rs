@@ -5,7 +5,6 @@
 use actix_web::{get, web};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use diesel_async::scoped_futures::ScopedFutureExt;
 
 use super::dto::{AccessLogItem, AuditPage, AuditParams};
 use super::queries::{self, ManagerView};
@@ -13,7 +12,7 @@ use crate::audit::{Action, AuditEntry, Resource};
 use crate::domain::{CitizenId, Role};
 use crate::error::{ApiError, ApiResult};
 use crate::http::page_limit;
-use crate::request::{Ctx, Subject};
+use crate::request::{run, Ctx, Subject};
 
 /// The cursor is the id of the last entry shown.
 fn before_of(cursor: Option<&str>) -> ApiResult<Option<i64>> {
@@ -51,26 +50,20 @@ pub async fn list_audit(
             "at most 64 characters",
         ));
     }
-    let ctx = &ctx;
     let manager = (!ctx.actor.has_role(Role::Auditor)).then(|| ManagerView {
         department: ctx.department(),
         reach: &ctx.reach,
         restricted_teams: ctx.actor.restricted_teams(),
     });
-    let mut items = ctx
-        .run(Subject::none(), |conn, audit| {
-            async move {
-                let items = queries::list(conn, manager, &p, before, limit).await?;
-                let mut entry = AuditEntry::success(Action::Read, Resource::AuditLog);
-                if let Some(c) = p.citizen_id {
-                    entry = entry.citizen(c);
-                }
-                audit.record(entry);
-                Ok(items)
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let mut items = run!(ctx, Subject::none(), |conn, audit| {
+        let items = queries::list(conn, manager, &p, before, limit).await?;
+        let mut entry = AuditEntry::success(Action::Read, Resource::AuditLog);
+        if let Some(c) = p.citizen_id {
+            entry = entry.citizen(c);
+        }
+        audit.record(entry);
+        Ok(items)
+    });
     let more = items.len() as i64 > limit;
     items.truncate(limit as usize);
     let next_cursor = more
@@ -97,21 +90,15 @@ pub async fn citizen_access_log(
     id: web::Path<CitizenId>,
 ) -> ApiResult<web::Json<Vec<AccessLogItem>>> {
     let id = id.into_inner();
-    let ctx = &ctx;
     let teams = ctx.actor.restricted_teams();
-    let items = ctx
-        .run(Subject::citizen(id), |conn, audit| {
-            async move {
-                let items = queries::access_log(conn, &ctx.reach, &teams, id).await?;
-                audit.record(
-                    AuditEntry::success(Action::Read, Resource::AccessLog)
-                        .resource_id(id)
-                        .citizen(id),
-                );
-                Ok(items)
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let items = run!(ctx, Subject::citizen(id), |conn, audit| {
+        let items = queries::access_log(conn, &ctx.reach, &teams, id).await?;
+        audit.record(
+            AuditEntry::success(Action::Read, Resource::AccessLog)
+                .resource_id(id)
+                .citizen(id),
+        );
+        Ok(items)
+    });
     Ok(web::Json(items))
 }

@@ -2,7 +2,6 @@
 //! query in the request's pipeline (`request::Ctx::run`).
 
 use actix_web::{get, web};
-use diesel_async::scoped_futures::ScopedFutureExt;
 
 use super::dto::{decode_cursor, encode_cursor, CaseloadPage, CaseloadParams};
 use super::queries::{self, CaseloadFilter};
@@ -11,7 +10,7 @@ use crate::domain::{Role, UserId};
 use crate::enrolments::queries::check_staff;
 use crate::error::{ApiError, ApiResult};
 use crate::http::page_limit;
-use crate::request::{Ctx, Subject};
+use crate::request::{run, Ctx, Subject};
 
 /// Open enrolments with the next deadline, overdue milestones and days since
 /// the last note; sorted by the next due date.
@@ -69,36 +68,30 @@ pub async fn caseload(
         after,
         limit: limit + 1,
     };
-    let ctx = &ctx;
-    let rows = ctx
-        .run(Subject::none(), |conn, audit| {
-            async move {
-                if let Some(cw) = responsible.filter(|cw| *cw != me) {
-                    check_staff(
-                        conn,
-                        "caseworker_id",
-                        cw,
-                        filter.department,
-                        "caseworker",
-                        None,
-                    )
-                    .await
-                    .map_err(|_| ApiError::NotFound)?;
-                }
-                let rows = queries::page(conn, filter).await?;
-                // One entry per citizen shown; an empty page is recorded once.
-                let read = || AuditEntry::success(Action::Read, Resource::Caseload);
-                audit.listed(
-                    rows.iter()
-                        .take(limit as usize)
-                        .map(|r| read().resource_id(r.enrolment_id).citizen(r.citizen_id)),
-                    read(),
-                );
-                Ok(rows)
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let rows = run!(ctx, Subject::none(), |conn, audit| {
+        if let Some(cw) = responsible.filter(|cw| *cw != me) {
+            check_staff(
+                conn,
+                "caseworker_id",
+                cw,
+                filter.department,
+                "caseworker",
+                None,
+            )
+            .await
+            .map_err(|_| ApiError::NotFound)?;
+        }
+        let rows = queries::page(conn, filter).await?;
+        // One entry per citizen shown; an empty page is recorded once.
+        let read = || AuditEntry::success(Action::Read, Resource::Caseload);
+        audit.listed(
+            rows.iter()
+                .take(limit as usize)
+                .map(|r| read().resource_id(r.enrolment_id).citizen(r.citizen_id)),
+            read(),
+        );
+        Ok(rows)
+    });
     let more = rows.len() as i64 > limit;
     let next_cursor = if more {
         rows.get(limit as usize - 1)

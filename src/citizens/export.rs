@@ -22,7 +22,6 @@
 
 use actix_web::{get, web};
 use diesel::sql_types::{Array, Jsonb, Text, Uuid as SqlUuid};
-use diesel_async::scoped_futures::ScopedFutureExt;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::Value;
 use uuid::Uuid;
@@ -31,7 +30,7 @@ use super::queries;
 use crate::audit::{Action, AuditEntry, Resource};
 use crate::domain::{CitizenId, DepartmentCode};
 use crate::error::{ApiError, ApiResult};
-use crate::request::{Ctx, Subject};
+use crate::request::{run, Ctx, Subject};
 
 /// Why an informant's identity is left out (forvaltningsloven § 15, stk. 1,
 /// nr. 4: private interests in secrecy outweigh the right of access).
@@ -132,32 +131,26 @@ async fn document(
 #[get("/citizens/{id}/export")]
 pub async fn export_citizen(ctx: Ctx, id: web::Path<CitizenId>) -> ApiResult<web::Json<Value>> {
     let id = id.into_inner();
-    let ctx = &ctx;
     let teams = ctx.actor.restricted_teams();
-    let (mut document, sealed) = ctx
-        .run(Subject::citizen(id), |conn, audit| {
-            async move {
-                queries::find_for_caseworker(conn, &ctx.reach, id, false).await?;
-                let sealed = match queries::sealed_cpr(conn, &ctx.reach, id).await {
-                    Err(ApiError::NotFound) => None,
-                    other => Some(other?),
-                };
-                let document = document(conn, id, &teams, ctx.department(), ctx.now).await?;
-                let redacted = document["concerns"].as_array().map_or(0, Vec::len);
-                let mut entry = AuditEntry::success(Action::Export, Resource::Citizen)
-                    .resource_id(id)
-                    .citizen(id);
-                if redacted > 0 {
-                    entry = entry.reason(format!(
-                        "informant identity redacted in {redacted} concern(s): {INFORMANT_REDACTED}"
-                    ));
-                }
-                audit.record(entry);
-                Ok((document, sealed))
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let (mut document, sealed) = run!(ctx, Subject::citizen(id), |conn, audit| {
+        queries::find_for_caseworker(conn, &ctx.reach, id, false).await?;
+        let sealed = match queries::sealed_cpr(conn, &ctx.reach, id).await {
+            Err(ApiError::NotFound) => None,
+            other => Some(other?),
+        };
+        let document = document(conn, id, &teams, ctx.department(), ctx.now).await?;
+        let redacted = document["concerns"].as_array().map_or(0, Vec::len);
+        let mut entry = AuditEntry::success(Action::Export, Resource::Citizen)
+            .resource_id(id)
+            .citizen(id);
+        if redacted > 0 {
+            entry = entry.reason(format!(
+                "informant identity redacted in {redacted} concern(s): {INFORMANT_REDACTED}"
+            ));
+        }
+        audit.record(entry);
+        Ok((document, sealed))
+    });
     // Anonymised: the number is gone.
     document["citizen"]["cpr"] = match sealed {
         Some(sealed) => Value::String(

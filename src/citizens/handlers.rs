@@ -3,7 +3,6 @@
 
 use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
-use diesel_async::scoped_futures::ScopedFutureExt;
 
 use super::dto::*;
 use super::queries::{self, NewCitizen, SearchBy};
@@ -12,7 +11,7 @@ use crate::cpr::{mask_from_birth_date, Cpr};
 use crate::domain::CitizenId;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::{if_match, with_etag, Page, PageParams};
-use crate::request::{Ctx, Subject};
+use crate::request::{run, Ctx, Subject};
 use crate::scope::View;
 
 /// Register a citizen (caseworkers). A restricted team member's
@@ -47,105 +46,96 @@ pub async fn register_citizen(
     let (birth_date, sex) = (cpr.birth_date(), cpr.sex());
     // A restricted team member registers for the team (door 2).
     let team = ctx.actor.restricted_teams().into_iter().min();
-    let ctx = &ctx;
-    let registered = ctx
-        .run(Subject::none(), |conn, audit| {
-            async move {
-                // The shared record of a team's registration holds none of
-                // what the team was told in confidence.
-                let shared = match team {
-                    Some(_) => CitizenData {
-                        phone: None,
-                        email: None,
-                        address: None,
-                        needs: Vec::new(),
-                        ..data.clone()
-                    },
-                    None => data.clone(),
-                };
-                let new = NewCitizen {
-                    sealed: &sealed,
-                    lookup_hash: &lookup_hash,
-                    birth_date,
-                    sex,
-                    data: &shared,
-                };
-                let department = ctx.department().to_string();
-                let (id, created) = queries::insert_or_find(conn, new, ctx.now).await?;
-                if created {
-                    queries::ensure_involvement(conn, id, &department, team, "registration", ctx.now)
-                        .await?;
-                    if let Some(team) = team {
-                        queries::upsert_restricted_data(conn, id, team, &data, ctx.now).await?;
-                    }
-                    audit.record(
-                        AuditEntry::success(Action::Create, Resource::Citizen)
-                            .resource_id(id)
-                            .citizen(id),
-                    );
-                    let (row, _) =
-                        queries::find_visible(conn, &ctx.reach, id.into(), false).await?;
-                    return Ok(Registered::Created(Box::new(row.into_view()?)));
-                }
-                let writing = ctx.reach.for_writing();
-                if queries::find_visible(conn, &writing, id.into(), false)
-                    .await
-                    .is_ok_and(|(_, view)| view == View::Caseworker)
-                {
-                    // Already involved: nothing new is learnt or opened.
-                    audit.record(
-                        AuditEntry::success(Action::Read, Resource::Citizen)
-                            .resource_id(id)
-                            .citizen(id)
-                            .reason("registration of a CPR already in your care"),
-                    );
-                    let (row, _) =
-                        queries::find_visible(conn, &ctx.reach, id.into(), false).await?;
-                    return Ok(Registered::Known(Box::new(row.into_view()?)));
-                }
-                if queries::find_visible(conn, &ctx.reach, id.into(), false)
-                    .await
-                    .is_ok()
-                {
-                    // Reached only through a break-the-glass grant (or as a
-                    // mentor): a grant opens reading, never an involvement.
-                    return Err(ApiError::Forbidden);
-                }
-                let Some(basis) = basis else {
-                    return Err(ApiError::invalid(
-                        "basis",
-                        "required",
-                        "this CPR is already on file: state the basis of your department's involvement",
-                    ));
-                };
-                queries::ensure_involvement(conn, id, &department, team, "registration", ctx.now)
-                    .await?;
-                let registration = queries::insert_known_registration(
-                    conn,
-                    id,
-                    &department,
-                    ctx.actor.user_id.0,
-                    basis.as_str(),
-                    ctx.now,
-                )
+    let registered = run!(ctx, Subject::none(), |conn, audit| {
+        // The shared record of a team's registration holds none of
+        // what the team was told in confidence.
+        let shared = match team {
+            Some(_) => CitizenData {
+                phone: None,
+                email: None,
+                address: None,
+                needs: Vec::new(),
+                ..data.clone()
+            },
+            None => data.clone(),
+        };
+        let new = NewCitizen {
+            sealed: &sealed,
+            lookup_hash: &lookup_hash,
+            birth_date,
+            sex,
+            data: &shared,
+        };
+        let department = ctx.department().to_string();
+        let (id, created) = queries::insert_or_find(conn, new, ctx.now).await?;
+        if created {
+            queries::ensure_involvement(conn, id, &department, team, "registration", ctx.now)
                 .await?;
-                audit.record(
-                    AuditEntry::success(Action::RegisterKnown, Resource::Citizen)
-                        .resource_id(registration)
-                        .citizen(id)
-                        .reason(basis.as_str()),
-                );
-                Ok(Registered::Involved(Box::new(KnownCitizenRegistered {
-                    id,
-                    cpr_masked: mask_from_birth_date(birth_date),
-                    already_registered: true,
-                    basis,
-                    submitted: data,
-                })))
+            if let Some(team) = team {
+                queries::upsert_restricted_data(conn, id, team, &data, ctx.now).await?;
             }
-            .scope_boxed()
-        })
+            audit.record(
+                AuditEntry::success(Action::Create, Resource::Citizen)
+                    .resource_id(id)
+                    .citizen(id),
+            );
+            let (row, _) = queries::find_visible(conn, &ctx.reach, id.into(), false).await?;
+            return Ok(Registered::Created(Box::new(row.into_view()?)));
+        }
+        let writing = ctx.reach.for_writing();
+        if queries::find_visible(conn, &writing, id.into(), false)
+            .await
+            .is_ok_and(|(_, view)| view == View::Caseworker)
+        {
+            // Already involved: nothing new is learnt or opened.
+            audit.record(
+                AuditEntry::success(Action::Read, Resource::Citizen)
+                    .resource_id(id)
+                    .citizen(id)
+                    .reason("registration of a CPR already in your care"),
+            );
+            let (row, _) = queries::find_visible(conn, &ctx.reach, id.into(), false).await?;
+            return Ok(Registered::Known(Box::new(row.into_view()?)));
+        }
+        if queries::find_visible(conn, &ctx.reach, id.into(), false)
+            .await
+            .is_ok()
+        {
+            // Reached only through a break-the-glass grant (or as a
+            // mentor): a grant opens reading, never an involvement.
+            return Err(ApiError::Forbidden);
+        }
+        let Some(basis) = basis else {
+            return Err(ApiError::invalid(
+                "basis",
+                "required",
+                "this CPR is already on file: state the basis of your department's involvement",
+            ));
+        };
+        queries::ensure_involvement(conn, id, &department, team, "registration", ctx.now).await?;
+        let registration = queries::insert_known_registration(
+            conn,
+            id,
+            &department,
+            ctx.actor.user_id.0,
+            basis.as_str(),
+            ctx.now,
+        )
         .await?;
+        audit.record(
+            AuditEntry::success(Action::RegisterKnown, Resource::Citizen)
+                .resource_id(registration)
+                .citizen(id)
+                .reason(basis.as_str()),
+        );
+        Ok(Registered::Involved(Box::new(KnownCitizenRegistered {
+            id,
+            cpr_masked: mask_from_birth_date(birth_date),
+            already_registered: true,
+            basis,
+            submitted: data,
+        })))
+    });
     Ok(match registered {
         Registered::Created(view) => {
             let version = view.version;
@@ -182,28 +172,21 @@ enum Registered {
 pub async fn list_known_registrations(
     ctx: Ctx,
 ) -> ApiResult<web::Json<Vec<KnownCprRegistrationView>>> {
-    let ctx = &ctx;
-    let rows = ctx
-        .run(Subject::none(), |conn, audit| {
-            async move {
-                let since = ctx.now - chrono::Duration::days(90);
-                let rows =
-                    queries::list_known_registrations(conn, &ctx.department().to_string(), since)
-                        .await?;
-                let review = || {
-                    AuditEntry::success(Action::Read, Resource::Citizen)
-                        .reason("known cpr registrations review")
-                };
-                audit.listed(
-                    rows.iter()
-                        .map(|(id, citizen, ..)| review().resource_id(*id).citizen(*citizen)),
-                    review(),
-                );
-                Ok(rows)
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let rows = run!(ctx, Subject::none(), |conn, audit| {
+        let since = ctx.now - chrono::Duration::days(90);
+        let rows =
+            queries::list_known_registrations(conn, &ctx.department().to_string(), since).await?;
+        let review = || {
+            AuditEntry::success(Action::Read, Resource::Citizen)
+                .reason("known cpr registrations review")
+        };
+        audit.listed(
+            rows.iter()
+                .map(|(id, citizen, ..)| review().resource_id(*id).citizen(*citizen)),
+            review(),
+        );
+        Ok(rows)
+    });
     Ok(web::Json(
         rows.into_iter()
             .map(
@@ -229,24 +212,18 @@ pub async fn list_known_registrations(
 #[get("/citizens/{id}")]
 pub async fn find_citizen(ctx: Ctx, id: web::Path<CitizenId>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let ctx = &ctx;
-    let response = ctx
-        .run(Subject::citizen(id), |conn, audit| {
-            async move {
-                let (row, view) = queries::find_visible(conn, &ctx.reach, id, false).await?;
-                audit.record(
-                    AuditEntry::success(Action::Read, Resource::Citizen)
-                        .resource_id(id)
-                        .citizen(id),
-                );
-                Ok(match view {
-                    View::Caseworker => CitizenResponse::Full(Box::new(row.into_view()?)),
-                    View::Mentor => CitizenResponse::Mentor(row.into_mentor_view()),
-                })
-            }
-            .scope_boxed()
+    let response = run!(ctx, Subject::citizen(id), |conn, audit| {
+        let (row, view) = queries::find_visible(conn, &ctx.reach, id, false).await?;
+        audit.record(
+            AuditEntry::success(Action::Read, Resource::Citizen)
+                .resource_id(id)
+                .citizen(id),
+        );
+        Ok(match view {
+            View::Caseworker => CitizenResponse::Full(Box::new(row.into_view()?)),
+            View::Mentor => CitizenResponse::Mentor(row.into_mentor_view()),
         })
-        .await?;
+    });
     Ok(match response {
         CitizenResponse::Full(view) => {
             let version = view.version;
@@ -277,58 +254,51 @@ pub async fn update_citizen(
     let id = id.into_inner();
     let expected = if_match(&req)?;
     let body = body.into_inner();
-    let ctx = &ctx;
-    let view = ctx
-        .run(Subject::citizen(id), |conn, audit| {
-            async move {
-                // A grant opens reading only (DESIGN §4).
-                let writing = ctx.reach.for_writing();
-                let (shared, view) = queries::find_visible_shared(conn, &writing, id, true).await?;
-                if view != View::Caseworker {
-                    return Err(ApiError::NotFound);
-                }
-                if shared.version != expected {
-                    return Err(ApiError::PreconditionFailed);
-                }
-                let birth_date = shared.birth_date;
-                let team = queries::restricted_data(conn, &writing, shared.id).await?;
-                let before_shared = shared.data()?;
-                let mut row = shared;
-                if let Some(team) = &team {
-                    team.overlay(&mut row);
-                }
-                let after = row
-                    .data()?
-                    .apply(body)
-                    .validate(birth_date, ctx.today())
-                    .map_err(ApiError::Validation)?;
-                match &team {
-                    // The team's confidential fields stay with the team.
-                    Some(team) => {
-                        queries::upsert_restricted_data(conn, id.0, team.team_id, &after, ctx.now)
-                            .await?;
-                        let shared_after = CitizenData {
-                            phone: before_shared.phone,
-                            email: before_shared.email,
-                            address: before_shared.address,
-                            needs: before_shared.needs,
-                            ..after
-                        };
-                        queries::update(conn, id, &shared_after, ctx.now).await?;
-                    }
-                    None => queries::update(conn, id, &after, ctx.now).await?,
-                }
-                audit.record(
-                    AuditEntry::success(Action::Update, Resource::Citizen)
-                        .resource_id(id)
-                        .citizen(id),
-                );
-                let (row, _) = queries::find_visible(conn, &ctx.reach, id, false).await?;
-                row.into_view()
+    let view = run!(ctx, Subject::citizen(id), |conn, audit| {
+        // A grant opens reading only (DESIGN §4).
+        let writing = ctx.reach.for_writing();
+        let (shared, view) = queries::find_visible_shared(conn, &writing, id, true).await?;
+        if view != View::Caseworker {
+            return Err(ApiError::NotFound);
+        }
+        if shared.version != expected {
+            return Err(ApiError::PreconditionFailed);
+        }
+        let birth_date = shared.birth_date;
+        let team = queries::restricted_data(conn, &writing, shared.id).await?;
+        let before_shared = shared.data()?;
+        let mut row = shared;
+        if let Some(team) = &team {
+            team.overlay(&mut row);
+        }
+        let after = row
+            .data()?
+            .apply(body)
+            .validate(birth_date, ctx.today())
+            .map_err(ApiError::Validation)?;
+        match &team {
+            // The team's confidential fields stay with the team.
+            Some(team) => {
+                queries::upsert_restricted_data(conn, id.0, team.team_id, &after, ctx.now).await?;
+                let shared_after = CitizenData {
+                    phone: before_shared.phone,
+                    email: before_shared.email,
+                    address: before_shared.address,
+                    needs: before_shared.needs,
+                    ..after
+                };
+                queries::update(conn, id, &shared_after, ctx.now).await?;
             }
-            .scope_boxed()
-        })
-        .await?;
+            None => queries::update(conn, id, &after, ctx.now).await?,
+        }
+        audit.record(
+            AuditEntry::success(Action::Update, Resource::Citizen)
+                .resource_id(id)
+                .citizen(id),
+        );
+        let (row, _) = queries::find_visible(conn, &ctx.reach, id, false).await?;
+        row.into_view()
+    });
     let version = view.version;
     Ok(with_etag(HttpResponse::Ok().json(view), version))
 }
@@ -343,21 +313,15 @@ pub async fn update_citizen(
 #[post("/citizens/{id}/cpr")]
 pub async fn reveal_cpr(ctx: Ctx, id: web::Path<CitizenId>) -> ApiResult<web::Json<RevealedCpr>> {
     let id = id.into_inner();
-    let ctx = &ctx;
-    let sealed = ctx
-        .run(Subject::citizen(id), |conn, audit| {
-            async move {
-                let sealed = queries::sealed_cpr(conn, &ctx.reach, id).await?;
-                audit.record(
-                    AuditEntry::success(Action::Reveal, Resource::CitizenCpr)
-                        .resource_id(id)
-                        .citizen(id),
-                );
-                Ok(sealed)
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let sealed = run!(ctx, Subject::citizen(id), |conn, audit| {
+        let sealed = queries::sealed_cpr(conn, &ctx.reach, id).await?;
+        audit.record(
+            AuditEntry::success(Action::Reveal, Resource::CitizenCpr)
+                .resource_id(id)
+                .citizen(id),
+        );
+        Ok(sealed)
+    });
     let cpr = ctx
         .state()
         .vault
@@ -432,24 +396,17 @@ pub async fn search_citizens(
     } else {
         "search"
     };
-    let ctx = &ctx;
-    let rows = ctx
-        .run(Subject::none(), |conn, audit| {
-            async move {
-                let rows = queries::search(conn, &ctx.reach, by, after, limit).await?;
-                let searched =
-                    || AuditEntry::success(Action::Search, Resource::Citizen).reason(reason);
-                audit.listed(
-                    rows.iter()
-                        .take(limit as usize)
-                        .map(|r| searched().resource_id(r.id).citizen(r.id)),
-                    searched(),
-                );
-                Ok(rows)
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let rows = run!(ctx, Subject::none(), |conn, audit| {
+        let rows = queries::search(conn, &ctx.reach, by, after, limit).await?;
+        let searched = || AuditEntry::success(Action::Search, Resource::Citizen).reason(reason);
+        audit.listed(
+            rows.iter()
+                .take(limit as usize)
+                .map(|r| searched().resource_id(r.id).citizen(r.id)),
+            searched(),
+        );
+        Ok(rows)
+    });
     let page = Page::from_rows(rows, limit, |r| r.id);
     Ok(web::Json(Page {
         items: page

@@ -6,7 +6,6 @@
 use actix_web::{post, web};
 use chrono::{DateTime, Utc};
 use diesel::sql_types::{Bool, Timestamptz, Uuid as SqlUuid};
-use diesel_async::scoped_futures::ScopedFutureExt;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -16,7 +15,7 @@ use crate::audit::{Action, AuditEntry, Resource};
 use crate::domain::CitizenId;
 use crate::error::{ApiError, ApiResult};
 use crate::http::bounded_text;
-use crate::request::{Ctx, Subject};
+use crate::request::{run, Ctx, Subject};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -77,21 +76,16 @@ pub async fn set_legal_hold(
     let body = body.into_inner();
     let reason = bounded_text("reason", &body.reason, 5, 1000)?;
     let hold = body.hold;
-    let ctx = &ctx;
-    ctx.run(Subject::citizen(id), |conn, audit| {
-        async move {
-            set_hold(conn, id, hold, ctx.now).await?;
-            audit.record(
-                AuditEntry::success(Action::Update, Resource::LegalHold)
-                    .resource_id(id)
-                    .citizen(id)
-                    .reason(format!("{}: {reason}", if hold { "set" } else { "lifted" })),
-            );
-            Ok(())
-        }
-        .scope_boxed()
-    })
-    .await?;
+    run!(ctx, Subject::citizen(id), |conn, audit| {
+        set_hold(conn, id, hold, ctx.now).await?;
+        audit.record(
+            AuditEntry::success(Action::Update, Resource::LegalHold)
+                .resource_id(id)
+                .citizen(id)
+                .reason(format!("{}: {reason}", if hold { "set" } else { "lifted" })),
+        );
+        Ok(())
+    });
     Ok(web::Json(LegalHoldView {
         citizen_id: id.into(),
         legal_hold: hold,

@@ -3,7 +3,6 @@
 
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpResponse};
-use diesel_async::scoped_futures::ScopedFutureExt;
 
 use super::dto::*;
 use super::queries::{self, ConcernRow, NewConcern};
@@ -15,7 +14,7 @@ use crate::enrolments::dto::EnrolmentView;
 use crate::enrolments::queries::{self as enrolments, NewEnrolment};
 use crate::error::{ApiError, ApiResult};
 use crate::programmes::queries as programmes;
-use crate::request::{Ctx, Subject};
+use crate::request::{run, Ctx, Subject};
 
 /// The restricted programme a concern opens.
 const PROGRAMME: &str = "negativ_social_kontrol";
@@ -39,38 +38,32 @@ pub async fn file_concern(
 ) -> ApiResult<HttpResponse> {
     let (text, signs) = body.validate()?;
     let citizen = CitizenId(body.citizen_id);
-    let ctx = &ctx;
-    let receipt = ctx
-        .run(Subject::citizen(citizen), |conn, audit| {
-            async move {
-                citizens::find_visible(conn, &ctx.reach, citizen, false).await?;
-                let team = queries::receiving_team(conn).await?.ok_or_else(|| {
-                    ApiError::Unavailable("no restricted team receives concerns".into())
-                })?;
-                let new = NewConcern {
-                    citizen_id: citizen,
-                    team_id: team,
-                    filed_by: ctx.actor.user_id,
-                    filer_department: ctx.department(),
-                    text: &text,
-                    signs: &signs,
-                };
-                let id = queries::insert(conn, new, ctx.now).await?;
-                // Even that a concern exists is for the team's eyes.
-                audit.record(
-                    AuditEntry::success(Action::Create, Resource::Concern)
-                        .resource_id(id)
-                        .citizen(citizen)
-                        .restricted_to(team.into()),
-                );
-                Ok(ConcernReceipt {
-                    id: id.into(),
-                    received_at: ctx.now,
-                })
-            }
-            .scope_boxed()
+    let receipt = run!(ctx, Subject::citizen(citizen), |conn, audit| {
+        citizens::find_visible(conn, &ctx.reach, citizen, false).await?;
+        let team = queries::receiving_team(conn)
+            .await?
+            .ok_or_else(|| ApiError::Unavailable("no restricted team receives concerns".into()))?;
+        let new = NewConcern {
+            citizen_id: citizen,
+            team_id: team,
+            filed_by: ctx.actor.user_id,
+            filer_department: ctx.department(),
+            text: &text,
+            signs: &signs,
+        };
+        let id = queries::insert(conn, new, ctx.now).await?;
+        // Even that a concern exists is for the team's eyes.
+        audit.record(
+            AuditEntry::success(Action::Create, Resource::Concern)
+                .resource_id(id)
+                .citizen(citizen)
+                .restricted_to(team.into()),
+        );
+        Ok(ConcernReceipt {
+            id: id.into(),
+            received_at: ctx.now,
         })
-        .await?;
+    });
     Ok(HttpResponse::Created().json(receipt))
 }
 
@@ -82,22 +75,16 @@ pub async fn list_concerns(ctx: Ctx) -> ApiResult<web::Json<Vec<ConcernView>>> {
     if teams.is_empty() {
         return Err(ApiError::Forbidden);
     }
-    let ctx = &ctx;
-    let rows = ctx
-        .run(Subject::none(), |conn, audit| {
-            async move {
-                let rows = queries::inbox(conn, &teams).await?;
-                let read = || AuditEntry::success(Action::Read, Resource::Concern);
-                audit.listed(
-                    rows.iter()
-                        .map(|c| read().resource_id(c.id).citizen(c.citizen_id)),
-                    read(),
-                );
-                Ok(rows)
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let rows = run!(ctx, Subject::none(), |conn, audit| {
+        let rows = queries::inbox(conn, &teams).await?;
+        let read = || AuditEntry::success(Action::Read, Resource::Concern);
+        audit.listed(
+            rows.iter()
+                .map(|c| read().resource_id(c.id).citizen(c.citizen_id)),
+            read(),
+        );
+        Ok(rows)
+    });
     Ok(web::Json(
         rows.into_iter().map(ConcernRow::into_view).collect(),
     ))
@@ -120,58 +107,51 @@ pub async fn open_case(
     let id = id.into_inner();
     let goals = body.into_inner().goals()?;
     let teams = teams_of(&ctx);
-    let ctx = &ctx;
-    let view = ctx
-        .run(Subject::new(Resource::Concern, id), |conn, audit| {
-            async move {
-                let concern = queries::find_for_team(conn, id, &teams).await?;
-                if concern.opened_enrolment_id.is_some() {
-                    return Err(ApiError::Conflict(
-                        "A case is already opened from this concern.".into(),
-                    ));
-                }
-                let programme = programmes::find(conn, PROGRAMME).await?;
-                let department = ctx.department();
-                if programme.department != department {
-                    return Err(ApiError::Forbidden);
-                }
-                let (citizen, team) = (concern.citizen_id, concern.team_id);
-                citizens::ensure_involvement(
-                    conn,
-                    citizen.into(),
-                    department.as_str(),
-                    Some(team.into()),
-                    "enrolment",
-                    ctx.now,
-                )
-                .await?;
-                let new = NewEnrolment {
-                    citizen_id: citizen,
-                    programme_code: PROGRAMME,
-                    department: department.as_str(),
-                    restricted: true,
-                    team_id: team,
-                    responsible_caseworker_id: ctx.actor.user_id,
-                    status: Status::Active,
-                    start_date: Some(ctx.today()),
-                    goals: &goals,
-                };
-                let enrolment = enrolments::insert(conn, new, ctx.now).await?;
-                let dates = enrolments::anchor_dates(conn, citizen, ctx.today()).await?;
-                enrolments::create_milestones(conn, enrolment, &programme.milestone_rules, &dates)
-                    .await?;
-                queries::mark_opened(conn, id, enrolment, ctx.now).await?;
-                audit.record(
-                    AuditEntry::success(Action::Create, Resource::Enrolment)
-                        .resource_id(enrolment)
-                        .citizen(citizen)
-                        .reason(format!("opened from concern {id}")),
-                );
-                enrolments::view(conn, enrolment, ctx.today()).await
-            }
-            .scope_boxed()
-        })
+    let view = run!(ctx, Subject::new(Resource::Concern, id), |conn, audit| {
+        let concern = queries::find_for_team(conn, id, &teams).await?;
+        if concern.opened_enrolment_id.is_some() {
+            return Err(ApiError::Conflict(
+                "A case is already opened from this concern.".into(),
+            ));
+        }
+        let programme = programmes::find(conn, PROGRAMME).await?;
+        let department = ctx.department();
+        if programme.department != department {
+            return Err(ApiError::Forbidden);
+        }
+        let (citizen, team) = (concern.citizen_id, concern.team_id);
+        citizens::ensure_involvement(
+            conn,
+            citizen.into(),
+            department.as_str(),
+            Some(team.into()),
+            "enrolment",
+            ctx.now,
+        )
         .await?;
+        let new = NewEnrolment {
+            citizen_id: citizen,
+            programme_code: PROGRAMME,
+            department: department.as_str(),
+            restricted: true,
+            team_id: team,
+            responsible_caseworker_id: ctx.actor.user_id,
+            status: Status::Active,
+            start_date: Some(ctx.today()),
+            goals: &goals,
+        };
+        let enrolment = enrolments::insert(conn, new, ctx.now).await?;
+        let dates = enrolments::anchor_dates(conn, citizen, ctx.today()).await?;
+        enrolments::create_milestones(conn, enrolment, &programme.milestone_rules, &dates).await?;
+        queries::mark_opened(conn, id, enrolment, ctx.now).await?;
+        audit.record(
+            AuditEntry::success(Action::Create, Resource::Enrolment)
+                .resource_id(enrolment)
+                .citizen(citizen)
+                .reason(format!("opened from concern {id}")),
+        );
+        enrolments::view(conn, enrolment, ctx.today()).await
+    });
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/enrolments/{}", view.id)))
         .json(view))

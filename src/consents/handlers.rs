@@ -4,7 +4,6 @@
 
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpResponse};
-use diesel_async::scoped_futures::ScopedFutureExt;
 
 use super::dto::*;
 use super::queries::{self, Recorder};
@@ -13,7 +12,7 @@ use crate::citizens::queries as citizens;
 use crate::domain::{CitizenId, ConsentId};
 use crate::error::{ApiError, ApiResult};
 use crate::http::bounded_text;
-use crate::request::{Ctx, Subject};
+use crate::request::{run, Ctx, Subject};
 
 /// Record a citizen's consent (caseworkers of a department that works with
 /// the citizen).
@@ -31,26 +30,20 @@ pub async fn record_consent(
 ) -> ApiResult<HttpResponse> {
     let citizen = citizen.into_inner();
     let new = body.into_inner().validate(ctx.now)?;
-    let ctx = &ctx;
-    let view = ctx
-        .run(Subject::citizen(citizen), |conn, audit| {
-            async move {
-                citizens::find_for_caseworker(conn, &ctx.reach, citizen, false).await?;
-                let by = Recorder {
-                    user: ctx.actor.user_id,
-                    department: ctx.department(),
-                };
-                let row = queries::insert(conn, citizen, &new, by, ctx.now).await?;
-                audit.record(
-                    AuditEntry::success(Action::Create, Resource::Consent)
-                        .resource_id(row.id)
-                        .citizen(citizen),
-                );
-                Ok(row.into_view(ctx.now))
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let view = run!(ctx, Subject::citizen(citizen), |conn, audit| {
+        citizens::find_for_caseworker(conn, &ctx.reach, citizen, false).await?;
+        let by = Recorder {
+            user: ctx.actor.user_id,
+            department: ctx.department(),
+        };
+        let row = queries::insert(conn, citizen, &new, by, ctx.now).await?;
+        audit.record(
+            AuditEntry::success(Action::Create, Resource::Consent)
+                .resource_id(row.id)
+                .citizen(citizen),
+        );
+        Ok(row.into_view(ctx.now))
+    });
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -71,22 +64,16 @@ pub async fn list_consents(
     citizen: web::Path<CitizenId>,
 ) -> ApiResult<web::Json<Vec<ConsentView>>> {
     let citizen = citizen.into_inner();
-    let ctx = &ctx;
-    let views = ctx
-        .run(Subject::citizen(citizen), |conn, audit| {
-            async move {
-                citizens::find_for_caseworker(conn, &ctx.reach, citizen, false).await?;
-                let rows = queries::list(conn, citizen).await?;
-                audit.record(
-                    AuditEntry::success(Action::Read, Resource::Consent)
-                        .resource_id(citizen)
-                        .citizen(citizen),
-                );
-                Ok(rows.into_iter().map(|r| r.into_view(ctx.now)).collect())
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let views = run!(ctx, Subject::citizen(citizen), |conn, audit| {
+        citizens::find_for_caseworker(conn, &ctx.reach, citizen, false).await?;
+        let rows = queries::list(conn, citizen).await?;
+        audit.record(
+            AuditEntry::success(Action::Read, Resource::Consent)
+                .resource_id(citizen)
+                .citizen(citizen),
+        );
+        Ok(rows.into_iter().map(|r| r.into_view(ctx.now)).collect())
+    });
     Ok(web::Json(views))
 }
 
@@ -110,37 +97,30 @@ pub async fn withdraw_consent(
         .reason
         .map(|r| bounded_text("reason", &r, 1, 2000))
         .transpose()?;
-    let ctx = &ctx;
     let subject = Subject::new(Resource::Consent, id).of(citizen);
-    let view = ctx
-        .run(subject, |conn, audit| {
-            async move {
-                citizens::find_for_caseworker(conn, &ctx.reach, citizen, false).await?;
-                let row = queries::find(conn, citizen, id, true).await?;
-                // Only the department that recorded the consent withdraws it,
-                // on the citizen's word; `withdrawn_by` names who did.
-                if row.recorded_department != ctx.department().as_str() {
-                    return Err(ApiError::Forbidden);
-                }
-                if row.withdrawn_at.is_some() {
-                    return Err(ApiError::Conflict(
-                        "The consent is already withdrawn.".into(),
-                    ));
-                }
-                let row =
-                    queries::withdraw(conn, id, ctx.actor.user_id, reason.as_deref(), ctx.now)
-                        .await?;
-                audit.record(
-                    AuditEntry::success(Action::Update, Resource::Consent)
-                        .resource_id(id)
-                        .citizen(citizen)
-                        .reason("withdrawn"),
-                );
-                Ok(row.into_view(ctx.now))
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let view = run!(ctx, subject, |conn, audit| {
+        citizens::find_for_caseworker(conn, &ctx.reach, citizen, false).await?;
+        let row = queries::find(conn, citizen, id, true).await?;
+        // Only the department that recorded the consent withdraws it,
+        // on the citizen's word; `withdrawn_by` names who did.
+        if row.recorded_department != ctx.department().as_str() {
+            return Err(ApiError::Forbidden);
+        }
+        if row.withdrawn_at.is_some() {
+            return Err(ApiError::Conflict(
+                "The consent is already withdrawn.".into(),
+            ));
+        }
+        let row =
+            queries::withdraw(conn, id, ctx.actor.user_id, reason.as_deref(), ctx.now).await?;
+        audit.record(
+            AuditEntry::success(Action::Update, Resource::Consent)
+                .resource_id(id)
+                .citizen(citizen)
+                .reason("withdrawn"),
+        );
+        Ok(row.into_view(ctx.now))
+    });
     Ok(web::Json(view))
 }
 
@@ -158,28 +138,22 @@ pub async fn enrolment_summaries(
     citizen: web::Path<CitizenId>,
 ) -> ApiResult<web::Json<Vec<EnrolmentSummary>>> {
     let citizen = citizen.into_inner();
-    let ctx = &ctx;
-    let summaries = ctx
-        .run(Subject::citizen(citizen), |conn, audit| {
-            async move {
-                citizens::find_for_caseworker(conn, &ctx.reach, citizen, false).await?;
-                let summaries = queries::summaries(conn, citizen, ctx.now).await?;
-                let mut consents: Vec<String> =
-                    summaries.iter().map(|s| s.consent_id.to_string()).collect();
-                consents.sort();
-                consents.dedup();
-                let mut entry = AuditEntry::success(Action::Read, Resource::EnrolmentSummary)
-                    .resource_id(citizen)
-                    .citizen(citizen);
-                // Which consents opened what the caller saw.
-                if !consents.is_empty() {
-                    entry = entry.reason(format!("consent {}", consents.join(", ")));
-                }
-                audit.record(entry);
-                Ok(summaries)
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let summaries = run!(ctx, Subject::citizen(citizen), |conn, audit| {
+        citizens::find_for_caseworker(conn, &ctx.reach, citizen, false).await?;
+        let summaries = queries::summaries(conn, citizen, ctx.now).await?;
+        let mut consents: Vec<String> =
+            summaries.iter().map(|s| s.consent_id.to_string()).collect();
+        consents.sort();
+        consents.dedup();
+        let mut entry = AuditEntry::success(Action::Read, Resource::EnrolmentSummary)
+            .resource_id(citizen)
+            .citizen(citizen);
+        // Which consents opened what the caller saw.
+        if !consents.is_empty() {
+            entry = entry.reason(format!("consent {}", consents.join(", ")));
+        }
+        audit.record(entry);
+        Ok(summaries)
+    });
     Ok(web::Json(summaries))
 }

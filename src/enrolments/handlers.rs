@@ -5,7 +5,6 @@
 use actix_web::http::header;
 use actix_web::{get, patch, post, put, web, HttpRequest, HttpResponse, HttpResponseBuilder};
 use chrono::NaiveDate;
-use diesel_async::scoped_futures::ScopedFutureExt;
 
 use super::domain::Status;
 use super::dto::*;
@@ -17,7 +16,7 @@ use crate::domain::{CitizenId, EnrolmentId, MilestoneId, Role};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{bounded_text, if_match, with_etag};
 use crate::programmes::queries as programmes;
-use crate::request::{Ctx, Subject};
+use crate::request::{run, Ctx, Subject};
 use crate::scope::View;
 
 /// What a refusal on an enrolment (or on something of it) is recorded
@@ -63,55 +62,49 @@ pub async fn create_enrolment(
         Status::Active => Some(body.start_date.unwrap_or(today)),
         _ => body.start_date,
     };
-    let ctx = &ctx;
-    let view = ctx
-        .run(Subject::citizen(citizen_id), |conn, audit| {
-            async move {
-                citizens::find_for_caseworker(conn, &ctx.reach, citizen_id, false).await?;
-                let programme = match programmes::find(conn, &body.programme_code).await {
-                    Err(ApiError::NotFound) => {
-                        return Err(ApiError::invalid(
-                            "programme_code",
-                            "unknown",
-                            "no such programme",
-                        ))
-                    }
-                    other => other?,
-                };
-                if !programme.active {
-                    return Err(ApiError::invalid(
-                        "programme_code",
-                        "inactive",
-                        "the programme takes no new enrolments",
-                    ));
-                }
-                if programme.department != ctx.department() {
-                    return Err(ApiError::Forbidden);
-                }
-                let department = ctx.department().to_string();
-                let opening = Opening {
-                    citizen_id,
-                    programme: &programme,
-                    department: &department,
-                    caller: ctx.actor.user_id,
-                    team_id: body.team_id.map(Into::into),
-                    responsible_caseworker_id: body.responsible_caseworker_id.map(Into::into),
-                    status,
-                    start_date,
-                    goals: &goals,
-                    basis: "enrolment",
-                };
-                let id = queries::open(conn, &ctx.reach, opening, ctx.now).await?;
-                audit.record(
-                    AuditEntry::success(Action::Create, Resource::Enrolment)
-                        .resource_id(id)
-                        .citizen(citizen_id),
-                );
-                queries::view(conn, id, today).await
+    let view = run!(ctx, Subject::citizen(citizen_id), |conn, audit| {
+        citizens::find_for_caseworker(conn, &ctx.reach, citizen_id, false).await?;
+        let programme = match programmes::find(conn, &body.programme_code).await {
+            Err(ApiError::NotFound) => {
+                return Err(ApiError::invalid(
+                    "programme_code",
+                    "unknown",
+                    "no such programme",
+                ))
             }
-            .scope_boxed()
-        })
-        .await?;
+            other => other?,
+        };
+        if !programme.active {
+            return Err(ApiError::invalid(
+                "programme_code",
+                "inactive",
+                "the programme takes no new enrolments",
+            ));
+        }
+        if programme.department != ctx.department() {
+            return Err(ApiError::Forbidden);
+        }
+        let department = ctx.department().to_string();
+        let opening = Opening {
+            citizen_id,
+            programme: &programme,
+            department: &department,
+            caller: ctx.actor.user_id,
+            team_id: body.team_id.map(Into::into),
+            responsible_caseworker_id: body.responsible_caseworker_id.map(Into::into),
+            status,
+            start_date,
+            goals: &goals,
+            basis: "enrolment",
+        };
+        let id = queries::open(conn, &ctx.reach, opening, ctx.now).await?;
+        audit.record(
+            AuditEntry::success(Action::Create, Resource::Enrolment)
+                .resource_id(id)
+                .citizen(citizen_id),
+        );
+        queries::view(conn, id, today).await
+    });
     let location = format!("/api/v1/enrolments/{}", view.id);
     let mut created = HttpResponse::Created();
     created.insert_header((header::LOCATION, location));
@@ -130,23 +123,17 @@ pub async fn list_citizen_enrolments(
     citizen_id: web::Path<CitizenId>,
 ) -> ApiResult<web::Json<Vec<EnrolmentView>>> {
     let citizen_id = citizen_id.into_inner();
-    let ctx = &ctx;
-    let views = ctx
-        .run(Subject::citizen(citizen_id), |conn, audit| {
-            async move {
-                citizens::find_visible(conn, &ctx.reach, citizen_id, false).await?;
-                let rows = queries::list_for_citizen(conn, &ctx.reach, citizen_id).await?;
-                // The list is recorded against the citizen: one entry, not one per enrolment.
-                audit.record(
-                    AuditEntry::success(Action::Read, Resource::Enrolment)
-                        .resource_id(citizen_id)
-                        .citizen(citizen_id),
-                );
-                queries::views(conn, rows, ctx.today()).await
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let views = run!(ctx, Subject::citizen(citizen_id), |conn, audit| {
+        citizens::find_visible(conn, &ctx.reach, citizen_id, false).await?;
+        let rows = queries::list_for_citizen(conn, &ctx.reach, citizen_id).await?;
+        // The list is recorded against the citizen: one entry, not one per enrolment.
+        audit.record(
+            AuditEntry::success(Action::Read, Resource::Enrolment)
+                .resource_id(citizen_id)
+                .citizen(citizen_id),
+        );
+        queries::views(conn, rows, ctx.today()).await
+    });
     Ok(web::Json(views))
 }
 
@@ -159,24 +146,18 @@ pub async fn list_citizen_enrolments(
 #[get("/enrolments/{id}")]
 pub async fn find_enrolment(ctx: Ctx, id: web::Path<EnrolmentId>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let ctx = &ctx;
-    let view = ctx
-        .run(enrolment(id), |conn, audit| {
-            async move {
-                let (row, _) = queries::find_visible(conn, &ctx.reach, id, false).await?;
-                audit.record(
-                    AuditEntry::success(Action::Read, Resource::Enrolment)
-                        .resource_id(id)
-                        .citizen(row.citizen_id),
-                );
-                queries::views(conn, vec![row], ctx.today())
-                    .await?
-                    .pop()
-                    .ok_or(ApiError::NotFound)
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let view = run!(ctx, enrolment(id), |conn, audit| {
+        let (row, _) = queries::find_visible(conn, &ctx.reach, id, false).await?;
+        audit.record(
+            AuditEntry::success(Action::Read, Resource::Enrolment)
+                .resource_id(id)
+                .citizen(row.citizen_id),
+        );
+        queries::views(conn, vec![row], ctx.today())
+            .await?
+            .pop()
+            .ok_or(ApiError::NotFound)
+    });
     Ok(with_version(HttpResponse::Ok(), view))
 }
 
@@ -204,48 +185,41 @@ pub async fn update_enrolment(
         .transpose()?;
     let new_team = body.team_id.map(Into::into);
     let new_caseworker = body.responsible_caseworker_id.map(Into::into);
-    let ctx = &ctx;
-    let view = ctx
-        .run(enrolment(id), |conn, audit| {
-            async move {
-                let row = queries::find_for_caseworker(conn, &ctx.reach, id).await?;
-                if row.version != expected {
-                    return Err(ApiError::PreconditionFailed);
-                }
-                let team = new_team.unwrap_or(row.team_id);
-                if new_team.is_some() {
-                    queries::check_team(conn, team, &row.department, row.restricted, &ctx.reach)
-                        .await?;
-                }
-                if let Some(cw) = new_caseworker {
-                    let team_required = row.restricted.then_some(team);
-                    queries::check_staff(
-                        conn,
-                        "responsible_caseworker_id",
-                        cw,
-                        &row.department,
-                        "caseworker",
-                        team_required,
-                    )
-                    .await?;
-                }
-                let changes = EnrolmentChangeset {
-                    goals: goals.as_deref(),
-                    responsible_caseworker_id: new_caseworker,
-                    team_id: new_team,
-                    updated_at: ctx.now,
-                };
-                queries::update(conn, id, changes).await?;
-                audit.record(
-                    AuditEntry::success(Action::Update, Resource::Enrolment)
-                        .resource_id(id)
-                        .citizen(row.citizen_id),
-                );
-                queries::view(conn, id, ctx.today()).await
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let view = run!(ctx, enrolment(id), |conn, audit| {
+        let row = queries::find_for_caseworker(conn, &ctx.reach, id).await?;
+        if row.version != expected {
+            return Err(ApiError::PreconditionFailed);
+        }
+        let team = new_team.unwrap_or(row.team_id);
+        if new_team.is_some() {
+            queries::check_team(conn, team, &row.department, row.restricted, &ctx.reach).await?;
+        }
+        if let Some(cw) = new_caseworker {
+            let team_required = row.restricted.then_some(team);
+            queries::check_staff(
+                conn,
+                "responsible_caseworker_id",
+                cw,
+                &row.department,
+                "caseworker",
+                team_required,
+            )
+            .await?;
+        }
+        let changes = EnrolmentChangeset {
+            goals: goals.as_deref(),
+            responsible_caseworker_id: new_caseworker,
+            team_id: new_team,
+            updated_at: ctx.now,
+        };
+        queries::update(conn, id, changes).await?;
+        audit.record(
+            AuditEntry::success(Action::Update, Resource::Enrolment)
+                .resource_id(id)
+                .citizen(row.citizen_id),
+        );
+        queries::view(conn, id, ctx.today()).await
+    });
     Ok(with_version(HttpResponse::Ok(), view))
 }
 
@@ -268,50 +242,43 @@ pub async fn transition_enrolment(
     let reason = bounded_text("reason", &body.reason, 1, 2000)?;
     let to = body.to;
     let today = ctx.today();
-    let ctx = &ctx;
-    let view = ctx
-        .run(enrolment(id), |conn, audit| {
-            async move {
-                let row = queries::find_for_caseworker(conn, &ctx.reach, id).await?;
-                let from = row.status()?;
-                if !from.allowed_next().contains(&to) {
-                    return Err(not_allowed(from));
-                }
-                let starting = from == Status::Referred && to == Status::Active;
-                let start_date = if starting {
-                    Some(row.start_date.unwrap_or(today))
-                } else {
-                    row.start_date
-                };
-                let end_date = if to.is_open() { None } else { Some(today) };
-                let transition = Transition {
-                    to,
-                    reason: &reason,
-                    actor: ctx.actor.user_id,
-                    start_date,
-                    end_date,
-                };
-                queries::record_transition(conn, &row, transition, ctx.now).await?;
-                if !to.is_open() {
-                    queries::complete_referral(conn, id, ctx.now).await?;
-                }
-                if let (true, Some(start)) = (starting, start_date) {
-                    let programme = programmes::find(conn, &row.programme_code).await?;
-                    let dates = queries::anchor_dates(conn, row.citizen_id, start).await?;
-                    queries::create_milestones(conn, id, &programme.milestone_rules, &dates)
-                        .await?;
-                }
-                audit.record(
-                    AuditEntry::success(Action::Transition, Resource::Enrolment)
-                        .resource_id(id)
-                        .citizen(row.citizen_id)
-                        .reason(format!("{} → {}: {reason}", from.as_str(), to.as_str())),
-                );
-                queries::view(conn, id, today).await
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let view = run!(ctx, enrolment(id), |conn, audit| {
+        let row = queries::find_for_caseworker(conn, &ctx.reach, id).await?;
+        let from = row.status()?;
+        if !from.allowed_next().contains(&to) {
+            return Err(not_allowed(from));
+        }
+        let starting = from == Status::Referred && to == Status::Active;
+        let start_date = if starting {
+            Some(row.start_date.unwrap_or(today))
+        } else {
+            row.start_date
+        };
+        let end_date = if to.is_open() { None } else { Some(today) };
+        let transition = Transition {
+            to,
+            reason: &reason,
+            actor: ctx.actor.user_id,
+            start_date,
+            end_date,
+        };
+        queries::record_transition(conn, &row, transition, ctx.now).await?;
+        if !to.is_open() {
+            queries::complete_referral(conn, id, ctx.now).await?;
+        }
+        if let (true, Some(start)) = (starting, start_date) {
+            let programme = programmes::find(conn, &row.programme_code).await?;
+            let dates = queries::anchor_dates(conn, row.citizen_id, start).await?;
+            queries::create_milestones(conn, id, &programme.milestone_rules, &dates).await?;
+        }
+        audit.record(
+            AuditEntry::success(Action::Transition, Resource::Enrolment)
+                .resource_id(id)
+                .citizen(row.citizen_id)
+                .reason(format!("{} → {}: {reason}", from.as_str(), to.as_str())),
+        );
+        queries::view(conn, id, today).await
+    });
     Ok(with_version(HttpResponse::Ok(), view))
 }
 
@@ -345,42 +312,29 @@ pub async fn assign_mentor(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let mentor = body.into_inner().mentor_id.map(Into::into);
-    let ctx = &ctx;
-    let view = ctx
-        .run(enrolment(id), |conn, audit| {
-            async move {
-                let row = queries::find_for_caseworker(conn, &ctx.reach, id).await?;
-                if let Some(mentor) = mentor {
-                    if row.restricted {
-                        return Err(ApiError::Conflict(
-                            "Restricted enrolments have no mentors.".into(),
-                        ));
-                    }
-                    queries::check_staff(
-                        conn,
-                        "mentor_id",
-                        mentor,
-                        &row.department,
-                        "mentor",
-                        None,
-                    )
-                    .await?;
-                }
-                queries::set_mentor(conn, id, mentor, ctx.now).await?;
-                audit.record(
-                    AuditEntry::success(Action::Update, Resource::EnrolmentMentor)
-                        .resource_id(id)
-                        .citizen(row.citizen_id)
-                        .reason(match mentor {
-                            Some(m) => format!("mentor assigned: {m}"),
-                            None => "mentor assignment ended".to_string(),
-                        }),
-                );
-                queries::view(conn, id, ctx.today()).await
+    let view = run!(ctx, enrolment(id), |conn, audit| {
+        let row = queries::find_for_caseworker(conn, &ctx.reach, id).await?;
+        if let Some(mentor) = mentor {
+            if row.restricted {
+                return Err(ApiError::Conflict(
+                    "Restricted enrolments have no mentors.".into(),
+                ));
             }
-            .scope_boxed()
-        })
-        .await?;
+            queries::check_staff(conn, "mentor_id", mentor, &row.department, "mentor", None)
+                .await?;
+        }
+        queries::set_mentor(conn, id, mentor, ctx.now).await?;
+        audit.record(
+            AuditEntry::success(Action::Update, Resource::EnrolmentMentor)
+                .resource_id(id)
+                .citizen(row.citizen_id)
+                .reason(match mentor {
+                    Some(m) => format!("mentor assigned: {m}"),
+                    None => "mentor assignment ended".to_string(),
+                }),
+        );
+        queries::view(conn, id, ctx.today()).await
+    });
     Ok(with_version(HttpResponse::Ok(), view))
 }
 
@@ -443,30 +397,27 @@ async fn close_milestone(
     milestone: MilestoneId,
     closing: Closing,
 ) -> ApiResult<EnrolmentView> {
-    ctx.run(enrolment(id), |conn, audit| {
-        async move {
-            let (row, view) = queries::find_visible(conn, &ctx.reach, id, true).await?;
-            let (met_on, waived, reason) = match &closing {
-                Closing::Met(on) => (Some(*on), None, "met"),
-                Closing::Waived(why) => (None, Some(why.as_str()), "waived"),
-            };
-            // Waiving a deadline is a caseworker's decision.
-            if !may_write(&ctx.actor, view) || (waived.is_some() && view != View::Caseworker) {
-                return Err(ApiError::NotFound);
-            }
-            let by = ctx.actor.user_id;
-            queries::close_milestone(conn, id, milestone, met_on, waived, by, ctx.now).await?;
-            audit.record(
-                AuditEntry::success(Action::Update, Resource::Milestone)
-                    .resource_id(milestone)
-                    .citizen(row.citizen_id)
-                    .reason(reason),
-            );
-            queries::view(conn, id, ctx.today()).await
+    let view = run!(ctx, enrolment(id), |conn, audit| {
+        let (row, view) = queries::find_visible(conn, &ctx.reach, id, true).await?;
+        let (met_on, waived, reason) = match &closing {
+            Closing::Met(on) => (Some(*on), None, "met"),
+            Closing::Waived(why) => (None, Some(why.as_str()), "waived"),
+        };
+        // Waiving a deadline is a caseworker's decision.
+        if !may_write(&ctx.actor, view) || (waived.is_some() && view != View::Caseworker) {
+            return Err(ApiError::NotFound);
         }
-        .scope_boxed()
-    })
-    .await
+        let by = ctx.actor.user_id;
+        queries::close_milestone(conn, id, milestone, met_on, waived, by, ctx.now).await?;
+        audit.record(
+            AuditEntry::success(Action::Update, Resource::Milestone)
+                .resource_id(milestone)
+                .citizen(row.citizen_id)
+                .reason(reason),
+        );
+        queries::view(conn, id, ctx.today()).await
+    });
+    Ok(view)
 }
 
 /// Whether the actor may write on an enrolment seen as `view`.

@@ -3,7 +3,6 @@
 
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use diesel_async::scoped_futures::ScopedFutureExt;
 use diesel_async::AsyncPgConnection;
 
 use super::dto::{CreateNoteRequest, NoteKind, NoteView};
@@ -15,7 +14,7 @@ use crate::enrolments::handlers::{enrolment, may_write};
 use crate::enrolments::queries::{self as enrolments, EnrolmentRow};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{Page, PageParams};
-use crate::request::Ctx;
+use crate::request::{run, Ctx};
 use crate::risk_assessments::queries::check_family_contact;
 use crate::scope::View;
 
@@ -39,38 +38,32 @@ pub async fn create_note(
     let body = body.into_inner();
     body.validate(ctx.now)?;
     let idempotency = Idempotency::of(&req, &body)?;
-    let ctx = &ctx;
-    let note = ctx
-        .run(enrolment(id), |conn, audit| {
-            async move {
-                let (row, view) = enrolments::find_visible(conn, &ctx.reach, id, true).await?;
-                if !may_write(&ctx.actor, view) {
-                    return Err(ApiError::NotFound);
-                }
-                let author = ctx.actor.user_id;
-                if let Some(idempotency) = &idempotency {
-                    if let Some((note, by)) = idempotency.earlier_note(conn, author, id).await? {
-                        // The retry answers the note written first: a read of it.
-                        audit.record(
-                            AuditEntry::success(Action::Read, Resource::Note)
-                                .resource_id(note.id)
-                                .citizen(row.citizen_id)
-                                .reason("retry with the same Idempotency-Key"),
-                        );
-                        return note.into_view(by);
-                    }
-                }
-                let note = write_note(conn, ctx, &row, view, &body, idempotency.as_ref()).await?;
+    let note = run!(ctx, enrolment(id), |conn, audit| {
+        let (row, view) = enrolments::find_visible(conn, &ctx.reach, id, true).await?;
+        if !may_write(&ctx.actor, view) {
+            return Err(ApiError::NotFound);
+        }
+        let author = ctx.actor.user_id;
+        if let Some(idempotency) = &idempotency {
+            if let Some((note, by)) = idempotency.earlier_note(conn, author, id).await? {
+                // The retry answers the note written first: a read of it.
                 audit.record(
-                    AuditEntry::success(Action::Create, Resource::Note)
+                    AuditEntry::success(Action::Read, Resource::Note)
                         .resource_id(note.id)
-                        .citizen(row.citizen_id),
+                        .citizen(row.citizen_id)
+                        .reason("retry with the same Idempotency-Key"),
                 );
-                note.into_view(None)
+                return note.into_view(by);
             }
-            .scope_boxed()
-        })
-        .await?;
+        }
+        let note = write_note(conn, ctx, &row, view, &body, idempotency.as_ref()).await?;
+        audit.record(
+            AuditEntry::success(Action::Create, Resource::Note)
+                .resource_id(note.id)
+                .citizen(row.citizen_id),
+        );
+        note.into_view(None)
+    });
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -147,23 +140,17 @@ pub async fn list_notes(
 ) -> ApiResult<web::Json<Page<NoteView>>> {
     let id = id.into_inner();
     let (after, limit) = (page.after()?, page.limit()?);
-    let ctx = &ctx;
-    let rows = ctx
-        .run(enrolment(id), |conn, audit| {
-            async move {
-                let (row, view) = enrolments::find_visible(conn, &ctx.reach, id, false).await?;
-                let mentor = (view == View::Mentor).then_some(ctx.actor.user_id);
-                let rows = queries::list(conn, id, after, limit + 1, mentor).await?;
-                audit.record(
-                    AuditEntry::success(Action::Read, Resource::Note)
-                        .resource_id(id)
-                        .citizen(row.citizen_id),
-                );
-                Ok(rows)
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let rows = run!(ctx, enrolment(id), |conn, audit| {
+        let (row, view) = enrolments::find_visible(conn, &ctx.reach, id, false).await?;
+        let mentor = (view == View::Mentor).then_some(ctx.actor.user_id);
+        let rows = queries::list(conn, id, after, limit + 1, mentor).await?;
+        audit.record(
+            AuditEntry::success(Action::Read, Resource::Note)
+                .resource_id(id)
+                .citizen(row.citizen_id),
+        );
+        Ok(rows)
+    });
     let page = Page::from_rows(rows, limit, |(n, _)| n.id.into());
     Ok(web::Json(Page {
         items: page

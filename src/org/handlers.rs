@@ -15,7 +15,7 @@ use crate::auth::password;
 use crate::domain::{TeamId, UserId};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{if_match, with_etag, Page, PageParams};
-use crate::request::{Ctx, Subject};
+use crate::request::{run, Ctx, Subject};
 
 /// The seven departments (forvaltninger).
 #[utoipa::path(tag = "organisation", responses((status = 200, body = Vec<DepartmentView>)))]
@@ -35,16 +35,11 @@ pub async fn list_users(
     page: web::Query<PageParams>,
 ) -> ApiResult<web::Json<Page<UserView>>> {
     let (after, limit) = (page.after()?, page.limit()?);
-    let rows = ctx
-        .run(Subject::none(), |conn, audit| {
-            async move {
-                let rows = queries::list_users(conn, after, limit).await?;
-                audit.record(AuditEntry::success(Action::Search, Resource::StaffUser));
-                Ok(rows)
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let rows = run!(ctx, Subject::none(), |conn, audit| {
+        let rows = queries::list_users(conn, after, limit).await?;
+        audit.record(AuditEntry::success(Action::Search, Resource::StaffUser));
+        Ok(rows)
+    });
     Ok(web::Json(Page::from_rows(rows, limit, |u| u.id)))
 }
 
@@ -80,19 +75,11 @@ pub async fn create_user(ctx: Ctx, body: web::Json<CreateUserRequest>) -> ApiRes
         team_ids,
         password_hash: password::hash(new_password).await?,
     };
-    let ctx = &ctx;
-    let user = ctx
-        .run(Subject::none(), |conn, audit| {
-            async move {
-                let user = queries::insert_user(conn, new, ctx.now).await?;
-                audit.record(
-                    AuditEntry::success(Action::Create, Resource::StaffUser).resource_id(user.id),
-                );
-                Ok(user)
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let user = run!(ctx, Subject::none(), |conn, audit| {
+        let user = queries::insert_user(conn, new, ctx.now).await?;
+        audit.record(AuditEntry::success(Action::Create, Resource::StaffUser).resource_id(user.id));
+        Ok(user)
+    });
     let response = HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/admin/users/{}", user.id)))
         .json(&user);
@@ -110,17 +97,11 @@ pub async fn find_user(ctx: Ctx, id: web::Path<UserId>) -> ApiResult<HttpRespons
     let id = id.into_inner();
     // A staff user is no citizen: an admin's miss is not an attempt on
     // someone's case, so it leaves no denied entry.
-    let user = ctx
-        .run(Subject::none(), |conn, audit| {
-            async move {
-                let user = queries::find_user(conn, id).await?;
-                audit
-                    .record(AuditEntry::success(Action::Read, Resource::StaffUser).resource_id(id));
-                Ok(user)
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let user = run!(ctx, Subject::none(), |conn, audit| {
+        let user = queries::find_user(conn, id).await?;
+        audit.record(AuditEntry::success(Action::Read, Resource::StaffUser).resource_id(id));
+        Ok(user)
+    });
     let version = user.version;
     Ok(with_etag(HttpResponse::Ok().json(user), version))
 }
@@ -175,20 +156,14 @@ pub async fn update_user(
     let entry = AuditEntry::success(action, Resource::StaffUser)
         .resource_id(id)
         .reason(format!("changed: {}", changes.fields().join(", ")));
-    let ctx = &ctx;
-    let user = ctx
-        .run(Subject::new(Resource::StaffUser, id), |conn, audit| {
-            async move {
-                if changes_own_access {
-                    return Err(ApiError::Forbidden);
-                }
-                let user = queries::update_user(conn, id, expected, &changes, ctx.now).await?;
-                audit.record(entry);
-                Ok(user)
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let user = run!(ctx, Subject::new(Resource::StaffUser, id), |conn, audit| {
+        if changes_own_access {
+            return Err(ApiError::Forbidden);
+        }
+        let user = queries::update_user(conn, id, expected, &changes, ctx.now).await?;
+        audit.record(entry);
+        Ok(user)
+    });
     let version = user.version;
     Ok(with_etag(HttpResponse::Ok().json(user), version))
 }
@@ -220,21 +195,12 @@ pub async fn list_teams(
 pub async fn create_team(ctx: Ctx, body: web::Json<CreateTeamRequest>) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let name = parse_name("name", &body.name).map_err(|e| ApiError::Validation(vec![e]))?;
-    let ctx = &ctx;
-    let team = ctx
-        .run(Subject::none(), |conn, audit| {
-            async move {
-                let team =
-                    queries::insert_team(conn, body.department, &name, body.restricted, ctx.now)
-                        .await?;
-                audit.record(
-                    AuditEntry::success(Action::Create, Resource::Team).resource_id(team.id),
-                );
-                Ok(team)
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let team = run!(ctx, Subject::none(), |conn, audit| {
+        let team =
+            queries::insert_team(conn, body.department, &name, body.restricted, ctx.now).await?;
+        audit.record(AuditEntry::success(Action::Create, Resource::Team).resource_id(team.id));
+        Ok(team)
+    });
     let response = HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/admin/teams/{}", team.id)))
         .json(&team);
@@ -285,23 +251,17 @@ pub async fn update_team(
     } else {
         Action::Update
     };
-    let ctx = &ctx;
-    let team = ctx
-        .run(Subject::none(), |conn, audit| {
-            async move {
-                let changes = TeamChangeset {
-                    name: name.as_deref(),
-                    restricted: body.restricted,
-                    active: body.active,
-                    updated_at: ctx.now,
-                };
-                let team = queries::update_team(conn, id, expected, changes).await?;
-                audit.record(AuditEntry::success(action, Resource::Team).resource_id(id));
-                Ok(team)
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let team = run!(ctx, Subject::none(), |conn, audit| {
+        let changes = TeamChangeset {
+            name: name.as_deref(),
+            restricted: body.restricted,
+            active: body.active,
+            updated_at: ctx.now,
+        };
+        let team = queries::update_team(conn, id, expected, changes).await?;
+        audit.record(AuditEntry::success(action, Resource::Team).resource_id(id));
+        Ok(team)
+    });
     let version = team.version;
     Ok(with_etag(HttpResponse::Ok().json(team), version))
 }

@@ -2,7 +2,6 @@
 //! request's pipeline (`request::Ctx::run`), answer the view.
 
 use actix_web::{get, post, web, HttpResponse};
-use diesel_async::scoped_futures::ScopedFutureExt;
 
 use super::dto::{CreateOutcomeRequest, OutcomeView};
 use super::queries::{self, OutcomeRow};
@@ -11,7 +10,7 @@ use crate::domain::EnrolmentId;
 use crate::enrolments::handlers::enrolment;
 use crate::enrolments::queries as enrolments;
 use crate::error::{ApiError, ApiResult};
-use crate::request::Ctx;
+use crate::request::{run, Ctx};
 
 /// Record an outcome measurement (caseworkers); one per measurement point.
 #[utoipa::path(
@@ -45,24 +44,17 @@ pub async fn create_outcome(
             "cannot be after today",
         ));
     }
-    let ctx = &ctx;
-    let view = ctx
-        .run(enrolment(id), |conn, audit| {
-            async move {
-                let row = enrolments::find_for_caseworker(conn, &ctx.reach, id).await?;
-                let outcome =
-                    queries::insert(conn, id, row.citizen_id, &body, ctx.actor.user_id, ctx.now)
-                        .await?;
-                audit.record(
-                    AuditEntry::success(Action::Create, Resource::Outcome)
-                        .resource_id(outcome.id)
-                        .citizen(row.citizen_id),
-                );
-                outcome.into_view()
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let view = run!(ctx, enrolment(id), |conn, audit| {
+        let row = enrolments::find_for_caseworker(conn, &ctx.reach, id).await?;
+        let outcome =
+            queries::insert(conn, id, row.citizen_id, &body, ctx.actor.user_id, ctx.now).await?;
+        audit.record(
+            AuditEntry::success(Action::Create, Resource::Outcome)
+                .resource_id(outcome.id)
+                .citizen(row.citizen_id),
+        );
+        outcome.into_view()
+    });
     Ok(HttpResponse::Created().json(view))
 }
 
@@ -78,21 +70,15 @@ pub async fn list_outcomes(
     id: web::Path<EnrolmentId>,
 ) -> ApiResult<web::Json<Vec<OutcomeView>>> {
     let id = id.into_inner();
-    let ctx = &ctx;
-    let views = ctx
-        .run(enrolment(id), |conn, audit| {
-            async move {
-                let row = enrolments::find_for_caseworker(conn, &ctx.reach, id).await?;
-                let rows = queries::list(conn, id).await?;
-                audit.record(
-                    AuditEntry::success(Action::Read, Resource::Outcome)
-                        .resource_id(id)
-                        .citizen(row.citizen_id),
-                );
-                rows.into_iter().map(OutcomeRow::into_view).collect()
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let views = run!(ctx, enrolment(id), |conn, audit| {
+        let row = enrolments::find_for_caseworker(conn, &ctx.reach, id).await?;
+        let rows = queries::list(conn, id).await?;
+        audit.record(
+            AuditEntry::success(Action::Read, Resource::Outcome)
+                .resource_id(id)
+                .citizen(row.citizen_id),
+        );
+        rows.into_iter().map(OutcomeRow::into_view).collect()
+    });
     Ok(web::Json(views))
 }

@@ -10,7 +10,7 @@ use super::queries;
 use crate::audit::{Action, AuditEntry, Resource};
 use crate::error::ApiResult;
 use crate::http::{if_match, with_etag};
-use crate::request::{Ctx, Subject};
+use crate::request::{run, Ctx, Subject};
 
 /// The programme catalogue with milestone rules.
 #[utoipa::path(tag = "programmes", responses((status = 200, body = Vec<Programme>)))]
@@ -35,18 +35,11 @@ pub async fn create_programme(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     body.validate()?;
-    let programme = ctx
-        .run(Subject::none(), |conn, audit| {
-            async move {
-                let p = queries::insert(conn, &body).await?;
-                audit.record(
-                    AuditEntry::success(Action::Create, Resource::Programme).resource_id(&p.code),
-                );
-                Ok(p)
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let programme = run!(ctx, Subject::none(), |conn, audit| {
+        let p = queries::insert(conn, &body).await?;
+        audit.record(AuditEntry::success(Action::Create, Resource::Programme).resource_id(&p.code));
+        Ok(p)
+    });
     let version = programme.version;
     let response = HttpResponse::Created()
         .insert_header((
@@ -75,18 +68,11 @@ pub async fn update_programme(
     let expected = if_match(&req)?;
     let body = body.into_inner();
     body.validate()?;
-    let programme = ctx
-        .run(Subject::none(), |conn, audit| {
-            async move {
-                let p = queries::update(conn, &code, expected, &body).await?;
-                audit.record(
-                    AuditEntry::success(Action::Update, Resource::Programme).resource_id(&p.code),
-                );
-                Ok(p)
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let programme = run!(ctx, Subject::none(), |conn, audit| {
+        let p = queries::update(conn, &code, expected, &body).await?;
+        audit.record(AuditEntry::success(Action::Update, Resource::Programme).resource_id(&p.code));
+        Ok(p)
+    });
     let version = programme.version;
     Ok(with_etag(HttpResponse::Ok().json(programme), version))
 }

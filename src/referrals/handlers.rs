@@ -3,7 +3,6 @@
 
 use actix_web::http::header;
 use actix_web::{get, post, web, HttpResponse};
-use diesel_async::scoped_futures::ScopedFutureExt;
 use diesel_async::AsyncPgConnection;
 
 use super::domain::{self, Decision};
@@ -17,7 +16,7 @@ use crate::enrolments::queries::{self as enrolments, Opening};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{bounded_text, Page, PageParams};
 use crate::programmes::queries as programmes;
-use crate::request::{Ctx, Subject};
+use crate::request::{run, Ctx, Subject};
 
 fn read_entry(r: &ReferralRow) -> AuditEntry {
     AuditEntry::success(Action::Read, Resource::Referral)
@@ -71,58 +70,52 @@ pub async fn send_referral(
     }
     let citizen = CitizenId(body.citizen_id);
     let consent = body.consent_id.map(ConsentId);
-    let ctx = &ctx;
-    let view = ctx
-        .run(Subject::citizen(citizen), |conn, audit| {
-            async move {
-                citizens::find_for_caseworker(conn, &ctx.reach, citizen, false).await?;
-                let programme = match programmes::find(conn, &body.programme_code).await {
-                    Err(ApiError::NotFound) => {
-                        return Err(ApiError::invalid(
-                            "programme_code",
-                            "unknown",
-                            "no such programme",
-                        ))
-                    }
-                    other => other?,
-                };
-                domain::check_receiving(&programme, ctx.department())?;
-                let to = programme.department;
-                if let Some(consent) = consent {
-                    let found = match consents::find(conn, citizen, consent, false).await {
-                        Err(ApiError::NotFound) => None,
-                        other => Some(other?),
-                    };
-                    domain::check_consent(found.as_ref(), to, ctx.now)?;
-                }
-                if queries::waiting_exists(conn, citizen, &programme.code).await? {
-                    return Err(ApiError::Conflict(
-                        "The citizen is already referred to this programme and waiting for a decision."
-                            .into(),
-                    ));
-                }
-                let new = NewReferral {
-                    citizen_id: citizen,
-                    programme_code: &programme.code,
-                    from_department: ctx.department(),
-                    to_department: to,
-                    sent_by: ctx.actor.user_id,
-                    reason: &reason,
-                    consent_id: consent,
-                    legal_basis: legal_basis.as_deref(),
-                };
-                let row = queries::insert(conn, new, ctx.now).await?;
-                audit.record(
-                    AuditEntry::success(Action::Create, Resource::Referral)
-                        .resource_id(row.id)
-                        .citizen(citizen)
-                        .reason(format!("to {to}")),
-                );
-                queries::view(conn, row).await
+    let view = run!(ctx, Subject::citizen(citizen), |conn, audit| {
+        citizens::find_for_caseworker(conn, &ctx.reach, citizen, false).await?;
+        let programme = match programmes::find(conn, &body.programme_code).await {
+            Err(ApiError::NotFound) => {
+                return Err(ApiError::invalid(
+                    "programme_code",
+                    "unknown",
+                    "no such programme",
+                ))
             }
-            .scope_boxed()
-        })
-        .await?;
+            other => other?,
+        };
+        domain::check_receiving(&programme, ctx.department())?;
+        let to = programme.department;
+        if let Some(consent) = consent {
+            let found = match consents::find(conn, citizen, consent, false).await {
+                Err(ApiError::NotFound) => None,
+                other => Some(other?),
+            };
+            domain::check_consent(found.as_ref(), to, ctx.now)?;
+        }
+        if queries::waiting_exists(conn, citizen, &programme.code).await? {
+            return Err(ApiError::Conflict(
+                "The citizen is already referred to this programme and waiting for a decision."
+                    .into(),
+            ));
+        }
+        let new = NewReferral {
+            citizen_id: citizen,
+            programme_code: &programme.code,
+            from_department: ctx.department(),
+            to_department: to,
+            sent_by: ctx.actor.user_id,
+            reason: &reason,
+            consent_id: consent,
+            legal_basis: legal_basis.as_deref(),
+        };
+        let row = queries::insert(conn, new, ctx.now).await?;
+        audit.record(
+            AuditEntry::success(Action::Create, Resource::Referral)
+                .resource_id(row.id)
+                .citizen(citizen)
+                .reason(format!("to {to}")),
+        );
+        queries::view(conn, row).await
+    });
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/referrals/{}", view.id)))
         .json(view))
@@ -147,33 +140,27 @@ pub async fn list_referrals(
     };
     let (limit, after) = (page.limit()?, page.after()?.map(ReferralId));
     let direction = params.direction.unwrap_or_default();
-    let ctx = &ctx;
-    let page = ctx
-        .run(Subject::none(), |conn, audit| {
-            async move {
-                let rows = queries::list(
-                    conn,
-                    &ctx.reach,
-                    ctx.department(),
-                    direction,
-                    params.status,
-                    after,
-                    limit,
-                )
-                .await?;
-                let page = Page::from_rows(rows, limit, |r| r.id.0);
-                audit.listed(
-                    page.items.iter().map(read_entry),
-                    AuditEntry::success(Action::Read, Resource::Referral),
-                );
-                Ok(Page {
-                    items: queries::views(conn, page.items).await?,
-                    next_cursor: page.next_cursor,
-                })
-            }
-            .scope_boxed()
-        })
+    let page = run!(ctx, Subject::none(), |conn, audit| {
+        let rows = queries::list(
+            conn,
+            &ctx.reach,
+            ctx.department(),
+            direction,
+            params.status,
+            after,
+            limit,
+        )
         .await?;
+        let page = Page::from_rows(rows, limit, |r| r.id.0);
+        audit.listed(
+            page.items.iter().map(read_entry),
+            AuditEntry::success(Action::Read, Resource::Referral),
+        );
+        Ok(Page {
+            items: queries::views(conn, page.items).await?,
+            next_cursor: page.next_cursor,
+        })
+    });
     Ok(web::Json(page))
 }
 
@@ -185,17 +172,11 @@ pub async fn find_referral(
     id: web::Path<ReferralId>,
 ) -> ApiResult<web::Json<ReferralView>> {
     let id = id.into_inner();
-    let ctx = &ctx;
-    let view = ctx
-        .run(Subject::new(Resource::Referral, id), |conn, audit| {
-            async move {
-                let row = queries::find(conn, &ctx.reach, id, false).await?;
-                audit.record(read_entry(&row));
-                queries::view(conn, row).await
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let view = run!(ctx, Subject::new(Resource::Referral, id), |conn, audit| {
+        let row = queries::find(conn, &ctx.reach, id, false).await?;
+        audit.record(read_entry(&row));
+        queries::view(conn, row).await
+    });
     Ok(web::Json(view))
 }
 
@@ -273,40 +254,35 @@ async fn decide(
     reason: Option<String>,
     acceptance: Option<Acceptance>,
 ) -> ApiResult<web::Json<ReferralView>> {
-    let view = ctx
-        .run(Subject::new(Resource::Referral, id), |conn, audit| {
-            async move {
-                let row = waiting(conn, ctx, id, decision).await?;
-                let enrolment = match &acceptance {
-                    Some(a) => Some(open_enrolment(conn, ctx, &row, a).await?),
-                    None => None,
-                };
-                let decided = Decided {
-                    status: decision.outcome(),
-                    by: ctx.actor.user_id,
-                    reason: reason.as_deref(),
-                    enrolment,
-                };
-                let row = queries::decide(conn, id, decided, ctx.now).await?;
-                audit.record(
-                    AuditEntry::success(Action::Update, Resource::Referral)
-                        .resource_id(id)
-                        .citizen(row.citizen_id)
-                        .reason(decision.outcome().as_str()),
-                );
-                if let Some(enrolment) = enrolment {
-                    audit.record(
-                        AuditEntry::success(Action::Create, Resource::Enrolment)
-                            .resource_id(enrolment)
-                            .citizen(row.citizen_id)
-                            .reason(format!("from referral {id}")),
-                    );
-                }
-                queries::view(conn, row).await
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let view = run!(ctx, Subject::new(Resource::Referral, id), |conn, audit| {
+        let row = waiting(conn, ctx, id, decision).await?;
+        let enrolment = match &acceptance {
+            Some(a) => Some(open_enrolment(conn, ctx, &row, a).await?),
+            None => None,
+        };
+        let decided = Decided {
+            status: decision.outcome(),
+            by: ctx.actor.user_id,
+            reason: reason.as_deref(),
+            enrolment,
+        };
+        let row = queries::decide(conn, id, decided, ctx.now).await?;
+        audit.record(
+            AuditEntry::success(Action::Update, Resource::Referral)
+                .resource_id(id)
+                .citizen(row.citizen_id)
+                .reason(decision.outcome().as_str()),
+        );
+        if let Some(enrolment) = enrolment {
+            audit.record(
+                AuditEntry::success(Action::Create, Resource::Enrolment)
+                    .resource_id(enrolment)
+                    .citizen(row.citizen_id)
+                    .reason(format!("from referral {id}")),
+            );
+        }
+        queries::view(conn, row).await
+    });
     Ok(web::Json(view))
 }
 

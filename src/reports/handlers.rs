@@ -3,7 +3,6 @@
 //! audit entry, answer JSON or CSV.
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use diesel_async::scoped_futures::ScopedFutureExt;
 
 use super::dto::*;
 use super::queries::{self, Period, Selection};
@@ -12,7 +11,7 @@ use crate::audit::{Action, AuditEntry, Resource};
 use crate::domain::{EnrolmentId, UserId};
 use crate::enrolments::queries::check_staff;
 use crate::error::{ApiError, ApiResult};
-use crate::request::{Ctx, Subject};
+use crate::request::{run, Ctx, Subject};
 
 /// The caseload audit of your department (managers; a restricted team's
 /// manager also sees the team's restricted work) or of every department
@@ -29,20 +28,14 @@ pub async fn caseload_report(
     params: web::Query<ReportParams>,
 ) -> ApiResult<HttpResponse> {
     let scope = ReportScope::of(&ctx.actor, params.department)?;
-    let ctx = &ctx;
-    let report = ctx
-        .run(Subject::none(), |conn, audit| {
-            async move {
-                let rows = queries::caseload(conn, &scope, ctx.now, ctx.today()).await?;
-                audit.record(
-                    AuditEntry::success(Action::Read, Resource::ReportCaseload)
-                        .reason(scope.audit_reason(None)),
-                );
-                Ok(caseload::build(&scope, ctx.now, rows))
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let report = run!(ctx, Subject::none(), |conn, audit| {
+        let rows = queries::caseload(conn, &scope, ctx.now, ctx.today()).await?;
+        audit.record(
+            AuditEntry::success(Action::Read, Resource::ReportCaseload)
+                .reason(scope.audit_reason(None)),
+        );
+        Ok(caseload::build(&scope, ctx.now, rows))
+    });
     csv::respond(&req, &report, caseload::table, "caseload")
 }
 
@@ -75,67 +68,60 @@ pub async fn reassign(
         }
     };
     let to = UserId(body.to_caseworker_id);
-    let ctx = &ctx;
     let teams = ctx.actor.restricted_teams();
-    let moved = ctx
-        .run(Subject::none(), |conn, audit| {
-            async move {
-                let department = ctx.department();
-                let found =
-                    queries::lock_open_enrolments(conn, &selection, department, &teams).await?;
-                if let Selection::These(ids) = &selection {
-                    let mut wanted = ids.clone();
-                    wanted.sort();
-                    wanted.dedup();
-                    if wanted.len() != found.len() {
-                        return Err(ApiError::invalid(
-                            "enrolment_ids",
-                            "not_found",
-                            "every enrolment must be an open enrolment of your department",
-                        ));
-                    }
-                }
-                // The new caseworker must belong to every restricted team involved.
-                let mut teams_needed: std::collections::BTreeSet<Option<uuid::Uuid>> = found
-                    .iter()
-                    .map(|e| e.restricted.then_some(e.team_id))
-                    .collect();
-                teams_needed.insert(None);
-                for team in teams_needed {
-                    check_staff(
-                        conn,
-                        "to_caseworker_id",
-                        to,
-                        department.as_str(),
-                        "caseworker",
-                        team.map(Into::into),
-                    )
-                    .await?;
-                }
-                let ids: Vec<EnrolmentId> = found.iter().map(|e| e.id).collect();
-                queries::reassign(conn, &ids, to, ctx.now).await?;
-                audit.extend(found.iter().map(|e| {
-                    AuditEntry::success(Action::Update, Resource::Enrolment)
-                        .resource_id(e.id)
-                        .citizen(e.citizen_id)
-                        .reason(format!(
-                            "reassigned from {} to {to}: {reason}",
-                            e.responsible_caseworker_id
-                        ))
-                }));
-                if found.is_empty() {
-                    // Nothing moved is still a look at the caseworker's cases.
-                    audit.record(
-                        AuditEntry::success(Action::Search, Resource::Enrolment).reason(format!(
-                            "reassignment to {to} found no open enrolment: {reason}"
-                        )),
-                    );
-                }
-                Ok(ids)
+    let moved = run!(ctx, Subject::none(), |conn, audit| {
+        let department = ctx.department();
+        let found = queries::lock_open_enrolments(conn, &selection, department, &teams).await?;
+        if let Selection::These(ids) = &selection {
+            let mut wanted = ids.clone();
+            wanted.sort();
+            wanted.dedup();
+            if wanted.len() != found.len() {
+                return Err(ApiError::invalid(
+                    "enrolment_ids",
+                    "not_found",
+                    "every enrolment must be an open enrolment of your department",
+                ));
             }
-            .scope_boxed()
-        })
-        .await?;
+        }
+        // The new caseworker must belong to every restricted team involved.
+        let mut teams_needed: std::collections::BTreeSet<Option<uuid::Uuid>> = found
+            .iter()
+            .map(|e| e.restricted.then_some(e.team_id))
+            .collect();
+        teams_needed.insert(None);
+        for team in teams_needed {
+            check_staff(
+                conn,
+                "to_caseworker_id",
+                to,
+                department.as_str(),
+                "caseworker",
+                team.map(Into::into),
+            )
+            .await?;
+        }
+        let ids: Vec<EnrolmentId> = found.iter().map(|e| e.id).collect();
+        queries::reassign(conn, &ids, to, ctx.now).await?;
+        audit.extend(found.iter().map(|e| {
+            AuditEntry::success(Action::Update, Resource::Enrolment)
+                .resource_id(e.id)
+                .citizen(e.citizen_id)
+                .reason(format!(
+                    "reassigned from {} to {to}: {reason}",
+                    e.responsible_caseworker_id
+                ))
+        }));
+        if found.is_empty() {
+            // Nothing moved is still a look at the caseworker's cases.
+            audit.record(
+                AuditEntry::success(Action::Search, Resource::Enrolment).reason(format!(
+                    "reassignment to {to} found no open enrolment: {reason}"
+                )),
+            );
+        }
+        Ok(ids)
+    });
     Ok(web::Json(ReassignResult {
         moved: moved.len(),
         enrolment_ids: moved.into_iter().map(Into::into).collect(),
@@ -168,40 +154,34 @@ pub async fn deadlines_report(
     let period = Period::new(&params, ctx.today(), &programme)?;
     let today = ctx.today();
     let (from, to) = (period.from, period.to);
-    let ctx = &ctx;
     let (scope, period) = (&scope, &period);
-    let report = ctx
-        .run(Subject::none(), |conn, audit| {
-            async move {
-                let milestones = queries::deadline_counts(conn, scope, period, today).await?;
-                let overdue = if scope.aggregate_only {
-                    None
-                } else {
-                    Some(queries::overdue_milestones(conn, scope, period, today).await?)
-                };
-                audit.record(
-                    AuditEntry::success(Action::Read, Resource::ReportDeadlines)
-                        .reason(scope.audit_reason(Some((from, to)))),
-                );
-                // The overdue list names citizens: each shown is a read of theirs.
-                audit.extend(overdue.iter().flatten().map(|o| {
-                    AuditEntry::success(Action::Read, Resource::Milestone)
-                        .resource_id(o.enrolment_id)
-                        .citizen(o.citizen_id)
-                        .reason("overdue list of the deadline report")
-                }));
-                Ok(DeadlineReport {
-                    departments: scope.department_list(),
-                    from,
-                    to,
-                    as_of: ctx.now,
-                    milestones,
-                    overdue,
-                })
-            }
-            .scope_boxed()
+    let report = run!(ctx, Subject::none(), |conn, audit| {
+        let milestones = queries::deadline_counts(conn, scope, period, today).await?;
+        let overdue = if scope.aggregate_only {
+            None
+        } else {
+            Some(queries::overdue_milestones(conn, scope, period, today).await?)
+        };
+        audit.record(
+            AuditEntry::success(Action::Read, Resource::ReportDeadlines)
+                .reason(scope.audit_reason(Some((from, to)))),
+        );
+        // The overdue list names citizens: each shown is a read of theirs.
+        audit.extend(overdue.iter().flatten().map(|o| {
+            AuditEntry::success(Action::Read, Resource::Milestone)
+                .resource_id(o.enrolment_id)
+                .citizen(o.citizen_id)
+                .reason("overdue list of the deadline report")
+        }));
+        Ok(DeadlineReport {
+            departments: scope.department_list(),
+            from,
+            to,
+            as_of: ctx.now,
+            milestones,
+            overdue,
         })
-        .await?;
+    });
     csv::respond(&req, &report, deadlines::table, "deadlines")
 }
 
@@ -224,20 +204,14 @@ pub async fn outcomes_report(
     let (scope, programme) = scoped(&ctx, &params)?;
     let period = Period::new(&params, ctx.today(), &programme)?;
     let (from, to) = (period.from, period.to);
-    let ctx = &ctx;
     let (scope, period) = (&scope, &period);
-    let report = ctx
-        .run(Subject::none(), |conn, audit| {
-            async move {
-                let people = queries::outcome_people(conn, scope, period).await?;
-                audit.record(
-                    AuditEntry::success(Action::Read, Resource::ReportOutcomes)
-                        .reason(scope.audit_reason(Some((from, to)))),
-                );
-                Ok(outcomes::build(scope, period, ctx.now, &people))
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let report = run!(ctx, Subject::none(), |conn, audit| {
+        let people = queries::outcome_people(conn, scope, period).await?;
+        audit.record(
+            AuditEntry::success(Action::Read, Resource::ReportOutcomes)
+                .reason(scope.audit_reason(Some((from, to)))),
+        );
+        Ok(outcomes::build(scope, period, ctx.now, &people))
+    });
     csv::respond(&req, &report, outcomes::table, "outcomes")
 }

@@ -2,7 +2,6 @@
 //! pipeline (`request::Ctx::run`), answer the view.
 
 use actix_web::{get, post, web, HttpResponse};
-use diesel_async::scoped_futures::ScopedFutureExt;
 
 use super::dto::{CreateRiskAssessmentRequest, RiskAssessmentView};
 use super::queries::{self, NewRiskAssessment};
@@ -12,7 +11,7 @@ use crate::enrolments::handlers::enrolment;
 use crate::enrolments::queries as enrolments;
 use crate::error::{ApiError, ApiResult};
 use crate::http::bounded_text;
-use crate::request::Ctx;
+use crate::request::{run, Ctx};
 
 /// Record a risk assessment (caseworkers of the enrolment's department or restricted team).
 #[utoipa::path(
@@ -37,30 +36,24 @@ pub async fn create_risk_assessment(
             "cannot be in the future",
         ));
     }
-    let ctx = &ctx;
-    let view = ctx
-        .run(enrolment(id), |conn, audit| {
-            async move {
-                let row = enrolments::find_for_caseworker(conn, &ctx.reach, id).await?;
-                let new = NewRiskAssessment {
-                    enrolment_id: id,
-                    citizen_id: row.citizen_id,
-                    level: body.level,
-                    assessed_at: body.assessed_at,
-                    summary: &summary,
-                    author_id: ctx.actor.user_id,
-                };
-                let assessment = queries::insert(conn, new, ctx.now).await?;
-                audit.record(
-                    AuditEntry::success(Action::Create, Resource::RiskAssessment)
-                        .resource_id(assessment.id)
-                        .citizen(row.citizen_id),
-                );
-                Ok(assessment.into_view())
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let view = run!(ctx, enrolment(id), |conn, audit| {
+        let row = enrolments::find_for_caseworker(conn, &ctx.reach, id).await?;
+        let new = NewRiskAssessment {
+            enrolment_id: id,
+            citizen_id: row.citizen_id,
+            level: body.level,
+            assessed_at: body.assessed_at,
+            summary: &summary,
+            author_id: ctx.actor.user_id,
+        };
+        let assessment = queries::insert(conn, new, ctx.now).await?;
+        audit.record(
+            AuditEntry::success(Action::Create, Resource::RiskAssessment)
+                .resource_id(assessment.id)
+                .citizen(row.citizen_id),
+        );
+        Ok(assessment.into_view())
+    });
     Ok(HttpResponse::Created().json(view))
 }
 
@@ -76,21 +69,15 @@ pub async fn list_risk_assessments(
     id: web::Path<EnrolmentId>,
 ) -> ApiResult<web::Json<Vec<RiskAssessmentView>>> {
     let id = id.into_inner();
-    let ctx = &ctx;
-    let views = ctx
-        .run(enrolment(id), |conn, audit| {
-            async move {
-                let row = enrolments::find_for_caseworker(conn, &ctx.reach, id).await?;
-                let rows = queries::list(conn, id).await?;
-                audit.record(
-                    AuditEntry::success(Action::Read, Resource::RiskAssessment)
-                        .resource_id(id)
-                        .citizen(row.citizen_id),
-                );
-                Ok(rows.into_iter().map(|r| r.into_view()).collect())
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let views = run!(ctx, enrolment(id), |conn, audit| {
+        let row = enrolments::find_for_caseworker(conn, &ctx.reach, id).await?;
+        let rows = queries::list(conn, id).await?;
+        audit.record(
+            AuditEntry::success(Action::Read, Resource::RiskAssessment)
+                .resource_id(id)
+                .citizen(row.citizen_id),
+        );
+        Ok(rows.into_iter().map(|r| r.into_view()).collect())
+    });
     Ok(web::Json(views))
 }
