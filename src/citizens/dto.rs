@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::openapi::schema::AdditionalProperties;
@@ -15,6 +16,7 @@ use super::origin::{self, Origin, OriginInput};
 use crate::cpr::Sex;
 use crate::error::FieldError;
 use crate::org::dto::Errors;
+use crate::schema::citizens;
 
 /// `null` sets a field to unknown; an absent field stays as it is.
 fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
@@ -161,8 +163,22 @@ pub struct UpdateCitizenRequest {
 }
 
 /// The editable part of a citizen record: as registered (the fields of
-/// [`RegisterCitizenRequest`] beside the CPR), then validated.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ToSchema)]
+/// [`RegisterCitizenRequest`] beside the CPR), then validated; the same
+/// fields are the row's columns (embedded in `CitizenRow`) and the view's
+/// (flattened into [`CitizenView`]), so the list is written once.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Deserialize,
+    Serialize,
+    ToSchema,
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+)]
+#[diesel(table_name = citizens, check_for_backend(diesel::pg::Pg), treat_none_as_null = true)]
 pub struct CitizenData {
     pub given_name: String,
     pub family_name: String,
@@ -431,26 +447,8 @@ pub struct CitizenView {
     pub cpr_masked: String,
     pub birth_date: NaiveDate,
     pub sex: Sex,
-    pub given_name: String,
-    pub family_name: String,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub address: Option<String>,
-    pub district: Option<District>,
-    pub preferred_language: Option<String>,
-    pub interpreter_needed: bool,
-    pub country_of_birth: Option<String>,
-    pub citizenship: Option<String>,
-    pub mother_country_of_birth: Option<String>,
-    pub mother_citizenship: Option<String>,
-    pub father_country_of_birth: Option<String>,
-    pub father_citizenship: Option<String>,
-    pub arrival_date: Option<NaiveDate>,
-    pub visitation_date: Option<NaiveDate>,
-    pub residence_basis: Option<ResidenceBasis>,
-    pub needs: Vec<Need>,
-    pub employment_status: Option<EmploymentStatus>,
-    pub danish_level: Option<DanishLevel>,
+    #[serde(flatten)]
+    pub data: CitizenData,
     /// docs/design.md §8; absent while the country of birth is unknown.
     pub origin: Option<Origin>,
     pub lifecycle: String,

@@ -266,13 +266,13 @@ pub async fn update_citizen(
         }
         let birth_date = shared.birth_date;
         let team = queries::restricted_data(conn, &writing, shared.id).await?;
-        let before_shared = shared.data()?;
+        let before_shared = shared.data.clone();
         let mut row = shared;
         if let Some(team) = &team {
             team.overlay(&mut row);
         }
         let after = row
-            .data()?
+            .data
             .apply(body)
             .validate(birth_date, ctx.today())
             .map_err(ApiError::Validation)?;

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::codes::{DanishLevel, District, EmploymentStatus, Need, ResidenceBasis};
+use super::codes::{District, Need};
 use super::dto::{CitizenData, CitizenSummary, CitizenView, MentorCitizenView};
 use super::origin::{Origin, OriginGroup, OriginRegion};
 use crate::cpr::{mask_from_birth_date, Sealed, Sex};
@@ -21,26 +21,8 @@ pub struct CitizenRow {
     pub id: Uuid,
     pub birth_date: NaiveDate,
     pub sex: String,
-    pub given_name: String,
-    pub family_name: String,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub address: Option<String>,
-    pub district: Option<String>,
-    pub preferred_language: Option<String>,
-    pub interpreter_needed: bool,
-    pub country_of_birth: Option<String>,
-    pub citizenship: Option<String>,
-    pub mother_country_of_birth: Option<String>,
-    pub mother_citizenship: Option<String>,
-    pub father_country_of_birth: Option<String>,
-    pub father_citizenship: Option<String>,
-    pub arrival_date: Option<NaiveDate>,
-    pub visitation_date: Option<NaiveDate>,
-    pub residence_basis: Option<String>,
-    pub needs: Vec<String>,
-    pub employment_status: Option<String>,
-    pub danish_level: Option<String>,
+    #[diesel(embed)]
+    pub data: CitizenData,
     pub origin_group: Option<String>,
     pub origin_country: Option<String>,
     pub origin_region: Option<String>,
@@ -56,54 +38,7 @@ fn corrupt(what: &str) -> ApiError {
     ApiError::internal(anyhow::anyhow!("unexpected {what} in the database"))
 }
 
-fn code<T>(value: Option<&str>, parse: fn(&str) -> Option<T>, what: &str) -> ApiResult<Option<T>> {
-    value
-        .map(|v| parse(v).ok_or_else(|| corrupt(what)))
-        .transpose()
-}
-
 impl CitizenRow {
-    pub fn data(&self) -> ApiResult<CitizenData> {
-        Ok(CitizenData {
-            given_name: self.given_name.clone(),
-            family_name: self.family_name.clone(),
-            phone: self.phone.clone(),
-            email: self.email.clone(),
-            address: self.address.clone(),
-            district: code(self.district.as_deref(), District::parse, "district")?,
-            preferred_language: self.preferred_language.clone(),
-            interpreter_needed: self.interpreter_needed,
-            country_of_birth: self.country_of_birth.clone(),
-            citizenship: self.citizenship.clone(),
-            mother_country_of_birth: self.mother_country_of_birth.clone(),
-            mother_citizenship: self.mother_citizenship.clone(),
-            father_country_of_birth: self.father_country_of_birth.clone(),
-            father_citizenship: self.father_citizenship.clone(),
-            arrival_date: self.arrival_date,
-            visitation_date: self.visitation_date,
-            residence_basis: code(
-                self.residence_basis.as_deref(),
-                ResidenceBasis::parse,
-                "residence basis",
-            )?,
-            needs: self
-                .needs
-                .iter()
-                .map(|n| Need::parse(n).ok_or_else(|| corrupt("need")))
-                .collect::<ApiResult<_>>()?,
-            employment_status: code(
-                self.employment_status.as_deref(),
-                EmploymentStatus::parse,
-                "employment status",
-            )?,
-            danish_level: code(
-                self.danish_level.as_deref(),
-                DanishLevel::parse,
-                "danish level",
-            )?,
-        })
-    }
-
     fn origin(&self) -> ApiResult<Option<Origin>> {
         let Some(group) = self.origin_group.as_deref() else {
             return Ok(None);
@@ -127,33 +62,13 @@ impl CitizenRow {
     }
 
     pub fn into_view(self) -> ApiResult<CitizenView> {
-        let data = self.data()?;
         let origin = self.origin()?;
         Ok(CitizenView {
             id: self.id,
             cpr_masked: mask_from_birth_date(self.birth_date),
             birth_date: self.birth_date,
             sex: self.sex.parse::<Sex>().map_err(|_| corrupt("sex"))?,
-            given_name: data.given_name,
-            family_name: data.family_name,
-            phone: data.phone,
-            email: data.email,
-            address: data.address,
-            district: data.district,
-            preferred_language: data.preferred_language,
-            interpreter_needed: data.interpreter_needed,
-            country_of_birth: data.country_of_birth,
-            citizenship: data.citizenship,
-            mother_country_of_birth: data.mother_country_of_birth,
-            mother_citizenship: data.mother_citizenship,
-            father_country_of_birth: data.father_country_of_birth,
-            father_citizenship: data.father_citizenship,
-            arrival_date: data.arrival_date,
-            visitation_date: data.visitation_date,
-            residence_basis: data.residence_basis,
-            needs: data.needs,
-            employment_status: data.employment_status,
-            danish_level: data.danish_level,
+            data: self.data,
             origin,
             lifecycle: self.lifecycle,
             version: self.version,
@@ -163,15 +78,16 @@ impl CitizenRow {
     }
 
     pub fn into_mentor_view(self) -> MentorCitizenView {
+        let data = self.data;
         MentorCitizenView {
             id: self.id,
-            given_name: self.given_name,
-            family_name: self.family_name,
-            phone: self.phone,
-            email: self.email,
-            address: self.address,
-            preferred_language: self.preferred_language,
-            interpreter_needed: self.interpreter_needed,
+            given_name: data.given_name,
+            family_name: data.family_name,
+            phone: data.phone,
+            email: data.email,
+            address: data.address,
+            preferred_language: data.preferred_language,
+            interpreter_needed: data.interpreter_needed,
         }
     }
 
@@ -179,9 +95,9 @@ impl CitizenRow {
         Ok(CitizenSummary {
             id: self.id,
             cpr_masked: mask_from_birth_date(self.birth_date),
-            district: code(self.district.as_deref(), District::parse, "district")?,
-            given_name: self.given_name,
-            family_name: self.family_name,
+            district: self.data.district,
+            given_name: self.data.given_name,
+            family_name: self.data.family_name,
         })
     }
 }
@@ -196,25 +112,26 @@ pub struct RestrictedData {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub address: Option<String>,
-    pub needs: Vec<String>,
+    pub needs: Vec<Need>,
 }
 
 impl RestrictedData {
     /// The team's view of the record: its contact details where it has
     /// them, and its need codes beside the shared ones.
     pub fn overlay(&self, row: &mut CitizenRow) {
+        let data = &mut row.data;
         if self.phone.is_some() {
-            row.phone.clone_from(&self.phone);
+            data.phone.clone_from(&self.phone);
         }
         if self.email.is_some() {
-            row.email.clone_from(&self.email);
+            data.email.clone_from(&self.email);
         }
         if self.address.is_some() {
-            row.address.clone_from(&self.address);
+            data.address.clone_from(&self.address);
         }
         for need in &self.needs {
-            if !row.needs.contains(need) {
-                row.needs.push(need.clone());
+            if !data.needs.contains(need) {
+                data.needs.push(*need);
             }
         }
     }
@@ -250,12 +167,11 @@ pub async fn upsert_restricted_data(
     data: &CitizenData,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    let needs: Vec<&str> = data.needs.iter().map(|n| n.as_str()).collect();
     let values = (
         citizen_restricted_data::phone.eq(data.phone.as_deref()),
         citizen_restricted_data::email.eq(data.email.as_deref()),
         citizen_restricted_data::address.eq(data.address.as_deref()),
-        citizen_restricted_data::needs.eq(needs),
+        citizen_restricted_data::needs.eq(&data.needs),
         citizen_restricted_data::updated_at.eq(now),
     );
     diesel::insert_into(citizen_restricted_data::table)
@@ -428,7 +344,8 @@ pub async fn insert_many(
                 citizens::cpr_hash.eq(new.lookup_hash),
                 citizens::birth_date.eq(new.birth_date),
                 citizens::sex.eq(new.sex.as_str()),
-                CitizenChangeset::from(new.data),
+                new.data,
+                OriginColumns::of(new.data),
                 citizens::created_at.eq(now),
                 citizens::updated_at.eq(now),
             )
@@ -441,30 +358,12 @@ pub async fn insert_many(
     Ok(())
 }
 
+/// The origin columns, derived from the record on every write
+/// (docs/design.md §8).
 #[derive(AsChangeset, Insertable)]
 #[diesel(table_name = citizens)]
 #[diesel(treat_none_as_null = true)]
-struct CitizenChangeset<'a> {
-    given_name: &'a str,
-    family_name: &'a str,
-    phone: Option<&'a str>,
-    email: Option<&'a str>,
-    address: Option<&'a str>,
-    district: Option<&'static str>,
-    preferred_language: Option<&'a str>,
-    interpreter_needed: bool,
-    country_of_birth: Option<&'a str>,
-    citizenship: Option<&'a str>,
-    mother_country_of_birth: Option<&'a str>,
-    mother_citizenship: Option<&'a str>,
-    father_country_of_birth: Option<&'a str>,
-    father_citizenship: Option<&'a str>,
-    arrival_date: Option<NaiveDate>,
-    visitation_date: Option<NaiveDate>,
-    residence_basis: Option<&'static str>,
-    needs: Vec<&'static str>,
-    employment_status: Option<&'static str>,
-    danish_level: Option<&'static str>,
+struct OriginColumns {
     origin_group: Option<&'static str>,
     origin_country: Option<String>,
     origin_region: Option<&'static str>,
@@ -472,30 +371,10 @@ struct CitizenChangeset<'a> {
     etnisk_minoritetsbaggrund: bool,
 }
 
-impl<'a> CitizenChangeset<'a> {
-    fn from(data: &'a CitizenData) -> Self {
+impl OriginColumns {
+    fn of(data: &CitizenData) -> Self {
         let origin = data.origin();
         Self {
-            given_name: &data.given_name,
-            family_name: &data.family_name,
-            phone: data.phone.as_deref(),
-            email: data.email.as_deref(),
-            address: data.address.as_deref(),
-            district: data.district.map(District::as_str),
-            preferred_language: data.preferred_language.as_deref(),
-            interpreter_needed: data.interpreter_needed,
-            country_of_birth: data.country_of_birth.as_deref(),
-            citizenship: data.citizenship.as_deref(),
-            mother_country_of_birth: data.mother_country_of_birth.as_deref(),
-            mother_citizenship: data.mother_citizenship.as_deref(),
-            father_country_of_birth: data.father_country_of_birth.as_deref(),
-            father_citizenship: data.father_citizenship.as_deref(),
-            arrival_date: data.arrival_date,
-            visitation_date: data.visitation_date,
-            residence_basis: data.residence_basis.map(ResidenceBasis::as_str),
-            needs: data.needs.iter().map(|n| n.as_str()).collect(),
-            employment_status: data.employment_status.map(EmploymentStatus::as_str),
-            danish_level: data.danish_level.map(DanishLevel::as_str),
             origin_group: origin.as_ref().map(|o| o.group.as_str()),
             origin_country: origin.as_ref().and_then(|o| o.origin_country.clone()),
             origin_region: origin.as_ref().and_then(|o| o.region).map(|r| r.as_str()),
@@ -538,7 +417,8 @@ pub async fn insert_or_find(
             citizens::cpr_hash.eq(new.lookup_hash),
             citizens::birth_date.eq(new.birth_date),
             citizens::sex.eq(new.sex.as_str()),
-            CitizenChangeset::from(new.data),
+            new.data,
+                OriginColumns::of(new.data),
             citizens::created_at.eq(now),
             citizens::updated_at.eq(now),
         ))
@@ -584,7 +464,8 @@ pub async fn update(
 ) -> ApiResult<()> {
     diesel::update(citizens::table.find(id))
         .set((
-            CitizenChangeset::from(data),
+            data,
+            OriginColumns::of(data),
             citizens::version.eq(citizens::version + 1),
             citizens::updated_at.eq(now),
         ))

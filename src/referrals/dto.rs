@@ -143,18 +143,14 @@ impl ReferredCitizen {
             cpr_masked: mask_from_birth_date(row.birth_date),
             birth_date: row.birth_date,
             sex: row.sex.parse::<Sex>().map_err(|_| corrupt("sex"))?,
-            given_name: row.given_name.clone(),
-            family_name: row.family_name.clone(),
-            phone: row.phone.clone(),
-            email: row.email.clone(),
-            address: row.address.clone(),
-            district: row
-                .district
-                .as_deref()
-                .map(|d| District::parse(d).ok_or_else(|| corrupt("district")))
-                .transpose()?,
-            preferred_language: row.preferred_language.clone(),
-            interpreter_needed: row.interpreter_needed,
+            given_name: row.data.given_name.clone(),
+            family_name: row.data.family_name.clone(),
+            phone: row.data.phone.clone(),
+            email: row.data.email.clone(),
+            address: row.data.address.clone(),
+            district: row.data.district,
+            preferred_language: row.data.preferred_language.clone(),
+            interpreter_needed: row.data.interpreter_needed,
         })
     }
 }

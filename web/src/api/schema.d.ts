@@ -1149,7 +1149,9 @@ export type components = {
         };
         /**
          * @description The editable part of a citizen record: as registered (the fields of
-         *     [`RegisterCitizenRequest`] beside the CPR), then validated.
+         *     [`RegisterCitizenRequest`] beside the CPR), then validated; the same
+         *     fields are the row's columns (embedded in `CitizenRow`) and the view's
+         *     (flattened into [`CitizenView`]), so the list is written once.
          */
         CitizenData: {
             address?: string | null;
@@ -1191,44 +1193,22 @@ export type components = {
             id: string;
         };
         /** @description The whole record, as a caseworker of an involved department sees it. */
-        CitizenView: {
-            address?: string | null;
-            /** Format: date */
-            arrival_date?: string | null;
+        CitizenView: components["schemas"]["CitizenData"] & {
             /** Format: date */
             birth_date: string;
-            citizenship?: string | null;
-            country_of_birth?: string | null;
             /** @description `ddmmyy-****`; the whole number is revealed by `POST /citizens/{id}/cpr`. */
             cpr_masked: string;
             /** Format: date-time */
             created_at: string;
-            danish_level?: null | components["schemas"]["DanishLevel"];
-            district?: null | components["schemas"]["District"];
-            email?: string | null;
-            employment_status?: null | components["schemas"]["EmploymentStatus"];
-            family_name: string;
-            father_citizenship?: string | null;
-            father_country_of_birth?: string | null;
-            given_name: string;
             /** Format: uuid */
             id: string;
-            interpreter_needed: boolean;
             lifecycle: string;
-            mother_citizenship?: string | null;
-            mother_country_of_birth?: string | null;
-            needs: components["schemas"]["Need"][];
             origin?: null | components["schemas"]["Origin"];
-            phone?: string | null;
-            preferred_language?: string | null;
-            residence_basis?: null | components["schemas"]["ResidenceBasis"];
             sex: components["schemas"]["Sex"];
             /** Format: date-time */
             updated_at: string;
             /** Format: int32 */
             version: number;
-            /** Format: date */
-            visitation_date?: string | null;
         };
         /** @description All the informant gets back. */
         ConcernReceipt: {

@@ -142,7 +142,7 @@ function Record({ c }: { c: CitizenView }) {
         <dt>{t.fields.employment_status}</dt>
         <dd>{label(t.codes.employment, c.employment_status, t)}</dd>
         <dt>{t.fields.needs}</dt>
-        <dd>{c.needs.length ? c.needs.map((n) => t.codes.need[n] ?? n).join(", ") : t.app.none}</dd>
+        <dd>{c.needs?.length ? c.needs.map((n) => t.codes.need[n] ?? n).join(", ") : t.app.none}</dd>
       </dl>
     </section>
   );
