@@ -178,7 +178,7 @@ pub async fn upsert_restricted_data(
         .values((
             citizen_restricted_data::citizen_id.eq(citizen),
             citizen_restricted_data::team_id.eq(team),
-            values.clone(),
+            values,
         ))
         .on_conflict((
             citizen_restricted_data::citizen_id,
