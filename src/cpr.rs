@@ -11,6 +11,7 @@
 //! encrypted under a key id (for rotation), with a keyed HMAC-SHA256 hash for
 //! exact lookup ([`CprVault`]).
 
+use crate::domain::code_list;
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
@@ -20,11 +21,8 @@ use chrono::{Datelike, NaiveDate};
 use ring::rand::{SecureRandom, SystemRandom};
 use ring::{aead, hmac};
 use secrecy::ExposeSecret;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::config::CprKeys;
-use crate::domain::UnknownCode;
 
 /// Why a CPR number was refused. The messages are shown to API clients and
 /// never repeat the input.
@@ -163,38 +161,11 @@ fn birth_date_of(d: &[u8]) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(century + yy as i32, month, day)
 }
 
-/// Sex as derived from the CPR number.
-#[derive(Serialize, Deserialize, ToSchema, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[serde(rename_all = "lowercase")]
-pub enum Sex {
-    Female,
-    Male,
-}
-
-impl Sex {
-    pub const ALL: [Sex; 2] = [Sex::Female, Sex::Male];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Sex::Female => "female",
-            Sex::Male => "male",
-        }
-    }
-}
-
-impl fmt::Display for Sex {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Sex {
-    type Err = UnknownCode;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|x| x.as_str() == s)
-            .ok_or(UnknownCode)
+code_list! {
+    /// Sex as derived from the CPR number.
+    pub Sex {
+        Female = "female",
+        Male = "male",
     }
 }
 

@@ -3,7 +3,6 @@
 //! nothing of the crate.
 
 use std::fmt;
-use std::str::FromStr;
 
 use diesel::deserialize::{self, FromSql, FromSqlRow};
 use diesel::expression::AsExpression;
@@ -11,86 +10,106 @@ use diesel::pg::{Pg, PgValue};
 use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::Uuid as SqlUuid;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// One of Copenhagen's seven departments (forvaltninger).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    AsExpression,
-    FromSqlRow,
-)]
-#[serde(rename_all = "lowercase")]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum DepartmentCode {
-    Bif,
-    Buf,
-    Kff,
-    Sof,
-    Suf,
-    Tmf,
-    Okf,
-}
-
-impl DepartmentCode {
-    pub const ALL: [DepartmentCode; 7] = [
-        Self::Bif,
-        Self::Buf,
-        Self::Kff,
-        Self::Sof,
-        Self::Suf,
-        Self::Tmf,
-        Self::Okf,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Bif => "bif",
-            Self::Buf => "buf",
-            Self::Kff => "kff",
-            Self::Sof => "sof",
-            Self::Suf => "suf",
-            Self::Tmf => "tmf",
-            Self::Okf => "okf",
+/// Declares a fixed code list: an enum whose values travel (JSON, the
+/// OpenAPI document, the database's text columns) as the codes given, with
+/// `ALL`, `as_str`, `parse`, `Display` and `FromStr`. A stored code the list
+/// does not know is a corrupt row (an error), never a guess.
+macro_rules! code_list {
+    ($(#[doc = $doc:literal])* $vis:vis $name:ident { $($variant:ident = $code:literal),+ $(,)? }) => {
+        $(#[doc = $doc])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
+            ::serde::Serialize, ::serde::Deserialize,
+            ::diesel::expression::AsExpression, ::diesel::deserialize::FromSqlRow,
+        )]
+        #[diesel(sql_type = ::diesel::sql_types::Text)]
+        $vis enum $name {
+            $(#[serde(rename = $code)] $variant),+
         }
-    }
-}
 
-impl fmt::Display for DepartmentCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+        // Written out, not derived: the derive cannot read a rename that a
+        // macro passes in, and published the Rust names instead of the codes.
+        impl ::utoipa::PartialSchema for $name {
+            fn schema() -> ::utoipa::openapi::RefOr<::utoipa::openapi::schema::Schema> {
+                use ::utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+                let doc: &[&str] = &[$($doc),*];
+                let doc = doc.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ");
+                ObjectBuilder::new()
+                    .schema_type(SchemaType::new(Type::String))
+                    .description((!doc.is_empty()).then_some(doc))
+                    .enum_values(Some([$($code),+]))
+                    .into()
+            }
+        }
 
-impl FromStr for DepartmentCode {
-    type Err = UnknownCode;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|d| d.as_str() == s)
-            .ok_or(UnknownCode)
-    }
-}
+        impl ::utoipa::ToSchema for $name {}
 
-/// Stored as its code, as the departments table's key.
-impl ToSql<diesel::sql_types::Text, Pg> for DepartmentCode {
-    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
-        <str as ToSql<diesel::sql_types::Text, Pg>>::to_sql(self.as_str(), out)
-    }
-}
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
-impl FromSql<diesel::sql_types::Text, Pg> for DepartmentCode {
-    fn from_sql(bytes: PgValue<'_>) -> deserialize::Result<Self> {
-        let code = <String as FromSql<diesel::sql_types::Text, Pg>>::from_sql(bytes)?;
-        Ok(code.parse()?)
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $code),+
+                }
+            }
+
+            pub fn parse(code: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|c| c.as_str() == code)
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::domain::UnknownCode;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::parse(s).ok_or($crate::domain::UnknownCode)
+            }
+        }
+
+        impl ::diesel::serialize::ToSql<::diesel::sql_types::Text, ::diesel::pg::Pg> for $name {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut ::diesel::serialize::Output<'b, '_, ::diesel::pg::Pg>,
+            ) -> ::diesel::serialize::Result {
+                <str as ::diesel::serialize::ToSql<::diesel::sql_types::Text, ::diesel::pg::Pg>>::to_sql(
+                    self.as_str(),
+                    out,
+                )
+            }
+        }
+
+        impl ::diesel::deserialize::FromSql<::diesel::sql_types::Text, ::diesel::pg::Pg> for $name {
+            fn from_sql(bytes: ::diesel::pg::PgValue<'_>) -> ::diesel::deserialize::Result<Self> {
+                let code = <String as ::diesel::deserialize::FromSql<
+                    ::diesel::sql_types::Text,
+                    ::diesel::pg::Pg,
+                >>::from_sql(bytes)?;
+                Self::parse(&code).ok_or_else(|| {
+                    format!(concat!("unknown ", stringify!($name), " code {:?}"), code).into()
+                })
+            }
+        }
+    };
+}
+pub(crate) use code_list;
+
+code_list! {
+    /// One of Copenhagen's seven departments (forvaltninger).
+    pub DepartmentCode {
+        Bif = "bif",
+        Buf = "buf",
+        Kff = "kff",
+        Sof = "sof",
+        Suf = "suf",
+        Tmf = "tmf",
+        Okf = "okf",
     }
 }
 
@@ -98,46 +117,14 @@ impl FromSql<diesel::sql_types::Text, Pg> for DepartmentCode {
 #[error("unknown code")]
 pub struct UnknownCode;
 
-/// What a staff user may do; a user may hold several.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Caseworker,
-    Mentor,
-    Manager,
-    Auditor,
-    Admin,
-}
-
-impl Role {
-    pub const ALL: [Role; 5] = [
-        Self::Caseworker,
-        Self::Mentor,
-        Self::Manager,
-        Self::Auditor,
-        Self::Admin,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Caseworker => "caseworker",
-            Self::Mentor => "mentor",
-            Self::Manager => "manager",
-            Self::Auditor => "auditor",
-            Self::Admin => "admin",
-        }
-    }
-}
-
-impl FromStr for Role {
-    type Err = UnknownCode;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or(UnknownCode)
+code_list! {
+    /// What a staff user may do; a user may hold several.
+    pub Role {
+        Caseworker = "caseworker",
+        Mentor = "mentor",
+        Manager = "manager",
+        Auditor = "auditor",
+        Admin = "admin",
     }
 }
 

@@ -5,13 +5,10 @@
 //! Everything here is one pure function, [`classify`], over ISO 3166-1
 //! alpha-2 country codes (`DK`, `SY`, …).
 
-use std::fmt;
-use std::str::FromStr;
+use crate::domain::code_list;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
-
-use crate::domain::UnknownCode;
 
 /// Denmark.
 pub const DENMARK: &str = "DK";
@@ -58,73 +55,18 @@ pub struct OriginInput<'a> {
     pub father_citizenship: Option<&'a str>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OriginGroup {
-    Indvandrer,
-    Efterkommer,
-    DanskOprindelse,
-}
-
-impl OriginGroup {
-    pub const ALL: [OriginGroup; 3] = [Self::Indvandrer, Self::Efterkommer, Self::DanskOprindelse];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Indvandrer => "indvandrer",
-            Self::Efterkommer => "efterkommer",
-            Self::DanskOprindelse => "dansk_oprindelse",
-        }
+code_list! {
+    pub OriginGroup {
+        Indvandrer = "indvandrer",
+        Efterkommer = "efterkommer",
+        DanskOprindelse = "dansk_oprindelse",
     }
 }
 
-impl fmt::Display for OriginGroup {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for OriginGroup {
-    type Err = UnknownCode;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|g| g.as_str() == s)
-            .ok_or(UnknownCode)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OriginRegion {
-    Vestlig,
-    IkkeVestlig,
-}
-
-impl OriginRegion {
-    pub const ALL: [OriginRegion; 2] = [Self::Vestlig, Self::IkkeVestlig];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Vestlig => "vestlig",
-            Self::IkkeVestlig => "ikke_vestlig",
-        }
-    }
-}
-
-impl fmt::Display for OriginRegion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for OriginRegion {
-    type Err = UnknownCode;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or(UnknownCode)
+code_list! {
+    pub OriginRegion {
+        Vestlig = "vestlig",
+        IkkeVestlig = "ikke_vestlig",
     }
 }
 
@@ -681,14 +623,14 @@ mod tests {
 
     #[test]
     fn names_and_serialisation() {
-        for g in OriginGroup::ALL {
+        for &g in OriginGroup::ALL {
             assert_eq!(g.as_str().parse::<OriginGroup>(), Ok(g));
             assert_eq!(
                 serde_json::to_string(&g).unwrap(),
                 format!("\"{}\"", g.as_str())
             );
         }
-        for r in OriginRegion::ALL {
+        for &r in OriginRegion::ALL {
             assert_eq!(r.as_str().parse::<OriginRegion>(), Ok(r));
             assert_eq!(
                 serde_json::to_string(&r).unwrap(),

@@ -418,7 +418,7 @@ pub async fn insert_or_find(
             citizens::birth_date.eq(new.birth_date),
             citizens::sex.eq(new.sex.as_str()),
             new.data,
-                OriginColumns::of(new.data),
+            OriginColumns::of(new.data),
             citizens::created_at.eq(now),
             citizens::updated_at.eq(now),
         ))

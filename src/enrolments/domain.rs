@@ -1,47 +1,22 @@
 //! The enrolment status machine and milestone due dates: pure rules.
 
+use crate::domain::code_list;
 use crate::programmes::domain::Anchor;
 use chrono::{Days, Months, NaiveDate};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
-/// `referred → active ⇄ paused → completed | dropped_out | cancelled`
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Referred,
-    Active,
-    Paused,
-    Completed,
-    DroppedOut,
-    Cancelled,
+code_list! {
+    /// `referred → active ⇄ paused → completed | dropped_out | cancelled`
+    pub Status {
+        Referred = "referred",
+        Active = "active",
+        Paused = "paused",
+        Completed = "completed",
+        DroppedOut = "dropped_out",
+        Cancelled = "cancelled",
+    }
 }
 
 impl Status {
-    pub const ALL: [Status; 6] = [
-        Self::Referred,
-        Self::Active,
-        Self::Paused,
-        Self::Completed,
-        Self::DroppedOut,
-        Self::Cancelled,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Referred => "referred",
-            Self::Active => "active",
-            Self::Paused => "paused",
-            Self::Completed => "completed",
-            Self::DroppedOut => "dropped_out",
-            Self::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-
     /// Where an enrolment in this status may go next.
     pub fn allowed_next(self) -> &'static [Status] {
         use Status::*;

@@ -1,5 +1,6 @@
 //! Bodies of the note endpoints, and the checks on a new note.
 
+use crate::domain::code_list;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -8,49 +9,18 @@ use uuid::Uuid;
 use crate::error::{ApiError, ApiResult};
 use crate::http::bounded_text;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum NoteKind {
-    Meeting,
-    Phone,
-    HomeVisit,
-    InternshipFollowUp,
-    LanguageProgress,
-    MentorSession,
-    ParentContact,
-    Other,
-}
-
-impl NoteKind {
-    const ALL: [NoteKind; 8] = [
-        Self::Meeting,
-        Self::Phone,
-        Self::HomeVisit,
-        Self::InternshipFollowUp,
-        Self::LanguageProgress,
-        Self::MentorSession,
-        Self::ParentContact,
-        Self::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Meeting => "meeting",
-            Self::Phone => "phone",
-            Self::HomeVisit => "home_visit",
-            Self::InternshipFollowUp => "internship_follow_up",
-            Self::LanguageProgress => "language_progress",
-            Self::MentorSession => "mentor_session",
-            Self::ParentContact => "parent_contact",
-            Self::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
+code_list! {
+    pub NoteKind {
+        Meeting = "meeting",
+        Phone = "phone",
+        HomeVisit = "home_visit",
+        InternshipFollowUp = "internship_follow_up",
+        LanguageProgress = "language_progress",
+        MentorSession = "mentor_session",
+        ParentContact = "parent_contact",
+        Other = "other",
     }
 }
-
 /// A journal note. Send `supersedes` and `correction_reason` together to
 /// correct an earlier note; both stay readable.
 #[derive(Deserialize, Serialize, ToSchema)]
