@@ -50,21 +50,10 @@ impl Reach {
         Self {
             department,
             mentor: actor.has_role(Role::Mentor).then_some(actor.user_id.0),
-            grantee: actor
-                .has_role(Role::Caseworker)
+            // A grant opens reading only (docs/design.md §4).
+            grantee: (actor.has_role(Role::Caseworker) && !actor.writing)
                 .then_some((actor.user_id.0, actor.now)),
             unscoped: actor.unscoped,
-        }
-    }
-}
-
-impl Reach {
-    /// The reach for anything that writes: a break-the-glass grant opens
-    /// reading only (DESIGN §4), so grant-reached citizens are left out.
-    pub fn for_writing(&self) -> Self {
-        Self {
-            grantee: None,
-            ..self.clone()
         }
     }
 }

@@ -32,7 +32,9 @@ pub async fn create_grant(
         if !queries::citizen_exists(conn, citizen).await? {
             return Err(ApiError::NotFound);
         }
-        if queries::reaches(conn, &ctx.reach, citizen).await? {
+        if queries::reaches(conn, &ctx.reach, citizen).await?
+            || queries::holds_grant(conn, ctx.actor.user_id, citizen, ctx.now).await?
+        {
             return Err(ApiError::Conflict(
                 "You can already see this citizen; no grant is needed.".into(),
             ));

@@ -155,3 +155,23 @@ pub async fn review(
         .get_result(conn)
         .await?)
 }
+
+/// Whether `user` holds a live break-the-glass grant on the citizen: a
+/// writing request does not reach the citizen through it, but must know it
+/// is there to refuse (a registration under a grant opens nothing, a
+/// second grant is not needed).
+pub async fn holds_grant(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+    citizen: CitizenId,
+    now: DateTime<Utc>,
+) -> ApiResult<bool> {
+    Ok(diesel::select(diesel::dsl::exists(
+        access_grants::table
+            .filter(access_grants::user_id.eq(user.0))
+            .filter(access_grants::citizen_id.eq(citizen.0))
+            .filter(access_grants::expires_at.gt(now)),
+    ))
+    .get_result(conn)
+    .await?)
+}

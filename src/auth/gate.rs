@@ -52,7 +52,8 @@ async fn check(req: &ServiceRequest) -> Result<(), ApiError> {
         .app_data::<web::Data<AppState>>()
         .cloned()
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("AppState missing")))?;
-    let actor = authenticate(&state, req).await?;
+    let mut actor = authenticate(&state, req).await?;
+    actor.writing = !rule.reads;
     if let Access::AnyRole(roles) = rule.access {
         if !roles.iter().any(|r| actor.has_role(*r)) {
             record_denial(&state, &actor, rule.path).await?;
@@ -124,6 +125,7 @@ fn actor_from_claims(
         roles,
         teams,
         now,
+        writing: false,
         unscoped: false,
     })
 }

@@ -35,6 +35,9 @@ pub struct Actor {
     pub teams: Vec<TeamMembership>,
     /// The request's time on the service clock (break-the-glass grants expire by it).
     pub now: chrono::DateTime<chrono::Utc>,
+    /// Whether the request writes (the route's rule says, `policy::Rule::reads`):
+    /// then a break-the-glass grant opens nothing (docs/design.md §4).
+    pub writing: bool,
     /// Test-only (see `Settings::test_only_disable_app_scope`).
     pub unscoped: bool,
 }
@@ -86,6 +89,7 @@ impl From<&Actor> for crate::db::DbContext {
             department: Some(actor.department),
             roles: actor.roles.iter().map(|r| r.as_str().to_string()).collect(),
             teams: actor.teams.iter().map(|t| t.id.to_string()).collect(),
+            writing: actor.writing,
         }
     }
 }

@@ -61,6 +61,12 @@ pub struct Rule {
     /// The route's pattern exactly as registered (actix/OpenAPI syntax).
     pub path: &'static str,
     pub access: Access,
+    /// Whether the route only reads case data: every GET, and the POSTs that
+    /// search, reveal a CPR or file a concern. Only these are open to a
+    /// break-the-glass grant (docs/design.md §4); in any other request the
+    /// caller's grants count for nothing, in the queries and in row-level
+    /// security alike.
+    pub reads: bool,
 }
 
 use Access::*;
@@ -79,7 +85,20 @@ const CASE_WRITERS: &[Role] = &[Role::Caseworker, Role::Mentor];
 const AUDIT_READERS: &[Role] = &[Role::Manager, Role::Auditor];
 
 const fn rule(verb: Verb, path: &'static str, access: Access) -> Rule {
-    Rule { verb, path, access }
+    Rule {
+        verb,
+        path,
+        access,
+        reads: matches!(verb, Get),
+    }
+}
+
+/// A POST that reads: a search, a reveal, a concern (see [`Rule::reads`]).
+const fn reading(path: &'static str, access: Access) -> Rule {
+    Rule {
+        reads: true,
+        ..rule(Post, path, access)
+    }
 }
 
 /// Literal segments before parameters where both could match, as in routing.
@@ -104,10 +123,10 @@ pub static RULES: &[Rule] = &[
     rule(Get, "/api/v1/admin/teams/{id}", AnyRole(ADMIN)),
     rule(Patch, "/api/v1/admin/teams/{id}", AnyRole(ADMIN)),
     rule(Post, "/api/v1/citizens", AnyRole(CASEWORKER)),
-    rule(Post, "/api/v1/citizens/search", AnyRole(CASE_STAFF)),
+    reading("/api/v1/citizens/search", AnyRole(CASE_STAFF)),
     rule(Get, "/api/v1/citizens/{id}", AnyRole(CASE_READERS)),
     rule(Patch, "/api/v1/citizens/{id}", AnyRole(CASEWORKER)),
-    rule(Post, "/api/v1/citizens/{id}/cpr", AnyRole(CASE_STAFF)),
+    reading("/api/v1/citizens/{id}/cpr", AnyRole(CASE_STAFF)),
     rule(Get, "/api/v1/programmes", SignedIn),
     rule(Post, "/api/v1/admin/programmes", AnyRole(ADMIN)),
     rule(Patch, "/api/v1/admin/programmes/{code}", AnyRole(ADMIN)),
@@ -160,7 +179,7 @@ pub static RULES: &[Rule] = &[
     rule(Get, "/api/v1/caseload", AnyRole(CASE_READERS)),
     rule(Get, "/api/v1/audit", AnyRole(AUDIT_READERS)),
     rule(Get, "/api/v1/citizens/{id}/access-log", AnyRole(CASE_STAFF)),
-    rule(Post, "/api/v1/concerns", AnyRole(CASE_READERS)),
+    reading("/api/v1/concerns", AnyRole(CASE_READERS)),
     rule(Get, "/api/v1/concerns", AnyRole(CASEWORKER)),
     rule(Post, "/api/v1/concerns/{id}/open", AnyRole(CASEWORKER)),
     rule(Post, "/api/v1/access-grants", AnyRole(CASEWORKER)),

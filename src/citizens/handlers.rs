@@ -6,6 +6,7 @@ use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 
 use super::dto::*;
 use super::queries::{self, NewCitizen, SearchBy};
+use crate::access_grants::queries::holds_grant;
 use crate::audit::{Action, AuditEntry, Resource};
 use crate::cpr::{mask_from_birth_date, Cpr};
 use crate::domain::CitizenId;
@@ -82,8 +83,7 @@ pub async fn register_citizen(
             let (row, _) = queries::find_visible(conn, &ctx.reach, id.into(), false).await?;
             return Ok(Registered::Created(Box::new(row.into_view()?)));
         }
-        let writing = ctx.reach.for_writing();
-        if queries::find_visible(conn, &writing, id.into(), false)
+        if queries::find_visible(conn, &ctx.reach, id.into(), false)
             .await
             .is_ok_and(|(_, view)| view == View::Caseworker)
         {
@@ -100,9 +100,10 @@ pub async fn register_citizen(
         if queries::find_visible(conn, &ctx.reach, id.into(), false)
             .await
             .is_ok()
+            || holds_grant(conn, ctx.actor.user_id, id.into(), ctx.now).await?
         {
-            // Reached only through a break-the-glass grant (or as a
-            // mentor): a grant opens reading, never an involvement.
+            // Reached as a mentor, or through a break-the-glass grant: a
+            // grant opens reading, never an involvement (docs/design.md §4).
             return Err(ApiError::Forbidden);
         }
         let Some(basis) = basis else {
@@ -255,9 +256,7 @@ pub async fn update_citizen(
     let expected = if_match(&req)?;
     let body = body.into_inner();
     let view = run!(ctx, Subject::citizen(id), |conn, audit| {
-        // A grant opens reading only (DESIGN §4).
-        let writing = ctx.reach.for_writing();
-        let (shared, view) = queries::find_visible_shared(conn, &writing, id, true).await?;
+        let (shared, view) = queries::find_visible_shared(conn, &ctx.reach, id, true).await?;
         if view != View::Caseworker {
             return Err(ApiError::NotFound);
         }
@@ -265,7 +264,7 @@ pub async fn update_citizen(
             return Err(ApiError::PreconditionFailed);
         }
         let birth_date = shared.birth_date;
-        let team = queries::restricted_data(conn, &writing, shared.id).await?;
+        let team = queries::restricted_data(conn, &ctx.reach, shared.id).await?;
         let before_shared = shared.data.clone();
         let mut row = shared;
         if let Some(team) = &team {

@@ -122,6 +122,8 @@ pub struct DbContext {
     pub department: Option<crate::domain::DepartmentCode>,
     pub roles: Vec<String>,
     pub teams: Vec<String>,
+    /// A writing request: row-level security counts no break-the-glass grant.
+    pub writing: bool,
 }
 
 /// Whether this connection's role sees past row-level security: the schema
@@ -224,12 +226,14 @@ pub async fn set_context(conn: &mut AsyncPgConnection, ctx: &DbContext) -> Resul
         "SELECT set_config('medborger.user_id', coalesce($1, ''), true), \
                 set_config('medborger.department', coalesce($2, ''), true), \
                 set_config('medborger.roles', array_to_string($3, ','), true), \
-                set_config('medborger.teams', array_to_string($4, ','), true)",
+                set_config('medborger.teams', array_to_string($4, ','), true), \
+                set_config('medborger.writing', $5, true)",
     )
     .bind::<Nullable<Text>, _>(ctx.user_id.map(|u| u.to_string()))
     .bind::<Nullable<Text>, _>(ctx.department.map(|d| d.as_str()))
     .bind::<Array<Text>, _>(&ctx.roles)
     .bind::<Array<Text>, _>(&ctx.teams)
+    .bind::<Text, _>(if ctx.writing { "on" } else { "off" })
     .execute(conn)
     .await
     .map(|_| ())

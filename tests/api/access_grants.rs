@@ -86,14 +86,19 @@ async fn breaking_the_glass_opens_a_citizen_for_three_hours_but_never_restricted
         .await;
     assert_problem(again, 409).await;
 
-    // After three hours the door closes again.
+    // After three hours the door closes again, on every route it opened.
     app.clock.advance(Duration::hours(3) + Duration::minutes(1));
     let bif = app.login("cw.bif").await.access;
-    assert_problem(
-        app.get(&format!("/api/v1/citizens/{c}"), Some(&bif)).await,
-        404,
-    )
-    .await;
+    for path in [
+        format!("/api/v1/citizens/{c}"),
+        format!("/api/v1/citizens/{c}/enrolments"),
+        format!("/api/v1/enrolments/{}", id(&housing)),
+        format!("/api/v1/enrolments/{}/notes", id(&housing)),
+    ] {
+        assert_problem(app.get(&path, Some(&bif)).await, 404).await;
+    }
+    let reveal = format!("/api/v1/citizens/{c}/cpr");
+    assert_problem(app.post_json(&reveal, Some(&bif), &json!({})).await, 404).await;
 }
 
 #[tokio::test]

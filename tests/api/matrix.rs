@@ -212,12 +212,11 @@ const DOORS_1_2_REGISTRATION: &[RegistrationCell] = &[
         None,
     ),
     // Break-the-glass opens reading only: cw.kff's grant on {S} does not
-    // let them register S (RLS alone cannot tell reading from registering:
-    // the grant's row is readable, so the answer is the record they may read).
+    // let them register S (door 4), with row-level security alone too.
     (
         "register S's CPR without a basis",
         [422, 422, 403, 403, 403, 200, 200, 403, 403, 403],
-        Some([422, 422, 403, 403, 403, 200, 200, 200, 403, 403]),
+        None,
     ),
     (
         "register K's CPR with a basis",
@@ -228,6 +227,96 @@ const DOORS_1_2_REGISTRATION: &[RegistrationCell] = &[
         "GET {K}",
         [200, 200, 200, 404, 404, 200, 200, 200, 403, 403],
         None,
+    ),
+];
+
+/// Issue 10, door 4: a break-the-glass grant opens reading only. cw.kff
+/// holds a live grant on {S}; every route that would create, change, widen
+/// or outlast access to {S} or {ES} answers 404 to them as to anyone outside
+/// SOF, with the application's checks and with row-level security alone
+/// (which counts no grant in a writing request). The readings stay open.
+/// (method, path, body, If-Match, expected for cw.kff)
+type GrantCell = (&'static str, &'static str, &'static str, bool, u16);
+const DOOR_4_UNDER_A_GRANT: &[GrantCell] = &[
+    ("GET", "/api/v1/citizens/{S}", "", false, 200),
+    ("GET", "/api/v1/enrolments/{ES}", "", false, 200),
+    ("POST", "/api/v1/citizens/{S}/cpr", "{}", false, 200),
+    (
+        "POST",
+        "/api/v1/citizens/{S}/enrolments",
+        r#"{"programme_code": "fritidsguide"}"#,
+        false,
+        404,
+    ),
+    (
+        "PATCH",
+        "/api/v1/citizens/{S}",
+        r#"{"phone": "+45 11 22 33 44"}"#,
+        true,
+        404,
+    ),
+    (
+        "PATCH",
+        "/api/v1/enrolments/{ES}",
+        r#"{"goals": "Under a grant"}"#,
+        true,
+        404,
+    ),
+    (
+        "POST",
+        "/api/v1/enrolments/{ES}/transitions",
+        r#"{"to": "paused", "reason": "Under a grant"}"#,
+        false,
+        404,
+    ),
+    (
+        "PUT",
+        "/api/v1/enrolments/{ES}/mentor",
+        r#"{"mentor_id": null}"#,
+        false,
+        404,
+    ),
+    (
+        "POST",
+        "/api/v1/enrolments/{ES}/milestones/{MS}/met",
+        r#"{"met_on": "2026-01-02"}"#,
+        false,
+        404,
+    ),
+    (
+        "POST",
+        "/api/v1/enrolments/{ES}/notes",
+        r#"{"kind": "phone", "occurred_at": "2026-01-01T10:00:00Z", "text": "Under a grant"}"#,
+        false,
+        404,
+    ),
+    (
+        "POST",
+        "/api/v1/enrolments/{ES}/outcomes",
+        r#"{"measurement_point": "start", "measured_on": "2026-01-02", "employment_status": "unemployed", "self_supporting": false}"#,
+        false,
+        404,
+    ),
+    (
+        "POST",
+        "/api/v1/enrolments/{ES}/risk-assessments",
+        r#"{"level": "low", "assessed_at": "2026-01-02T10:00:00Z", "summary": "Under a grant"}"#,
+        false,
+        404,
+    ),
+    (
+        "POST",
+        "/api/v1/citizens/{S}/consents",
+        r#"{"purpose": "Samarbejde", "departments": ["kff", "sof"], "given_at": "2026-01-01T10:00:00Z", "expires_at": "2099-01-01T10:00:00Z", "document_reference": "2026-9"}"#,
+        false,
+        404,
+    ),
+    (
+        "POST",
+        "/api/v1/referrals",
+        r#"{"citizen_id": "{S}", "programme_code": "jobdansk", "reason": "Under a grant", "legal_basis": "LAB § 1"}"#,
+        false,
+        404,
     ),
 ];
 
@@ -444,6 +533,7 @@ async fn run(unscoped: bool) -> usize {
             .replace("{S}", &id(&s))
             .replace("{ES}", &id(&es))
             .replace("{R}", &id(&restricted))
+            .replace("{MS}", es["milestones"][0]["id"].as_str().unwrap_or("none"))
     };
 
     let mut cells = 0;
@@ -579,6 +669,28 @@ async fn run(unscoped: bool) -> usize {
             cells += 1;
         }
     }
+    let kff = app.login("cw.kff").await.access;
+    for (method, path, body, if_match, expected) in DOOR_4_UNDER_A_GRANT {
+        let mut req = app
+            .client
+            .request(method.parse().unwrap(), app.url(&fill(path)))
+            .bearer_auth(&kff);
+        if !body.is_empty() {
+            req = req
+                .header("content-type", "application/json")
+                .body(fill(body));
+        }
+        if *if_match {
+            req = req.header("if-match", "\"1\"");
+        }
+        let status = req.send().await.unwrap().status().as_u16();
+        if status != *expected {
+            failures.push(format!(
+                "cw.kff under a grant: {method} {path}: {status}, expected {expected}"
+            ));
+        }
+        cells += 1;
+    }
     for (what, expected, rls_alone) in DOORS_1_2_REGISTRATION {
         let expected = match rls_alone {
             Some(rls) if unscoped => rls,
@@ -631,6 +743,7 @@ async fn the_matrix_holds_with_the_applications_checks() {
     assert_eq!(
         run(false).await,
         ACTORS.len() * (MATRIX.len() + LISTS.len() + DOORS_1_2_REGISTRATION.len())
+            + DOOR_4_UNDER_A_GRANT.len()
     );
 }
 
@@ -639,5 +752,6 @@ async fn the_matrix_holds_with_row_level_security_alone() {
     assert_eq!(
         run(true).await,
         ACTORS.len() * (MATRIX.len() + LISTS.len() + DOORS_1_2_REGISTRATION.len())
+            + DOOR_4_UNDER_A_GRANT.len()
     );
 }
