@@ -73,7 +73,12 @@ pub async fn list_grants(
     let pending = params.pending_only()?;
     let grants = run!(ctx, Subject::none(), |conn, audit| {
         let grants = queries::list(conn, ctx.department(), pending).await?;
-        audit.record(AuditEntry::success(Action::Read, Resource::AccessGrant));
+        // A grant names its citizen: one entry each (issue 10, door 12).
+        let read = || AuditEntry::success(Action::Read, Resource::AccessGrant);
+        audit.listed(
+            grants.iter().map(|g| read().resource_id(g.id).citizen(g.citizen_id)),
+            read(),
+        );
         Ok(grants)
     });
     Ok(web::Json(

@@ -124,6 +124,35 @@ async fn managers_of_the_grantees_department_review_grants() {
     assert_eq!(pending[0]["id"], grant["id"]);
     assert_eq!(pending[0]["reason"], REASON);
     assert_problem(app.get("/api/v1/access-grants", Some(&bif)).await, 403).await;
+    // The list names the citizen: the manager's look is on their record
+    // (issue 10, door 12), and so is an auditor's look at the entries.
+    let looks = |resource: &'static str| {
+        let app = &app;
+        let c: uuid::Uuid = id(&citizen).parse().unwrap();
+        async move {
+            let n: i64 = app
+                .db()
+                .await
+                .query_one(
+                    "SELECT count(*) FROM audit_log WHERE action = 'read' \
+                     AND resource_type = $1 AND citizen_id = $2",
+                    &[&resource, &c],
+                )
+                .await
+                .unwrap()
+                .get(0);
+            n
+        }
+    };
+    assert_eq!(looks("access_grant").await, 1);
+    let auditor = app.login("auditor").await.access;
+    let page = get_ok(&app, "/api/v1/audit?limit=50", &auditor).await;
+    assert!(page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["citizen_id"] == json!(id(&citizen))));
+    assert_eq!(looks("audit_log").await, 1);
 
     let path = format!("/api/v1/access-grants/{}/review", id(&grant));
     let reviewed = app

@@ -426,7 +426,7 @@ async fn every_kind_of_request_writes_exactly_its_audit_entries() {
     s.check(
         &auditor,
         "GET",
-        "/api/v1/audit?limit=5",
+        &format!("/api/v1/audit?limit=5&citizen_id={}", cit.rsplit('/').next().unwrap()),
         None,
         200,
         &["read audit_log success"],
