@@ -76,7 +76,9 @@ pub async fn list_grants(
         // A grant names its citizen: one entry each (issue 10, door 12).
         let read = || AuditEntry::success(Action::Read, Resource::AccessGrant);
         audit.listed(
-            grants.iter().map(|g| read().resource_id(g.id).citizen(g.citizen_id)),
+            grants
+                .iter()
+                .map(|g| read().resource_id(g.id).citizen(g.citizen_id)),
             read(),
         );
         Ok(grants)

@@ -150,8 +150,6 @@ pub struct AuditActor {
     pub id: Option<Uuid>,
     pub department: Option<crate::domain::DepartmentCode>,
     pub roles: Vec<String>,
-    /// Set for members of a restricted team: their accesses are shown only to it.
-    pub restricted_team: Option<Uuid>,
 }
 
 #[derive(Debug, Clone)]
@@ -203,6 +201,15 @@ impl AuditEntry {
         self.restricted_team = Some(team);
         self
     }
+
+    /// The entry is about `team`'s restricted work (if any): tagged by the
+    /// resource, never by the actor's teams (issue 10, door 7) — a team
+    /// member's ordinary work stays in their manager's view, and the work
+    /// of a member of two teams is tagged with the team that owns it.
+    pub fn within(mut self, team: Option<Uuid>) -> Self {
+        self.restricted_team = team;
+        self
+    }
 }
 
 /// Writes one entry on `conn`, which should be inside the transaction doing
@@ -226,7 +233,7 @@ pub async fn record(
             audit_log::reason.eq(entry.reason),
             audit_log::request_id.eq(current_request_id()),
             audit_log::outcome.eq(entry.outcome.as_str()),
-            audit_log::restricted_team_id.eq(entry.restricted_team.or(actor.restricted_team)),
+            audit_log::restricted_team_id.eq(entry.restricted_team),
         ))
         .execute(conn)
         .await?;
@@ -262,8 +269,7 @@ pub async fn record_many(
                     audit_log::reason.eq(entry.reason),
                     audit_log::request_id.eq(request_id.clone()),
                     audit_log::outcome.eq(entry.outcome.as_str()),
-                    audit_log::restricted_team_id
-                        .eq(entry.restricted_team.or(actor.restricted_team)),
+                    audit_log::restricted_team_id.eq(entry.restricted_team),
                 )
             })
             .collect();

@@ -77,7 +77,6 @@ impl From<&Actor> for crate::audit::AuditActor {
             id: Some(actor.user_id.0),
             department: Some(actor.department),
             roles: actor.roles.iter().map(|r| r.as_str().to_string()).collect(),
-            restricted_team: actor.teams.iter().find(|t| t.restricted).map(|t| t.id),
         }
     }
 }

@@ -96,7 +96,6 @@ pub async fn login(
         id: user.as_ref().map(|u| u.id),
         department: user.as_ref().and_then(|u| u.department.parse().ok()),
         roles: user.as_ref().map(|u| u.roles.clone()).unwrap_or_default(),
-        restricted_team: None,
     };
 
     match user {
@@ -361,7 +360,6 @@ pub async fn refresh(state: &AppState, token: SecretString) -> ApiResult<TokenRe
                 id: Some(user_id),
                 department: department.parse().ok(),
                 roles,
-                restricted_team: None,
             };
             audit::record(
                 conn,

@@ -78,7 +78,8 @@ pub async fn register_citizen(
             audit.record(
                 AuditEntry::success(Action::Create, Resource::Citizen)
                     .resource_id(id)
-                    .citizen(id),
+                    .citizen(id)
+                    .within(team),
             );
             let (row, _) = queries::find_visible(conn, &ctx.reach, id.into(), false).await?;
             return Ok(Registered::Created(Box::new(row.into_view()?)));
@@ -92,6 +93,7 @@ pub async fn register_citizen(
                 AuditEntry::success(Action::Read, Resource::Citizen)
                     .resource_id(id)
                     .citizen(id)
+                    .within(team)
                     .reason("registration of a CPR already in your care"),
             );
             let (row, _) = queries::find_visible(conn, &ctx.reach, id.into(), false).await?;
@@ -127,6 +129,7 @@ pub async fn register_citizen(
             AuditEntry::success(Action::RegisterKnown, Resource::Citizen)
                 .resource_id(registration)
                 .citizen(id)
+                .within(team)
                 .reason(basis.as_str()),
         );
         Ok(Registered::Involved(Box::new(KnownCitizenRegistered {

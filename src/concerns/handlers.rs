@@ -148,6 +148,7 @@ pub async fn open_case(
             AuditEntry::success(Action::Create, Resource::Enrolment)
                 .resource_id(enrolment)
                 .citizen(citizen)
+                .restricted_to(team.into())
                 .reason(format!("opened from concern {id}")),
         );
         enrolments::view(conn, enrolment, ctx.today()).await

@@ -98,12 +98,14 @@ pub async fn create_enrolment(
             basis: "enrolment",
         };
         let id = queries::open(conn, &ctx.reach, opening, ctx.now).await?;
+        let view = queries::view(conn, id, today).await?;
         audit.record(
             AuditEntry::success(Action::Create, Resource::Enrolment)
                 .resource_id(id)
-                .citizen(citizen_id),
+                .citizen(citizen_id)
+                .within(programme.restricted.then_some(view.team_id)),
         );
-        queries::view(conn, id, today).await
+        Ok(view)
     });
     let location = format!("/api/v1/enrolments/{}", view.id);
     let mut created = HttpResponse::Created();
@@ -151,7 +153,8 @@ pub async fn find_enrolment(ctx: Ctx, id: web::Path<EnrolmentId>) -> ApiResult<H
         audit.record(
             AuditEntry::success(Action::Read, Resource::Enrolment)
                 .resource_id(id)
-                .citizen(row.citizen_id),
+                .citizen(row.citizen_id)
+                .within(row.restricted_team()),
         );
         queries::views(conn, vec![row], ctx.today())
             .await?
@@ -216,7 +219,8 @@ pub async fn update_enrolment(
         audit.record(
             AuditEntry::success(Action::Update, Resource::Enrolment)
                 .resource_id(id)
-                .citizen(row.citizen_id),
+                .citizen(row.citizen_id)
+                .within(row.restricted_team()),
         );
         queries::view(conn, id, ctx.today()).await
     });
@@ -275,6 +279,7 @@ pub async fn transition_enrolment(
             AuditEntry::success(Action::Transition, Resource::Enrolment)
                 .resource_id(id)
                 .citizen(row.citizen_id)
+                .within(row.restricted_team())
                 .reason(format!("{} → {}: {reason}", from.as_str(), to.as_str())),
         );
         queries::view(conn, id, today).await
@@ -328,6 +333,7 @@ pub async fn assign_mentor(
             AuditEntry::success(Action::Update, Resource::EnrolmentMentor)
                 .resource_id(id)
                 .citizen(row.citizen_id)
+                .within(row.restricted_team())
                 .reason(match mentor {
                     Some(m) => format!("mentor assigned: {m}"),
                     None => "mentor assignment ended".to_string(),
@@ -413,6 +419,7 @@ async fn close_milestone(
             AuditEntry::success(Action::Update, Resource::Milestone)
                 .resource_id(milestone)
                 .citizen(row.citizen_id)
+                .within(row.restricted_team())
                 .reason(reason),
         );
         queries::view(conn, id, ctx.today()).await

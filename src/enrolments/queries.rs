@@ -42,6 +42,14 @@ pub struct EnrolmentRow {
 }
 
 impl EnrolmentRow {
+    /// The team whose restricted work this enrolment is, if it is: its
+    /// audit entries are that team's (docs/design.md §6).
+    pub fn restricted_team(&self) -> Option<Uuid> {
+        self.restricted.then_some(self.team_id.0)
+    }
+}
+
+impl EnrolmentRow {
     pub fn status(&self) -> ApiResult<Status> {
         Status::parse(&self.status)
             .ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown enrolment status")))

@@ -51,6 +51,7 @@ pub async fn create_note(
                     AuditEntry::success(Action::Read, Resource::Note)
                         .resource_id(note.id)
                         .citizen(row.citizen_id)
+                        .within(row.restricted_team())
                         .reason("retry with the same Idempotency-Key"),
                 );
                 return note.into_view(by);
@@ -60,7 +61,8 @@ pub async fn create_note(
         audit.record(
             AuditEntry::success(Action::Create, Resource::Note)
                 .resource_id(note.id)
-                .citizen(row.citizen_id),
+                .citizen(row.citizen_id)
+                .within(row.restricted_team()),
         );
         note.into_view(None)
     });
@@ -147,7 +149,8 @@ pub async fn list_notes(
         audit.record(
             AuditEntry::success(Action::Read, Resource::Note)
                 .resource_id(id)
-                .citizen(row.citizen_id),
+                .citizen(row.citizen_id)
+                .within(row.restricted_team()),
         );
         Ok(rows)
     });

@@ -51,7 +51,8 @@ pub async fn create_outcome(
         audit.record(
             AuditEntry::success(Action::Create, Resource::Outcome)
                 .resource_id(outcome.id)
-                .citizen(row.citizen_id),
+                .citizen(row.citizen_id)
+                .within(row.restricted_team()),
         );
         outcome.into_view()
     });
@@ -76,7 +77,8 @@ pub async fn list_outcomes(
         audit.record(
             AuditEntry::success(Action::Read, Resource::Outcome)
                 .resource_id(id)
-                .citizen(row.citizen_id),
+                .citizen(row.citizen_id)
+                .within(row.restricted_team()),
         );
         rows.into_iter().map(OutcomeRow::into_view).collect()
     });

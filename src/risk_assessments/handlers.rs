@@ -50,7 +50,8 @@ pub async fn create_risk_assessment(
         audit.record(
             AuditEntry::success(Action::Create, Resource::RiskAssessment)
                 .resource_id(assessment.id)
-                .citizen(row.citizen_id),
+                .citizen(row.citizen_id)
+                .within(row.restricted_team()),
         );
         Ok(assessment.into_view())
     });
@@ -75,7 +76,8 @@ pub async fn list_risk_assessments(
         audit.record(
             AuditEntry::success(Action::Read, Resource::RiskAssessment)
                 .resource_id(id)
-                .citizen(row.citizen_id),
+                .citizen(row.citizen_id)
+                .within(row.restricted_team()),
         );
         Ok(rows.into_iter().map(|r| r.into_view()).collect())
     });

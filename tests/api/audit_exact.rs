@@ -426,7 +426,10 @@ async fn every_kind_of_request_writes_exactly_its_audit_entries() {
     s.check(
         &auditor,
         "GET",
-        &format!("/api/v1/audit?limit=5&citizen_id={}", cit.rsplit('/').next().unwrap()),
+        &format!(
+            "/api/v1/audit?limit=5&citizen_id={}",
+            cit.rsplit('/').next().unwrap()
+        ),
         None,
         200,
         &["read audit_log success"],

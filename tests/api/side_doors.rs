@@ -175,3 +175,71 @@ async fn a_team_members_changes_to_confided_fields_stay_with_the_team() {
     let own = get_ok(&app, &path, &specialist).await;
     assert_eq!(own["phone"], "+45 22 22 22 22");
 }
+
+/// Door 7: an audit entry belongs to the team that owns the resource, not
+/// to the actor's teams. A restricted-team member's ordinary work shows in
+/// the department's access log; their restricted work stays with the team.
+#[tokio::test]
+async fn audit_entries_are_tagged_by_the_resources_team_not_the_actors() {
+    let app = spawn_app().await;
+    let sof = app.login("cw.sof").await.access;
+    let specialist = app.login("specialist.sof").await.access;
+    let citizen = register(&app, &sof, &refugee("010190-1234", 30, &app)).await;
+    let c = id(&citizen);
+    let ordinary = enrol(&app, &sof, &c, json!({"programme_code": "housing_first"})).await;
+    let restricted = enrol(
+        &app,
+        &specialist,
+        &c,
+        json!({"programme_code": "negativ_social_kontrol"}),
+    )
+    .await;
+    let before = get_ok(&app, &format!("/api/v1/citizens/{c}/access-log"), &sof).await;
+    let count_reads = |log: &Value| {
+        log.as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "read" && e["resource_type"] == "enrolment")
+            .count()
+    };
+    get_ok(&app, &format!("/api/v1/enrolments/{}", id(&ordinary)), &specialist).await;
+    get_ok(&app, &format!("/api/v1/enrolments/{}", id(&restricted)), &specialist).await;
+    let after = get_ok(&app, &format!("/api/v1/citizens/{c}/access-log"), &sof).await;
+    let log = |v: &Value| v.get("items").cloned().unwrap_or_else(|| v.clone());
+    assert_eq!(
+        count_reads(&log(&after)),
+        count_reads(&log(&before)) + 1,
+        "the specialist's read of the ordinary enrolment is SOF's to see, the restricted one is not"
+    );
+
+    let team: Option<uuid::Uuid> = app
+        .db()
+        .await
+        .query_one(
+            "SELECT team_id FROM enrolments WHERE id = $1",
+            &[&id(&restricted).parse::<uuid::Uuid>().unwrap()],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    for (enrolment, expected) in [(&ordinary, None), (&restricted, team)] {
+        let tags: Vec<Option<uuid::Uuid>> = app
+            .db()
+            .await
+            .query(
+                "SELECT restricted_team_id FROM audit_log \
+                 WHERE resource_type = 'enrolment' AND resource_id = $1",
+                &[&id(enrolment)],
+            )
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        assert!(!tags.is_empty());
+        assert!(
+            tags.iter().all(|t| *t == expected),
+            "{tags:?}, expected all {expected:?}"
+        );
+    }
+}
