@@ -238,8 +238,14 @@ impl Settings {
                 },
                 password_queue_wait: millis("MEDBORGER_PASSWORD_QUEUE_WAIT_MS", 2_000)?,
             },
+            // Read only in builds for the test suite (feature `test-switches`,
+            // which only the tests' dev-dependency turns on): a release build
+            // has no such switch (issue 10, door 12).
+            #[cfg(feature = "test-switches")]
             test_only_disable_app_scope: var("MEDBORGER_TEST_ONLY_DISABLE_APP_SCOPE").as_deref()
                 == Some("1"),
+            #[cfg(not(feature = "test-switches"))]
+            test_only_disable_app_scope: false,
             audit: AuditSettings {
                 seal_interval: secs("MEDBORGER_AUDIT_SEAL_INTERVAL_SECS", 10)?,
                 seal_lag: secs("MEDBORGER_AUDIT_SEAL_LAG_SECS", 60)?,
@@ -273,6 +279,7 @@ impl Settings {
         if self.cpr.lookup.development {
             dev.push("MEDBORGER_CPR_LOOKUP_KEY");
         }
+        #[cfg(feature = "test-switches")]
         if self.test_only_disable_app_scope {
             bail!("MEDBORGER_ENV=production refuses MEDBORGER_TEST_ONLY_DISABLE_APP_SCOPE");
         }

@@ -202,8 +202,18 @@ async fn audit_entries_are_tagged_by_the_resources_team_not_the_actors() {
             .filter(|e| e["action"] == "read" && e["resource_type"] == "enrolment")
             .count()
     };
-    get_ok(&app, &format!("/api/v1/enrolments/{}", id(&ordinary)), &specialist).await;
-    get_ok(&app, &format!("/api/v1/enrolments/{}", id(&restricted)), &specialist).await;
+    get_ok(
+        &app,
+        &format!("/api/v1/enrolments/{}", id(&ordinary)),
+        &specialist,
+    )
+    .await;
+    get_ok(
+        &app,
+        &format!("/api/v1/enrolments/{}", id(&restricted)),
+        &specialist,
+    )
+    .await;
     let after = get_ok(&app, &format!("/api/v1/citizens/{c}/access-log"), &sof).await;
     let log = |v: &Value| v.get("items").cloned().unwrap_or_else(|| v.clone());
     assert_eq!(
