@@ -546,7 +546,7 @@ async fn a_mentor_sees_only_their_mentee_and_only_what_mentors_may() {
         app.post_json(
             &format!("/api/v1/citizens/{citizen}/cpr"),
             Some(&mentor),
-            &json!({}),
+            &json!({"purpose": "identity_check"}),
         )
         .await,
         403,

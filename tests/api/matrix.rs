@@ -77,7 +77,7 @@ const MATRIX: &[Cell] = &[
     (
         "POST",
         "/api/v1/citizens/{A}/cpr",
-        Some("{}"),
+        Some(r#"{"purpose": "identity_check"}"#),
         [200, 200, 200, 403, 403, 404, 404, 404, 403, 403],
         None,
     ),

@@ -161,7 +161,7 @@ async fn retention_anonymises_closed_cases_after_the_period_except_under_legal_h
         app.post_json(
             &format!("/api/v1/citizens/{first}/cpr"),
             Some(&bif),
-            &json!({}),
+            &json!({"purpose": "identity_check"}),
         )
         .await,
         404,
