@@ -48,6 +48,13 @@ test("a caseworker picks a mentor by name; the mentor milestone is met and names
   await expect(page.getByRole("row", { name: /Mentor tilknyttet/ })).toContainText("Opfyldt");
   await screenshot(page, "desk-enrolment-mentor");
 
+  // A measurement six months after the end, on an enrolment that has not ended: refused, in Danish.
+  await page.getByRole("button", { name: "Registrér måling" }).click();
+  await page.getByLabel("Målepunkt").selectOption("end_plus6m");
+  await page.getByLabel("Beskæftigelse").selectOption("unemployed");
+  await page.getByRole("button", { name: "Gem måling" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "kan først registreres, når forløbet er afsluttet" })).toBeVisible();
+
   // The server agrees: the mentor is mentor.bif and the milestone is met today.
   const after = await apiGet<Enrolment>(request, token, `/api/v1/enrolments/${enrolment.id}`);
   const me = await apiGet<{ id: string }>(request, await apiToken(request, "mentor.bif"), "/api/v1/me");

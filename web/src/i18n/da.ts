@@ -571,6 +571,7 @@ export const da = {
     } as Record<string, string>,
     tooManyWait: (s: number) => `For mange mislykkede forsøg. Vent ${s} sekunder, før du prøver igen.`,
     conflicts: {
+      notEnded: "Målingen 6 eller 12 måneder efter afslutning kan først registreres, når forløbet er afsluttet.",
       idempotency: "Notatet er allerede sendt med andet indhold.",
       alreadyCorrected: "Notatet er allerede rettet. Ret den nyeste udgave.",
       milestoneDone: "Milepælen er allerede opfyldt eller frafaldet.",
@@ -599,6 +600,7 @@ export const da = {
       "phone:invalid": "Telefonnummeret må kun indeholde cifre, mellemrum og + - ( ).",
       "email:invalid": "E-mailadressen er ikke gyldig.",
       "preferred_language:invalid": "Skriv en sprogkode med to bogstaver, fx ar eller uk.",
+      "measured_on:before_follow_up": "Målingen skal ligge mindst 6 (eller 12) måneder efter forløbets slutdato.",
       "arrival_date:out_of_range": "Ankomstdatoen skal ligge mellem fødselsdatoen og i dag.",
       "visitation_date:out_of_range": "Visitationsdatoen skal ligge mellem fødselsdatoen og i dag.",
       "country_of_birth:invalid": "Skriv en landekode med to bogstaver, fx SY eller DK.",

@@ -571,6 +571,7 @@ export const en: Messages = {
     },
     tooManyWait: (s) => `Too many failed attempts. Wait ${s} seconds before trying again.`,
     conflicts: {
+      notEnded: "The measurement 6 or 12 months after the end can be recorded only once the enrolment has ended.",
       idempotency: "The note was already sent with different content.",
       alreadyCorrected: "The note is already corrected. Correct the newest version.",
       milestoneDone: "The milestone is already met or waived.",
@@ -599,6 +600,7 @@ export const en: Messages = {
       "phone:invalid": "The phone number may contain only digits, spaces and + - ( ).",
       "email:invalid": "The e-mail address is not valid.",
       "preferred_language:invalid": "Enter a two-letter language code such as ar or uk.",
+      "measured_on:before_follow_up": "The measurement must be at least 6 (or 12) months after the enrolment ended.",
       "arrival_date:out_of_range": "The arrival date must lie between the date of birth and today.",
       "visitation_date:out_of_range": "The visitation date must lie between the date of birth and today.",
       "country_of_birth:invalid": "Enter a two-letter country code such as SY or DK.",
