@@ -16,7 +16,7 @@ export const da = {
     notFoundTitle: "Siden findes ikke",
     notFoundText: "Der er ingen side på denne adresse.",
     welcomeTitle: "Velkommen",
-    welcomeText: "Din rolle har endnu ingen skærmbilleder i webklienten. Administration af brugere, teams og indsatskatalog sker indtil videre gennem API'et.",
+    welcomeText: "Din rolle har endnu ingen skærmbilleder i webklienten. Indsatskataloget administreres indtil videre gennem API'et.",
     backToStart: "Til forsiden",
     offline: "Du er offline. Noter, du skriver, gemmes på enheden og sendes, når forbindelsen er tilbage.",
     yes: "Ja",

@@ -16,7 +16,7 @@ export const en: Messages = {
     notFoundTitle: "Page not found",
     notFoundText: "There is no page at this address.",
     welcomeTitle: "Welcome",
-    welcomeText: "Your role has no screens in the web client yet. Users, teams and the programme catalogue are administered through the API for now.",
+    welcomeText: "Your role has no screens in the web client yet. The programme catalogue is administered through the API for now.",
     backToStart: "To the start page",
     offline: "You are offline. Notes you write are kept on this device and sent when the connection returns.",
     yes: "Yes",
