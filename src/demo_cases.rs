@@ -580,6 +580,8 @@ async fn close_some_milestones(
     let due: Vec<(Uuid, NaiveDate)> = milestones::table
         .filter(milestones::enrolment_id.eq(enrolment))
         .filter(milestones::due_date.lt(today))
+        .filter(milestones::met_on.is_null())
+        .filter(milestones::waived_reason.is_null())
         .select((milestones::id, milestones::due_date))
         .load(conn)
         .await?;

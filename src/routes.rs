@@ -23,6 +23,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(auth::handlers::logout)
                 .service(auth::handlers::me)
                 .service(org::handlers::list_departments)
+                .service(org::handlers::list_staff)
                 .service(org::handlers::list_users)
                 .service(org::handlers::create_user)
                 .service(org::handlers::find_user)

@@ -114,6 +114,7 @@ pub static RULES: &[Rule] = &[
     rule(Post, "/api/v1/auth/logout", SignedIn),
     rule(Get, "/api/v1/me", SignedIn),
     rule(Get, "/api/v1/departments", SignedIn),
+    rule(Get, "/api/v1/staff", AnyRole(CASE_READERS)),
     rule(Get, "/api/v1/admin/users", AnyRole(ADMIN)),
     rule(Post, "/api/v1/admin/users", AnyRole(ADMIN)),
     rule(Get, "/api/v1/admin/users/{id}", AnyRole(ADMIN)),

@@ -487,6 +487,43 @@ pub struct CitizenSummary {
     pub district: Option<District>,
 }
 
+/// Why a caseworker needs the whole CPR number: a category from a fixed
+/// list, recorded in the audit entry and told to the citizen in their access
+/// log (DESIGN §5: never free text typed by staff).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RevealPurpose {
+    /// Checking the citizen's identity (in a meeting, on the phone).
+    IdentityCheck,
+    /// A letter or Digital Post to the citizen.
+    Correspondence,
+    /// A request to or from another authority (Udbetaling Danmark, SKAT, the police …).
+    AuthorityContact,
+    /// The citizen's own request (indsigt, a copy of their papers).
+    CitizenRequest,
+    /// Correcting the registration.
+    RecordCorrection,
+}
+
+impl RevealPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::IdentityCheck => "identity_check",
+            Self::Correspondence => "correspondence",
+            Self::AuthorityContact => "authority_contact",
+            Self::CitizenRequest => "citizen_request",
+            Self::RecordCorrection => "record_correction",
+        }
+    }
+}
+
+/// The body of a CPR reveal: the purpose is required (400 without it).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevealCprRequest {
+    pub purpose: RevealPurpose,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct RevealedCpr {
     #[schema(example = "010190-1234")]

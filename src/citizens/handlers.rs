@@ -306,21 +306,32 @@ pub async fn update_citizen(
 }
 
 /// Reveal the whole CPR number (caseworkers and managers of an involved
-/// department). Audited as its own action.
+/// department), for a purpose from the fixed list: 400 without one. Audited
+/// as its own action with the purpose.
 #[utoipa::path(
     tag = "citizens",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = RevealedCpr)),
+    request_body = RevealCprRequest,
+    responses(
+        (status = 200, body = RevealedCpr),
+        (status = 400, description = "No purpose, or one not on the list"),
+    ),
 )]
 #[post("/citizens/{id}/cpr")]
-pub async fn reveal_cpr(ctx: Ctx, id: web::Path<CitizenId>) -> ApiResult<web::Json<RevealedCpr>> {
+pub async fn reveal_cpr(
+    ctx: Ctx,
+    id: web::Path<CitizenId>,
+    body: Option<web::Json<RevealCprRequest>>,
+) -> ApiResult<web::Json<RevealedCpr>> {
     let id = id.into_inner();
+    let purpose = reveal_purpose(body)?;
     let sealed = run!(ctx, Subject::citizen(id), |conn, audit| {
         let sealed = queries::sealed_cpr(conn, &ctx.reach, id).await?;
         audit.record(
             AuditEntry::success(Action::Reveal, Resource::CitizenCpr)
                 .resource_id(id)
-                .citizen(id),
+                .citizen(id)
+                .reason(purpose.as_str()),
         );
         Ok(sealed)
     });
@@ -330,6 +341,17 @@ pub async fn reveal_cpr(ctx: Ctx, id: web::Path<CitizenId>) -> ApiResult<web::Js
         .reveal(&sealed)
         .map_err(ApiError::Internal)?;
     Ok(web::Json(RevealedCpr { cpr }))
+}
+
+/// The purpose of a reveal, or the 400 that names the list.
+fn reveal_purpose(body: Option<web::Json<RevealCprRequest>>) -> ApiResult<RevealPurpose> {
+    body.map(|b| b.into_inner().purpose).ok_or_else(|| {
+        ApiError::BadRequest(
+            "Revealing a CPR number needs a purpose: a JSON body {\"purpose\": …} with one of \
+             identity_check, correspondence, authority_contact, citizen_request, record_correction."
+                .into(),
+        )
+    })
 }
 
 /// Search the citizens your department is involved with: by CPR (exact; in

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::domain::{due_date, AnchorDates, Status};
+use super::domain::{due_date, start_of, AnchorDates, Start, Status, MENTOR_ASSIGNED};
 use super::dto::{EnrolmentView, MilestoneView};
 use crate::citizens::queries as citizens_q;
 use crate::consents::queries as consents;
@@ -443,26 +443,45 @@ pub async fn anchor_dates(
     citizen: CitizenId,
     start: NaiveDate,
 ) -> ApiResult<AnchorDates> {
-    let (arrival, visitation): (Option<NaiveDate>, Option<NaiveDate>) = citizens::table
-        .find(citizen)
-        .select((citizens::arrival_date, citizens::visitation_date))
-        .first(conn)
-        .await?;
+    let (arrival, visitation, registered): (Option<NaiveDate>, Option<NaiveDate>, DateTime<Utc>) =
+        citizens::table
+            .find(citizen)
+            .select((
+                citizens::arrival_date,
+                citizens::visitation_date,
+                citizens::created_at,
+            ))
+            .first(conn)
+            .await?;
     Ok(AnchorDates {
         arrival,
         visitation,
         enrolment_start: start,
+        registered: Some(registered.date_naive()),
+        mentor_assigned: None,
     })
 }
 
 /// Creates the programme's milestones; 422 naming the citizen field an
-/// anchor needs when it is unknown.
+/// anchor needs when it is unknown. A milestone that a rule closes from the
+/// start (`domain::start_of`: due at arrival for a citizen registered after
+/// arriving; `mentor_assigned` with a mentor already assigned) is created
+/// waived or met, with no person as its closer.
 pub async fn create_milestones(
     conn: &mut AsyncPgConnection,
     enrolment: EnrolmentId,
     rules: &[MilestoneRule],
     dates: &AnchorDates,
 ) -> ApiResult<()> {
+    let mentor_assigned: Option<DateTime<Utc>> = enrolments::table
+        .find(enrolment)
+        .select(enrolments::mentor_assigned_at)
+        .first(conn)
+        .await?;
+    let dates = &AnchorDates {
+        mentor_assigned: mentor_assigned.map(|at| at.date_naive()),
+        ..*dates
+    };
     let mut rows = Vec::new();
     let mut missing = Vec::new();
     for rule in rules {
@@ -472,14 +491,29 @@ pub async fn create_milestones(
             rule.offset_days as u64,
             dates,
         ) {
-            Some(due) => rows.push((
-                milestones::id.eq(Uuid::now_v7()),
-                milestones::enrolment_id.eq(enrolment),
-                milestones::code.eq(rule.code.clone()),
-                milestones::name_da.eq(rule.name_da.clone()),
-                milestones::name_en.eq(rule.name_en.clone()),
-                milestones::due_date.eq(due),
-            )),
+            Some(due) => {
+                let (met_on, waived_reason) = match start_of(
+                    &rule.code,
+                    rule.anchor,
+                    rule.offset_months as u32,
+                    rule.offset_days as u64,
+                    dates,
+                ) {
+                    Start::Open => (None, None),
+                    Start::Met(on) => (Some(on), None),
+                    Start::NotApplicable(why) => (None, Some(why)),
+                };
+                rows.push((
+                    milestones::id.eq(Uuid::now_v7()),
+                    milestones::enrolment_id.eq(enrolment),
+                    milestones::code.eq(rule.code.clone()),
+                    milestones::name_da.eq(rule.name_da.clone()),
+                    milestones::name_en.eq(rule.name_en.clone()),
+                    milestones::due_date.eq(due),
+                    milestones::met_on.eq(met_on),
+                    milestones::waived_reason.eq(waived_reason),
+                ))
+            }
             None => {
                 let field = rule.anchor.citizen_field().unwrap_or("start_date");
                 if !missing.iter().any(|e: &FieldError| e.field == field) {
@@ -572,6 +606,9 @@ pub async fn update(
     Ok(())
 }
 
+/// Assigns the mentor (or ends the assignment with `None`). An assignment
+/// meets the enrolment's open `mentor_assigned` milestone on the day; ending
+/// one leaves a met milestone met.
 pub async fn set_mentor(
     conn: &mut AsyncPgConnection,
     id: EnrolmentId,
@@ -587,6 +624,21 @@ pub async fn set_mentor(
         ))
         .execute(conn)
         .await?;
+    if mentor.is_some() {
+        diesel::update(
+            milestones::table
+                .filter(milestones::enrolment_id.eq(id))
+                .filter(milestones::code.eq(MENTOR_ASSIGNED))
+                .filter(milestones::met_on.is_null())
+                .filter(milestones::waived_reason.is_null()),
+        )
+        .set((
+            milestones::met_on.eq(now.date_naive()),
+            milestones::closed_at.eq(now),
+        ))
+        .execute(conn)
+        .await?;
+    }
     Ok(())
 }
 

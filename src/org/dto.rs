@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::auth::password::NewPassword;
@@ -179,4 +179,48 @@ pub fn parse_team_ids(ids: &[Uuid]) -> Result<Vec<TeamId>, FieldError> {
 
 pub fn parse_password(value: SecretString) -> Result<NewPassword, FieldError> {
     NewPassword::parse("password", value)
+}
+
+/// Who to list in `GET /staff`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct StaffParams {
+    /// Only active staff holding this role (to pick a mentor or caseworker).
+    #[param(value_type = Option<Role>)]
+    pub role: Option<Role>,
+    /// Comma-separated ids (at most 100) to put names to, active or not;
+    /// ids outside your department are left out.
+    pub ids: Option<String>,
+    /// 1–200, default 50.
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+impl StaffParams {
+    /// The ids asked for; 422 when one is no id or there are too many.
+    pub fn ids(&self) -> Result<Option<Vec<Uuid>>, ApiError> {
+        let Some(ids) = &self.ids else {
+            return Ok(None);
+        };
+        let parsed: Option<Vec<Uuid>> = ids
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(|s| s.trim().parse().ok())
+            .collect();
+        match parsed {
+            Some(list) if list.len() <= 100 => Ok(Some(list)),
+            Some(_) => Err(ApiError::invalid("ids", "too_many", "at most 100 ids")),
+            None => Err(ApiError::invalid("ids", "invalid", "comma-separated UUIDs")),
+        }
+    }
+}
+
+/// A colleague of your department: the name beside an id.
+#[derive(Serialize, ToSchema, Debug)]
+pub struct StaffMember {
+    pub id: Uuid,
+    pub full_name: String,
+    pub roles: Vec<Role>,
+    pub active: bool,
 }

@@ -265,3 +265,34 @@ pub async fn update_team(
     let version = team.version;
     Ok(with_etag(HttpResponse::Ok().json(team), version))
 }
+
+/// The staff of your own department (caseworkers, managers, mentors): to
+/// pick a mentor or caseworker from (`role`), or to put names to ids
+/// (`ids`). Never another department's staff; audited as a search.
+#[utoipa::path(tag = "organisation", params(StaffParams), responses((status = 200, body = Page<StaffMember>)))]
+#[get("/staff")]
+pub async fn list_staff(
+    ctx: Ctx,
+    params: web::Query<StaffParams>,
+) -> ApiResult<web::Json<Page<StaffMember>>> {
+    let page = PageParams {
+        limit: params.limit,
+        cursor: params.cursor.clone(),
+    };
+    let (after, limit) = (page.after()?, page.limit()?);
+    let ids = params.ids()?;
+    let (role, department) = (params.role, ctx.department());
+    let rows = ctx
+        .run(Subject::none(), |conn, audit| {
+            async move {
+                let rows =
+                    queries::list_staff(conn, department, role, ids.as_deref(), after, limit)
+                        .await?;
+                audit.record(AuditEntry::success(Action::Search, Resource::StaffUser));
+                Ok(rows)
+            }
+            .scope_boxed()
+        })
+        .await?;
+    Ok(web::Json(Page::from_rows(rows, limit, |u| u.id)))
+}

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::dto::{DepartmentView, TeamView, UserView};
+use super::dto::{DepartmentView, StaffMember, TeamView, UserView};
 use crate::domain::{parse_roles, DepartmentCode, Role, TeamId, UserId};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::schema::{departments, staff_user_teams, staff_users, teams};
@@ -442,4 +442,50 @@ pub async fn update_team(
             .await?;
     }
     row.into_view()
+}
+
+/// The staff of one department, by id: those named in `ids` (active or
+/// not), or else the active ones, holding `role` if given. Never another
+/// department's.
+pub async fn list_staff(
+    conn: &mut AsyncPgConnection,
+    department: DepartmentCode,
+    role: Option<Role>,
+    ids: Option<&[Uuid]>,
+    after: Option<Uuid>,
+    limit: i64,
+) -> ApiResult<Vec<StaffMember>> {
+    let mut query = staff_users::table
+        .filter(staff_users::department.eq(department.as_str()))
+        .select((
+            staff_users::id,
+            staff_users::full_name,
+            staff_users::roles,
+            staff_users::active,
+        ))
+        .order(staff_users::id)
+        .limit(limit + 1)
+        .into_boxed();
+    match ids {
+        Some(ids) => query = query.filter(staff_users::id.eq_any(ids.to_vec())),
+        None => query = query.filter(staff_users::active.eq(true)),
+    }
+    if let Some(role) = role {
+        query = query.filter(staff_users::roles.contains(vec![role.as_str().to_string()]));
+    }
+    if let Some(after) = after {
+        query = query.filter(staff_users::id.gt(after));
+    }
+    let rows: Vec<(Uuid, String, Vec<String>, bool)> = query.load(conn).await?;
+    rows.into_iter()
+        .map(|(id, full_name, roles, active)| {
+            Ok(StaffMember {
+                id,
+                full_name,
+                roles: parse_roles(&roles)
+                    .map_err(|e| ApiError::internal(anyhow::anyhow!("stored role: {e:?}")))?,
+                active,
+            })
+        })
+        .collect()
 }

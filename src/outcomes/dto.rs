@@ -31,6 +31,16 @@ impl MeasurementPoint {
             .into_iter()
             .find(|m| m.as_str() == s)
     }
+
+    /// For a follow-up measurement, how many months after the enrolment's
+    /// end it is taken: it needs an ended enrolment and a date that far on.
+    pub fn months_after_end(self) -> Option<u32> {
+        match self {
+            Self::EndPlus6m => Some(6),
+            Self::EndPlus12m => Some(12),
+            Self::Start | Self::End => None,
+        }
+    }
 }
 
 #[derive(Deserialize, ToSchema)]

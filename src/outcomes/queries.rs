@@ -1,7 +1,7 @@
 //! Database access for outcome measurements. Reach is checked on the
 //! enrolment first.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Months, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
@@ -11,7 +11,7 @@ use crate::citizens::codes::{DanishLevel, EmploymentStatus};
 use crate::db;
 use crate::domain::{CitizenId, EnrolmentId, OutcomeId, UserId};
 use crate::error::{ApiError, ApiResult};
-use crate::schema::outcomes;
+use crate::schema::{enrolments, outcomes};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = outcomes)]
@@ -56,7 +56,42 @@ impl OutcomeRow {
     }
 }
 
-/// Records the measurement; 409 when its point is recorded already.
+/// A follow-up point (6 or 12 months after the end) needs an enrolment that
+/// has ended (409 otherwise) and a measurement date at least that long after
+/// its end (422 otherwise).
+async fn check_follow_up(
+    conn: &mut AsyncPgConnection,
+    enrolment: EnrolmentId,
+    body: &CreateOutcomeRequest,
+) -> ApiResult<()> {
+    let Some(months) = body.measurement_point.months_after_end() else {
+        return Ok(());
+    };
+    let end: Option<NaiveDate> = enrolments::table
+        .find(enrolment)
+        .select(enrolments::end_date)
+        .first(conn)
+        .await?;
+    let Some(end) = end else {
+        return Err(ApiError::Conflict(format!(
+            "The enrolment has not ended: the measurement {months} months after the end can be recorded once it has ended."
+        )));
+    };
+    let earliest = end
+        .checked_add_months(Months::new(months))
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("end date out of range")))?;
+    if body.measured_on < earliest {
+        return Err(ApiError::invalid(
+            "measured_on",
+            "before_follow_up",
+            format!("on or after {earliest}, {months} months after the enrolment ended"),
+        ));
+    }
+    Ok(())
+}
+
+/// Records the measurement; 409 when its point is recorded already or is a
+/// follow-up of an enrolment that has not ended.
 pub async fn insert(
     conn: &mut AsyncPgConnection,
     enrolment: EnrolmentId,
@@ -65,6 +100,7 @@ pub async fn insert(
     recorded_by: UserId,
     now: DateTime<Utc>,
 ) -> ApiResult<OutcomeRow> {
+    check_follow_up(conn, enrolment, body).await?;
     let inserted = diesel::insert_into(outcomes::table)
         .values((
             outcomes::id.eq(Uuid::now_v7()),

@@ -98,7 +98,12 @@ async fn breaking_the_glass_opens_a_citizen_for_three_hours_but_never_restricted
         assert_problem(app.get(&path, Some(&bif)).await, 404).await;
     }
     let reveal = format!("/api/v1/citizens/{c}/cpr");
-    assert_problem(app.post_json(&reveal, Some(&bif), &json!({})).await, 404).await;
+    assert_problem(
+        app.post_json(&reveal, Some(&bif), &json!({"purpose": "identity_check"}))
+            .await,
+        404,
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -475,3 +475,60 @@ async fn every_admin_change_is_audited() {
     );
     assert_eq!(rows[2].get::<_, Option<String>>(2), Some(id.to_string()));
 }
+
+#[tokio::test]
+async fn the_staff_list_names_colleagues_of_the_own_department_only() {
+    let app = spawn_app().await;
+    let bif = app.login("cw.bif").await.access;
+    let names = |page: &Value| -> Vec<String> {
+        let mut names: Vec<String> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["full_name"].as_str().unwrap().to_string())
+            .collect();
+        names.sort();
+        names
+    };
+    let get = |path: String, token: String| {
+        let app = &app;
+        async move {
+            let response = app.get(&path, Some(&token)).await;
+            assert_eq!(response.status(), 200, "{path}");
+            response.json::<Value>().await.unwrap()
+        }
+    };
+
+    // The mentors to pick from: BIF's, and nobody else's.
+    let mentors = get("/api/v1/staff?role=mentor".into(), bif.clone()).await;
+    assert_eq!(names(&mentors), ["Demo Mentor BIF", "Demo Mentor To BIF"]);
+    assert!(mentors["items"][0].get("username").is_none());
+
+    // Names for ids: a SOF colleague's id is left out for BIF.
+    let (mentor, sof) = (app.user_id("mentor.bif").await, app.user_id("cw.sof").await);
+    let named = get(format!("/api/v1/staff?ids={mentor},{sof}"), bif.clone()).await;
+    assert_eq!(names(&named), ["Demo Mentor BIF"]);
+    let sof_token = app.login("cw.sof").await.access;
+    let theirs = get(format!("/api/v1/staff?ids={mentor},{sof}"), sof_token).await;
+    assert_eq!(names(&theirs), ["Demo Sagsbehandler SOF"]);
+
+    // Paged, bounded, and audited as a search.
+    let first = get("/api/v1/staff?limit=1".into(), bif.clone()).await;
+    assert_eq!(first["items"].as_array().unwrap().len(), 1);
+    assert!(first["next_cursor"].is_string());
+    assert_problem(app.get("/api/v1/staff?ids=nope", Some(&bif)).await, 422).await;
+    let admin = app.login("admin").await.access;
+    assert_problem(app.get("/api/v1/staff", Some(&admin)).await, 403).await;
+    let searches = app
+        .audit_entries()
+        .await
+        .into_iter()
+        .filter(|(action, outcome, _, resource)| {
+            action == "search" && resource == "staff_user" && outcome == "success"
+        })
+        .count();
+    assert_eq!(
+        searches, 4,
+        "one entry per page read, none for a refused one"
+    );
+}

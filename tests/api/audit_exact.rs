@@ -184,7 +184,7 @@ async fn every_kind_of_request_writes_exactly_its_audit_entries() {
         &bif,
         "POST",
         &format!("{cit}/cpr"),
-        Some(json!({})),
+        Some(json!({"purpose": "identity_check"})),
         200,
         &["reveal citizen_cpr success"],
     )
@@ -225,7 +225,10 @@ async fn every_kind_of_request_writes_exactly_its_audit_entries() {
         &["update enrolment_mentor success"],
     )
     .await;
-    let first = e["milestones"][0]["id"].as_str().unwrap().to_string();
+    let first = milestone(&e, "company_internship_started")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     s.check(
         &mentor,
         "POST",
@@ -489,7 +492,10 @@ async fn every_kind_of_request_writes_exactly_its_audit_entries() {
         &["update enrolment success"],
     )
     .await;
-    let second = e["milestones"][1]["id"].as_str().unwrap().to_string();
+    let second = milestone(&e, "health_assessment_offered")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     s.check(
         &bif,
         "POST",
@@ -670,6 +676,15 @@ async fn every_kind_of_request_writes_exactly_its_audit_entries() {
     .await;
 
     // Administration: staff users, teams, the catalogue.
+    s.check(
+        &bif,
+        "GET",
+        "/api/v1/staff?role=mentor",
+        None,
+        200,
+        &["search staff_user success"],
+    )
+    .await;
     s.check(
         &admin,
         "GET",

@@ -104,3 +104,30 @@ pub async fn audit_count(app: &TestApp, action: &str, citizen: &str) -> i64 {
         .unwrap()
         .get(0)
 }
+
+/// The JSON of a 200 or 201 answer; panics with the answer otherwise.
+pub async fn ok(response: reqwest::Response) -> Value {
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    assert!(status == 200 || status == 201, "{status}: {text}");
+    serde_json::from_str(&text).unwrap_or(Value::Null)
+}
+
+/// Registers a refugee who arrived `arrived_days_ago` days ago and enrols
+/// them (active, from today) in `programme`; returns the enrolment.
+pub async fn refugee_enrolled(
+    app: &TestApp,
+    token: &str,
+    cpr: &str,
+    arrived_days_ago: i64,
+    programme: &str,
+) -> Value {
+    let citizen = register(app, token, &refugee(cpr, arrived_days_ago, app)).await;
+    enrol(
+        app,
+        token,
+        &id(&citizen),
+        json!({ "programme_code": programme }),
+    )
+    .await
+}

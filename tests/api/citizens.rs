@@ -114,19 +114,69 @@ async fn the_cpr_is_masked_unless_revealed_and_revealing_is_audited() {
     assert_eq!(record["sex"], "male");
 
     let response = app
-        .post_json(&format!("{path}/cpr"), Some(&bif), &json!({}))
+        .post_json(
+            &format!("{path}/cpr"),
+            Some(&bif),
+            &json!({"purpose": "identity_check"}),
+        )
         .await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["cache-control"], "no-store");
     let revealed: Value = response.json().await.unwrap();
     assert_eq!(revealed["cpr"], "150385-4321");
     assert_eq!(audit_count(&app, "reveal", &id(&citizen)).await, 1);
+    // The purpose is recorded with the reveal, as a category.
+    let reason: Option<String> = app
+        .db()
+        .await
+        .query_one(
+            "SELECT reason FROM audit_log WHERE action = 'reveal' AND citizen_id = $1",
+            &[&id(&citizen).parse::<uuid::Uuid>().unwrap()],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(reason.as_deref(), Some("identity_check"));
+
+    // Without a purpose, or with one not on the list: 400, nothing shown,
+    // no reveal recorded.
+    let no_body = app
+        .client
+        .post(app.url(&format!("{path}/cpr")))
+        .bearer_auth(&bif)
+        .send()
+        .await
+        .unwrap();
+    for response in [
+        no_body,
+        app.post_json(&format!("{path}/cpr"), Some(&bif), &json!({}))
+            .await,
+        app.post_json(
+            &format!("{path}/cpr"),
+            Some(&bif),
+            &json!({"purpose": "curiosity"}),
+        )
+        .await,
+    ] {
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json"
+        );
+        let problem = assert_problem(response, 400).await;
+        assert!(problem["detail"].as_str().unwrap().contains("purpose"));
+        assert!(!problem.to_string().contains("4321"));
+    }
+    assert_eq!(audit_count(&app, "reveal", &id(&citizen)).await, 1);
 
     // Another department cannot, and its attempt is recorded as denied.
     let kff = app.login("cw.kff").await.access;
     assert_problem(
-        app.post_json(&format!("{path}/cpr"), Some(&kff), &json!({}))
-            .await,
+        app.post_json(
+            &format!("{path}/cpr"),
+            Some(&kff),
+            &json!({"purpose": "identity_check"}),
+        )
+        .await,
         404,
     )
     .await;

@@ -45,11 +45,9 @@ async fn milestones_follow_the_three_rule_sets() {
         due("mentor_period_ends"),
         (arrival + Months::new(12)).to_string()
     );
-    assert_eq!(
-        milestone(&km, "asylum_centre_interview")["overdue"],
-        true,
-        "due at arrival, 10 days ago"
-    );
+    // Due at arrival, 10 days before the citizen was registered: it does
+    // not apply (see `the_arrival_interview_...` below).
+    assert_eq!(milestone(&km, "asylum_centre_interview")["overdue"], false);
     assert_eq!(
         milestone(&km, "company_internship_started")["overdue"],
         false
@@ -548,7 +546,7 @@ async fn a_mentor_sees_only_their_mentee_and_only_what_mentors_may() {
         app.post_json(
             &format!("/api/v1/citizens/{citizen}/cpr"),
             Some(&mentor),
-            &json!({}),
+            &json!({"purpose": "identity_check"}),
         )
         .await,
         403,
@@ -666,8 +664,10 @@ async fn the_caseload_sorts_by_deadline_filters_and_respects_who_asks() {
     let app = spawn_app().await;
     let bif = app.login("cw.bif").await.access;
     let bif2 = app.login("cw2.bif").await.access;
-    let soon = register(&app, &bif, &refugee("010190-1234", 25, &app)).await;
-    let later = register(&app, &bif, &refugee("020291-2345", 2, &app)).await;
+    // Registered 45 and 35 days after arriving: the internship (a month after
+    // arrival) is overdue for both, the arrival interview does not apply.
+    let soon = register(&app, &bif, &refugee("010190-1234", 45, &app)).await;
+    let later = register(&app, &bif, &refugee("020291-2345", 35, &app)).await;
     let mine_late = enrol(
         &app,
         &bif,
@@ -714,7 +714,7 @@ async fn the_caseload_sorts_by_deadline_filters_and_respects_who_asks() {
     );
     let first = &page["items"][0];
     assert_eq!(first["given_name"], "Amina");
-    assert_eq!(first["next_due_milestone"], "asylum_centre_interview");
+    assert_eq!(first["next_due_milestone"], "company_internship_started");
     assert_eq!(first["overdue_milestones"], 1);
     assert_eq!(first["days_since_last_note"], Value::Null);
     assert_eq!(page["items"][1]["days_since_last_note"], 0);
@@ -723,7 +723,7 @@ async fn the_caseload_sorts_by_deadline_filters_and_respects_who_asks() {
     assert_eq!(
         overdue["items"].as_array().unwrap().len(),
         2,
-        "both have the arrival interview overdue"
+        "both have the internship overdue"
     );
     app.clock.advance(Duration::days(31));
     let bif = app.login("cw.bif").await.access;
@@ -911,4 +911,177 @@ async fn barnets_lov_no_contact_with_a_childs_parents_before_a_risk_assessment()
             .status(),
         201
     );
+}
+
+/// Assigns `mentor` (a username) to the enrolment; returns the enrolment.
+async fn assign_mentor(app: &TestApp, token: &str, enrolment: &Value, mentor: &str) -> Value {
+    let mentor = app.user_id(mentor).await;
+    let response = app
+        .client
+        .put(app.url(&format!("/api/v1/enrolments/{}/mentor", id(enrolment))))
+        .bearer_auth(token)
+        .json(&json!({"mentor_id": mentor}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_arrival_interview_does_not_apply_to_a_refugee_registered_after_arriving() {
+    let app = spawn_app().await;
+    let bif = app.login("cw.bif").await.access;
+    let t = today(&app);
+
+    // Registered ten days after arriving: the interview at the asylum centre
+    // (due on the arrival day) is not overdue from day one; it is recorded
+    // as not applicable, and the caseload shows nothing overdue.
+    let km = refugee_enrolled(&app, &bif, "010190-1234", 10, "kobenhavnermodellen").await;
+    let interview = milestone(&km, "asylum_centre_interview");
+    assert_eq!(interview["overdue"], false);
+    assert_eq!(interview["met_on"], Value::Null);
+    assert!(
+        interview["waived_reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("registreret efter ankomsten")),
+        "{interview}"
+    );
+    // The other deadlines counted from arrival still apply.
+    let internship = milestone(&km, "company_internship_started");
+    assert_eq!(internship["waived_reason"], Value::Null);
+    let caseload = get_ok(&app, "/api/v1/caseload", &bif).await;
+    assert_eq!(caseload["items"][0]["overdue_milestones"], 0);
+    let overdue = get_ok(&app, "/api/v1/caseload?overdue_only=true", &bif).await;
+    assert_eq!(overdue["items"].as_array().unwrap().len(), 0);
+    // A caseworker cannot meet what does not apply.
+    let met = app
+        .post_json(
+            &format!(
+                "/api/v1/enrolments/{}/milestones/{}/met",
+                id(&km),
+                interview["id"].as_str().unwrap()
+            ),
+            Some(&bif),
+            &json!({"met_on": t}),
+        )
+        .await;
+    assert_problem(met, 409).await;
+
+    // Registered on the arrival day: the interview is due today, still open.
+    let km = refugee_enrolled(&app, &bif, "020291-2345", 0, "kobenhavnermodellen").await;
+    let interview = milestone(&km, "asylum_centre_interview");
+    assert_eq!(interview["due_date"], json!(t));
+    assert_eq!(interview["waived_reason"], Value::Null);
+    assert_eq!(interview["met_on"], Value::Null);
+}
+
+#[tokio::test]
+async fn assigning_a_mentor_meets_the_mentor_milestone() {
+    let app = spawn_app().await;
+    let bif = app.login("cw.bif").await.access;
+    let t = today(&app);
+    let km = refugee_enrolled(&app, &bif, "010190-1234", 10, "kobenhavnermodellen").await;
+    assert_eq!(milestone(&km, "mentor_assigned")["met_on"], Value::Null);
+
+    // Twenty days on, the milestone (due 14 days after the start) is overdue
+    // until a mentor is assigned; the assignment meets it that day.
+    app.clock.advance(Duration::days(20));
+    let bif = app.login("cw.bif").await.access;
+    let late = get_ok(&app, &format!("/api/v1/enrolments/{}", id(&km)), &bif).await;
+    assert_eq!(milestone(&late, "mentor_assigned")["overdue"], true);
+    let assigned = assign_mentor(&app, &bif, &km, "mentor.bif").await;
+    let m = milestone(&assigned, "mentor_assigned");
+    assert_eq!(m["met_on"], json!(t + Duration::days(20)));
+    assert_eq!(m["overdue"], false);
+    // Ending and changing the assignment later leaves it met on that day.
+    assign_mentor(&app, &bif, &km, "mentor2.bif").await;
+    let again = get_ok(&app, &format!("/api/v1/enrolments/{}", id(&km)), &bif).await;
+    assert_eq!(
+        milestone(&again, "mentor_assigned")["met_on"],
+        json!(t + Duration::days(20))
+    );
+
+    // A mentor assigned while the enrolment is only referred: the milestone
+    // is created met when the enrolment starts.
+    let other = register(&app, &bif, &refugee("020291-2345", 10, &app)).await;
+    let referred = enrol(
+        &app,
+        &bif,
+        &id(&other),
+        json!({"programme_code": "kobenhavnermodellen", "status": "referred"}),
+    )
+    .await;
+    assign_mentor(&app, &bif, &referred, "mentor.bif").await;
+    let started = ok(app
+        .post_json(
+            &format!("/api/v1/enrolments/{}/transitions", id(&referred)),
+            Some(&bif),
+            &json!({"to": "active", "reason": "Borgeren er startet"}),
+        )
+        .await)
+    .await;
+    assert_eq!(
+        milestone(&started, "mentor_assigned")["met_on"],
+        json!(t + Duration::days(20))
+    );
+}
+
+#[tokio::test]
+async fn follow_up_outcomes_wait_for_the_end_of_the_enrolment() {
+    let app = spawn_app().await;
+    let bif = app.login("cw.bif").await.access;
+    let e = refugee_enrolled(&app, &bif, "010190-1234", 5, "jobdansk").await;
+    let path = format!("/api/v1/enrolments/{}/outcomes", id(&e));
+    let measured = |point: &str, on: chrono::NaiveDate| {
+        json!({"measurement_point": point, "measured_on": on, "employment_status": "wage_employment",
+               "weekly_hours": 37, "self_supporting": true, "danish_level": "b1"})
+    };
+
+    // Six months after an end that has not come: refused, nothing recorded.
+    let problem = assert_problem(
+        app.post_json(&path, Some(&bif), &measured("end_plus6m", today(&app)))
+            .await,
+        409,
+    )
+    .await;
+    assert!(
+        problem["detail"].as_str().unwrap().contains("not ended"),
+        "{problem}"
+    );
+    assert_problem(
+        app.post_json(&path, Some(&bif), &measured("end_plus12m", today(&app)))
+            .await,
+        409,
+    )
+    .await;
+    assert_eq!(get_ok(&app, &path, &bif).await, json!([]));
+
+    // Ended today: the 6-month measurement is due six months on, not before.
+    ok(app
+        .post_json(
+            &format!("/api/v1/enrolments/{}/transitions", id(&e)),
+            Some(&bif),
+            &json!({"to": "completed", "reason": "Job"}),
+        )
+        .await)
+    .await;
+    let ended = today(&app);
+    let problem = assert_problem(
+        app.post_json(&path, Some(&bif), &measured("end_plus6m", ended))
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "measured_on");
+    app.clock.advance(Duration::days(200));
+    let bif = app.login("cw.bif").await.access;
+    let six = ended + Months::new(6);
+    let response = app
+        .post_json(&path, Some(&bif), &measured("end_plus6m", six))
+        .await;
+    assert_eq!(response.status(), 201);
+    let list = get_ok(&app, &path, &bif).await;
+    assert_eq!(list[0]["measurement_point"], "end_plus6m");
+    assert_eq!(list[0]["measured_on"], json!(six));
 }

@@ -14,13 +14,6 @@ fn len(doc: &Value, key: &str) -> usize {
         .len()
 }
 
-async fn ok(response: reqwest::Response) -> Value {
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    assert!(status == 200 || status == 201, "{status}: {text}");
-    serde_json::from_str(&text).unwrap()
-}
-
 #[tokio::test]
 async fn the_export_holds_one_of_everything_and_redacts_what_it_must() {
     let app = spawn_app().await;

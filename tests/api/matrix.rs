@@ -77,7 +77,7 @@ const MATRIX: &[Cell] = &[
     (
         "POST",
         "/api/v1/citizens/{A}/cpr",
-        Some("{}"),
+        Some(r#"{"purpose": "identity_check"}"#),
         [200, 200, 200, 403, 403, 404, 404, 404, 403, 403],
         None,
     ),
@@ -240,7 +240,13 @@ type GrantCell = (&'static str, &'static str, &'static str, bool, u16);
 const DOOR_4_UNDER_A_GRANT: &[GrantCell] = &[
     ("GET", "/api/v1/citizens/{S}", "", false, 200),
     ("GET", "/api/v1/enrolments/{ES}", "", false, 200),
-    ("POST", "/api/v1/citizens/{S}/cpr", "{}", false, 200),
+    (
+        "POST",
+        "/api/v1/citizens/{S}/cpr",
+        r#"{"purpose": "identity_check"}"#,
+        false,
+        200,
+    ),
     (
         "POST",
         "/api/v1/citizens/{S}/enrolments",

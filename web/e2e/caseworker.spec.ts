@@ -51,10 +51,15 @@ test("a caseworker registers a citizen, enrols them in Københavnermodellen, see
   // Reveal the CPR: asks for the purpose, shows it until the page is left.
   await page.getByRole("button", { name: "Vis fuldt CPR-nummer" }).click();
   await page.getByRole("button", { name: "Vis CPR-nummer" }).click();
-  await expect(page.locator("#reveal-purpose-error")).toContainText("Skriv formålet");
-  await page.getByLabel("Formål med at se det fulde CPR-nummer").fill("Kontrol af identitet ved første møde");
+  await expect(page.locator("#reveal-purpose-error")).toContainText("Vælg formålet");
+  await page.getByLabel("Formål med at se det fulde CPR-nummer").selectOption({ label: "Kontrol af identitet" });
   await page.getByRole("button", { name: "Vis CPR-nummer" }).click();
   await expect(page.locator(".cpr-revealed")).toHaveText(cpr);
+  // The purpose is in the citizen's access log, as the category chosen.
+  const citizenId = page.url().split("/").pop()!;
+  const accessLog = await apiGet<{ action: string; purpose: string | null }[]>(
+    request, await apiToken(request, "cw.bif"), `/api/v1/citizens/${citizenId}/access-log`);
+  expect(accessLog.filter((e) => e.action === "reveal").map((e) => e.purpose)).toEqual(["identity_check"]);
   await expectAccessible(page, "citizen");
   await screenshot(page, "desk-citizen");
 
@@ -86,8 +91,10 @@ test("a caseworker registers a citizen, enrols them in Københavnermodellen, see
   for (let i = 0; i < 20 && !(await row.isVisible()); i++) {
     const next = page.getByRole("button", { name: "Næste side" });
     if (!(await next.isEnabled())) break;
+    const shown = await page.locator("table.caseload-table tbody tr").first().textContent();
     await next.click();
-    await page.waitForLoadState("networkidle");
+    // The next page is in when its first row differs from the last page's.
+    await expect(page.locator("table.caseload-table tbody tr").first()).not.toHaveText(shown ?? "");
   }
   await expect(row).toBeVisible();
   await expect(row).toContainText(/\d{4}/);

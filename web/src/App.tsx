@@ -22,6 +22,7 @@ const Concerns = lazy(() => import("./screens/Concerns"));
 const DeadlineReport = lazy(() => import("./screens/DeadlineReport"));
 const OutcomeReport = lazy(() => import("./screens/OutcomeReport"));
 const AuditLog = lazy(() => import("./screens/AuditLog"));
+const AdminUsers = lazy(() => import("./screens/AdminUsers"));
 
 interface Route {
   pattern: string;
@@ -44,6 +45,7 @@ const ROUTES: Route[] = [
   { pattern: "/rapporter/noedadgange", render: () => <GrantReview /> },
   { pattern: "/henvisninger", render: () => <Referrals /> },
   { pattern: "/bekymringer", render: () => <Concerns /> },
+  { pattern: "/admin/brugere", render: () => <AdminUsers /> },
 ];
 
 export function App() {
@@ -147,6 +149,7 @@ function Header() {
       items.push(["/rapporter/frister", t.nav.deadlines]);
       items.push(["/rapporter/resultater", t.nav.outcomes]);
     }
+    if (has("admin")) items.push(["/admin/brugere", t.nav.admin]);
   }
   return (
     <header className="header app-header">

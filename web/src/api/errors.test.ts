@@ -59,6 +59,31 @@ describe("problem+json to Danish", () => {
     expect(other.message).toBe(da.errors.problem.conflict);
   });
 
+  it("explains why a follow-up outcome waits for the enrolment's end", () => {
+    const notEnded = describeProblem(
+      {
+        type: "urn:medborger:problem:conflict",
+        status: 409,
+        title: "Conflict",
+        detail: "The enrolment has not ended: the measurement 6 months after the end can be recorded once it has ended.",
+      },
+      409,
+      da,
+    );
+    expect(notEnded.message).toBe("Målingen 6 eller 12 måneder efter afslutning kan først registreres, når forløbet er afsluttet.");
+    const early = describeProblem(
+      {
+        type: "urn:medborger:problem:validation-failed",
+        status: 422,
+        title: "Validation failed",
+        errors: [{ field: "measured_on", code: "before_follow_up", message: "on or after 2027-06-02" }],
+      },
+      422,
+      da,
+    );
+    expect(early.fields.measured_on).toBe("Målingen skal ligge mindst 6 (eller 12) måneder efter forløbets slutdato.");
+  });
+
   it("tells how long to wait when sign-in is throttled", () => {
     const d = describeProblem({ type: "urn:medborger:problem:too-many-requests", status: 429, title: "x" }, 429, da, { retryAfterSecs: 30 });
     expect(d.message).toBe("For mange mislykkede forsøg. Vent 30 sekunder, før du prøver igen.");

@@ -58,6 +58,7 @@ const CONFLICTS: [RegExp, keyof Messages["errors"]["conflicts"]][] = [
   [/can already see this citizen/i, "alreadyVisible"],
   [/Restricted enrolments have no mentors/i, "restrictedNoMentor"],
   [/registered at this very moment/i, "registeredNow"],
+  [/The enrolment has not ended/i, "notEnded"],
 ];
 
 export function fieldMessage(field: string, code: string, t: Messages): string {

@@ -398,7 +398,8 @@ export type paths = {
         put?: never;
         /**
          * Reveal the whole CPR number (caseworkers and managers of an involved
-         *     department). Audited as its own action.
+         *     department), for a purpose from the fixed list: 400 without one. Audited
+         *     as its own action with the purpose.
          */
         post: operations["reveal_cpr"];
         delete?: never;
@@ -943,6 +944,27 @@ export type paths = {
          *     `Accept: text/csv`.
          */
         get: operations["outcomes_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The staff of your own department (caseworkers, managers, mentors): to
+         *     pick a mentor or caseworker from (`role`), or to put names to ids
+         *     (`ids`). Never another department's staff; audited as a search.
+         */
+        get: operations["list_staff"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1832,6 +1854,18 @@ export type components = {
             next_cursor?: string | null;
         };
         /** @description One page of a list. */
+        Page_StaffMember: {
+            items: {
+                active: boolean;
+                full_name: string;
+                /** Format: uuid */
+                id: string;
+                roles: components["schemas"]["Role"][];
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list. */
         Page_TeamView: {
             items: {
                 active: boolean;
@@ -2052,6 +2086,17 @@ export type components = {
         };
         /** @enum {string} */
         ResidenceBasis: "refugee" | "family_reunification" | "ukraine_special_act" | "work" | "study" | "other";
+        /** @description The body of a CPR reveal: the purpose is required (400 without it). */
+        RevealCprRequest: {
+            purpose: components["schemas"]["RevealPurpose"];
+        };
+        /**
+         * @description Why a caseworker needs the whole CPR number: a category from a fixed
+         *     list, recorded in the audit entry and told to the citizen in their access
+         *     log (DESIGN §5: never free text typed by staff).
+         * @enum {string}
+         */
+        RevealPurpose: "identity_check" | "correspondence" | "authority_contact" | "citizen_request" | "record_correction";
         RevealedCpr: {
             /** @example 010190-1234 */
             cpr: string;
@@ -2118,6 +2163,14 @@ export type components = {
          * @enum {string}
          */
         Sex: "female" | "male";
+        /** @description A colleague of your department: the name beside an id. */
+        StaffMember: {
+            active: boolean;
+            full_name: string;
+            /** Format: uuid */
+            id: string;
+            roles: components["schemas"]["Role"][];
+        };
         /**
          * @description `referred → active ⇄ paused → completed | dropped_out | cancelled`
          * @enum {string}
@@ -4730,7 +4783,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevealCprRequest"];
+            };
+        };
         responses: {
             200: {
                 headers: {
@@ -4739,6 +4796,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["RevealedCpr"];
                 };
+            };
+            /** @description No purpose, or one not on the list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid access token, or the user was deactivated or changed since it was issued */
             401: {
@@ -4760,6 +4824,33 @@ export interface operations {
             };
             /** @description No such resource, or not one the caller may see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid input; `errors` names the fields */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7707,6 +7798,90 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["OutcomeReport"];
                     "text/csv": string;
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token, or the user was deactivated or changed since it was issued */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid input; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error (details only in the server log) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable or busy; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_staff: {
+        parameters: {
+            query?: {
+                /** @description Only active staff holding this role (to pick a mentor or caseworker). */
+                role?: components["schemas"]["Role"];
+                /**
+                 * @description Comma-separated ids (at most 100) to put names to, active or not;
+                 *     ids outside your department are left out.
+                 */
+                ids?: string;
+                /** @description 1–200, default 50. */
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_StaffMember"];
                 };
             };
             /** @description Malformed request */

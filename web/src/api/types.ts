@@ -33,3 +33,5 @@ export type CaseworkerLoad = S["CaseworkerLoad"];
 export type TeamLoad = S["TeamLoad"];
 export type ReassignRequest = S["ReassignRequest"];
 export type Role = S["Role"];
+export type RevealPurpose = S["RevealPurpose"];
+export type StaffMember = S["StaffMember"];

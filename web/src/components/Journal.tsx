@@ -5,6 +5,7 @@ import type { CreateNoteRequest, NoteKind, NoteView } from "../api/types";
 import { formatDateTime, useT } from "../i18n";
 import { NOTE_KINDS } from "../lib/codes";
 import { useAuth } from "../lib/auth";
+import { useStaffNames } from "../lib/staff";
 import { submitNote } from "../offline/submit";
 import { noteQueue, type QueuedNote } from "../offline/queue";
 import { sendQueuedNote, useQueued } from "../offline/sync";
@@ -70,12 +71,13 @@ export function NoteList({
 }: { notes: NoteView[]; canCorrect: (n: NoteView) => boolean; onCorrect: (n: NoteView) => void }) {
   const t = useT();
   const { me } = useAuth();
+  const staffName = useStaffNames(notes.map((n) => n.author_id));
   if (!notes.length) return <p>{t.enrolment.noNotes}</p>;
   return (
     <ol className="journal" aria-label={t.enrolment.journal}>
       {groupNotes(notes).map(({ note, replaced }) => (
         <li key={note.id} className={`journal-entry${replaced.length ? " has-correction" : ""}`}>
-          <NoteCard note={note} mine={note.author_id === me?.id}>
+          <NoteCard note={note} mine={note.author_id === me?.id} author={staffName(note.author_id)}>
             {replaced.length ? <Badge variant="info">{t.enrolment.correction}</Badge> : null}
             {note.current && canCorrect(note) ? (
               <button type="button" className="button button-tertiary" onClick={() => onCorrect(note)}>
@@ -86,7 +88,7 @@ export function NoteList({
           {replaced.length ? (
             <div className="journal-replaced">
               {replaced.map((r) => (
-                <NoteCard key={r.id} note={r} mine={r.author_id === me?.id} superseded />
+                <NoteCard key={r.id} note={r} mine={r.author_id === me?.id} author={staffName(r.author_id)} superseded />
               ))}
             </div>
           ) : null}
@@ -97,14 +99,14 @@ export function NoteList({
 }
 
 function NoteCard({
-  note, mine, superseded = false, children,
-}: { note: NoteView; mine: boolean; superseded?: boolean; children?: React.ReactNode }) {
+  note, mine, author, superseded = false, children,
+}: { note: NoteView; mine: boolean; author?: string | null; superseded?: boolean; children?: React.ReactNode }) {
   const t = useT();
   return (
     <article className={`note-card${superseded ? " note-superseded" : ""}`} aria-label={superseded ? t.enrolment.superseded : undefined}>
       <p className="note-meta">
         <strong>{t.codes.noteKind[note.kind] ?? note.kind}</strong> · <time dateTime={note.occurred_at}>{formatDateTime(note.occurred_at, t)}</time>
-        {mine ? ` · ${t.enrolment.author} ${t.enrolment.you}` : ""}
+        {mine ? ` · ${t.enrolment.author} ${t.enrolment.you}` : author ? ` · ${t.enrolment.author} ${author}` : ""}
         {note.shared_with_mentor ? <> · {t.enrolment.sharedBadge}</> : null}
       </p>
       {superseded ? <p className="note-superseded-label">{t.enrolment.superseded}</p> : null}

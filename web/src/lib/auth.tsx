@@ -70,5 +70,6 @@ export function homeFor(me: Me): string {
   if (me.roles.includes("manager")) return "/rapporter/sagsstamme";
   if (me.roles.includes("mentor")) return "/mentees";
   if (me.roles.includes("auditor")) return "/revision";
+  if (me.roles.includes("admin")) return "/admin/brugere";
   return "/velkommen";
 }

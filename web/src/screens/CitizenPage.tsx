@@ -1,10 +1,10 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { api } from "../api/client";
-import type { CitizenResponse, CitizenView, EnrolmentView } from "../api/types";
+import type { CitizenResponse, CitizenView, EnrolmentView, RevealPurpose } from "../api/types";
 import { Flash } from "../components/Flash";
 import { BreakGlass, Consents, FileConcern, GrantCountdown, SendReferral, activeGrant } from "../components/CitizenWork";
 import { Alert, Badge, Loading, ProblemAlert } from "../components/feedback";
-import { SelectField, TextArea, TextField } from "../components/forms";
+import { SelectField, TextArea } from "../components/forms";
 import { formatDate, label, useT } from "../i18n";
 import { useAuth } from "../lib/auth";
 import { programmeName, useProgrammes } from "../lib/programmes";
@@ -148,6 +148,9 @@ function Record({ c }: { c: CitizenView }) {
   );
 }
 
+/** The purposes the API accepts for a reveal (a fixed list, DESIGN §5). */
+const REVEAL_PURPOSES: RevealPurpose[] = ["identity_check", "correspondence", "authority_contact", "citizen_request", "record_correction"];
+
 /**
  * The masked CPR and the reveal action: asks for the purpose, shows the full
  * number only while this component lives (leaving the page forgets it).
@@ -155,7 +158,7 @@ function Record({ c }: { c: CitizenView }) {
 function CprReveal({ citizenId, masked }: { citizenId: string; masked: string }) {
   const t = useT();
   const [open, setOpen] = useState(false);
-  const [purpose, setPurpose] = useState("");
+  const [purpose, setPurpose] = useState<RevealPurpose | "">("");
   const [purposeError, setPurposeError] = useState<string | undefined>();
   const [cpr, setCpr] = useState<string | null>(null);
   const { run, busy, error } = useAction();
@@ -163,14 +166,14 @@ function CprReveal({ citizenId, masked }: { citizenId: string; masked: string })
 
   async function reveal(e: FormEvent) {
     e.preventDefault();
-    if (purpose.trim().length < 3) {
+    if (!purpose) {
       setPurposeError(t.citizen.revealPurposeRequired);
       return;
     }
     setPurposeError(undefined);
-    // TODO(api): POST /citizens/{id}/cpr takes no body yet; the purpose is
-    // asked for here and should be sent and audited once the API accepts it.
-    const res = await run(() => api.POST("/api/v1/citizens/{id}/cpr", { params: { path: { id: citizenId } } }));
+    const res = await run(() =>
+      api.POST("/api/v1/citizens/{id}/cpr", { params: { path: { id: citizenId } }, body: { purpose } }),
+    );
     if (res) {
       setCpr(res.cpr);
       setOpen(false);
@@ -198,16 +201,19 @@ function CprReveal({ citizenId, masked }: { citizenId: string; masked: string })
       ) : (
         <form onSubmit={reveal} className="reveal-form" noValidate>
           <ProblemAlert problem={error} />
-          <TextField
+          <SelectField
             id="reveal-purpose"
             label={t.citizen.revealPurpose}
             hint={t.citizen.revealPurposeHint}
             value={purpose}
             error={purposeError}
-            onChange={(e) => setPurpose(e.target.value)}
+            onChange={(e) => setPurpose(e.target.value as RevealPurpose | "")}
             required
             autoFocus
-          />
+          >
+            <option value="">{t.citizen.revealPurposeChoose}</option>
+            {REVEAL_PURPOSES.map((p) => <option key={p} value={p}>{t.citizen.revealPurposes[p]}</option>)}
+          </SelectField>
           <div className="button-row">
             <button type="submit" className="button button-primary" disabled={busy}>
               {t.citizen.revealSubmit}

@@ -13,6 +13,7 @@ import { programmeName, useProgrammes } from "../lib/programmes";
 import { Link } from "../lib/router";
 import { useAction, useLoad } from "../lib/useLoad";
 import { useQueued } from "../offline/sync";
+import { useStaffNames, useStaffWithRole } from "../lib/staff";
 
 export default function EnrolmentPage({ id }: { id: string }) {
   const t = useT();
@@ -26,6 +27,7 @@ export default function EnrolmentPage({ id }: { id: string }) {
     [enrolment?.citizen_id],
   );
   const journal = useNotes(id);
+  const staffName = useStaffNames([enrolment?.responsible_caseworker_id, enrolment?.mentor_id]);
   const [correcting, setCorrecting] = useState<NoteView | null>(null);
   const queued = useQueued(me?.id ?? null, id);
   const pendingCount = useRef(queued.length);
@@ -68,8 +70,10 @@ export default function EnrolmentPage({ id }: { id: string }) {
         <dd>{formatDate(e.start_date, t)}</dd>
         <dt>{t.enrolment.end}</dt>
         <dd>{formatDate(e.end_date, t)}</dd>
+        <dt>{t.enrolment.responsible}</dt>
+        <dd className="staff-responsible">{staffName(e.responsible_caseworker_id) ?? e.responsible_caseworker_id}</dd>
         <dt>{t.enrolment.mentor}</dt>
-        <dd>{e.mentor_id ? "✓" : t.enrolment.noMentor}</dd>
+        <dd className="staff-mentor">{e.mentor_id ? (staffName(e.mentor_id) ?? e.mentor_id) : t.enrolment.noMentor}</dd>
         <dt>{t.enrolment.goals}</dt>
         <dd className="pre-wrap">{e.goals || t.enrolment.noGoals}</dd>
       </dl>
@@ -80,6 +84,9 @@ export default function EnrolmentPage({ id }: { id: string }) {
       </section>
 
       {isCaseworker ? <Transition enrolment={e} onChanged={setEnrolment} /> : null}
+      {has("caseworker") && !prog?.restricted && e.status !== "completed" && e.status !== "dropped_out" && e.status !== "cancelled" ? (
+        <AssignMentor enrolment={e} onChanged={setEnrolment} />
+      ) : null}
       {prog?.restricted && isCaseworker ? <RiskAssessments enrolmentId={id} /> : null}
 
       <section aria-labelledby="journal-heading">
@@ -169,6 +176,66 @@ function Transition({ enrolment, onChanged }: { enrolment: EnrolmentView; onChan
           <button type="submit" className="button button-primary" disabled={busy || !to}>
             {t.enrolment.transitionSubmit}
           </button>
+        </form>
+      </div>
+    </details>
+  );
+}
+
+/** Assign a mentor of the department, picked by name, or end the assignment. */
+function AssignMentor({ enrolment, onChanged }: { enrolment: EnrolmentView; onChanged: (e: EnrolmentView) => void }) {
+  const t = useT();
+  const mentors = useStaffWithRole("mentor");
+  const [mentor, setMentor] = useState("");
+  const [done, setDone] = useState<string | null>(null);
+  const { run, busy, error } = useAction();
+
+  async function assign(mentorId: string | null) {
+    setDone(null);
+    const res = await run(() =>
+      api.PUT("/api/v1/enrolments/{id}/mentor", { params: { path: { id: enrolment.id } }, body: { mentor_id: mentorId } }),
+    );
+    if (res) {
+      setDone(mentorId ? t.enrolment.mentorAssigned : t.enrolment.mentorEnded);
+      setMentor("");
+      onChanged(res);
+    }
+  }
+
+  return (
+    <details className="details">
+      <summary className="details-summary">{t.enrolment.assignMentor}</summary>
+      <div className="details-text">
+        <form
+          noValidate
+          onSubmit={(ev) => {
+            ev.preventDefault();
+            if (mentor) void assign(mentor);
+          }}
+        >
+          <ProblemAlert problem={error} fieldIds={{ mentor_id: "mentor-pick" }} />
+          {done ? <Alert variant="success">{done}</Alert> : null}
+          <SelectField id="mentor-pick" label={t.enrolment.chooseMentor} value={mentor} required error={error?.fields.mentor_id}
+            onChange={(ev) => setMentor(ev.target.value)}>
+            <option value="">{mentors === null ? t.app.loading : t.app.none}</option>
+            {(mentors ?? [])
+              .filter((m) => m.id !== enrolment.mentor_id)
+              .map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.full_name}
+                </option>
+              ))}
+          </SelectField>
+          <div className="button-row">
+            <button type="submit" className="button button-primary" disabled={busy || !mentor}>
+              {t.enrolment.assignMentorSubmit}
+            </button>
+            {enrolment.mentor_id ? (
+              <button type="button" className="button button-secondary" disabled={busy} onClick={() => void assign(null)}>
+                {t.enrolment.endMentor}
+              </button>
+            ) : null}
+          </div>
         </form>
       </div>
     </details>

@@ -4,6 +4,7 @@ import type { components } from "../api/schema";
 import { Alert, Loading, ProblemAlert } from "../components/feedback";
 import { TextField } from "../components/forms";
 import { formatDateTime, useT } from "../i18n";
+import { useStaffNames } from "../lib/staff";
 import { useAction, useLoad } from "../lib/useLoad";
 
 type Grant = components["schemas"]["GrantView"];
@@ -13,6 +14,7 @@ export default function GrantReview() {
   const t = useT();
   const list = useLoad(() => api.GET("/api/v1/access-grants", { params: { query: { review: "pending" } } }), []);
   const [done, setDone] = useState(false);
+  const staffName = useStaffNames(list.data?.map((g) => g.user_id) ?? []);
   return (
     <>
       <h1>{t.grant.review}</h1>
@@ -22,13 +24,13 @@ export default function GrantReview() {
       {list.loading && !list.data ? <Loading /> : null}
       {list.data && !list.data.length ? <p>{t.grant.reviewEmpty}</p> : null}
       <ul className="nobullet-list">
-        {list.data?.map((g) => <GrantItem key={g.id} g={g} onDone={() => { setDone(true); list.reload(); }} />)}
+        {list.data?.map((g) => <GrantItem key={g.id} g={g} user={staffName(g.user_id) ?? g.user_id} onDone={() => { setDone(true); list.reload(); }} />)}
       </ul>
     </>
   );
 }
 
-function GrantItem({ g, onDone }: { g: Grant; onDone: () => void }) {
+function GrantItem({ g, user, onDone }: { g: Grant; user: string; onDone: () => void }) {
   const t = useT();
   const [comment, setComment] = useState("");
   const { run, busy, error } = useAction();
@@ -43,7 +45,7 @@ function GrantItem({ g, onDone }: { g: Grant; onDone: () => void }) {
         {t.grant.grantedAt}: {formatDateTime(g.granted_at, t)} · {t.grant.expiresAt}: {formatDateTime(g.expires_at, t)} · {g.department.toUpperCase()}
       </p>
       <p className="note-text">{g.reason}</p>
-      <p className="small-text">{t.grant.user}: {g.user_id} · {t.grant.citizen}: {g.citizen_id}</p>
+      <p className="small-text">{t.grant.user}: {user} · {t.grant.citizen}: {g.citizen_id}</p>
       <form onSubmit={submit} noValidate>
         <ProblemAlert problem={error} />
         <TextField id={`rv-${g.id}`} label={t.grant.comment} value={comment} required error={error?.fields.comment} onChange={(e) => setComment(e.target.value)} />
