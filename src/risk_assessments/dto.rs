@@ -28,6 +28,7 @@ impl RiskLevel {
 pub struct CreateRiskAssessmentRequest {
     pub level: RiskLevel,
     pub assessed_at: DateTime<Utc>,
+    #[schema(min_length = 1, max_length = 20_000, pattern = r"\S")]
     pub summary: String,
 }
 
