@@ -18,8 +18,9 @@ use crate::auth::policy::{self, Access};
         description = "Case management for Copenhagen's integration and citizenship work. \
             Errors are RFC 9457 problem documents (`application/problem+json`). \
             Sign in at `/api/v1/auth/login` and send the access token as `Authorization: Bearer …`.",
-        license(name = "EUPL-1.2"),
+        license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
     ),
+    servers((url = "/", description = "The service that serves this document")),
     components(schemas(
         crate::error::Problem,
         crate::error::FieldError,
@@ -58,8 +59,14 @@ pub fn document() -> OpenApi {
 
 pub fn document_json() -> String {
     // Serialising the document cannot fail: it is plain data.
-    document().to_pretty_json().unwrap_or_default() + "\n"
+    let json = document().to_pretty_json().unwrap_or_default();
+    // utoipa 5 writes a link's `operationId` as `operation_id`; no schema
+    // has a property of that name (tests/api/ops.rs checks both).
+    json.replace(LINK_OPERATION_ID_AS_WRITTEN, "\"operationId\": ") + "\n"
 }
+
+/// How utoipa writes `operationId` in a link (see [`document_json`]).
+pub const LINK_OPERATION_ID_AS_WRITTEN: &str = "\"operation_id\": ";
 
 fn finalize(mut api: OpenApi) -> OpenApi {
     let components = api.components.get_or_insert_with(Default::default);
@@ -88,7 +95,183 @@ fn finalize(mut api: OpenApi) -> OpenApi {
             }
         }
     }
+    name_page_items(components);
+    link_operations(&mut api);
     api
+}
+
+/// What a created (or found) resource leads to: `(operation, status, the
+/// parameters, the operationIds they lead to)`. OpenAPI links let a client,
+/// and Schemathesis' stateful phase, follow create → read → act.
+const LINKS: &[LinkRow] = &[
+    (
+        "post /api/v1/citizens",
+        "201",
+        BY_BODY_ID,
+        &[
+            "find_citizen",
+            "update_citizen",
+            "create_enrolment",
+            "list_citizen_enrolments",
+            "record_consent",
+            "list_consents",
+        ],
+    ),
+    (
+        "post /api/v1/citizens/search",
+        "200",
+        &[("id", "$response.body#/items/0/id")],
+        &["find_citizen"],
+    ),
+    (
+        "post /api/v1/citizens/{id}/enrolments",
+        "201",
+        BY_BODY_ID,
+        &[
+            "find_enrolment",
+            "update_enrolment",
+            "create_note",
+            "list_notes",
+            "create_outcome",
+            "list_outcomes",
+            "create_risk_assessment",
+            "list_risk_assessments",
+            "transition_enrolment",
+            "assign_mentor",
+        ],
+    ),
+    (
+        "post /api/v1/citizens/{id}/enrolments",
+        "201",
+        &[
+            ("id", BODY_ID),
+            ("milestone_id", "$response.body#/milestones/0/id"),
+        ],
+        &["meet_milestone", "waive_milestone"],
+    ),
+    (
+        "post /api/v1/enrolments/{id}/notes",
+        "201",
+        BY_PATH_ID,
+        &["list_notes"],
+    ),
+    (
+        "post /api/v1/citizens/{id}/consents",
+        "201",
+        &[("id", "$request.path.id"), ("consent_id", BODY_ID)],
+        &["withdraw_consent"],
+    ),
+    (
+        "post /api/v1/citizens/{id}/consents",
+        "201",
+        BY_PATH_ID,
+        &["list_consents"],
+    ),
+    (
+        "post /api/v1/referrals",
+        "201",
+        BY_BODY_ID,
+        &[
+            "find_referral",
+            "accept_referral",
+            "decline_referral",
+            "withdraw_referral",
+        ],
+    ),
+    ("post /api/v1/concerns", "201", BY_BODY_ID, &["open_case"]),
+    (
+        "post /api/v1/access-grants",
+        "201",
+        BY_BODY_ID,
+        &["review_grant"],
+    ),
+    (
+        "post /api/v1/admin/teams",
+        "201",
+        BY_BODY_ID,
+        &["find_team", "update_team"],
+    ),
+    (
+        "post /api/v1/admin/users",
+        "201",
+        BY_BODY_ID,
+        &["find_user", "update_user"],
+    ),
+    (
+        "post /api/v1/admin/programmes",
+        "201",
+        &[("code", "$response.body#/code")],
+        &["update_programme"],
+    ),
+];
+
+/// `(operation, status, parameters, target operationIds)`.
+type LinkRow = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    &'static [&'static str],
+);
+
+const BODY_ID: &str = "$response.body#/id";
+const BY_BODY_ID: &[(&str, &str)] = &[("id", BODY_ID)];
+const BY_PATH_ID: &[(&str, &str)] = &[("id", "$request.path.id")];
+
+fn link_operations(api: &mut OpenApi) {
+    use utoipa::openapi::link::LinkBuilder;
+    use utoipa::openapi::RefOr;
+    for (operation, status, parameters, targets) in LINKS {
+        let Some((verb, path)) = operation.split_once(' ') else {
+            continue;
+        };
+        let Some(item) = api.paths.paths.get_mut(path) else {
+            continue;
+        };
+        let op = match verb {
+            "post" => item.post.as_mut(),
+            "get" => item.get.as_mut(),
+            _ => None,
+        };
+        let Some(RefOr::T(response)) = op.and_then(|op| op.responses.responses.get_mut(*status))
+        else {
+            continue;
+        };
+        for target in *targets {
+            let link = parameters
+                .iter()
+                .fold(
+                    LinkBuilder::new().operation_id(*target),
+                    |b, (name, value)| b.parameter(*name, *value),
+                )
+                .build();
+            response.links.insert(target.to_string(), link.into());
+        }
+    }
+}
+
+/// `Page<T>` is generated with `T` written out in its `items`; where `T` is
+/// a component of its own, refer to it, so clients get one named type.
+fn name_page_items(components: &mut utoipa::openapi::Components) {
+    use utoipa::openapi::schema::{ArrayItems, Schema};
+    use utoipa::openapi::RefOr;
+    let named: Vec<(String, String)> = components
+        .schemas
+        .keys()
+        .filter_map(|page| {
+            let item = page.strip_prefix("Page_")?;
+            components
+                .schemas
+                .contains_key(item)
+                .then(|| (page.clone(), item.to_string()))
+        })
+        .collect();
+    for (page, item) in named {
+        if let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(&page) {
+            if let Some(RefOr::T(Schema::Array(array))) = object.properties.get_mut("items") {
+                array.items = ArrayItems::RefOrSchema(Box::new(Ref::from_schema_name(item).into()));
+            }
+        }
+    }
 }
 
 fn problem(description: &str) -> utoipa::openapi::Response {
@@ -103,9 +286,19 @@ fn problem(description: &str) -> utoipa::openapi::Response {
         .build()
 }
 
+/// Creates whose body names a citizen they act on.
+const NAMES_A_CITIZEN_IN_ITS_BODY: &[(&str, &str)] = &[
+    ("post", "/api/v1/access-grants"),
+    ("post", "/api/v1/concerns"),
+    ("post", "/api/v1/referrals"),
+];
+
 fn describe(op: &mut Operation, verb: &str, path: &str, access: Access) {
     let mut errors: Vec<(&str, &str)> = Vec::new();
-    if access != Access::Public {
+    if access == Access::Public {
+        // Stated, not left out: no token needed (`security: []`).
+        op.security = Some(Vec::new());
+    } else {
         op.security = Some(vec![SecurityRequirement::new(
             "bearer",
             Vec::<String>::new(),
@@ -120,6 +313,11 @@ fn describe(op: &mut Operation, verb: &str, path: &str, access: Access) {
     }
     if path.contains('{') {
         errors.push(("404", "No such resource, or not one the caller may see"));
+    } else if NAMES_A_CITIZEN_IN_ITS_BODY.contains(&(verb, path)) {
+        errors.push((
+            "404",
+            "The body's `citizen_id` names no citizen, or not one the caller may see",
+        ));
     }
     let has_query = op
         .parameters

@@ -11,13 +11,16 @@ use crate::error::{ApiError, ApiResult};
 #[serde(deny_unknown_fields)]
 pub struct CreateGrantRequest {
     pub citizen_id: Uuid,
-    /// Why you need access now (20–2000 characters); your manager reviews it.
+    /// Why you need access now (20–2000 characters once trimmed); your
+    /// manager reviews it.
+    #[schema(min_length = 20, max_length = 2000, pattern = r"\S[\s\S]{18}\S")]
     pub reason: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewGrantRequest {
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub comment: String,
 }
 
@@ -26,6 +29,7 @@ pub struct ReviewGrantRequest {
 #[into_params(parameter_in = Query)]
 pub struct GrantListParams {
     /// `pending` (default): not yet reviewed; `all`: every grant of the department.
+    #[param(pattern = "^(pending|all)$")]
     pub review: Option<String>,
 }
 

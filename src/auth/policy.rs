@@ -227,10 +227,15 @@ static MATCHERS: LazyLock<Vec<(ResourceDef, &'static Rule)>> = LazyLock::new(|| 
         .collect()
 });
 
+/// A literal route wins over a pattern: `/citizens/search` is the search,
+/// never a citizen whose id is `search`, so `PATCH /citizens/search` is 405
+/// with `Allow: POST`, not a 404 from `PATCH /citizens/{id}`.
 pub fn lookup(method: &Method, path: &str) -> Lookup {
+    let is_literal = |rule: &Rule| !rule.path.contains('{');
+    let literal = RULES.iter().any(|r| is_literal(r) && r.path == path);
     let mut methods = Vec::new();
     for (def, rule) in MATCHERS.iter() {
-        if def.is_match(path) {
+        if def.is_match(path) && (!literal || is_literal(rule)) {
             if rule.verb.method() == method {
                 return Lookup::Allowed(rule);
             }

@@ -22,8 +22,10 @@ pub struct CaseloadParams {
     /// Only enrolments with an overdue milestone.
     pub overdue_only: Option<bool>,
     /// Only enrolments without a note in this many days (1–3650).
+    #[param(minimum = 1, maximum = 3650)]
     pub silent_days: Option<i64>,
     /// 1–200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }

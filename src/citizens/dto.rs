@@ -108,7 +108,9 @@ impl ToSchema for RegisterCitizenRequest {
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCitizenRequest {
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub given_name: Option<String>,
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub family_name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
@@ -180,7 +182,9 @@ pub struct UpdateCitizenRequest {
 )]
 #[diesel(table_name = citizens, check_for_backend(diesel::pg::Pg), treat_none_as_null = true)]
 pub struct CitizenData {
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub given_name: String,
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub family_name: String,
     pub phone: Option<String>,
     pub email: Option<String>,
@@ -470,8 +474,9 @@ pub struct MentorCitizenView {
     pub interpreter_needed: bool,
 }
 
+/// `view` tells which: `full` (a caseworker's) or `mentor` (a mentor's).
 #[derive(Serialize, ToSchema, Debug)]
-#[serde(untagged)]
+#[serde(tag = "view", rename_all = "snake_case")]
 pub enum CitizenResponse {
     Full(Box<CitizenView>),
     Mentor(MentorCitizenView),
@@ -541,6 +546,9 @@ pub struct SearchCitizensRequest {
     /// Citizens with an enrolment in this programme that the caller can see.
     pub programme: Option<String>,
     /// 1–200, default 50.
+    #[schema(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    #[schema(pattern = "^[A-Za-z0-9_-]{21}[AQgw]$")]
     pub cursor: Option<String>,
 }

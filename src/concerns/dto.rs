@@ -12,9 +12,12 @@ use crate::http::bounded_text;
 #[serde(deny_unknown_fields)]
 pub struct FileConcernRequest {
     pub citizen_id: Uuid,
+    #[schema(min_length = 1, max_length = 20_000, pattern = r"\S")]
     pub text: String,
-    /// Observed signs, as short phrases (at most 10).
+    /// Observed signs, as short phrases (at most 10 of at most 200
+    /// characters; blank ones are dropped).
     #[serde(default)]
+    #[schema(max_items = 10)]
     pub signs: Vec<String>,
 }
 
@@ -66,6 +69,7 @@ pub struct ConcernView {
 #[serde(deny_unknown_fields)]
 pub struct OpenCaseRequest {
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub goals: String,
 }
 

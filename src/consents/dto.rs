@@ -14,12 +14,15 @@ use crate::org::dto::Errors;
 #[serde(deny_unknown_fields)]
 pub struct RecordConsentRequest {
     /// What the citizen consented to, in their words or the form's.
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub purpose: String,
     /// The departments that may share with each other (at least one).
+    #[schema(value_type = Vec<DepartmentCode>, min_items = 1)]
     pub departments: Vec<String>,
     pub given_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     /// Where the signed consent is filed (journal number).
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub document_reference: String,
 }
 
@@ -108,6 +111,7 @@ impl RecordConsentRequest {
 #[serde(deny_unknown_fields)]
 pub struct WithdrawConsentRequest {
     /// How the citizen withdrew it (optional).
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub reason: Option<String>,
 }
 

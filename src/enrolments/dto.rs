@@ -21,12 +21,14 @@ pub struct CreateEnrolmentRequest {
     /// `referred` or `active` (default).
     pub status: Option<Status>,
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub goals: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateEnrolmentRequest {
+    #[schema(max_length = 4000)]
     pub goals: Option<String>,
     pub responsible_caseworker_id: Option<Uuid>,
     pub team_id: Option<Uuid>,
@@ -36,6 +38,7 @@ pub struct UpdateEnrolmentRequest {
 #[serde(deny_unknown_fields)]
 pub struct TransitionRequest {
     pub to: Status,
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub reason: String,
 }
 
@@ -87,5 +90,6 @@ pub struct MeetMilestoneRequest {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WaiveMilestoneRequest {
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub reason: String,
 }

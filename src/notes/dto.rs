@@ -28,6 +28,7 @@ code_list! {
 pub struct CreateNoteRequest {
     pub kind: NoteKind,
     pub occurred_at: DateTime<Utc>,
+    #[schema(min_length = 1, max_length = 20_000, pattern = r"\S")]
     pub text: String,
     /// Structured measures, e.g. `{"attendance_hours": 6, "wellbeing": 4}`:
     /// a flat object of at most 20 numbers, booleans or short strings.

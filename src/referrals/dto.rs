@@ -21,10 +21,12 @@ pub struct SendReferralRequest {
     /// concerns).
     pub programme_code: String,
     /// Why, for the receiving department (1–4000 characters).
+    #[schema(min_length = 1, max_length = 4000, pattern = r"\S")]
     pub reason: String,
     /// A valid consent of the citizen covering the receiving department …
     pub consent_id: Option<Uuid>,
     /// … or the legal basis for referring without one (e.g. "LAB § 8").
+    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
     pub legal_basis: Option<String>,
 }
 
@@ -40,6 +42,7 @@ pub struct AcceptReferralRequest {
     /// Defaults to today for an active enrolment.
     pub start_date: Option<NaiveDate>,
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub goals: String,
 }
 
@@ -83,12 +86,14 @@ impl AcceptReferralRequest {
 #[serde(deny_unknown_fields)]
 pub struct DeclineReferralRequest {
     /// Why (1–2000 characters); the sender sees it.
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub reason: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WithdrawReferralRequest {
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub reason: Option<String>,
 }
 
@@ -112,8 +117,10 @@ pub struct ReferralListParams {
     pub direction: Option<ReferralDirection>,
     pub status: Option<ReferralStatus>,
     /// Items per page, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]{21}[AQgw]$")]
     pub cursor: Option<String>,
 }
 

@@ -15,7 +15,7 @@ use crate::error::{ApiError, ApiResult};
 #[into_params(parameter_in = Query)]
 pub struct ReportParams {
     /// Auditors: one department (default: all). Managers: their own.
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<DepartmentCode>)]
     pub department: Option<DepartmentCode>,
 }
 
@@ -80,6 +80,7 @@ pub struct ReassignRequest {
     /// … or all open enrolments of this caseworker.
     pub from_caseworker_id: Option<Uuid>,
     /// Why (1–1800 characters), for the audit log.
+    #[schema(min_length = 1, max_length = 1800, pattern = r"\S")]
     pub reason: String,
 }
 
@@ -100,7 +101,7 @@ pub struct PeriodParams {
     /// Only this programme.
     pub programme: Option<String>,
     /// Auditors: one department (default: all). Managers: their own.
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<DepartmentCode>)]
     pub department: Option<DepartmentCode>,
 }
 

@@ -18,6 +18,7 @@ code_list! {
 pub struct CreateRiskAssessmentRequest {
     pub level: RiskLevel,
     pub assessed_at: DateTime<Utc>,
+    #[schema(min_length = 1, max_length = 20_000, pattern = r"\S")]
     pub summary: String,
 }
 

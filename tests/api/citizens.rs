@@ -112,6 +112,9 @@ async fn the_cpr_is_masked_unless_revealed_and_revealing_is_audited() {
     let record = get_ok(&app, &path, &bif).await;
     assert_eq!(record["cpr_masked"], "150385-****");
     assert_eq!(record["sex"], "male");
+    // The whole record says so: the document's CitizenResponse tells the
+    // two views apart by `view`.
+    assert_eq!(record["view"], "full");
 
     let response = app
         .post_json(

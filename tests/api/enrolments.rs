@@ -522,9 +522,11 @@ async fn a_mentor_sees_only_their_mentee_and_only_what_mentors_may() {
             "id",
             "interpreter_needed",
             "phone",
-            "preferred_language"
+            "preferred_language",
+            "view"
         ]
     );
+    assert_eq!(record["view"], "mentor");
     let text = record.to_string();
     assert!(!text.contains("010190") && !text.contains("cpr") && !text.contains("SY"));
 

@@ -101,6 +101,23 @@ async fn an_unknown_route_is_a_404_and_a_wrong_method_a_405() {
     assert_problem(response, 405).await;
 }
 
+/// `/citizens/search` is a route of its own, not `/citizens/{id}` with the id
+/// `search`: other methods there are 405 with only its own method allowed.
+#[tokio::test]
+async fn a_literal_route_is_not_taken_for_an_id() {
+    let app = spawn_app().await;
+    for method in ["PATCH", "GET", "OPTIONS"] {
+        let response = app
+            .client
+            .request(method.parse().unwrap(), app.url("/api/v1/citizens/search"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.headers()["allow"], "POST", "{method}");
+        assert_problem(response, 405).await;
+    }
+}
+
 #[tokio::test]
 async fn a_client_request_id_is_echoed_and_a_bad_one_replaced() {
     let app = spawn_app().await;

@@ -1204,7 +1204,14 @@ export type components = {
              */
             visitation_date?: string | null;
         };
-        CitizenResponse: components["schemas"]["CitizenView"] | components["schemas"]["MentorCitizenView"];
+        /** @description `view` tells which: `full` (a caseworker's) or `mentor` (a mentor's). */
+        CitizenResponse: (components["schemas"]["CitizenView"] & {
+            /** @enum {string} */
+            view: "full";
+        }) | (components["schemas"]["MentorCitizenView"] & {
+            /** @enum {string} */
+            view: "mentor";
+        });
         /** @description A search hit. */
         CitizenSummary: {
             cpr_masked: string;
@@ -1312,7 +1319,10 @@ export type components = {
         CreateGrantRequest: {
             /** Format: uuid */
             citizen_id: string;
-            /** @description Why you need access now (20–2000 characters); your manager reviews it. */
+            /**
+             * @description Why you need access now (20–2000 characters once trimmed); your
+             *     manager reviews it.
+             */
             reason: string;
         };
         /**
@@ -1486,7 +1496,10 @@ export type components = {
         FileConcernRequest: {
             /** Format: uuid */
             citizen_id: string;
-            /** @description Observed signs, as short phrases (at most 10). */
+            /**
+             * @description Observed signs, as short phrases (at most 10 of at most 200
+             *     characters; blank ones are dropped).
+             */
             signs?: string[];
             text: string;
         };
@@ -1775,81 +1788,19 @@ export type components = {
         };
         /** @description One page of a list. */
         Page_CitizenSummary: {
-            items: {
-                cpr_masked: string;
-                district?: null | components["schemas"]["District"];
-                family_name: string;
-                given_name: string;
-                /** Format: uuid */
-                id: string;
-            }[];
+            items: components["schemas"]["CitizenSummary"][];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
         };
         /** @description One page of a list. */
         Page_NoteView: {
-            items: {
-                /** Format: uuid */
-                author_id: string;
-                correction_reason?: string | null;
-                /** Format: date-time */
-                created_at: string;
-                /** @description False once a later note supersedes this one. */
-                current: boolean;
-                /** Format: uuid */
-                enrolment_id: string;
-                /** Format: uuid */
-                id: string;
-                kind: components["schemas"]["NoteKind"];
-                measures: Record<string, unknown>;
-                /** Format: date-time */
-                occurred_at: string;
-                shared_with_mentor: boolean;
-                /**
-                 * Format: uuid
-                 * @description The note that corrects this one, if any.
-                 */
-                superseded_by?: string | null;
-                /** Format: uuid */
-                supersedes?: string | null;
-                text: string;
-            }[];
+            items: components["schemas"]["NoteView"][];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
         };
         /** @description One page of a list. */
         Page_ReferralView: {
-            items: {
-                citizen: components["schemas"]["ReferredCitizen"];
-                /** Format: date-time */
-                closed_at?: string | null;
-                /** Format: uuid */
-                consent_id?: string | null;
-                /** Format: date-time */
-                decided_at?: string | null;
-                /** @description Why it was declined or withdrawn. */
-                decision_reason?: string | null;
-                /**
-                 * Format: uuid
-                 * @description The enrolment that accepting it created.
-                 */
-                enrolment_id?: string | null;
-                from_department: string;
-                /** Format: uuid */
-                id: string;
-                legal_basis?: string | null;
-                programme_code: string;
-                reason: string;
-                /** Format: date-time */
-                sent_at: string;
-                /** Format: uuid */
-                sent_by: string;
-                status: components["schemas"]["ReferralStatus"];
-                /** @description The programme's department, which decides. */
-                to_department: string;
-                /** Format: int32 */
-                version: number;
-            }[];
+            items: components["schemas"]["ReferralView"][];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
         };
@@ -1867,41 +1818,13 @@ export type components = {
         };
         /** @description One page of a list. */
         Page_TeamView: {
-            items: {
-                active: boolean;
-                /** Format: date-time */
-                created_at: string;
-                department: components["schemas"]["DepartmentCode"];
-                /** Format: uuid */
-                id: string;
-                name: string;
-                restricted: boolean;
-                /** Format: date-time */
-                updated_at: string;
-                /** Format: int32 */
-                version: number;
-            }[];
+            items: components["schemas"]["TeamView"][];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
         };
         /** @description One page of a list. */
         Page_UserView: {
-            items: {
-                active: boolean;
-                /** Format: date-time */
-                created_at: string;
-                department: components["schemas"]["DepartmentCode"];
-                full_name: string;
-                /** Format: uuid */
-                id: string;
-                roles: components["schemas"]["Role"][];
-                team_ids: string[];
-                /** Format: date-time */
-                updated_at: string;
-                username: string;
-                /** Format: int32 */
-                version: number;
-            }[];
+            items: components["schemas"]["UserView"][];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
         };
@@ -1968,7 +1891,7 @@ export type components = {
         };
         RecordConsentRequest: {
             /** @description The departments that may share with each other (at least one). */
-            departments: string[];
+            departments: components["schemas"]["DepartmentCode"][];
             /** @description Where the signed consent is filed (journal number). */
             document_reference: string;
             /** Format: date-time */
@@ -2128,6 +2051,7 @@ export type components = {
         /** @description Either `cpr` alone (exact match), or any of the filters. */
         SearchCitizensRequest: {
             cpr?: string | null;
+            /** @description The `next_cursor` of the previous page. */
             cursor?: string | null;
             district?: null | components["schemas"]["District"];
             /**
@@ -2441,6 +2365,15 @@ export interface operations {
             };
             /** @description The user's roles do not allow this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body's `citizen_id` names no citizen, or not one the caller may see */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5397,6 +5330,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body's `citizen_id` names no citizen, or not one the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -7084,6 +7026,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body's `citizen_id` names no citizen, or not one the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -7519,7 +7470,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Auditors: one department (default: all). Managers: their own. */
-                department?: string;
+                department?: components["schemas"]["DepartmentCode"];
             };
             header?: never;
             path?: never;
@@ -7698,7 +7649,7 @@ export interface operations {
                 /** @description Only this programme. */
                 programme?: string;
                 /** @description Auditors: one department (default: all). Managers: their own. */
-                department?: string;
+                department?: components["schemas"]["DepartmentCode"];
             };
             header?: never;
             path?: never;
@@ -7782,7 +7733,7 @@ export interface operations {
                 /** @description Only this programme. */
                 programme?: string;
                 /** @description Auditors: one department (default: all). Managers: their own. */
-                department?: string;
+                department?: components["schemas"]["DepartmentCode"];
             };
             header?: never;
             path?: never;

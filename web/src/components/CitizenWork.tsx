@@ -12,7 +12,8 @@ import { Checkbox, SelectField, TextArea, TextField } from "./forms";
 
 type Consent = components["schemas"]["ConsentView"];
 type Grant = components["schemas"]["GrantView"];
-const DEPARTMENTS = ["bif", "buf", "kff", "sof", "suf", "tmf", "okf"];
+type DepartmentCode = components["schemas"]["DepartmentCode"];
+const DEPARTMENTS: DepartmentCode[] = ["bif", "buf", "kff", "sof", "suf", "tmf", "okf"];
 
 function isoDate(d: Date): string {
   return d.toISOString().slice(0, 10);
@@ -101,7 +102,7 @@ function RecordConsent({ citizenId, onDone, onCancel }: { citizenId: string; onD
   const today = new Date();
   const inAYear = new Date(today.getTime() + 365 * 86_400_000);
   const [purpose, setPurpose] = useState("");
-  const [departments, setDepartments] = useState<string[]>(me ? [me.department] : []);
+  const [departments, setDepartments] = useState<DepartmentCode[]>(me ? [me.department] : []);
   const [given, setGiven] = useState(isoDate(today));
   const [expires, setExpires] = useState(isoDate(inAYear));
   const [doc, setDoc] = useState("");

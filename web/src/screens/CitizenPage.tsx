@@ -11,8 +11,8 @@ import { programmeName, useProgrammes } from "../lib/programmes";
 import { Link, navigate } from "../lib/router";
 import { useAction, useLoad } from "../lib/useLoad";
 
-function isFull(c: CitizenResponse): c is CitizenView {
-  return "cpr_masked" in c;
+function isFull(c: CitizenResponse): c is Extract<CitizenResponse, { view: "full" }> {
+  return c.view === "full";
 }
 
 export default function CitizenPage({ id }: { id: string }) {
