@@ -1806,13 +1806,7 @@ export type components = {
         };
         /** @description One page of a list. */
         Page_StaffMember: {
-            items: {
-                active: boolean;
-                full_name: string;
-                /** Format: uuid */
-                id: string;
-                roles: components["schemas"]["Role"][];
-            }[];
+            items: components["schemas"]["StaffMember"][];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
         };
