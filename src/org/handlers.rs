@@ -282,17 +282,11 @@ pub async fn list_staff(
     let (after, limit) = (page.after()?, page.limit()?);
     let ids = params.ids()?;
     let (role, department) = (params.role, ctx.department());
-    let rows = ctx
-        .run(Subject::none(), |conn, audit| {
-            async move {
-                let rows =
-                    queries::list_staff(conn, department, role, ids.as_deref(), after, limit)
-                        .await?;
-                audit.record(AuditEntry::success(Action::Search, Resource::StaffUser));
-                Ok(rows)
-            }
-            .scope_boxed()
-        })
-        .await?;
+    let rows = run!(ctx, Subject::none(), |conn, audit| {
+        let rows =
+            queries::list_staff(conn, department, role, ids.as_deref(), after, limit).await?;
+        audit.record(AuditEntry::success(Action::Search, Resource::StaffUser));
+        Ok(rows)
+    });
     Ok(web::Json(Page::from_rows(rows, limit, |u| u.id)))
 }

@@ -7813,6 +7813,7 @@ export interface operations {
                 ids?: string;
                 /** @description 1–200, default 50. */
                 limit?: number;
+                /** @description The `next_cursor` of the previous page. */
                 cursor?: string;
             };
             header?: never;
