@@ -250,23 +250,29 @@ ON CONFLICT (username) DO NOTHING;
 UPDATE s_staff s SET id = u.id FROM staff_users u WHERE u.username = s.username;
 INSERT INTO staff_user_teams (user_id, team_id) SELECT id, team_id FROM s_staff ON CONFLICT DO NOTHING;
 CREATE INDEX ON s_staff (pool, dept, slot);
+ANALYZE s_plan, s_pool, s_team, s_staff;
 ";
 
 /// The plan with its people and the journal's shape: each started
 /// enrolment's share of the notes is proportional to how long it ran.
 pub const ENROL: &str = "
 CREATE UNLOGGED TABLE s_enrol AS
-WITH staffed AS (
+WITH slotted AS MATERIALIZED (
+  -- Slots first, so that the staff are found by equality (a hash join).
+  SELECT p.*, (p.h_cw % cp.size)::int AS cw_slot,
+         CASE WHEN p.has_mentor THEN (p.h_mentor % mp.size)::int END AS mentor_slot
+    FROM s_plan p
+    JOIN s_pool cp ON cp.pool = p.pool AND cp.dept = p.dept
+    LEFT JOIN s_pool mp ON mp.pool = 'mentor' AND mp.dept = 'bif'
+), staffed AS (
   SELECT p.*, s_uid(2, p.no) AS id, cw.id AS cw_id, cw.team_id, mg.id AS manager_id, m.id AS mentor_id,
          CASE WHEN p.start_date IS NULL THEN 0
               ELSE greatest(1, coalesce(p.end_date, {{as_of}}::date) - p.start_date) END AS weight
-    FROM s_plan p
-    JOIN s_pool cp ON cp.pool = p.pool AND cp.dept = p.dept
-    JOIN s_staff cw ON cw.pool = p.pool AND cw.dept = p.dept AND cw.slot = p.h_cw % cp.size
+    FROM slotted p
+    JOIN s_staff cw ON cw.pool = p.pool AND cw.dept = p.dept AND cw.slot = p.cw_slot
     LEFT JOIN s_staff mg ON mg.pool = 'manager' AND mg.dept = cw.dept AND mg.team_no = cw.team_no
                         AND p.pool = 'cw'
-    LEFT JOIN s_pool mp ON mp.pool = 'mentor' AND p.has_mentor
-    LEFT JOIN s_staff m ON m.pool = 'mentor' AND m.slot = p.h_mentor % mp.size
+    LEFT JOIN s_staff m ON m.pool = 'mentor' AND m.dept = 'bif' AND m.slot = p.mentor_slot
 ), cum AS (
   SELECT s.*, sum(weight) OVER (ORDER BY no) AS upto, sum(weight) OVER () AS total FROM staffed s
 )
@@ -278,6 +284,7 @@ SELECT c.*, ({{notes}} * (c.upto - c.weight) / greatest(c.total, 1))::bigint AS 
   FROM cum c;
 CREATE INDEX ON s_enrol (no);
 CREATE INDEX ON s_enrol (seq);
+ANALYZE s_enrol;
 ";
 
 /// Note `k` (0-based `i` within its enrolment) occurred at a time strictly
@@ -427,7 +434,8 @@ SELECT s_uid(13, e.no), u.id, u.dept, e.citizen_id,
   FROM s_enrol e
   CROSS JOIN LATERAL (SELECT CASE WHEN e.dept = 'bif' THEN 'sof' ELSE 'bif' END AS dept) o
   JOIN s_pool up ON up.pool = 'cw' AND up.dept = o.dept
-  JOIN s_staff u ON u.pool = 'cw' AND u.dept = o.dept AND u.slot = s_h(e.no, 93) % up.size
+  CROSS JOIN LATERAL (SELECT (s_h(e.no, 93) % up.size)::int AS slot) us
+  JOIN s_staff u ON u.pool = 'cw' AND u.dept = o.dept AND u.slot = us.slot
   JOIN s_staff mg ON mg.pool = 'manager' AND mg.dept = u.dept AND mg.team_no = u.team_no
   CROSS JOIN LATERAL (SELECT s_at({{as_of}}::date - 1 - (s_h(e.no, 94) % 400)::int, 120) AS at) g0
   CROSS JOIN LATERAL (SELECT g0.at, (g0.at < s_at({{as_of}}::date - 14, 0) AND s_u(e.no, 95) < 0.9)
