@@ -58,7 +58,7 @@ impl Rng {
 }
 
 /// (country, language, given names, family names) of the demo's backgrounds.
-const ORIGINS: &[(&str, &str, &[&str], &[&str])] = &[
+pub(crate) const ORIGINS: &[(&str, &str, &[&str], &[&str])] = &[
     (
         "SY",
         "ar",
@@ -128,7 +128,7 @@ const ORIGINS: &[(&str, &str, &[&str], &[&str])] = &[
     ("PL", "pl", &["Agnieszka", "Piotr"], &["Nowak", "Kowalski"]),
 ];
 
-const DISTRICTS: &[District] = &[
+pub(crate) const DISTRICTS: &[District] = &[
     District::Norrebro,
     District::Bispebjerg,
     District::AmagerVest,
@@ -322,7 +322,7 @@ fn programme_for(
     }
 }
 
-const NOTE_TEXTS: &[(&str, &str)] = &[
+pub(crate) const NOTE_TEXTS: &[(&str, &str)] = &[
     (
         "meeting",
         "Opfølgningssamtale. Borgeren er motiveret og har fået plan for næste uge.",

@@ -39,6 +39,7 @@ pub mod scope;
 pub mod seed;
 pub mod startup;
 pub mod state;
+pub mod synthetic;
 pub mod telemetry;
 pub mod tokens;
 pub mod web;

@@ -121,6 +121,22 @@ enum RetentionCommand {
 enum SeedCommand {
     /// The demo teams, users (password from MEDBORGER_DEMO_PASSWORD) and case data.
     Demo,
+    /// A whole synthetic municipality, deterministic from --seed (with the
+    /// demo users, who get caseloads in it). Into a database without citizens.
+    Synthetic {
+        #[arg(long)]
+        citizens: u64,
+        #[arg(long)]
+        notes: u64,
+        #[arg(long, default_value_t = 2026)]
+        seed: u32,
+        /// Audit entries of the history (default: one per note plus two per citizen).
+        #[arg(long)]
+        audit_entries: Option<u64>,
+        /// The day the city is built for (YYYY-MM-DD, default today).
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+    },
 }
 
 fn migration_url(settings: &Settings) -> String {
@@ -206,6 +222,23 @@ async fn main() -> anyhow::Result<()> {
             seed::seed_demo(&pool, password.into()).await?;
             println!("demo users: {}", seed::demo_usernames().join(", "));
             let vault = medborger::cpr::CprVault::new(&settings.cpr)?;
+            if let Some(SeedCommand::Synthetic {
+                citizens,
+                notes,
+                seed,
+                audit_entries,
+                as_of,
+            }) = what
+            {
+                let options = medborger::synthetic::Options {
+                    citizens,
+                    notes,
+                    audit_entries,
+                    seed,
+                    as_of: as_of.unwrap_or_else(|| chrono::Utc::now().date_naive()),
+                };
+                return seed_synthetic(&settings, &vault, &options).await;
+            }
             // The case data is written as the schema owner, who sees past
             // row-level security by role (never by a setting).
             let owner = db::owner_pool(&settings.database, &migration_url(&settings))?;
@@ -245,6 +278,57 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Openapi | Command::DevKeys => Ok(()),
     }
+}
+
+/// `seed synthetic`, with a progress line per batch on standard error.
+async fn seed_synthetic(
+    settings: &Settings,
+    vault: &medborger::cpr::CprVault,
+    options: &medborger::synthetic::Options,
+) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let phases =
+        std::sync::Mutex::new(std::collections::HashMap::<String, std::time::Instant>::new());
+    let report = |p: medborger::synthetic::Progress| {
+        let since = *phases
+            .lock()
+            .expect("not poisoned")
+            .entry(p.phase.to_string())
+            .or_insert_with(std::time::Instant::now);
+        if p.done == 0 {
+            return;
+        }
+        let seconds = since.elapsed().as_secs_f64().max(1e-3);
+        let rate = p.done as f64 / seconds;
+        let eta = p.total.saturating_sub(p.done) as f64 / rate.max(1e-9);
+        eprintln!(
+            "seed synthetic: {} {}/{} ({:.0}/s, ETA {:.0} s; {:.0} s in all)",
+            p.phase,
+            p.done,
+            p.total,
+            rate,
+            eta,
+            started.elapsed().as_secs_f64()
+        );
+    };
+    let summary =
+        medborger::synthetic::seed_city(&migration_url(settings), vault, options, &report).await?;
+    println!(
+        "synthetic city (seed {}, as of {}): {} citizens, {} enrolments, {} milestones, {} outcomes, \
+         {} notes, {} staff, {} audit entries in {} seals; {:.1} s",
+        options.seed,
+        options.as_of,
+        summary.citizens,
+        summary.enrolments,
+        summary.milestones,
+        summary.outcomes,
+        summary.notes,
+        summary.staff,
+        summary.audit_entries,
+        summary.seals,
+        summary.seconds
+    );
+    Ok(())
 }
 
 async fn import_citizens(

@@ -72,7 +72,9 @@ pub fn entry_digest(e: &EntryRow) -> [u8; 32] {
     out
 }
 
-fn seal_hash(
+/// The hash of one seal: over the previous seal's hash, the window and the
+/// entries' ids and digests (also what `synthetic` seals a seeded history with).
+pub fn seal_hash(
     prev: &[u8],
     start: DateTime<Utc>,
     end: DateTime<Utc>,
@@ -90,7 +92,8 @@ fn seal_hash(
     ctx.finish().as_ref().to_vec()
 }
 
-fn epoch() -> DateTime<Utc> {
+/// Where the chain starts when nothing was ever pruned.
+pub fn epoch() -> DateTime<Utc> {
     Utc.timestamp_opt(0, 0).single().unwrap_or_default()
 }
 

@@ -27,5 +27,6 @@ mod reports;
 mod retention;
 mod rls;
 mod side_doors;
+mod synthetic;
 mod throttling;
 mod web;
