@@ -59,6 +59,7 @@ const CONFLICTS: [RegExp, keyof Messages["errors"]["conflicts"]][] = [
   [/Restricted enrolments have no mentors/i, "restrictedNoMentor"],
   [/registered at this very moment/i, "registeredNow"],
   [/The enrolment has not ended/i, "notEnded"],
+  [/A programme with that code exists/i, "programmeExists"],
 ];
 
 export function fieldMessage(field: string, code: string, t: Messages): string {
