@@ -77,6 +77,10 @@ describe("problem+json to Danish", () => {
       en,
     );
     expect(invalid.fields.code).toMatch(/^The code must be 2–64 characters/);
+    expect(fieldMessage("milestone_rules[1]", "invalid_code", da)).toBe(
+      "Milepæl 2 skal have en unik kode med små bogstaver a–z, tal eller _.",
+    );
+    expect(fieldMessage("milestone_rules", "too_many", en)).toBe("A programme can have at most 20 milestones.");
   });
 
   it("explains why a follow-up outcome waits for the enrolment's end", () => {

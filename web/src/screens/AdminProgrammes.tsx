@@ -10,8 +10,28 @@ import { useAction, useLoad } from "../lib/useLoad";
 type Programme = components["schemas"]["Programme"];
 type Department = components["schemas"]["DepartmentCode"];
 type Update = components["schemas"]["UpdateProgrammeRequest"];
+type Rule = components["schemas"]["MilestoneRule"];
+type Anchor = components["schemas"]["Anchor"];
+/** A rule as typed: the offsets as text until sent. */
+type DraftRule = Omit<Rule, "offset_months" | "offset_days"> & { offset_months: string; offset_days: string };
 
 const DEPARTMENTS: Department[] = ["bif", "buf", "kff", "sof", "suf", "tmf", "okf"];
+const ANCHORS: Anchor[] = ["arrival", "visitation", "enrolment_start"];
+
+const draft = (r: Rule): DraftRule => ({ ...r, offset_months: String(r.offset_months ?? 0), offset_days: String(r.offset_days ?? 0) });
+const blankRule = (): DraftRule => ({ code: "", name_da: "", name_en: "", anchor: "enrolment_start", offset_months: "0", offset_days: "0" });
+
+/** The rules to send, or null when an offset is not a whole number in range. */
+function toRules(drafts: DraftRule[]): Rule[] | null {
+  const out: Rule[] = [];
+  for (const d of drafts) {
+    const m = Number(d.offset_months.trim() || "0");
+    const days = Number(d.offset_days.trim() || "0");
+    if (!Number.isInteger(m) || !Number.isInteger(days) || m < 0 || m > 120 || days < 0 || days > 3650) return null;
+    out.push({ ...d, offset_months: m, offset_days: days });
+  }
+  return out;
+}
 
 /** The administrator's programme catalogue: list, create, change names, description, requirements and the active flag. */
 export default function AdminProgrammes() {
@@ -89,7 +109,9 @@ function CreateProgramme({ onCreated }: { onCreated: (message: string) => void }
     restricted: false, requires_mentor: false, requires_consent: false, eligibility_notes: "", max_duration: "",
   };
   const [form, setForm] = useState(empty);
+  const [rules, setRules] = useState<DraftRule[]>([]);
   const [durationError, setDurationError] = useState<string | undefined>();
+  const [rulesError, setRulesError] = useState<string | undefined>();
   const { run, busy, error } = useAction();
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -101,12 +123,19 @@ function CreateProgramme({ onCreated }: { onCreated: (message: string) => void }
       return;
     }
     setDurationError(undefined);
+    const milestone_rules = toRules(rules);
+    if (!milestone_rules) {
+      setRulesError(t.adminProgrammes.offsetInvalid);
+      return;
+    }
+    setRulesError(undefined);
     const { max_duration: _unused, ...rest } = form;
     const res = await run(() =>
-      api.POST("/api/v1/admin/programmes", { body: { ...rest, max_duration_months: months, milestone_rules: [] } }),
+      api.POST("/api/v1/admin/programmes", { body: { ...rest, max_duration_months: months, milestone_rules } }),
     );
     if (res) {
       setForm(empty);
+      setRules([]);
       onCreated(t.adminProgrammes.created(res.code));
     }
   }
@@ -118,6 +147,7 @@ function CreateProgramme({ onCreated }: { onCreated: (message: string) => void }
         <ProblemAlert problem={error} fieldIds={{
           code: "np-code", name_da: "np-name-da", name_en: "np-name-en",
           eligibility_notes: "np-eligibility", max_duration_months: "np-max-duration",
+          ...Object.fromEntries(rules.map((_, i) => [`milestone_rules[${i}]`, `np-rule-${i}-code`])),
         }} />
         <TextField id="np-code" label={t.adminProgrammes.code} hint={t.adminProgrammes.codeHint} value={form.code} required
           error={fe.code} autoComplete="off" spellCheck={false} onChange={(e) => setForm({ ...form, code: e.target.value })} />
@@ -143,6 +173,7 @@ function CreateProgramme({ onCreated }: { onCreated: (message: string) => void }
         <TextField id="np-max-duration" className="input-width-xs" inputMode="numeric" label={t.adminProgrammes.maxDuration}
           hint={t.adminProgrammes.maxDurationHint} value={form.max_duration} error={durationError ?? fe.max_duration_months}
           onChange={(e) => setForm({ ...form, max_duration: e.target.value })} />
+        <RulesEditor idPrefix="np" rules={rules} onChange={setRules} fields={fe} localError={rulesError} />
         <button type="submit" className="button button-primary" disabled={busy}>{t.adminProgrammes.createSubmit}</button>
       </form>
     </section>
@@ -207,15 +238,86 @@ function EditProgramme({ programme: p, onChanged }: { programme: Programme; onCh
           </fieldset>
           <button type="submit" className="button button-primary" disabled={busy}>{t.adminProgrammes.save}</button>
         </form>
-        <h3 className="h5">{t.adminProgrammes.milestones}</h3>
-        {p.milestone_rules.length ? (
-          <ul>
-            {p.milestone_rules.map((r) => <li key={r.code}>{t.lang === "da" ? r.name_da : r.name_en}</li>)}
-          </ul>
-        ) : (
-          <p className="small-text">{t.adminProgrammes.noMilestones}</p>
-        )}
+        <EditRules programme={p} onChanged={onChanged} />
       </div>
     </details>
+  );
+}
+
+/** Replaces the programme's milestone rules (its own PATCH, so the form above stays as typed). */
+function EditRules({ programme: p, onChanged }: { programme: Programme; onChanged: (message: string) => void }) {
+  const t = useT();
+  const [rules, setRules] = useState<DraftRule[]>(p.milestone_rules.map(draft));
+  const [localError, setLocalError] = useState<string | undefined>();
+  const { run, busy, error } = useAction();
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const milestone_rules = toRules(rules);
+    if (!milestone_rules) {
+      setLocalError(t.adminProgrammes.offsetInvalid);
+      return;
+    }
+    setLocalError(undefined);
+    const res = await run(() =>
+      api.PATCH("/api/v1/admin/programmes/{code}", {
+        params: { path: { code: p.code }, header: { "If-Match": `"${p.version}"` } },
+        body: { milestone_rules },
+      }),
+    );
+    if (res) onChanged(t.adminProgrammes.rulesSaved(p.code));
+  }
+  return (
+    <form noValidate onSubmit={submit}>
+      <ProblemAlert problem={error} fieldIds={Object.fromEntries(rules.map((_, i) => [`milestone_rules[${i}]`, `ep-${p.code}-rule-${i}-code`]))} />
+      <RulesEditor idPrefix={`ep-${p.code}`} rules={rules} onChange={setRules} fields={error?.fields ?? {}} localError={localError} />
+      <button type="submit" className="button button-secondary" disabled={busy}>{t.adminProgrammes.saveRules}</button>
+    </form>
+  );
+}
+
+function RulesEditor({ idPrefix, rules, onChange, fields, localError }: {
+  idPrefix: string; rules: DraftRule[]; onChange: (rules: DraftRule[]) => void; fields: Record<string, string>; localError?: string;
+}) {
+  const t = useT();
+  const set = (i: number, change: Partial<DraftRule>) => onChange(rules.map((r, j) => (j === i ? { ...r, ...change } : r)));
+  return (
+    <fieldset className="admin-rules">
+      <legend className="h4">{t.adminProgrammes.milestones}</legend>
+      <p className="form-hint">{t.adminProgrammes.rulesHint}</p>
+      {localError || fields.milestone_rules ? (
+        <p className="form-error-message" role="alert">{localError ?? fields.milestone_rules}</p>
+      ) : null}
+      {rules.length ? null : <p className="small-text">{t.adminProgrammes.noMilestones}</p>}
+      {rules.map((r, i) => {
+        const id = `${idPrefix}-rule-${i}`;
+        const err = fields[`milestone_rules[${i}]`];
+        return (
+          <fieldset key={i} className="admin-rule">
+            <legend className="form-label">{t.adminProgrammes.rule(i + 1)}</legend>
+            <TextField id={`${id}-code`} label={t.adminProgrammes.ruleCode} value={r.code} required error={err}
+              autoComplete="off" spellCheck={false} onChange={(e) => set(i, { code: e.target.value })} />
+            <TextField id={`${id}-name-da`} lang="da" label={t.adminProgrammes.nameDa} value={r.name_da} required
+              onChange={(e) => set(i, { name_da: e.target.value })} />
+            <TextField id={`${id}-name-en`} lang="en" label={t.adminProgrammes.nameEn} value={r.name_en} required
+              onChange={(e) => set(i, { name_en: e.target.value })} />
+            <SelectField id={`${id}-anchor`} label={t.adminProgrammes.anchor} value={r.anchor}
+              onChange={(e) => set(i, { anchor: e.target.value as Anchor })}>
+              {ANCHORS.map((a) => <option key={a} value={a}>{t.adminProgrammes.anchors[a]}</option>)}
+            </SelectField>
+            <TextField id={`${id}-months`} className="input-width-xs" inputMode="numeric" label={t.adminProgrammes.offsetMonths}
+              value={r.offset_months} onChange={(e) => set(i, { offset_months: e.target.value })} />
+            <TextField id={`${id}-days`} className="input-width-xs" inputMode="numeric" label={t.adminProgrammes.offsetDays}
+              value={r.offset_days} onChange={(e) => set(i, { offset_days: e.target.value })} />
+            <button type="button" className="button button-tertiary" onClick={() => onChange(rules.filter((_, j) => j !== i))}>
+              {t.adminProgrammes.removeRule(i + 1)}
+            </button>
+          </fieldset>
+        );
+      })}
+      <button type="button" className="button button-secondary" disabled={rules.length >= 20}
+        onClick={() => onChange([...rules, blankRule()])}>
+        {t.adminProgrammes.addRule}
+      </button>
+    </fieldset>
   );
 }
