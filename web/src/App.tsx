@@ -23,6 +23,7 @@ const DeadlineReport = lazy(() => import("./screens/DeadlineReport"));
 const OutcomeReport = lazy(() => import("./screens/OutcomeReport"));
 const AuditLog = lazy(() => import("./screens/AuditLog"));
 const AdminUsers = lazy(() => import("./screens/AdminUsers"));
+const AdminProgrammes = lazy(() => import("./screens/AdminProgrammes"));
 
 interface Route {
   pattern: string;
@@ -46,6 +47,7 @@ const ROUTES: Route[] = [
   { pattern: "/henvisninger", render: () => <Referrals /> },
   { pattern: "/bekymringer", render: () => <Concerns /> },
   { pattern: "/admin/brugere", render: () => <AdminUsers /> },
+  { pattern: "/admin/indsatser", render: () => <AdminProgrammes /> },
 ];
 
 export function App() {
@@ -149,7 +151,10 @@ function Header() {
       items.push(["/rapporter/frister", t.nav.deadlines]);
       items.push(["/rapporter/resultater", t.nav.outcomes]);
     }
-    if (has("admin")) items.push(["/admin/brugere", t.nav.admin]);
+    if (has("admin")) {
+      items.push(["/admin/brugere", t.nav.admin]);
+      items.push(["/admin/indsatser", t.nav.programmes]);
+    }
   }
   return (
     <header className="header app-header">

@@ -59,6 +59,30 @@ describe("problem+json to Danish", () => {
     expect(other.message).toBe(da.errors.problem.conflict);
   });
 
+  it("explains the programme catalogue's errors: a taken code, an invalid code", () => {
+    const taken = describeProblem(
+      { type: "urn:medborger:problem:conflict", status: 409, title: "Conflict", detail: "A programme with that code exists." },
+      409,
+      da,
+    );
+    expect(taken.message).toBe("Der findes allerede en indsats med den kode.");
+    const invalid = describeProblem(
+      {
+        type: "urn:medborger:problem:validation-failed",
+        status: 422,
+        title: "Validation failed",
+        errors: [{ field: "code", code: "invalid", message: "2–64 lower-case letters, digits or _" }],
+      },
+      422,
+      en,
+    );
+    expect(invalid.fields.code).toMatch(/^The code must be 2–64 characters/);
+    expect(fieldMessage("milestone_rules[1]", "invalid_code", da)).toBe(
+      "Milepæl 2 skal have en unik kode med små bogstaver a–z, tal eller _.",
+    );
+    expect(fieldMessage("milestone_rules", "too_many", en)).toBe("A programme can have at most 20 milestones.");
+  });
+
   it("explains why a follow-up outcome waits for the enrolment's end", () => {
     const notEnded = describeProblem(
       {

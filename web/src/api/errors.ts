@@ -59,12 +59,16 @@ const CONFLICTS: [RegExp, keyof Messages["errors"]["conflicts"]][] = [
   [/Restricted enrolments have no mentors/i, "restrictedNoMentor"],
   [/registered at this very moment/i, "registeredNow"],
   [/The enrolment has not ended/i, "notEnded"],
+  [/A programme with that code exists/i, "programmeExists"],
 ];
 
 export function fieldMessage(field: string, code: string, t: Messages): string {
   const specific = t.errors.fieldSpecific[`${field}:${code}`];
   if (specific) return specific;
-  const label = t.fields[field] ?? field;
+  // An item of a list, e.g. `milestone_rules[2]`: the list's label and the item's number.
+  const item = /^([a-z_]+)\[(\d+)\]$/.exec(field);
+  const itemLabel = item ? t.fields[`${item[1]}[]`] : undefined;
+  const label = item && itemLabel ? `${itemLabel} ${Number(item[2]) + 1}` : (t.fields[field] ?? field);
   const what = t.errors.field[code] ?? t.errors.field.invalid;
   return t.errors.fieldGeneric(label, what);
 }

@@ -17,6 +17,11 @@ export function loadProgrammes(): Promise<Programme[]> {
   return cache;
 }
 
+/** After the administrator changes the catalogue: the next read fetches it anew. */
+export function forgetProgrammes(): void {
+  cache = null;
+}
+
 export function useProgrammes(): Programme[] {
   const [list, setList] = useState<Programme[]>([]);
   useEffect(() => {
