@@ -64,16 +64,7 @@ pub async fn create_enrolment(
     };
     let view = run!(ctx, Subject::citizen(citizen_id), |conn, audit| {
         citizens::find_for_caseworker(conn, &ctx.reach, citizen_id, false).await?;
-        let programme = match programmes::find(conn, &body.programme_code).await {
-            Err(ApiError::NotFound) => {
-                return Err(ApiError::invalid(
-                    "programme_code",
-                    "unknown",
-                    "no such programme",
-                ))
-            }
-            other => other?,
-        };
+        let programme = programmes::find_requested(conn, &body.programme_code).await?;
         if !programme.active {
             return Err(ApiError::invalid(
                 "programme_code",

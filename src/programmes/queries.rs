@@ -129,6 +129,19 @@ pub async fn find(conn: &mut AsyncPgConnection, code: &str) -> ApiResult<Program
     with_its_rules(conn, row).await
 }
 
+/// The programme a request body names in `programme_code`: an unknown code
+/// is the body's mistake (422 on that field), not a missing resource.
+pub async fn find_requested(conn: &mut AsyncPgConnection, code: &str) -> ApiResult<Programme> {
+    match find(conn, code).await {
+        Err(ApiError::NotFound) => Err(ApiError::invalid(
+            "programme_code",
+            "unknown",
+            "no such programme",
+        )),
+        other => other,
+    }
+}
+
 async fn replace_rules(
     conn: &mut AsyncPgConnection,
     code: &str,

@@ -72,16 +72,7 @@ pub async fn send_referral(
     let consent = body.consent_id.map(ConsentId);
     let view = run!(ctx, Subject::citizen(citizen), |conn, audit| {
         citizens::find_for_caseworker(conn, &ctx.reach, citizen, false).await?;
-        let programme = match programmes::find(conn, &body.programme_code).await {
-            Err(ApiError::NotFound) => {
-                return Err(ApiError::invalid(
-                    "programme_code",
-                    "unknown",
-                    "no such programme",
-                ))
-            }
-            other => other?,
-        };
+        let programme = programmes::find_requested(conn, &body.programme_code).await?;
         domain::check_receiving(&programme, ctx.department())?;
         let to = programme.department;
         if let Some(consent) = consent {
