@@ -139,10 +139,9 @@ impl Settings {
         let secs = |name: &str, default: u64| -> anyhow::Result<Duration> {
             match var(name) {
                 None => Ok(Duration::from_secs(default)),
-                Some(v) => v
-                    .parse()
-                    .map(Duration::from_secs)
-                    .with_context(|| format!("{name} must be a number of seconds")),
+                Some(v) => {
+                    v.parse().map(Duration::from_secs).with_context(|| format!("{name} must be a number of seconds"))
+                }
             }
         };
         let millis = |name: &str, default: u64| -> anyhow::Result<Duration> {
@@ -166,9 +165,7 @@ impl Settings {
         let number = |name: &str, default: usize| -> anyhow::Result<usize> {
             match var(name) {
                 None => Ok(default),
-                Some(v) => v
-                    .parse()
-                    .with_context(|| format!("{name} must be a number")),
+                Some(v) => v.parse().with_context(|| format!("{name} must be a number")),
             }
         };
 
@@ -211,10 +208,7 @@ impl Settings {
                 pool_size: number("MEDBORGER_DB_POOL_SIZE", 8)?,
                 pool_timeout: millis("MEDBORGER_DB_POOL_TIMEOUT_MS", 2_000)?,
                 statement_timeout: millis("MEDBORGER_DB_STATEMENT_TIMEOUT_MS", 5_000)?,
-                idle_in_transaction_timeout: millis(
-                    "MEDBORGER_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS",
-                    10_000,
-                )?,
+                idle_in_transaction_timeout: millis("MEDBORGER_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", 10_000)?,
             },
             auth: AuthSettings {
                 signing_key: parse_signing_key(&signing_key.unwrap_or_default())
@@ -242,8 +236,7 @@ impl Settings {
             // which only the tests' dev-dependency turns on): a release build
             // has no such switch (issue 10, door 12).
             #[cfg(feature = "test-switches")]
-            test_only_disable_app_scope: var("MEDBORGER_TEST_ONLY_DISABLE_APP_SCOPE").as_deref()
-                == Some("1"),
+            test_only_disable_app_scope: var("MEDBORGER_TEST_ONLY_DISABLE_APP_SCOPE").as_deref() == Some("1"),
             #[cfg(not(feature = "test-switches"))]
             test_only_disable_app_scope: false,
             audit: AuditSettings {
@@ -251,9 +244,7 @@ impl Settings {
                 seal_lag: secs("MEDBORGER_AUDIT_SEAL_LAG_SECS", 60)?,
                 retention_years: years("MEDBORGER_AUDIT_RETENTION_YEARS", 10)?,
             },
-            retention: RetentionSettings {
-                citizen_years: years("MEDBORGER_RETENTION_YEARS", 5)?,
-            },
+            retention: RetentionSettings { citizen_years: years("MEDBORGER_RETENTION_YEARS", 5)? },
             cpr: CprKeys::parse(
                 &cpr_keys.unwrap_or_default(),
                 var("MEDBORGER_CPR_ACTIVE_KEY_ID").as_deref(),
@@ -284,10 +275,7 @@ impl Settings {
             bail!("MEDBORGER_ENV=production refuses MEDBORGER_TEST_ONLY_DISABLE_APP_SCOPE");
         }
         if !dev.is_empty() {
-            bail!(
-                "MEDBORGER_ENV=production refuses development keys in: {}",
-                dev.join(", ")
-            );
+            bail!("MEDBORGER_ENV=production refuses development keys in: {}", dev.join(", "));
         }
         Ok(())
     }
@@ -302,29 +290,17 @@ fn strip_dev(value: &str) -> (&str, bool) {
 
 fn parse_signing_key(value: &str) -> anyhow::Result<SigningKey> {
     let (b64, development) = strip_dev(value);
-    let der = B64
-        .decode(b64)
-        .map_err(|_| anyhow!("must be a base64 PKCS#8 Ed25519 key"))?;
+    let der = B64.decode(b64).map_err(|_| anyhow!("must be a base64 PKCS#8 Ed25519 key"))?;
     ring::signature::Ed25519KeyPair::from_pkcs8_maybe_unchecked(&der)
         .map_err(|_| anyhow!("must be a base64 PKCS#8 Ed25519 key"))?;
-    Ok(SigningKey {
-        pkcs8: Arc::new(SecretBox::new(Box::new(der))),
-        development,
-    })
+    Ok(SigningKey { pkcs8: Arc::new(SecretBox::new(Box::new(der))), development })
 }
 
 fn parse_key32(value: &str) -> anyhow::Result<KeyBytes> {
     let (b64, development) = strip_dev(value);
-    let raw = B64
-        .decode(b64)
-        .map_err(|_| anyhow!("must be 32 bytes in base64"))?;
-    let bytes: [u8; 32] = raw
-        .try_into()
-        .map_err(|_| anyhow!("must be 32 bytes in base64"))?;
-    Ok(KeyBytes {
-        bytes: Arc::new(SecretBox::new(Box::new(bytes))),
-        development,
-    })
+    let raw = B64.decode(b64).map_err(|_| anyhow!("must be 32 bytes in base64"))?;
+    let bytes: [u8; 32] = raw.try_into().map_err(|_| anyhow!("must be 32 bytes in base64"))?;
+    Ok(KeyBytes { bytes: Arc::new(SecretBox::new(Box::new(bytes))), development })
 }
 
 impl CprKeys {
@@ -332,14 +308,13 @@ impl CprKeys {
     fn parse(keys: &str, active: Option<&str>, lookup: &str) -> anyhow::Result<Self> {
         let mut encryption = Vec::new();
         for item in keys.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            let (id, key) = item.split_once('=').ok_or_else(|| {
-                anyhow!("MEDBORGER_CPR_ENCRYPTION_KEYS must be id=base64[,id=base64…]")
-            })?;
+            let (id, key) = item
+                .split_once('=')
+                .ok_or_else(|| anyhow!("MEDBORGER_CPR_ENCRYPTION_KEYS must be id=base64[,id=base64…]"))?;
             if id.is_empty() || id.len() > 32 {
                 bail!("MEDBORGER_CPR_ENCRYPTION_KEYS: a key id must be 1–32 characters");
             }
-            let key = parse_key32(key)
-                .with_context(|| format!("MEDBORGER_CPR_ENCRYPTION_KEYS key {id}"))?;
+            let key = parse_key32(key).with_context(|| format!("MEDBORGER_CPR_ENCRYPTION_KEYS key {id}"))?;
             encryption.push((id.to_string(), key));
         }
         let active_key_id = match active {
@@ -352,11 +327,7 @@ impl CprKeys {
         if !encryption.iter().any(|(id, _)| *id == active_key_id) {
             bail!("MEDBORGER_CPR_ACTIVE_KEY_ID names no key in MEDBORGER_CPR_ENCRYPTION_KEYS");
         }
-        Ok(Self {
-            encryption,
-            active_key_id,
-            lookup: parse_key32(lookup).context("MEDBORGER_CPR_LOOKUP_KEY")?,
-        })
+        Ok(Self { encryption, active_key_id, lookup: parse_key32(lookup).context("MEDBORGER_CPR_LOOKUP_KEY")? })
     }
 }
 
@@ -372,14 +343,8 @@ pub fn generate_dev_keys() -> anyhow::Result<Vec<(String, String)>> {
         Ok(format!("{DEV_KEY_PREFIX}{}", B64.encode(bytes)))
     };
     Ok(vec![
-        (
-            "MEDBORGER_JWT_SIGNING_KEY".into(),
-            format!("{DEV_KEY_PREFIX}{}", B64.encode(pkcs8.as_ref())),
-        ),
-        (
-            "MEDBORGER_CPR_ENCRYPTION_KEYS".into(),
-            format!("dev1={}", key(())?),
-        ),
+        ("MEDBORGER_JWT_SIGNING_KEY".into(), format!("{DEV_KEY_PREFIX}{}", B64.encode(pkcs8.as_ref()))),
+        ("MEDBORGER_CPR_ENCRYPTION_KEYS".into(), format!("dev1={}", key(())?)),
         ("MEDBORGER_CPR_LOOKUP_KEY".into(), key(())?),
     ])
 }
@@ -390,10 +355,7 @@ mod tests {
     use std::collections::HashMap;
 
     fn env(pairs: &[(&str, String)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect();
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
         move |k| map.get(k).cloned()
     }
 
@@ -435,14 +397,8 @@ mod tests {
 
     #[test]
     fn missing_keys_are_named() {
-        let err = Settings::from_lookup(env(&[("MEDBORGER_ENV", "production".into())]))
-            .unwrap_err()
-            .to_string();
-        for name in [
-            "DATABASE_URL",
-            "MEDBORGER_JWT_SIGNING_KEY",
-            "MEDBORGER_CPR_ENCRYPTION_KEYS",
-        ] {
+        let err = Settings::from_lookup(env(&[("MEDBORGER_ENV", "production".into())])).unwrap_err().to_string();
+        for name in ["DATABASE_URL", "MEDBORGER_JWT_SIGNING_KEY", "MEDBORGER_CPR_ENCRYPTION_KEYS"] {
             assert!(err.contains(name), "{err}");
         }
     }

@@ -92,12 +92,7 @@ impl Cpr {
     /// Whether the number passes the traditional modulus-11 check. For
     /// information only: numbers issued since 2007 need not pass it.
     pub fn passes_modulus_11(&self) -> bool {
-        let sum: u32 = self
-            .0
-            .bytes()
-            .zip(MOD11_WEIGHTS)
-            .map(|(b, w)| u32::from(b - b'0') * w)
-            .sum();
+        let sum: u32 = self.0.bytes().zip(MOD11_WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
         sum % 11 == 0
     }
 
@@ -123,12 +118,7 @@ impl FromStr for Cpr {
 /// The masked form `ddmmyy-****` from a birth date alone (when only the
 /// stored birth date is at hand).
 pub fn mask_from_birth_date(d: NaiveDate) -> String {
-    format!(
-        "{:02}{:02}{:02}-****",
-        d.day(),
-        d.month(),
-        d.year().rem_euclid(100)
-    )
+    format!("{:02}{:02}{:02}-****", d.day(), d.month(), d.year().rem_euclid(100))
 }
 
 /// Two decimal digits at `i`; the caller has checked they are ASCII digits.
@@ -216,27 +206,16 @@ impl CprVault {
             let raw: &[u8; 32] = key.bytes.expose_secret();
             let unbound = aead::UnboundKey::new(&aead::AES_256_GCM, &raw[..])
                 .map_err(|_| anyhow!("CPR encryption key {id:?} is not an AES-256 key"))?;
-            if map
-                .insert(id.clone(), aead::LessSafeKey::new(unbound))
-                .is_some()
-            {
+            if map.insert(id.clone(), aead::LessSafeKey::new(unbound)).is_some() {
                 bail!("CPR encryption key id {id:?} is configured twice");
             }
         }
         if !map.contains_key(&keys.active_key_id) {
-            bail!(
-                "the active CPR key id {:?} names no configured key",
-                keys.active_key_id
-            );
+            bail!("the active CPR key id {:?} names no configured key", keys.active_key_id);
         }
         let raw_lookup: &[u8; 32] = keys.lookup.bytes.expose_secret();
         let lookup = hmac::Key::new(hmac::HMAC_SHA256, &raw_lookup[..]);
-        Ok(Self {
-            keys: map,
-            active_key_id: keys.active_key_id.clone(),
-            lookup,
-            rng: SystemRandom::new(),
-        })
+        Ok(Self { keys: map, active_key_id: keys.active_key_id.clone(), lookup, rng: SystemRandom::new() })
     }
 
     /// The key id new encryptions use.
@@ -246,14 +225,9 @@ impl CprVault {
 
     /// Encrypts under the active key with a fresh random nonce.
     pub fn encrypt(&self, cpr: &Cpr) -> anyhow::Result<Sealed> {
-        let key = self
-            .keys
-            .get(&self.active_key_id)
-            .ok_or_else(|| anyhow!("the active CPR key is missing"))?;
+        let key = self.keys.get(&self.active_key_id).ok_or_else(|| anyhow!("the active CPR key is missing"))?;
         let mut nonce = [0u8; aead::NONCE_LEN];
-        self.rng
-            .fill(&mut nonce)
-            .map_err(|_| anyhow!("no randomness for a CPR nonce"))?;
+        self.rng.fill(&mut nonce).map_err(|_| anyhow!("no randomness for a CPR nonce"))?;
         let mut in_out: Vec<u8> = cpr.0.as_bytes().to_vec();
         key.seal_in_place_append_tag(
             aead::Nonce::assume_unique_for_key(nonce),
@@ -264,38 +238,29 @@ impl CprVault {
         let mut ciphertext = Vec::with_capacity(aead::NONCE_LEN + in_out.len());
         ciphertext.extend_from_slice(&nonce);
         ciphertext.extend_from_slice(&in_out);
-        Ok(Sealed {
-            key_id: self.active_key_id.clone(),
-            ciphertext,
-        })
+        Ok(Sealed { key_id: self.active_key_id.clone(), ciphertext })
     }
 
     /// Decrypts a ciphertext made by [`CprVault::encrypt`] under any
     /// configured key id. Errors never contain the plaintext.
     /// The whole number of a sealed CPR, formatted `ddmmyy-ssss`.
     pub fn reveal(&self, sealed: &Sealed) -> anyhow::Result<String> {
-        Ok(self
-            .decrypt(&sealed.key_id, &sealed.ciphertext)?
-            .formatted())
+        Ok(self.decrypt(&sealed.key_id, &sealed.ciphertext)?.formatted())
     }
 
     pub fn decrypt(&self, key_id: &str, ciphertext: &[u8]) -> anyhow::Result<Cpr> {
-        let key = self
-            .keys
-            .get(key_id)
-            .ok_or_else(|| anyhow!("unknown CPR key id {key_id:?}"))?;
+        let key = self.keys.get(key_id).ok_or_else(|| anyhow!("unknown CPR key id {key_id:?}"))?;
         if ciphertext.len() < aead::NONCE_LEN + aead::MAX_TAG_LEN {
             bail!("CPR ciphertext is too short");
         }
         let (nonce, sealed) = ciphertext.split_at(aead::NONCE_LEN);
-        let nonce = aead::Nonce::try_assume_unique_for_key(nonce)
-            .map_err(|_| anyhow!("CPR ciphertext has a bad nonce"))?;
+        let nonce =
+            aead::Nonce::try_assume_unique_for_key(nonce).map_err(|_| anyhow!("CPR ciphertext has a bad nonce"))?;
         let mut in_out = sealed.to_vec();
         let plain = key
             .open_in_place(nonce, aead::Aad::from(aad_for(key_id)), &mut in_out)
             .map_err(|_| anyhow!("CPR decryption failed (wrong key or altered ciphertext)"))?;
-        let text = std::str::from_utf8(plain)
-            .map_err(|_| anyhow!("decrypted CPR is not a valid CPR number"))?;
+        let text = std::str::from_utf8(plain).map_err(|_| anyhow!("decrypted CPR is not a valid CPR number"))?;
         Cpr::parse(text).map_err(|_| anyhow!("decrypted CPR is not a valid CPR number"))
     }
 
@@ -319,18 +284,12 @@ mod tests {
     }
 
     fn key(fill: u8) -> KeyBytes {
-        KeyBytes {
-            bytes: Arc::new(SecretBox::new(Box::new([fill; 32]))),
-            development: true,
-        }
+        KeyBytes { bytes: Arc::new(SecretBox::new(Box::new([fill; 32]))), development: true }
     }
 
     fn keys(ids: &[(&str, u8)], active: &str) -> CprKeys {
         CprKeys {
-            encryption: ids
-                .iter()
-                .map(|(id, fill)| (id.to_string(), key(*fill)))
-                .collect(),
+            encryption: ids.iter().map(|(id, fill)| (id.to_string(), key(*fill))).collect(),
             active_key_id: active.to_string(),
             lookup: key(99),
         }
@@ -400,14 +359,8 @@ mod tests {
             assert_eq!(Cpr::parse(bad), Err(CprError::Date), "{bad}");
         }
         // 7th digit 4 and yy 00: 2000, a leap year.
-        assert_eq!(
-            Cpr::parse("290200-4234").unwrap().birth_date(),
-            date(2000, 2, 29)
-        );
-        assert_eq!(
-            Cpr::parse("290296-1234").unwrap().birth_date(),
-            date(1996, 2, 29)
-        );
+        assert_eq!(Cpr::parse("290200-4234").unwrap().birth_date(), date(2000, 2, 29));
+        assert_eq!(Cpr::parse("290296-1234").unwrap().birth_date(), date(1996, 2, 29));
     }
 
     #[test]
@@ -472,14 +425,8 @@ mod tests {
 
     #[test]
     fn error_messages_do_not_echo_the_input() {
-        assert_eq!(
-            CprError::Format.to_string(),
-            "must be 10 digits, optionally ddmmyy-ssss"
-        );
-        assert_eq!(
-            CprError::Date.to_string(),
-            "the first six digits are not a real date"
-        );
+        assert_eq!(CprError::Format.to_string(), "must be 10 digits, optionally ddmmyy-ssss");
+        assert_eq!(CprError::Date.to_string(), "the first six digits are not a real date");
         let err = Cpr::parse("310290-4321").unwrap_err();
         assert!(!err.to_string().contains("4321"));
         assert!(!format!("{err:?}").contains("310290"));
@@ -495,10 +442,7 @@ mod tests {
         assert_eq!("female".parse::<Sex>(), Ok(Sex::Female));
         assert!("Female".parse::<Sex>().is_err());
         assert_eq!(serde_json::to_string(&Sex::Male).unwrap(), "\"male\"");
-        assert_eq!(
-            serde_json::from_str::<Sex>("\"female\"").unwrap(),
-            Sex::Female
-        );
+        assert_eq!(serde_json::from_str::<Sex>("\"female\"").unwrap(), Sex::Female);
     }
 
     #[test]
@@ -560,9 +504,7 @@ mod tests {
             assert!(!text.contains("4321"), "{text}");
         }
         // Truncated and empty.
-        assert!(v
-            .decrypt("k1", &sealed.ciphertext[..sealed.ciphertext.len() - 1])
-            .is_err());
+        assert!(v.decrypt("k1", &sealed.ciphertext[..sealed.ciphertext.len() - 1]).is_err());
         assert!(v.decrypt("k1", &sealed.ciphertext[..20]).is_err());
         assert!(v.decrypt("k1", &[]).is_err());
         // Unknown key id.

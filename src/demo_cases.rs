@@ -25,8 +25,7 @@ use crate::cpr::{Cpr, CprVault};
 use crate::db::{self, DbContext, DbPool};
 use crate::enrolments::domain::Status;
 use crate::enrolments::queries::{
-    anchor_dates, close_milestone, create_milestones, insert, record_transition, set_mentor,
-    NewEnrolment, Transition,
+    anchor_dates, close_milestone, create_milestones, insert, record_transition, set_mentor, NewEnrolment, Transition,
 };
 use crate::error::{ApiError, ApiResult};
 use crate::programmes::queries as programmes;
@@ -59,72 +58,17 @@ impl Rng {
 
 /// (country, language, given names, family names) of the demo's backgrounds.
 pub(crate) const ORIGINS: &[(&str, &str, &[&str], &[&str])] = &[
-    (
-        "SY",
-        "ar",
-        &["Amina", "Omar", "Rania", "Khaled", "Lina", "Yousef"],
-        &["Haddad", "Khalil", "Nasser", "Saleh"],
-    ),
-    (
-        "IQ",
-        "ar",
-        &["Zainab", "Ali", "Noor", "Hassan"],
-        &["Al-Jaberi", "Kadhim", "Rashid"],
-    ),
-    (
-        "AF",
-        "fa",
-        &["Farzana", "Ahmad", "Maryam", "Jawad"],
-        &["Rahimi", "Popal", "Karimi"],
-    ),
-    (
-        "IR",
-        "fa",
-        &["Shirin", "Reza", "Leila", "Dariush"],
-        &["Hosseini", "Moradi", "Tehrani"],
-    ),
-    (
-        "TR",
-        "tr",
-        &["Elif", "Mehmet", "Ayse", "Emre"],
-        &["Yilmaz", "Demir", "Kaya"],
-    ),
-    (
-        "LB",
-        "ar",
-        &["Maya", "Karim", "Rita"],
-        &["Haddad", "Khoury"],
-    ),
-    (
-        "PK",
-        "ur",
-        &["Ayesha", "Bilal", "Sana", "Imran"],
-        &["Khan", "Malik", "Qureshi"],
-    ),
-    (
-        "SO",
-        "so",
-        &["Hodan", "Abdi", "Fadumo", "Mohamed"],
-        &["Warsame", "Farah", "Jama"],
-    ),
-    (
-        "ER",
-        "ti",
-        &["Selam", "Yonas", "Helen", "Dawit"],
-        &["Tesfay", "Gebremedhin", "Haile"],
-    ),
-    (
-        "UA",
-        "uk",
-        &["Olena", "Dmytro", "Iryna", "Andrii", "Kateryna"],
-        &["Shevchenko", "Kovalenko", "Bondarenko"],
-    ),
-    (
-        "VN",
-        "vi",
-        &["Linh", "Minh", "Thu"],
-        &["Nguyen", "Tran", "Pham"],
-    ),
+    ("SY", "ar", &["Amina", "Omar", "Rania", "Khaled", "Lina", "Yousef"], &["Haddad", "Khalil", "Nasser", "Saleh"]),
+    ("IQ", "ar", &["Zainab", "Ali", "Noor", "Hassan"], &["Al-Jaberi", "Kadhim", "Rashid"]),
+    ("AF", "fa", &["Farzana", "Ahmad", "Maryam", "Jawad"], &["Rahimi", "Popal", "Karimi"]),
+    ("IR", "fa", &["Shirin", "Reza", "Leila", "Dariush"], &["Hosseini", "Moradi", "Tehrani"]),
+    ("TR", "tr", &["Elif", "Mehmet", "Ayse", "Emre"], &["Yilmaz", "Demir", "Kaya"]),
+    ("LB", "ar", &["Maya", "Karim", "Rita"], &["Haddad", "Khoury"]),
+    ("PK", "ur", &["Ayesha", "Bilal", "Sana", "Imran"], &["Khan", "Malik", "Qureshi"]),
+    ("SO", "so", &["Hodan", "Abdi", "Fadumo", "Mohamed"], &["Warsame", "Farah", "Jama"]),
+    ("ER", "ti", &["Selam", "Yonas", "Helen", "Dawit"], &["Tesfay", "Gebremedhin", "Haile"]),
+    ("UA", "uk", &["Olena", "Dmytro", "Iryna", "Andrii", "Kateryna"], &["Shevchenko", "Kovalenko", "Bondarenko"]),
+    ("VN", "vi", &["Linh", "Minh", "Thu"], &["Nguyen", "Tran", "Pham"]),
     ("PL", "pl", &["Agnieszka", "Piotr"], &["Nowak", "Kowalski"]),
 ];
 
@@ -158,18 +102,14 @@ struct Ids {
 
 impl Ids {
     fn user(&self, name: &str) -> ApiResult<Uuid> {
-        self.users.get(name).copied().ok_or_else(|| {
-            ApiError::internal(anyhow::anyhow!(
-                "demo user {name} missing: seed the users first"
-            ))
-        })
+        self.users
+            .get(name)
+            .copied()
+            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("demo user {name} missing: seed the users first")))
     }
 
     fn team(&self, name: &str) -> ApiResult<Uuid> {
-        self.teams
-            .get(name)
-            .copied()
-            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("demo team {name} missing")))
+        self.teams.get(name).copied().ok_or_else(|| ApiError::internal(anyhow::anyhow!("demo team {name} missing")))
     }
 }
 
@@ -183,13 +123,7 @@ fn cpr_for(rng: &mut Rng, birth: NaiveDate) -> Option<Cpr> {
     let year = birth.year();
     let first = if year >= 2000 { 4 } else { rng.below(4) };
     let serial = first * 1000 + rng.below(1000);
-    Cpr::parse(&format!(
-        "{:02}{:02}{:02}{serial:04}",
-        birth.day(),
-        birth.month(),
-        year % 100
-    ))
-    .ok()
+    Cpr::parse(&format!("{:02}{:02}{:02}{serial:04}", birth.day(), birth.month(), year % 100)).ok()
 }
 
 fn data(rng: &mut Rng, profile: Profile, today: NaiveDate, birth: NaiveDate) -> CitizenData {
@@ -205,24 +139,16 @@ fn data(rng: &mut Rng, profile: Profile, today: NaiveDate, birth: NaiveDate) -> 
         _ => Some(today - Duration::days(365 + rng.below(2500) as i64)),
     }
     .map(|d| d.max(birth + Duration::days(1)));
-    let born_here = matches!(profile, Profile::Descendant)
-        || (matches!(profile, Profile::KffYouth) && rng.chance(50));
+    let born_here = matches!(profile, Profile::Descendant) || (matches!(profile, Profile::KffYouth) && rng.chance(50));
     let basis = match (profile, country) {
         (_, "UA") => ResidenceBasis::UkraineSpecialAct,
         (Profile::Refugee, "SY" | "AF" | "ER" | "IR" | "SO") => ResidenceBasis::Refugee,
         (Profile::Refugee, _) => ResidenceBasis::FamilyReunification,
-        _ => *rng.pick(&[
-            ResidenceBasis::Work,
-            ResidenceBasis::FamilyReunification,
-            ResidenceBasis::Study,
-        ]),
+        _ => *rng.pick(&[ResidenceBasis::Work, ResidenceBasis::FamilyReunification, ResidenceBasis::Study]),
     };
     let parents_known = !rng.chance(10);
-    let needs: Vec<Need> = Need::ALL
-        .iter()
-        .copied()
-        .filter(|n| *n != Need::NegativeSocialControl && rng.chance(30))
-        .collect();
+    let needs: Vec<Need> =
+        Need::ALL.iter().copied().filter(|n| *n != Need::NegativeSocialControl && rng.chance(30)).collect();
     CitizenData {
         given_name: rng.pick(given).to_string(),
         family_name: rng.pick(family).to_string(),
@@ -239,14 +165,7 @@ fn data(rng: &mut Rng, profile: Profile, today: NaiveDate, birth: NaiveDate) -> 
         preferred_language: Some(if born_here { "da" } else { language }.to_string()),
         interpreter_needed: !born_here && rng.chance(40),
         country_of_birth: Some(if born_here { "DK" } else { country }.to_string()),
-        citizenship: Some(
-            if born_here && rng.chance(50) {
-                "DK"
-            } else {
-                country
-            }
-            .to_string(),
-        ),
+        citizenship: Some(if born_here && rng.chance(50) { "DK" } else { country }.to_string()),
         mother_country_of_birth: parents_known.then(|| country.to_string()),
         mother_citizenship: parents_known.then(|| country.to_string()),
         father_country_of_birth: parents_known.then(|| country.to_string()),
@@ -266,20 +185,13 @@ fn data(rng: &mut Rng, profile: Profile, today: NaiveDate, birth: NaiveDate) -> 
             EmploymentStatus::Education,
             EmploymentStatus::OutsideLabourForce,
         ])),
-        danish_level: Some(*rng.pick(&[
-            DanishLevel::None,
-            DanishLevel::A1,
-            DanishLevel::A2,
-            DanishLevel::B1,
-        ])),
+        danish_level: Some(*rng.pick(&[DanishLevel::None, DanishLevel::A1, DanishLevel::A2, DanishLevel::B1])),
     }
 }
 
 /// (programme, department, team, caseworker) for a profile.
 fn programme_for(
-    rng: &mut Rng,
-    profile: Profile,
-    female: bool,
+    rng: &mut Rng, profile: Profile, female: bool,
 ) -> (&'static str, &'static str, &'static str, &'static str) {
     let bif_team = "Jobcenter København, Integration";
     let bif_cw = if rng.chance(60) { "cw.bif" } else { "cw2.bif" };
@@ -295,75 +207,37 @@ fn programme_for(
                     "welcome_house",
                 ]
             } else {
-                &[
-                    "kobenhavnermodellen",
-                    "kobenhavnermodellen",
-                    "danskuddannelse",
-                    "jobdansk",
-                    "mentor",
-                ]
+                &["kobenhavnermodellen", "kobenhavnermodellen", "danskuddannelse", "jobdansk", "mentor"]
             };
             (*rng.pick(options), "bif", bif_team, bif_cw)
         }
         Profile::Ukrainian => ("ukraine_saerlov", "bif", bif_team, bif_cw),
         Profile::Descendant => (*rng.pick(&["jobdansk", "mentor"]), "bif", bif_team, bif_cw),
-        Profile::SofCitizen => (
-            *rng.pick(&["housing_first", "helhedsorienteret_familieindsats"]),
-            "sof",
-            "Borgercenter Voksne",
-            "cw.sof",
-        ),
-        Profile::KffYouth => (
-            *rng.pick(&["fritidsguide", "kontingentstotte"]),
-            "kff",
-            "Fritidsvejledning",
-            "cw.kff",
-        ),
+        Profile::SofCitizen => {
+            (*rng.pick(&["housing_first", "helhedsorienteret_familieindsats"]), "sof", "Borgercenter Voksne", "cw.sof")
+        }
+        Profile::KffYouth => (*rng.pick(&["fritidsguide", "kontingentstotte"]), "kff", "Fritidsvejledning", "cw.kff"),
     }
 }
 
 pub(crate) const NOTE_TEXTS: &[(&str, &str)] = &[
-    (
-        "meeting",
-        "Opfølgningssamtale. Borgeren er motiveret og har fået plan for næste uge.",
-    ),
+    ("meeting", "Opfølgningssamtale. Borgeren er motiveret og har fået plan for næste uge."),
     ("phone", "Telefonisk kontakt om mødetider. Aftalt nyt møde."),
-    (
-        "home_visit",
-        "Hjemmebesøg. Familien er faldet godt til; tolk deltog.",
-    ),
-    (
-        "internship_follow_up",
-        "Opfølgning med praktikvirksomheden: stabilt fremmøde.",
-    ),
+    ("home_visit", "Hjemmebesøg. Familien er faldet godt til; tolk deltog."),
+    ("internship_follow_up", "Opfølgning med praktikvirksomheden: stabilt fremmøde."),
     ("language_progress", "Modultest bestået på sprogskolen."),
-    (
-        "mentor_session",
-        "Mentorsamtale om hverdagen og jobsøgning.",
-    ),
+    ("mentor_session", "Mentorsamtale om hverdagen og jobsøgning."),
 ];
 
 async fn lookup(conn: &mut AsyncPgConnection) -> ApiResult<Ids> {
-    let users: Vec<(String, Uuid)> = staff_users::table
-        .select((staff_users::username, staff_users::id))
-        .load(conn)
-        .await?;
-    let teams: Vec<(String, Uuid)> = teams::table
-        .select((teams::name, teams::id))
-        .load(conn)
-        .await?;
-    Ok(Ids {
-        users: users.into_iter().collect(),
-        teams: teams.into_iter().collect(),
-    })
+    let users: Vec<(String, Uuid)> =
+        staff_users::table.select((staff_users::username, staff_users::id)).load(conn).await?;
+    let teams: Vec<(String, Uuid)> = teams::table.select((teams::name, teams::id)).load(conn).await?;
+    Ok(Ids { users: users.into_iter().collect(), teams: teams.into_iter().collect() })
 }
 
 /// Creates the demo cases unless citizens exist already; returns how many citizens it made.
-pub async fn seed_demo_cases(
-    pool: &DbPool,
-    vault: &CprVault,
-    now: DateTime<Utc>,
-) -> anyhow::Result<usize> {
+pub async fn seed_demo_cases(pool: &DbPool, vault: &CprVault, now: DateTime<Utc>) -> anyhow::Result<usize> {
     let vault = vault.clone();
     db::transaction(pool, DbContext::default(), move |conn| {
         async move {
@@ -395,8 +269,8 @@ pub async fn seed_demo_cases(
                 let Some(cpr) = cpr_for(&mut rng, birth) else {
                     continue;
                 };
-                let Ok(citizen_data) = data(&mut rng, profile, today, cpr.birth_date())
-                    .validate(cpr.birth_date(), today)
+                let Ok(citizen_data) =
+                    data(&mut rng, profile, today, cpr.birth_date()).validate(cpr.birth_date(), today)
                 else {
                     continue;
                 };
@@ -415,46 +289,23 @@ pub async fn seed_demo_cases(
                     continue;
                 }
                 created += 1;
-                let (programme_code, department, team_name, caseworker) =
-                    programme_for(&mut rng, profile, female);
+                let (programme_code, department, team_name, caseworker) = programme_for(&mut rng, profile, female);
                 ensure_involvement(conn, citizen, department, None, "registration", now).await?;
                 // A few SOF citizens are known to BIF too.
                 if matches!(profile, Profile::SofCitizen) && i < 175 {
                     ensure_involvement(conn, citizen, "bif", None, "registration", now).await?;
                 }
-                let enrolment = enrol(
-                    conn,
-                    &mut rng,
-                    &ids,
-                    citizen,
-                    programme_code,
-                    department,
-                    team_name,
-                    caseworker,
-                    now,
-                )
-                .await?;
+                let enrolment =
+                    enrol(conn, &mut rng, &ids, citizen, programme_code, department, team_name, caseworker, now)
+                        .await?;
                 let (enrolment, status) = enrolment;
-                if status == Status::Active
-                    && ["kobenhavnermodellen", "mentor"].contains(&programme_code)
-                {
+                if status == Status::Active && ["kobenhavnermodellen", "mentor"].contains(&programme_code) {
                     if let Some(slot) = mentees.iter_mut().find(|(_, left)| *left > 0) {
                         slot.1 -= 1;
-                        set_mentor(conn, enrolment.into(), Some(ids.user(slot.0)?.into()), now)
-                            .await?;
+                        set_mentor(conn, enrolment.into(), Some(ids.user(slot.0)?.into()), now).await?;
                     }
                 }
-                write_notes(
-                    conn,
-                    &mut rng,
-                    &ids,
-                    enrolment,
-                    citizen,
-                    caseworker,
-                    now,
-                    &mut corrected,
-                )
-                .await?;
+                write_notes(conn, &mut rng, &ids, enrolment, citizen, caseworker, now, &mut corrected).await?;
                 // The specialist team's cases: restricted, one of them a child.
                 if matches!(profile, Profile::SofCitizen) && i >= 187 {
                     restricted_case(conn, &ids, citizen, now).await?;
@@ -481,15 +332,8 @@ pub async fn seed_demo_cases(
 
 #[allow(clippy::too_many_arguments)]
 async fn enrol(
-    conn: &mut AsyncPgConnection,
-    rng: &mut Rng,
-    ids: &Ids,
-    citizen: Uuid,
-    programme_code: &str,
-    department: &str,
-    team_name: &str,
-    caseworker: &str,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, rng: &mut Rng, ids: &Ids, citizen: Uuid, programme_code: &str, department: &str,
+    team_name: &str, caseworker: &str, now: DateTime<Utc>,
 ) -> ApiResult<(Uuid, Status)> {
     let today = now.date_naive();
     let programme = programmes::find(conn, programme_code).await?;
@@ -522,11 +366,7 @@ async fn enrol(
             restricted: false,
             team_id: ids.team(team_name)?.into(),
             responsible_caseworker_id: responsible.into(),
-            status: if status == Status::Referred {
-                Status::Referred
-            } else {
-                Status::Active
-            },
+            status: if status == Status::Referred { Status::Referred } else { Status::Active },
             start_date: (status != Status::Referred).then_some(start),
             goals: "Beskæftigelse eller uddannelse; styrke dansk.",
         },
@@ -552,17 +392,7 @@ async fn enrol(
         };
         record_transition(conn, &row, transition, now).await?;
         if status == Status::Completed {
-            record_outcomes(
-                conn,
-                rng,
-                id,
-                citizen,
-                responsible,
-                start,
-                end.unwrap_or(today).max(start),
-                now,
-            )
-            .await?;
+            record_outcomes(conn, rng, id, citizen, responsible, start, end.unwrap_or(today).max(start), now).await?;
         }
     }
     Ok((id, status))
@@ -570,11 +400,7 @@ async fn enrol(
 
 /// Past deadlines: about half met (on time or late), some waived, the rest overdue.
 async fn close_some_milestones(
-    conn: &mut AsyncPgConnection,
-    rng: &mut Rng,
-    enrolment: Uuid,
-    actor: Uuid,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, rng: &mut Rng, enrolment: Uuid, actor: Uuid, now: DateTime<Utc>,
 ) -> ApiResult<()> {
     let today = now.date_naive();
     let due: Vec<(Uuid, NaiveDate)> = milestones::table
@@ -589,28 +415,10 @@ async fn close_some_milestones(
         let roll = rng.below(100);
         if roll < 35 {
             let met = (due_date - Duration::days(rng.below(10) as i64)).min(today);
-            close_milestone(
-                conn,
-                enrolment.into(),
-                milestone.into(),
-                Some(met),
-                None,
-                actor.into(),
-                now,
-            )
-            .await?;
+            close_milestone(conn, enrolment.into(), milestone.into(), Some(met), None, actor.into(), now).await?;
         } else if roll < 55 {
             let met = (due_date + Duration::days(1 + rng.below(20) as i64)).min(today);
-            close_milestone(
-                conn,
-                enrolment.into(),
-                milestone.into(),
-                Some(met),
-                None,
-                actor.into(),
-                now,
-            )
-            .await?;
+            close_milestone(conn, enrolment.into(), milestone.into(), Some(met), None, actor.into(), now).await?;
         } else if roll < 62 {
             close_milestone(
                 conn,
@@ -629,21 +437,13 @@ async fn close_some_milestones(
 
 #[allow(clippy::too_many_arguments)]
 async fn write_notes(
-    conn: &mut AsyncPgConnection,
-    rng: &mut Rng,
-    ids: &Ids,
-    enrolment: Uuid,
-    citizen: Uuid,
-    caseworker: &str,
-    now: DateTime<Utc>,
-    corrected: &mut bool,
+    conn: &mut AsyncPgConnection, rng: &mut Rng, ids: &Ids, enrolment: Uuid, citizen: Uuid, caseworker: &str,
+    now: DateTime<Utc>, corrected: &mut bool,
 ) -> ApiResult<()> {
     let author = ids.user(caseworker)?;
     let count = rng.below(7);
     let mut times: Vec<DateTime<Utc>> = (0..count)
-        .map(|_| {
-            now - Duration::days(rng.below(120) as i64) - Duration::minutes(rng.below(600) as i64)
-        })
+        .map(|_| now - Duration::days(rng.below(120) as i64) - Duration::minutes(rng.below(600) as i64))
         .collect();
     times.sort();
     let mut previous = None;
@@ -671,24 +471,15 @@ async fn write_notes(
         previous = Some(id);
     }
     if let Some(last) = times.last() {
-        diesel::update(enrolments::table.find(enrolment))
-            .set(enrolments::last_note_at.eq(*last))
-            .execute(conn)
-            .await?;
+        diesel::update(enrolments::table.find(enrolment)).set(enrolments::last_note_at.eq(*last)).execute(conn).await?;
     }
     Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
 async fn record_outcomes(
-    conn: &mut AsyncPgConnection,
-    rng: &mut Rng,
-    enrolment: Uuid,
-    citizen: Uuid,
-    actor: Uuid,
-    start: NaiveDate,
-    end: NaiveDate,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, rng: &mut Rng, enrolment: Uuid, citizen: Uuid, actor: Uuid, start: NaiveDate,
+    end: NaiveDate, now: DateTime<Utc>,
 ) -> ApiResult<()> {
     let employed = rng.chance(55);
     for (point, on, status, hours, supporting) in [
@@ -696,16 +487,8 @@ async fn record_outcomes(
         (
             "end",
             end,
-            if employed {
-                "wage_employment"
-            } else {
-                "unemployed"
-            },
-            if employed {
-                25.0 + rng.below(13) as f32
-            } else {
-                0.0
-            },
+            if employed { "wage_employment" } else { "unemployed" },
+            if employed { 25.0 + rng.below(13) as f32 } else { 0.0 },
             employed,
         ),
     ] {
@@ -728,12 +511,7 @@ async fn record_outcomes(
     Ok(())
 }
 
-async fn restricted_case(
-    conn: &mut AsyncPgConnection,
-    ids: &Ids,
-    citizen: Uuid,
-    now: DateTime<Utc>,
-) -> ApiResult<()> {
+async fn restricted_case(conn: &mut AsyncPgConnection, ids: &Ids, citizen: Uuid, now: DateTime<Utc>) -> ApiResult<()> {
     let team = ids.team("Etnisk Konsulentteam")?;
     let id = insert(
         conn,

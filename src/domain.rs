@@ -130,10 +130,7 @@ code_list! {
 
 /// Parses stored role names, ignoring none: an unknown stored role is a bug.
 pub fn parse_roles(stored: &[String]) -> Result<Vec<Role>, UnknownCode> {
-    let mut roles = stored
-        .iter()
-        .map(|r| r.parse())
-        .collect::<Result<Vec<Role>, _>>()?;
+    let mut roles = stored.iter().map(|r| r.parse()).collect::<Result<Vec<Role>, _>>()?;
     roles.sort();
     roles.dedup();
     Ok(roles)

@@ -22,16 +22,8 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    pub fn new(
-        field: impl Into<String>,
-        code: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
-        Self {
-            field: field.into(),
-            code: code.into(),
-            message: message.into(),
-        }
+    pub fn new(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), code: code.into(), message: message.into() }
     }
 }
 
@@ -101,10 +93,7 @@ pub const RETRY_AFTER_SECS: u64 = 1;
 pub fn is_connection_failure(e: &diesel::result::Error) -> bool {
     use diesel::result::{DatabaseErrorKind, Error};
     match e {
-        Error::DatabaseError(
-            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
-            _,
-        )
+        Error::DatabaseError(DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand, _)
         | Error::BrokenTransactionManager => true,
         Error::RollbackErrorOnCommit { commit_error, .. } => is_connection_failure(commit_error),
         Error::DatabaseError(_, info) => {
@@ -132,13 +121,9 @@ impl From<anyhow::Error> for ApiError {
     /// A lost database found anywhere in the cause's chain is a 503.
     fn from(e: anyhow::Error) -> Self {
         let lost = e.chain().any(|cause| {
-            cause
-                .downcast_ref::<diesel::result::Error>()
-                .is_some_and(is_connection_failure)
+            cause.downcast_ref::<diesel::result::Error>().is_some_and(is_connection_failure)
                 || cause.downcast_ref::<diesel::ConnectionError>().is_some()
-                || cause
-                    .downcast_ref::<diesel_async::pooled_connection::deadpool::PoolError>()
-                    .is_some()
+                || cause.downcast_ref::<diesel_async::pooled_connection::deadpool::PoolError>().is_some()
         });
         if lost {
             Self::Unavailable(format!("database: {e:#}"))
@@ -182,36 +167,24 @@ impl ApiError {
     fn title_and_detail(&self) -> (&'static str, Option<String>) {
         match self {
             Self::BadRequest(d) => ("Bad request", Some(d.clone())),
-            Self::Unauthenticated => (
-                "Not authenticated",
-                Some("A valid bearer access token is required.".into()),
-            ),
-            Self::InvalidCredentials => (
-                "Invalid credentials",
-                Some("The username or password is wrong.".into()),
-            ),
+            Self::Unauthenticated => ("Not authenticated", Some("A valid bearer access token is required.".into())),
+            Self::InvalidCredentials => ("Invalid credentials", Some("The username or password is wrong.".into())),
             Self::Forbidden => ("Forbidden", Some("Your roles do not allow this.".into())),
             Self::NotFound => ("Not found", None),
             Self::MethodNotAllowed(_) => ("Method not allowed", None),
             Self::Conflict(d) => ("Conflict", Some(d.clone())),
-            Self::PreconditionFailed => (
-                "Precondition failed",
-                Some("The resource has changed since you read it; fetch it again.".into()),
-            ),
+            Self::PreconditionFailed => {
+                ("Precondition failed", Some("The resource has changed since you read it; fetch it again.".into()))
+            }
             Self::PayloadTooLarge => ("Payload too large", None),
-            Self::UnsupportedMediaType => (
-                "Unsupported media type",
-                Some("Send application/json.".into()),
-            ),
+            Self::UnsupportedMediaType => ("Unsupported media type", Some("Send application/json.".into())),
             Self::Validation(_) => ("Validation failed", None),
-            Self::PreconditionRequired => (
-                "Precondition required",
-                Some("Send If-Match with the ETag you read.".into()),
-            ),
-            Self::TooManyRequests { .. } => (
-                "Too many requests",
-                Some("Too many failed attempts; wait before trying again.".into()),
-            ),
+            Self::PreconditionRequired => {
+                ("Precondition required", Some("Send If-Match with the ETag you read.".into()))
+            }
+            Self::TooManyRequests { .. } => {
+                ("Too many requests", Some("Too many failed attempts; wait before trying again.".into()))
+            }
             Self::Unavailable(_) => ("Service unavailable", Some("Try again shortly.".into())),
             Self::CommitUnknown(_) => (
                 "Outcome unknown",
@@ -286,11 +259,7 @@ impl ResponseError for ApiError {
                 response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECS.to_string()));
             }
             Self::MethodNotAllowed(methods) => {
-                let allow = methods
-                    .iter()
-                    .map(Method::as_str)
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let allow = methods.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
                 if let Ok(v) = HeaderValue::from_str(&allow) {
                     response.insert_header((header::ALLOW, v));
                 }
@@ -307,18 +276,14 @@ impl From<diesel::result::Error> for ApiError {
         use diesel::result::{DatabaseErrorKind, Error};
         match e {
             Error::NotFound => Self::NotFound,
-            ref lost if is_connection_failure(lost) => {
-                Self::Unavailable(format!("database: {lost}"))
-            }
+            ref lost if is_connection_failure(lost) => Self::Unavailable(format!("database: {lost}")),
             Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
                 Self::Conflict("A concurrent change got in the way; try again.".into())
             }
             // `statement_timeout` cancels a query: the database is overloaded,
             // which is worth a retry, not a bug report.
             Error::DatabaseError(_, ref info)
-                if info
-                    .message()
-                    .contains("canceling statement due to statement timeout") =>
+                if info.message().contains("canceling statement due to statement timeout") =>
             {
                 Self::Unavailable("statement timeout".into())
             }
@@ -328,3 +293,6 @@ impl From<diesel::result::Error> for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// What a handler that answers a JSON body returns.
+pub type JsonResult<T> = ApiResult<actix_web::web::Json<T>>;

@@ -7,6 +7,8 @@ use actix_web::{web, HttpRequest};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::{ObjectBuilder, Required, Type};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -25,19 +27,63 @@ pub fn with_etag(mut response: actix_web::HttpResponse, version: i32) -> actix_w
     response
 }
 
-/// The version the client last read, from `If-Match` (428 without one).
-pub fn if_match(req: &HttpRequest) -> Result<i32, ApiError> {
-    let value = req
-        .headers()
-        .get(header::IF_MATCH)
-        .ok_or(ApiError::PreconditionRequired)?
-        .to_str()
-        .map_err(|_| ApiError::PreconditionFailed)?;
-    value
-        .split(',')
-        .map(|tag| tag.trim().trim_start_matches("W/").trim_matches('"'))
-        .find_map(|tag| tag.parse::<i32>().ok())
-        .ok_or(ApiError::PreconditionFailed)
+/// The precondition of a change, from `If-Match` (428 without one): the
+/// version the client last read, or `*`, which matches whatever is current
+/// (RFC 9110 §13.1.1; the row lock still orders concurrent writers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IfMatch {
+    Any,
+    Version(i32),
+}
+
+impl IfMatch {
+    /// 412 unless `current` is the version the client last read.
+    pub fn check(self, current: i32) -> Result<(), ApiError> {
+        match self {
+            IfMatch::Version(read) if read != current => Err(ApiError::PreconditionFailed),
+            _ => Ok(()),
+        }
+    }
+
+    fn parse(req: &HttpRequest) -> Result<Self, ApiError> {
+        let value = req
+            .headers()
+            .get(header::IF_MATCH)
+            .ok_or(ApiError::PreconditionRequired)?
+            .to_str()
+            .map_err(|_| ApiError::PreconditionFailed)?;
+        if value.trim() == "*" {
+            return Ok(IfMatch::Any);
+        }
+        value
+            .split(',')
+            .map(|tag| tag.trim().trim_start_matches("W/").trim_matches('"'))
+            .find_map(|tag| tag.parse::<i32>().ok())
+            .map(IfMatch::Version)
+            .ok_or(ApiError::PreconditionFailed)
+    }
+}
+
+impl actix_web::FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(Self::parse(req))
+    }
+}
+
+/// Documents the header once for every `PATCH` (`params(IfMatch)`).
+impl IntoParams for IfMatch {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![ParameterBuilder::new()
+            .name("If-Match")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::True)
+            .description(Some("The ETag last read, or `*` for whatever is current"))
+            .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+            .build()]
+    }
 }
 
 pub const DEFAULT_LIMIT: i64 = 50;
@@ -48,11 +94,7 @@ pub fn page_limit(limit: Option<i64>) -> Result<i64, ApiError> {
     match limit {
         None => Ok(DEFAULT_LIMIT),
         Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-        Some(_) => Err(ApiError::invalid(
-            "limit",
-            "out_of_range",
-            "must be between 1 and 200",
-        )),
+        Some(_) => Err(ApiError::invalid("limit", "out_of_range", "must be between 1 and 200")),
     }
 }
 
@@ -62,20 +104,11 @@ pub fn bounded_text(field: &str, value: &str, min: usize, max: usize) -> Result<
 }
 
 /// The same check, as one of several field errors to report together.
-pub fn bounded_field(
-    field: &str,
-    value: &str,
-    min: usize,
-    max: usize,
-) -> Result<String, FieldError> {
+pub fn bounded_field(field: &str, value: &str, min: usize, max: usize) -> Result<String, FieldError> {
     let value = value.trim();
     let n = value.chars().count();
     if n < min || n > max {
-        return Err(FieldError::new(
-            field,
-            "length",
-            format!("must be {min}–{max} characters"),
-        ));
+        return Err(FieldError::new(field, "length", format!("must be {min}–{max} characters")));
     }
     Ok(value.to_string())
 }
@@ -108,9 +141,7 @@ impl PageParams {
             .ok()
             .and_then(|b| Uuid::from_slice(&b).ok())
             .map(Some)
-            .ok_or_else(|| {
-                ApiError::invalid("cursor", "invalid", "is not a cursor this API gave out")
-            })
+            .ok_or_else(|| ApiError::invalid("cursor", "invalid", "is not a cursor this API gave out"))
     }
 }
 
@@ -128,49 +159,33 @@ impl<T> Page<T> {
     pub fn from_rows(mut rows: Vec<T>, limit: i64, key: impl Fn(&T) -> Uuid) -> Self {
         let more = rows.len() as i64 > limit;
         rows.truncate(limit as usize);
-        let next_cursor = if more {
-            rows.last()
-                .map(|last| URL_SAFE_NO_PAD.encode(key(last).as_bytes()))
-        } else {
-            None
-        };
-        Self {
-            items: rows,
-            next_cursor,
-        }
+        let next_cursor =
+            if more { rows.last().map(|last| URL_SAFE_NO_PAD.encode(key(last).as_bytes())) } else { None };
+        Self { items: rows, next_cursor }
     }
 }
 
 /// Maps body errors to problems: 413, 415, 400 for broken JSON, 422 naming the
 /// field for well-formed JSON of the wrong shape (unknown fields included).
 pub fn json_config(limit: usize) -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(limit)
-        .error_handler(|err, _req| {
-            let api = match &err {
-                JsonPayloadError::Overflow { .. }
-                | JsonPayloadError::OverflowKnownLength { .. } => ApiError::PayloadTooLarge,
-                JsonPayloadError::ContentType => ApiError::UnsupportedMediaType,
-                JsonPayloadError::Deserialize(e) if e.is_data() => {
-                    ApiError::Validation(vec![field_error(&e.to_string())])
-                }
-                JsonPayloadError::Deserialize(_) => {
-                    ApiError::BadRequest("The body is not valid JSON.".into())
-                }
-                _ => ApiError::BadRequest("The body could not be read.".into()),
-            };
-            api.into()
-        })
+    web::JsonConfig::default().limit(limit).error_handler(|err, _req| {
+        let api = match &err {
+            JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
+                ApiError::PayloadTooLarge
+            }
+            JsonPayloadError::ContentType => ApiError::UnsupportedMediaType,
+            JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::Validation(vec![field_error(&e.to_string())]),
+            JsonPayloadError::Deserialize(_) => ApiError::BadRequest("The body is not valid JSON.".into()),
+            _ => ApiError::BadRequest("The body could not be read.".into()),
+        };
+        api.into()
+    })
 }
 
 /// Turns serde's message into a field error. serde names an unknown or
 /// missing field in backticks; other shape errors concern the body.
 fn field_error(message: &str) -> FieldError {
-    let message = message
-        .split(" at line ")
-        .next()
-        .unwrap_or(message)
-        .to_string();
+    let message = message.split(" at line ").next().unwrap_or(message).to_string();
     let named = message.split('`').nth(1).map(str::to_string);
     if message.starts_with("unknown field") {
         FieldError::new(named.unwrap_or_default(), "unknown_field", message)

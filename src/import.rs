@@ -105,11 +105,7 @@ struct Valid {
 /// Turns one CSV record into the API's request body, then validates it as
 /// the API does.
 fn validate_row(
-    line: u64,
-    header: &[String],
-    record: &csv::StringRecord,
-    vault: &CprVault,
-    today: chrono::NaiveDate,
+    line: u64, header: &[String], record: &csv::StringRecord, vault: &CprVault, today: chrono::NaiveDate,
 ) -> Result<Valid, String> {
     let mut body = Map::new();
     for (name, value) in header.iter().zip(record.iter()) {
@@ -124,38 +120,21 @@ fn validate_row(
                 _ => return Err("interpreter_needed: true or false".into()),
             },
             "needs" => Value::Array(
-                value
-                    .split(';')
-                    .map(str::trim)
-                    .filter(|n| !n.is_empty())
-                    .map(|n| Value::String(n.into()))
-                    .collect(),
+                value.split(';').map(str::trim).filter(|n| !n.is_empty()).map(|n| Value::String(n.into())).collect(),
             ),
             _ => Value::String(value.into()),
         };
         body.insert(name.clone(), json);
     }
-    let request: RegisterCitizenRequest =
-        serde_json::from_value(Value::Object(body)).map_err(|e| e.to_string())?;
+    let request: RegisterCitizenRequest = serde_json::from_value(Value::Object(body)).map_err(|e| e.to_string())?;
     let (cpr, _basis, data) = request.split();
     let cpr = Cpr::parse(&cpr).map_err(|e| format!("cpr: {e}"))?;
     let data = data.validate(cpr.birth_date(), today).map_err(|errors| {
-        errors
-            .iter()
-            .map(|e| format!("{}: {}", e.field, e.message))
-            .collect::<Vec<_>>()
-            .join("; ")
+        errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
     })?;
     let sealed = vault.encrypt(&cpr).map_err(|e| e.to_string())?;
     let hash = vault.lookup_hash(&cpr);
-    Ok(Valid {
-        line,
-        birth_date: cpr.birth_date(),
-        sex: cpr.sex(),
-        sealed,
-        hash,
-        data,
-    })
+    Ok(Valid { line, birth_date: cpr.birth_date(), sex: cpr.sex(), sealed, hash, data })
 }
 
 #[derive(QueryableByName)]
@@ -170,27 +149,15 @@ struct Existing {
 /// called after each batch with (rows done, rows in all).
 #[allow(clippy::too_many_arguments)]
 pub async fn import_citizens(
-    pool: &DbPool,
-    vault: &CprVault,
-    input: impl Read,
-    source: &str,
-    department: &str,
-    dry_run: bool,
-    now: DateTime<Utc>,
-    mut progress: impl FnMut(u64, u64),
+    pool: &DbPool, vault: &CprVault, input: impl Read, source: &str, department: &str, dry_run: bool,
+    now: DateTime<Utc>, mut progress: impl FnMut(u64, u64),
 ) -> anyhow::Result<Summary> {
     let started = Instant::now();
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(input);
-    let header: Vec<String> = reader
-        .headers()?
-        .iter()
-        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
-        .collect();
+    let header: Vec<String> =
+        reader.headers()?.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_string()).collect();
     if let Some(unknown) = header.iter().find(|h| !COLUMNS.contains(&h.as_str())) {
-        anyhow::bail!(
-            "unknown column {unknown:?}; the columns are: {}",
-            COLUMNS.join(", ")
-        );
+        anyhow::bail!("unknown column {unknown:?}; the columns are: {}", COLUMNS.join(", "));
     }
     for required in ["cpr", "given_name", "family_name"] {
         if !header.iter().any(|h| h == required) {
@@ -198,10 +165,7 @@ pub async fn import_citizens(
         }
     }
 
-    let mut summary = Summary {
-        dry_run,
-        ..Summary::default()
-    };
+    let mut summary = Summary { dry_run, ..Summary::default() };
     let mut valid: Vec<Valid> = Vec::new();
     let mut seen: HashMap<Vec<u8>, u64> = HashMap::new();
     let today = now.date_naive();
@@ -212,20 +176,14 @@ pub async fn import_citizens(
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                summary.rejected.push(Rejected {
-                    line,
-                    reason: format!("unreadable row: {e}"),
-                });
+                summary.rejected.push(Rejected { line, reason: format!("unreadable row: {e}") });
                 continue;
             }
         };
         match validate_row(line, &header, &record, vault, today) {
             Ok(row) => {
                 if let Some(first) = seen.get(&row.hash) {
-                    summary.rejected.push(Rejected {
-                        line,
-                        reason: format!("the same CPR as line {first}"),
-                    });
+                    summary.rejected.push(Rejected { line, reason: format!("the same CPR as line {first}") });
                     continue;
                 }
                 seen.insert(row.hash.clone(), line);
@@ -251,22 +209,13 @@ pub async fn import_citizens(
         progress(done, total);
     }
     summary.seconds = started.elapsed().as_secs_f64();
-    summary.rows_per_second = if summary.seconds > 0.0 {
-        summary.rows as f64 / summary.seconds
-    } else {
-        0.0
-    };
+    summary.rows_per_second = if summary.seconds > 0.0 { summary.rows as f64 / summary.seconds } else { 0.0 };
     Ok(summary)
 }
 
 /// Writes one batch in one transaction; returns ((imported, existing), rows).
 async fn import_batch(
-    pool: &DbPool,
-    batch: &[Valid],
-    who: AuditActor,
-    department: &str,
-    source: &str,
-    dry_run: bool,
+    pool: &DbPool, batch: &[Valid], who: AuditActor, department: &str, source: &str, dry_run: bool,
 ) -> anyhow::Result<((u64, u64), u64)> {
     // Each batch's own time: its audit entries must not fall into a window
     // the sealer closed while an earlier batch was being written.
@@ -278,18 +227,13 @@ async fn import_batch(
         async move {
             // Sees every citizen: the schema owner's pool, never a flag.
             db::require_system(conn).await?;
-            let found: Vec<Existing> =
-                diesel::sql_query("SELECT id, cpr_hash FROM citizens WHERE cpr_hash = ANY ($1)")
-                    .bind::<Array<Bytea>, _>(&hashes)
-                    .load(conn)
-                    .await?;
-            let existing: HashMap<Vec<u8>, Uuid> =
-                found.into_iter().map(|e| (e.cpr_hash, e.id)).collect();
-            let fresh: Vec<(Uuid, &Valid)> = batch
-                .iter()
-                .filter(|v| !existing.contains_key(&v.hash))
-                .map(|v| (Uuid::now_v7(), v))
-                .collect();
+            let found: Vec<Existing> = diesel::sql_query("SELECT id, cpr_hash FROM citizens WHERE cpr_hash = ANY ($1)")
+                .bind::<Array<Bytea>, _>(&hashes)
+                .load(conn)
+                .await?;
+            let existing: HashMap<Vec<u8>, Uuid> = found.into_iter().map(|e| (e.cpr_hash, e.id)).collect();
+            let fresh: Vec<(Uuid, &Valid)> =
+                batch.iter().filter(|v| !existing.contains_key(&v.hash)).map(|v| (Uuid::now_v7(), v)).collect();
             if dry_run {
                 return Ok((fresh.len() as u64, existing.len() as u64));
             }
@@ -374,10 +318,7 @@ pub fn write_report(path: &std::path::Path, rejected: &[Rejected]) -> anyhow::Re
     let mut writer = csv::Writer::from_path(path)?;
     writer.write_record(["line", "reason"])?;
     for r in rejected {
-        writer.write_record([
-            r.line.to_string(),
-            crate::reports::csv::neutralise(&r.reason),
-        ])?;
+        writer.write_record([r.line.to_string(), crate::reports::csv::neutralise(&r.reason)])?;
     }
     writer.flush()?;
     Ok(())

@@ -14,11 +14,7 @@ use medborger::startup::Application;
 use medborger::{db, openapi, seed, telemetry};
 
 #[derive(Parser)]
-#[command(
-    name = "medborger",
-    version,
-    about = "Case management for Copenhagen's integration work"
-)]
+#[command(name = "medborger", version, about = "Case management for Copenhagen's integration work")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -140,13 +136,7 @@ enum SeedCommand {
 }
 
 fn migration_url(settings: &Settings) -> String {
-    settings
-        .database
-        .migration_url
-        .as_ref()
-        .unwrap_or(&settings.database.url)
-        .expose_secret()
-        .to_string()
+    settings.database.migration_url.as_ref().unwrap_or(&settings.database.url).expose_secret().to_string()
 }
 
 /// One line from standard input, or a hidden prompt (twice) on a terminal.
@@ -195,14 +185,10 @@ async fn main() -> anyhow::Result<()> {
             println!("applied {} migration(s)", applied.len());
             Ok(())
         }
-        Command::CreateAdmin {
-            username,
-            full_name,
-            department,
-        } => {
-            let department: DepartmentCode = department.parse().map_err(|_| {
-                anyhow::anyhow!("--department must be one of bif buf kff sof suf tmf okf")
-            })?;
+        Command::CreateAdmin { username, full_name, department } => {
+            let department: DepartmentCode = department
+                .parse()
+                .map_err(|_| anyhow::anyhow!("--department must be one of bif buf kff sof suf tmf okf"))?;
             let password = read_password()?;
             let pool = db::pool(&settings.database)?;
             let id = seed::create_admin(&pool, &username, &full_name, department, password).await?;
@@ -216,20 +202,13 @@ async fn main() -> anyhow::Result<()> {
             if settings.environment == Environment::Production {
                 bail!("demo data is refused in production");
             }
-            let password = std::env::var("MEDBORGER_DEMO_PASSWORD")
-                .unwrap_or_else(|_| seed::DEFAULT_DEMO_PASSWORD.into());
+            let password =
+                std::env::var("MEDBORGER_DEMO_PASSWORD").unwrap_or_else(|_| seed::DEFAULT_DEMO_PASSWORD.into());
             let pool = db::pool(&settings.database)?;
             seed::seed_demo(&pool, password.into()).await?;
             println!("demo users: {}", seed::demo_usernames().join(", "));
             let vault = medborger::cpr::CprVault::new(&settings.cpr)?;
-            if let Some(SeedCommand::Synthetic {
-                citizens,
-                notes,
-                seed,
-                audit_entries,
-                as_of,
-            }) = what
-            {
+            if let Some(SeedCommand::Synthetic { citizens, notes, seed, audit_entries, as_of }) = what {
                 let options = medborger::synthetic::Options {
                     citizens,
                     notes,
@@ -242,8 +221,7 @@ async fn main() -> anyhow::Result<()> {
             // The case data is written as the schema owner, who sees past
             // row-level security by role (never by a setting).
             let owner = db::owner_pool(&settings.database, &migration_url(&settings))?;
-            let created =
-                medborger::demo_cases::seed_demo_cases(&owner, &vault, chrono::Utc::now()).await?;
+            let created = medborger::demo_cases::seed_demo_cases(&owner, &vault, chrono::Utc::now()).await?;
             if created == 0 {
                 println!("demo citizens: already present, left as they are");
             } else {
@@ -252,27 +230,17 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Audit { what } => audit(settings, what).await,
-        Command::Import {
-            what:
-                ImportCommand::Citizens {
-                    file,
-                    department,
-                    dry_run,
-                    report,
-                },
-        } => import_citizens(settings, file, department, dry_run, report).await,
-        Command::Retention {
-            what: RetentionCommand::Run { dry_run, as_of },
-        } => {
+        Command::Import { what: ImportCommand::Citizens { file, department, dry_run, report } } => {
+            import_citizens(settings, file, department, dry_run, report).await
+        }
+        Command::Retention { what: RetentionCommand::Run { dry_run, as_of } } => {
             let now = chrono::Utc::now();
             let as_of = as_of.unwrap_or(now.date_naive());
             let periods = medborger::retention::Periods {
                 citizen_years: settings.retention.citizen_years,
                 audit_years: settings.audit.retention_years,
             };
-            let report =
-                medborger::retention::run(&migration_url(&settings), as_of, periods, dry_run, now)
-                    .await?;
+            let report = medborger::retention::run(&migration_url(&settings), as_of, periods, dry_run, now).await?;
             println!("{}", serde_json::to_string_pretty(&report)?);
             Ok(())
         }
@@ -282,19 +250,13 @@ async fn main() -> anyhow::Result<()> {
 
 /// `seed synthetic`, with a progress line per batch on standard error.
 async fn seed_synthetic(
-    settings: &Settings,
-    vault: &medborger::cpr::CprVault,
-    options: &medborger::synthetic::Options,
+    settings: &Settings, vault: &medborger::cpr::CprVault, options: &medborger::synthetic::Options,
 ) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
-    let phases =
-        std::sync::Mutex::new(std::collections::HashMap::<String, std::time::Instant>::new());
+    let phases = std::sync::Mutex::new(std::collections::HashMap::<String, std::time::Instant>::new());
     let report = |p: medborger::synthetic::Progress| {
-        let since = *phases
-            .lock()
-            .expect("not poisoned")
-            .entry(p.phase.to_string())
-            .or_insert_with(std::time::Instant::now);
+        let since =
+            *phases.lock().expect("not poisoned").entry(p.phase.to_string()).or_insert_with(std::time::Instant::now);
         if p.done == 0 {
             return;
         }
@@ -311,8 +273,7 @@ async fn seed_synthetic(
             started.elapsed().as_secs_f64()
         );
     };
-    let summary =
-        medborger::synthetic::seed_city(&migration_url(settings), vault, options, &report).await?;
+    let summary = medborger::synthetic::seed_city(&migration_url(settings), vault, options, &report).await?;
     println!(
         "synthetic city (seed {}, as of {}): {} citizens, {} enrolments, {} milestones, {} outcomes, \
          {} notes, {} staff, {} audit entries in {} seals; {:.1} s",
@@ -332,24 +293,16 @@ async fn seed_synthetic(
 }
 
 async fn import_citizens(
-    settings: Settings,
-    file: std::path::PathBuf,
-    department: String,
-    dry_run: bool,
-    report: Option<std::path::PathBuf>,
+    settings: Settings, file: std::path::PathBuf, department: String, dry_run: bool, report: Option<std::path::PathBuf>,
 ) -> anyhow::Result<()> {
-    let department: DepartmentCode = department
-        .parse()
-        .map_err(|_| anyhow::anyhow!("--department must be one of bif buf kff sof suf tmf okf"))?;
-    let input =
-        std::fs::File::open(&file).with_context(|| format!("cannot open {}", file.display()))?;
+    let department: DepartmentCode =
+        department.parse().map_err(|_| anyhow::anyhow!("--department must be one of bif buf kff sof suf tmf okf"))?;
+    let input = std::fs::File::open(&file).with_context(|| format!("cannot open {}", file.display()))?;
     // The audit entries name the file and who ran the command (the
     // command line has no signed-in user).
     let source = format!(
         "{} (run by {})",
-        file.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
+        file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
         std::env::var("USER").unwrap_or_else(|_| "an unknown system user".into())
     );
     // As the schema owner: finding the CPRs on file reads past row-level security.
@@ -359,10 +312,8 @@ async fn import_citizens(
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} rows  {per_sec}  ETA {eta}",
-            )
-            .expect("a valid template"),
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} rows  {per_sec}  ETA {eta}")
+                .expect("a valid template"),
         );
         bar
     });
@@ -419,9 +370,7 @@ async fn audit(settings: Settings, what: AuditCommand) -> anyhow::Result<()> {
             let lag = chrono::Duration::from_std(settings.audit.seal_lag)?;
             let mut total = 0;
             loop {
-                let n = seal::seal_once(&pool, chrono::Utc::now(), lag)
-                    .await
-                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                let n = seal::seal_once(&pool, chrono::Utc::now(), lag).await.map_err(|e| anyhow::anyhow!("{e}"))?;
                 if n == 0 {
                     break;
                 }
@@ -431,29 +380,16 @@ async fn audit(settings: Settings, what: AuditCommand) -> anyhow::Result<()> {
             Ok(())
         }
         AuditCommand::Head => {
-            match seal::head(&pool)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?
-            {
+            match seal::head(&pool).await.map_err(|e| anyhow::anyhow!("{e}"))? {
                 Some((id, hash)) => println!("seal {id} head {hash}"),
                 None => println!("no seal yet"),
             }
             Ok(())
         }
-        AuditCommand::Verify { head } => match seal::verify_all(&pool)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?
-        {
-            Verdict::Intact {
-                seals,
-                entries,
-                head: current,
-            } => {
+        AuditCommand::Verify { head } => match seal::verify_all(&pool).await.map_err(|e| anyhow::anyhow!("{e}"))? {
+            Verdict::Intact { seals, entries, head: current } => {
                 if let Some(published) = head {
-                    if !seal::leads_to(&pool, &published)
-                        .await
-                        .map_err(|e| anyhow::anyhow!("{e}"))?
-                    {
+                    if !seal::leads_to(&pool, &published).await.map_err(|e| anyhow::anyhow!("{e}"))? {
                         eprintln!(
                             "audit log TAMPERED: the chain (head {current}) no longer leads to the published head {published}"
                         );
@@ -463,11 +399,7 @@ async fn audit(settings: Settings, what: AuditCommand) -> anyhow::Result<()> {
                 println!("audit log intact: {seals} seals, {entries} entries, head {current}");
                 Ok(())
             }
-            Verdict::Broken {
-                seal,
-                entry,
-                problem,
-            } => {
+            Verdict::Broken { seal, entry, problem } => {
                 eprintln!(
                     "audit log TAMPERED: seal {seal}{}: {problem}",
                     entry.map(|e| format!(", entry {e}")).unwrap_or_default()

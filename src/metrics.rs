@@ -5,8 +5,7 @@
 use std::time::Duration;
 
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
-    TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder,
 };
 
 use crate::db::DbPool;
@@ -31,18 +30,12 @@ impl Metrics {
             &["method", "route", "status"],
         )?;
         let latency = HistogramVec::new(
-            HistogramOpts::new(
-                "http_request_duration_seconds",
-                "Time to answer an HTTP request",
-            )
-            .buckets(vec![
-                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
-            ]),
+            HistogramOpts::new("http_request_duration_seconds", "Time to answer an HTTP request")
+                .buckets(vec![0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0]),
             &["method", "route", "status"],
         )?;
         let pool_size = IntGauge::new("db_pool_connections", "Connections open in the pool")?;
-        let pool_available =
-            IntGauge::new("db_pool_idle_connections", "Idle connections in the pool")?;
+        let pool_available = IntGauge::new("db_pool_idle_connections", "Idle connections in the pool")?;
         let pool_waiting = IntGauge::new("db_pool_waiting", "Requests waiting for a connection")?;
         let pool_max = IntGauge::new("db_pool_max_connections", "The pool's maximum size")?;
         registry.register(Box::new(requests.clone()))?;
@@ -53,33 +46,19 @@ impl Metrics {
         // The audit chain's head, published each time a window is sealed
         // (issue 10, door 8): the last seal's hash as a label, and its id.
         let audit_head = IntGaugeVec::new(
-            Opts::new(
-                "audit_chain_head",
-                "The last audit seal's id, labelled with its hash (hex)",
-            ),
+            Opts::new("audit_chain_head", "The last audit seal's id, labelled with its hash (hex)"),
             &["hash"],
         )?;
         registry.register(Box::new(pool_max.clone()))?;
         registry.register(Box::new(audit_head.clone()))?;
-        Ok(Self {
-            registry,
-            requests,
-            latency,
-            pool_size,
-            pool_available,
-            pool_waiting,
-            pool_max,
-            audit_head,
-        })
+        Ok(Self { registry, requests, latency, pool_size, pool_available, pool_waiting, pool_max, audit_head })
     }
 
     pub fn observe(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
         let status = status.to_string();
         let labels = [method, route, status.as_str()];
         self.requests.with_label_values(&labels).inc();
-        self.latency
-            .with_label_values(&labels)
-            .observe(elapsed.as_secs_f64());
+        self.latency.with_label_values(&labels).observe(elapsed.as_secs_f64());
     }
 
     /// The text exposition, with the pool's state read now.

@@ -72,12 +72,7 @@ fn finalize(mut api: OpenApi) -> OpenApi {
     let components = api.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
         "bearer",
-        SecurityScheme::Http(
-            HttpBuilder::new()
-                .scheme(HttpAuthScheme::Bearer)
-                .bearer_format("JWT")
-                .build(),
-        ),
+        SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
     );
     for (path, item) in api.paths.paths.iter_mut() {
         let operations = [
@@ -117,12 +112,7 @@ const LINKS: &[LinkRow] = &[
             "list_consents",
         ],
     ),
-    (
-        "post /api/v1/citizens/search",
-        "200",
-        &[("id", "$response.body#/items/0/id")],
-        &["find_citizen"],
-    ),
+    ("post /api/v1/citizens/search", "200", &[("id", "$response.body#/items/0/id")], &["find_citizen"]),
     (
         "post /api/v1/citizens/{id}/enrolments",
         "201",
@@ -143,75 +133,32 @@ const LINKS: &[LinkRow] = &[
     (
         "post /api/v1/citizens/{id}/enrolments",
         "201",
-        &[
-            ("id", BODY_ID),
-            ("milestone_id", "$response.body#/milestones/0/id"),
-        ],
+        &[("id", BODY_ID), ("milestone_id", "$response.body#/milestones/0/id")],
         &["meet_milestone", "waive_milestone"],
     ),
-    (
-        "post /api/v1/enrolments/{id}/notes",
-        "201",
-        BY_PATH_ID,
-        &["list_notes"],
-    ),
+    ("post /api/v1/enrolments/{id}/notes", "201", BY_PATH_ID, &["list_notes"]),
     (
         "post /api/v1/citizens/{id}/consents",
         "201",
         &[("id", "$request.path.id"), ("consent_id", BODY_ID)],
         &["withdraw_consent"],
     ),
-    (
-        "post /api/v1/citizens/{id}/consents",
-        "201",
-        BY_PATH_ID,
-        &["list_consents"],
-    ),
+    ("post /api/v1/citizens/{id}/consents", "201", BY_PATH_ID, &["list_consents"]),
     (
         "post /api/v1/referrals",
         "201",
         BY_BODY_ID,
-        &[
-            "find_referral",
-            "accept_referral",
-            "decline_referral",
-            "withdraw_referral",
-        ],
+        &["find_referral", "accept_referral", "decline_referral", "withdraw_referral"],
     ),
     ("post /api/v1/concerns", "201", BY_BODY_ID, &["open_case"]),
-    (
-        "post /api/v1/access-grants",
-        "201",
-        BY_BODY_ID,
-        &["review_grant"],
-    ),
-    (
-        "post /api/v1/admin/teams",
-        "201",
-        BY_BODY_ID,
-        &["find_team", "update_team"],
-    ),
-    (
-        "post /api/v1/admin/users",
-        "201",
-        BY_BODY_ID,
-        &["find_user", "update_user"],
-    ),
-    (
-        "post /api/v1/admin/programmes",
-        "201",
-        &[("code", "$response.body#/code")],
-        &["update_programme"],
-    ),
+    ("post /api/v1/access-grants", "201", BY_BODY_ID, &["review_grant"]),
+    ("post /api/v1/admin/teams", "201", BY_BODY_ID, &["find_team", "update_team"]),
+    ("post /api/v1/admin/users", "201", BY_BODY_ID, &["find_user", "update_user"]),
+    ("post /api/v1/admin/programmes", "201", &[("code", "$response.body#/code")], &["update_programme"]),
 ];
 
 /// `(operation, status, parameters, target operationIds)`.
-type LinkRow = (
-    &'static str,
-    &'static str,
-    &'static [(&'static str, &'static str)],
-    &'static [&'static str],
-);
+type LinkRow = (&'static str, &'static str, &'static [(&'static str, &'static str)], &'static [&'static str]);
 
 const BODY_ID: &str = "$response.body#/id";
 const BY_BODY_ID: &[(&str, &str)] = &[("id", BODY_ID)];
@@ -232,17 +179,13 @@ fn link_operations(api: &mut OpenApi) {
             "get" => item.get.as_mut(),
             _ => None,
         };
-        let Some(RefOr::T(response)) = op.and_then(|op| op.responses.responses.get_mut(*status))
-        else {
+        let Some(RefOr::T(response)) = op.and_then(|op| op.responses.responses.get_mut(*status)) else {
             continue;
         };
         for target in *targets {
             let link = parameters
                 .iter()
-                .fold(
-                    LinkBuilder::new().operation_id(*target),
-                    |b, (name, value)| b.parameter(*name, *value),
-                )
+                .fold(LinkBuilder::new().operation_id(*target), |b, (name, value)| b.parameter(*name, *value))
                 .build();
             response.links.insert(target.to_string(), link.into());
         }
@@ -259,10 +202,7 @@ fn name_page_items(components: &mut utoipa::openapi::Components) {
         .keys()
         .filter_map(|page| {
             let item = page.strip_prefix("Page_")?;
-            components
-                .schemas
-                .contains_key(item)
-                .then(|| (page.clone(), item.to_string()))
+            components.schemas.contains_key(item).then(|| (page.clone(), item.to_string()))
         })
         .collect();
     for (page, item) in named {
@@ -279,19 +219,14 @@ fn problem(description: &str) -> utoipa::openapi::Response {
         .description(description)
         .content(
             crate::error::PROBLEM_JSON,
-            ContentBuilder::new()
-                .schema(Some(Ref::from_schema_name("Problem")))
-                .build(),
+            ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
         )
         .build()
 }
 
 /// Creates whose body names a citizen they act on.
-const NAMES_A_CITIZEN_IN_ITS_BODY: &[(&str, &str)] = &[
-    ("post", "/api/v1/access-grants"),
-    ("post", "/api/v1/concerns"),
-    ("post", "/api/v1/referrals"),
-];
+const NAMES_A_CITIZEN_IN_ITS_BODY: &[(&str, &str)] =
+    &[("post", "/api/v1/access-grants"), ("post", "/api/v1/concerns"), ("post", "/api/v1/referrals")];
 
 fn describe(op: &mut Operation, verb: &str, path: &str, access: Access) {
     let mut errors: Vec<(&str, &str)> = Vec::new();
@@ -299,14 +234,8 @@ fn describe(op: &mut Operation, verb: &str, path: &str, access: Access) {
         // Stated, not left out: no token needed (`security: []`).
         op.security = Some(Vec::new());
     } else {
-        op.security = Some(vec![SecurityRequirement::new(
-            "bearer",
-            Vec::<String>::new(),
-        )]);
-        errors.push((
-            "401",
-            "No valid access token, or the user was deactivated or changed since it was issued",
-        ));
+        op.security = Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
+        errors.push(("401", "No valid access token, or the user was deactivated or changed since it was issued"));
     }
     if matches!(access, Access::AnyRole(_)) {
         errors.push(("403", "The user's roles do not allow this"));
@@ -314,21 +243,12 @@ fn describe(op: &mut Operation, verb: &str, path: &str, access: Access) {
     if path.contains('{') {
         errors.push(("404", "No such resource, or not one the caller may see"));
     } else if NAMES_A_CITIZEN_IN_ITS_BODY.contains(&(verb, path)) {
-        errors.push((
-            "404",
-            "The body's `citizen_id` names no citizen, or not one the caller may see",
-        ));
+        errors.push(("404", "The body's `citizen_id` names no citizen, or not one the caller may see"));
     }
-    let has_query = op
-        .parameters
-        .as_ref()
-        .is_some_and(|ps| ps.iter().any(|p| p.parameter_in == ParameterIn::Query));
+    let has_query = op.parameters.as_ref().is_some_and(|ps| ps.iter().any(|p| p.parameter_in == ParameterIn::Query));
     if op.request_body.is_some() || has_query {
         errors.push(("400", "Malformed request"));
-        errors.push((
-            "422",
-            "Well-formed but invalid input; `errors` names the fields",
-        ));
+        errors.push(("422", "Well-formed but invalid input; `errors` names the fields"));
     }
     if op.request_body.is_some() {
         errors.push(("413", "Body too large"));
@@ -339,32 +259,20 @@ fn describe(op: &mut Operation, verb: &str, path: &str, access: Access) {
         errors.push(("428", "If-Match is missing"));
     }
     if path.starts_with("/api/v1/admin/") && (verb == "post" || verb == "patch") {
-        errors.push((
-            "409",
-            "Conflicts with the current state (a taken name, locking yourself out)",
-        ));
+        errors.push(("409", "Conflicts with the current state (a taken name, locking yourself out)"));
     }
     if path == "/api/v1/auth/refresh" {
-        errors.push((
-            "401",
-            "Unknown, expired or already used refresh token (a reused one ends the session)",
-        ));
+        errors.push(("401", "Unknown, expired or already used refresh token (a reused one ends the session)"));
     }
     if path == "/api/v1/auth/login" {
         errors.push(("401", "Unknown user or wrong password (indistinguishable)"));
-        errors.push((
-            "429",
-            "Too many failed attempts for this username; see Retry-After",
-        ));
+        errors.push(("429", "Too many failed attempts for this username; see Retry-After"));
     }
     if path != "/healthz" {
         errors.push(("503", "The database is unavailable or busy; retry"));
     }
     errors.push(("500", "Internal error (details only in the server log)"));
     for (status, description) in errors {
-        op.responses
-            .responses
-            .entry(status.to_string())
-            .or_insert_with(|| problem(description).into());
+        op.responses.responses.entry(status.to_string()).or_insert_with(|| problem(description).into());
     }
 }

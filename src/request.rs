@@ -80,11 +80,7 @@ pub struct Subject {
 
 impl Subject {
     pub fn new(resource: Resource, id: impl ToString) -> Self {
-        Self {
-            resource,
-            id: Some(id.to_string()),
-            citizen: None,
-        }
+        Self { resource, id: Some(id.to_string()), citizen: None }
     }
 
     /// A citizen's record, or something reached through it.
@@ -95,11 +91,7 @@ impl Subject {
     /// Work with no single subject (lists, searches, reports): a refusal
     /// there is not an attempt on someone's data.
     pub fn none() -> Self {
-        Self {
-            resource: Resource::Route,
-            id: None,
-            citizen: None,
-        }
+        Self { resource: Resource::Route, id: None, citizen: None }
     }
 
     /// The citizen the subject belongs to.
@@ -110,8 +102,7 @@ impl Subject {
 
     fn denied_entry(&self) -> Option<AuditEntry> {
         let id = self.id.as_ref()?;
-        let mut entry =
-            AuditEntry::new(Action::Denied, self.resource, Outcome::Denied).resource_id(id);
+        let mut entry = AuditEntry::new(Action::Denied, self.resource, Outcome::Denied).resource_id(id);
         if let Some(citizen) = self.citizen {
             entry = entry.citizen(citizen.0);
         }
@@ -179,10 +170,7 @@ impl Ctx {
     /// Runs `work` in the request's transaction (see the module's doc).
     pub async fn run<'a, R, F>(&'a self, subject: Subject, work: F) -> ApiResult<R>
     where
-        F: for<'r> FnOnce(
-                &'r mut AsyncPgConnection,
-                &'r mut Audit,
-            ) -> ScopedBoxFuture<'a, 'r, ApiResult<R>>
+        F: for<'r> FnOnce(&'r mut AsyncPgConnection, &'r mut Audit) -> ScopedBoxFuture<'a, 'r, ApiResult<R>>
             + Send
             + 'a,
         R: Send + 'a,
@@ -213,25 +201,17 @@ impl Ctx {
     /// of departments): the caller's transaction, without an audit entry.
     pub async fn run_unaudited<'a, R, F>(&'a self, work: F) -> ApiResult<R>
     where
-        F: for<'r> FnOnce(&'r mut AsyncPgConnection) -> ScopedBoxFuture<'a, 'r, ApiResult<R>>
-            + Send
-            + 'a,
+        F: for<'r> FnOnce(&'r mut AsyncPgConnection) -> ScopedBoxFuture<'a, 'r, ApiResult<R>> + Send + 'a,
         R: Send + 'a,
     {
         db::transaction(&self.state.pool, self.db.clone(), work).await
     }
 
     async fn work_in_transaction<'a, R, F>(
-        &'a self,
-        conn: &mut AsyncPgConnection,
-        subject: Subject,
-        work: F,
+        &'a self, conn: &mut AsyncPgConnection, subject: Subject, work: F,
     ) -> ApiResult<Ending<R>>
     where
-        F: for<'r> FnOnce(
-                &'r mut AsyncPgConnection,
-                &'r mut Audit,
-            ) -> ScopedBoxFuture<'a, 'r, ApiResult<R>>
+        F: for<'r> FnOnce(&'r mut AsyncPgConnection, &'r mut Audit) -> ScopedBoxFuture<'a, 'r, ApiResult<R>>
             + Send
             + 'a,
         R: Send + 'a,

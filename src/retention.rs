@@ -14,9 +14,7 @@
 //! service's own role can neither rewrite notes nor delete audit entries.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use diesel::sql_types::{
-    Array, BigInt, Bool, Bytea, Date, Integer, Text, Timestamptz, Uuid as SqlUuid,
-};
+use diesel::sql_types::{Array, BigInt, Bool, Bytea, Date, Integer, Text, Timestamptz, Uuid as SqlUuid};
 use diesel::{OptionalExtension, QueryableByName};
 use diesel_async::scoped_futures::ScopedFutureExt;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
@@ -133,11 +131,7 @@ const ANONYMISE: [&str; 10] = [
 /// Plans and (unless `dry_run`) carries out retention as of `as_of`, in one
 /// transaction on the owner's connection.
 pub async fn run(
-    owner_url: &str,
-    as_of: NaiveDate,
-    periods: Periods,
-    dry_run: bool,
-    now: DateTime<Utc>,
+    owner_url: &str, as_of: NaiveDate, periods: Periods, dry_run: bool, now: DateTime<Utc>,
 ) -> anyhow::Result<Report> {
     if !dry_run && as_of > now.date_naive() {
         anyhow::bail!("--as-of {as_of} is in the future: only a dry run may look ahead");

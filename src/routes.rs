@@ -6,8 +6,8 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    access_grants, audit_log, auth, caseload, citizens, concerns, consents, enrolments, health,
-    notes, org, outcomes, programmes, referrals, reports, risk_assessments,
+    access_grants, audit_log, auth, caseload, citizens, concerns, consents, enrolments, health, notes, org, outcomes,
+    programmes, referrals, reports, risk_assessments,
 };
 
 /// Every route the service answers. Each needs a rule in `auth::policy`.

@@ -51,8 +51,7 @@ impl Reach {
             department,
             mentor: actor.has_role(Role::Mentor).then_some(actor.user_id.0),
             // A grant opens reading only (docs/design.md §4).
-            grantee: (actor.has_role(Role::Caseworker) && !actor.writing)
-                .then_some((actor.user_id.0, actor.now)),
+            grantee: (actor.has_role(Role::Caseworker) && !actor.writing).then_some((actor.user_id.0, actor.now)),
             unscoped: actor.unscoped,
         }
     }
@@ -146,11 +145,7 @@ pub fn citizens_in_programme(reach: &Reach, programme: &str) -> CitizenFilter {
                 .filter(enrolments::citizen_id.eq(citizens::id))
                 .filter(enrolments::programme_code.eq(programme.to_string()))
                 .filter(enrolments::department.eq(*department))
-                .filter(
-                    enrolments::restricted
-                        .eq(false)
-                        .or(enrolments::team_id.eq_any(teams.clone())),
-                ),
+                .filter(enrolments::restricted.eq(false).or(enrolments::team_id.eq_any(teams.clone()))),
         )),
         None => never(),
     }
@@ -164,11 +159,9 @@ pub fn enrolments_by_department(reach: &Reach) -> EnrolmentFilter {
     }
     let own: EnrolmentFilter = match &reach.department {
         Some((department, teams)) => Box::new(
-            enrolments::department.eq(*department).and(
-                enrolments::restricted
-                    .eq(false)
-                    .or(enrolments::team_id.eq_any(teams.clone())),
-            ),
+            enrolments::department
+                .eq(*department)
+                .and(enrolments::restricted.eq(false).or(enrolments::team_id.eq_any(teams.clone()))),
         ),
         None => never(),
     };
@@ -215,11 +208,9 @@ pub fn referrals_visible(reach: &Reach) -> ReferralFilter {
         return always();
     }
     match &reach.department {
-        Some((department, _)) => Box::new(
-            referrals::from_department
-                .eq(*department)
-                .or(referrals::to_department.eq(*department)),
-        ),
+        Some((department, _)) => {
+            Box::new(referrals::from_department.eq(*department).or(referrals::to_department.eq(*department)))
+        }
         None => never(),
     }
 }

@@ -28,36 +28,12 @@ struct DemoTeam {
 }
 
 const TEAMS: &[DemoTeam] = &[
-    DemoTeam {
-        department: DepartmentCode::Bif,
-        name: "Jobcenter København, Integration",
-        restricted: false,
-    },
-    DemoTeam {
-        department: DepartmentCode::Bif,
-        name: "Mentorkorps",
-        restricted: false,
-    },
-    DemoTeam {
-        department: DepartmentCode::Sof,
-        name: "Borgercenter Voksne",
-        restricted: false,
-    },
-    DemoTeam {
-        department: DepartmentCode::Sof,
-        name: "Etnisk Konsulentteam",
-        restricted: true,
-    },
-    DemoTeam {
-        department: DepartmentCode::Kff,
-        name: "Fritidsvejledning",
-        restricted: false,
-    },
-    DemoTeam {
-        department: DepartmentCode::Okf,
-        name: "IT og Administration",
-        restricted: false,
-    },
+    DemoTeam { department: DepartmentCode::Bif, name: "Jobcenter København, Integration", restricted: false },
+    DemoTeam { department: DepartmentCode::Bif, name: "Mentorkorps", restricted: false },
+    DemoTeam { department: DepartmentCode::Sof, name: "Borgercenter Voksne", restricted: false },
+    DemoTeam { department: DepartmentCode::Sof, name: "Etnisk Konsulentteam", restricted: true },
+    DemoTeam { department: DepartmentCode::Kff, name: "Fritidsvejledning", restricted: false },
+    DemoTeam { department: DepartmentCode::Okf, name: "IT og Administration", restricted: false },
 ];
 
 struct DemoUser {
@@ -154,9 +130,7 @@ fn system_actor() -> AuditActor {
 pub async fn seed_demo(pool: &DbPool, password: SecretString) -> anyhow::Result<()> {
     let password = NewPassword::parse("MEDBORGER_DEMO_PASSWORD", password)
         .map_err(|e| anyhow::anyhow!("MEDBORGER_DEMO_PASSWORD {}", e.message))?;
-    let hash = password::hash(password)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash = password::hash(password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     db::transaction(pool, DbContext::default(), move |conn| {
         async move {
             let now = Utc::now();
@@ -201,9 +175,7 @@ pub async fn seed_demo(pool: &DbPool, password: SecretString) -> anyhow::Result<
                     .returning(staff_users::id)
                     .get_result(conn)
                     .await?;
-                diesel::delete(staff_user_teams::table.filter(staff_user_teams::user_id.eq(id)))
-                    .execute(conn)
-                    .await?;
+                diesel::delete(staff_user_teams::table.filter(staff_user_teams::user_id.eq(id))).execute(conn).await?;
                 if let Some(team) = user.team {
                     let team_id: Uuid = teams::table
                         .filter(teams::department.eq(user.department.as_str()))
@@ -212,10 +184,7 @@ pub async fn seed_demo(pool: &DbPool, password: SecretString) -> anyhow::Result<
                         .first(conn)
                         .await?;
                     diesel::insert_into(staff_user_teams::table)
-                        .values((
-                            staff_user_teams::user_id.eq(id),
-                            staff_user_teams::team_id.eq(team_id),
-                        ))
+                        .values((staff_user_teams::user_id.eq(id), staff_user_teams::team_id.eq(team_id)))
                         .execute(conn)
                         .await?;
                 }
@@ -237,19 +206,11 @@ pub async fn seed_demo(pool: &DbPool, password: SecretString) -> anyhow::Result<
 
 /// `medborger create-admin`: a new user with the admin role.
 pub async fn create_admin(
-    pool: &DbPool,
-    username: &str,
-    full_name: &str,
-    department: DepartmentCode,
-    password: SecretString,
+    pool: &DbPool, username: &str, full_name: &str, department: DepartmentCode, password: SecretString,
 ) -> anyhow::Result<Uuid> {
-    let username = crate::org::dto::parse_username(username)
-        .map_err(|e| anyhow::anyhow!("username: {}", e.message))?;
-    let password = NewPassword::parse("password", password)
-        .map_err(|e| anyhow::anyhow!("password {}", e.message))?;
-    let password_hash = password::hash(password)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let username = crate::org::dto::parse_username(username).map_err(|e| anyhow::anyhow!("username: {}", e.message))?;
+    let password = NewPassword::parse("password", password).map_err(|e| anyhow::anyhow!("password {}", e.message))?;
+    let password_hash = password::hash(password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let new = NewUser {
         username,
         full_name: full_name.to_string(),

@@ -50,9 +50,7 @@ impl Application {
                 .wrap(
                     crate::web::SECURITY_HEADERS
                         .iter()
-                        .fold(DefaultHeaders::new(), |headers, &header| {
-                            headers.add(header)
-                        }),
+                        .fold(DefaultHeaders::new(), |headers, &header| headers.add(header)),
                 )
         })
         .shutdown_timeout(30)
@@ -60,11 +58,7 @@ impl Application {
         if let Some(n) = workers {
             server = server.workers(n);
         }
-        Ok(Self {
-            port,
-            server: server.run(),
-            state,
-        })
+        Ok(Self { port, server: server.run(), state })
     }
 
     pub fn port(&self) -> u16 {

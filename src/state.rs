@@ -28,21 +28,17 @@ impl AppState {
             tokens: TokenKeys::new(&settings.auth)?,
             vault: CprVault::new(&settings.cpr)?,
             clock,
-            password_slots: Arc::new(tokio::sync::Semaphore::new(
-                settings.auth.password_verifications,
-            )),
+            password_slots: Arc::new(tokio::sync::Semaphore::new(settings.auth.password_verifications)),
             settings,
         })
     }
 
     pub fn session_max_age(&self) -> chrono::Duration {
-        chrono::Duration::from_std(self.settings.auth.session_max_age)
-            .unwrap_or(chrono::Duration::hours(24))
+        chrono::Duration::from_std(self.settings.auth.session_max_age).unwrap_or(chrono::Duration::hours(24))
     }
 
     pub fn refresh_ttl(&self) -> chrono::Duration {
-        chrono::Duration::from_std(self.settings.auth.refresh_token_ttl)
-            .unwrap_or(chrono::Duration::hours(12))
+        chrono::Duration::from_std(self.settings.auth.refresh_token_ttl).unwrap_or(chrono::Duration::hours(12))
     }
 }
 

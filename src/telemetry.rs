@@ -61,8 +61,7 @@ impl ResponseError for Escaped {
     }
 
     fn error_response(&self) -> actix_web::HttpResponse {
-        let mut response =
-            crate::request_id::sync_scope(self.request_id.clone(), || self.error.error_response());
+        let mut response = crate::request_id::sync_scope(self.request_id.clone(), || self.error.error_response());
         set_headers(response.headers_mut(), &self.request_id);
         response
     }
@@ -76,10 +75,7 @@ fn set_headers(headers: &mut actix_web::http::header::HeaderMap, request_id: &st
     if !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
 }
 
 /// Installs the global JSON subscriber writing to `writer`.
@@ -87,8 +83,7 @@ pub fn init<W>(default_filter: &str, writer: W)
 where
     W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
 {
-    let filter =
-        EnvFilter::try_from_env("MEDBORGER_LOG").unwrap_or_else(|_| EnvFilter::new(default_filter));
+    let filter = EnvFilter::try_from_env("MEDBORGER_LOG").unwrap_or_else(|_| EnvFilter::new(default_filter));
     let subscriber = tracing_subscriber::fmt()
         .json()
         .with_current_span(true)
@@ -100,42 +95,42 @@ where
     let _ = tracing::subscriber::set_global_default(subscriber);
 }
 
-/// A client's id is kept for correlation only if it is short and plain.
+/// A client's id is logged for correlation only if it is short and plain.
 fn incoming_id(req: &ServiceRequest) -> Option<String> {
     let value = req.headers().get(REQUEST_ID_HEADER)?.to_str().ok()?;
     let plain = !value.is_empty()
         && value.len() <= 64
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     plain.then(|| value.to_string())
 }
 
 pub async fn request_context(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
+    req: ServiceRequest, next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let id = incoming_id(&req).unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+    // The id is always the service's own: it is what the audit records and
+    // what support looks up. A client's `X-Request-Id` is only a correlation
+    // field in the request's log lines (docs/design.md §6).
+    let id = uuid::Uuid::now_v7().to_string();
     let route = MatchedRoute::default();
     req.extensions_mut().insert(route.clone());
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
     let method = req.method().clone();
     let started = Instant::now();
-    let span = tracing::info_span!("request", request_id = %id, method = %method);
+    let span =
+        tracing::info_span!("request", request_id = %id, client_request_id = tracing::field::Empty, method = %method);
+    if let Some(client_id) = incoming_id(&req) {
+        span.record("client_request_id", client_id);
+    }
 
-    let outcome =
-        crate::request_id::scope(id.clone(), AssertUnwindSafe(next.call(req)).catch_unwind())
-            .instrument(span.clone())
-            .await;
+    let outcome = crate::request_id::scope(id.clone(), AssertUnwindSafe(next.call(req)).catch_unwind())
+        .instrument(span.clone())
+        .await;
     let result = match outcome {
         Ok(Ok(mut response)) => {
             set_headers(response.headers_mut(), &id);
             Ok(response.map_into_boxed_body())
         }
-        Ok(Err(error)) => Err(Escaped {
-            request_id: id.clone(),
-            error,
-        }),
+        Ok(Err(error)) => Err(Escaped { request_id: id.clone(), error }),
         Err(_) => {
             span.in_scope(|| tracing::error!("a handler panicked"));
             Err(Escaped {
@@ -156,12 +151,7 @@ pub async fn request_context(
         metrics.observe(method.as_str(), route, status, elapsed);
     }
     span.in_scope(|| {
-        tracing::info!(
-            route,
-            status,
-            latency_ms = elapsed.as_secs_f64() * 1000.0,
-            "request finished"
-        );
+        tracing::info!(route, status, latency_ms = elapsed.as_secs_f64() * 1000.0, "request finished");
     });
     result.map_err(Into::into)
 }

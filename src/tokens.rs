@@ -79,28 +79,21 @@ impl TokenKeys {
         if header.alg != Algorithm::EdDSA || header.typ.as_deref() != Some(ACCESS_TOKEN_TYPE) {
             return None;
         }
-        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
-            .ok()?
-            .claims;
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).ok()?.claims;
         let now = now.timestamp();
         // A little leeway for clocks of other verifiers, none beyond a minute.
-        (claims.exp > now && claims.iat <= now + 60 && claims.exp - claims.iat <= 15 * 60)
-            .then_some(claims)
+        (claims.exp > now && claims.iat <= now + 60 && claims.exp - claims.iat <= 15 * 60).then_some(claims)
     }
 }
 
 /// A new refresh token: 256 random bits, URL-safe base64.
 pub fn new_refresh_token() -> anyhow::Result<String> {
     let mut bytes = [0u8; 32];
-    SystemRandom::new()
-        .fill(&mut bytes)
-        .map_err(|_| anyhow!("no randomness"))?;
+    SystemRandom::new().fill(&mut bytes).map_err(|_| anyhow!("no randomness"))?;
     Ok(URL_SAFE_NO_PAD.encode(bytes))
 }
 
 /// What is stored of a refresh token.
 pub fn refresh_token_hash(token: &str) -> Vec<u8> {
-    ring::digest::digest(&ring::digest::SHA256, token.as_bytes())
-        .as_ref()
-        .to_vec()
+    ring::digest::digest(&ring::digest::SHA256, token.as_bytes()).as_ref().to_vec()
 }

@@ -29,22 +29,14 @@ pub async fn client_or_not_found(req: HttpRequest) -> Result<HttpResponse, ApiEr
     let path = req.path().trim_start_matches('/');
     if let Some(file) = (!path.is_empty()).then(|| Client::get(path)).flatten() {
         // Vite names built assets by their content: they never change.
-        let cache = if path.starts_with("assets/") {
-            "public, max-age=31536000, immutable"
-        } else {
-            "no-cache"
-        };
+        let cache = if path.starts_with("assets/") { "public, max-age=31536000, immutable" } else { "no-cache" };
         return Ok(HttpResponse::Ok()
             .insert_header((header::CONTENT_TYPE, file.metadata.mimetype()))
             .insert_header((header::CACHE_CONTROL, cache))
             .body(file.data.into_owned()));
     }
     // A file-like path that is not there is a missing file, not a page.
-    if path
-        .rsplit('/')
-        .next()
-        .is_some_and(|last| last.contains('.'))
-    {
+    if path.rsplit('/').next().is_some_and(|last| last.contains('.')) {
         return Err(ApiError::NotFound);
     }
     let index = Client::get("index.html").ok_or(ApiError::NotFound)?;

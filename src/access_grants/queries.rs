@@ -62,18 +62,10 @@ pub async fn citizen_exists(conn: &mut AsyncPgConnection, citizen: CitizenId) ->
 
 /// Whether the caller already reaches the citizen through their department
 /// (or a live grant).
-pub async fn reaches(
-    conn: &mut AsyncPgConnection,
-    reach: &Reach,
-    citizen: CitizenId,
-) -> ApiResult<bool> {
-    Ok(diesel::select(diesel::dsl::exists(
-        citizens::table
-            .find(citizen)
-            .filter(scope::citizens_by_department(reach)),
-    ))
-    .get_result(conn)
-    .await?)
+pub async fn reaches(conn: &mut AsyncPgConnection, reach: &Reach, citizen: CitizenId) -> ApiResult<bool> {
+    Ok(diesel::select(diesel::dsl::exists(citizens::table.find(citizen).filter(scope::citizens_by_department(reach))))
+        .get_result(conn)
+        .await?)
 }
 
 pub struct NewGrant<'a> {
@@ -84,11 +76,7 @@ pub struct NewGrant<'a> {
     pub expires_at: DateTime<Utc>,
 }
 
-pub async fn insert(
-    conn: &mut AsyncPgConnection,
-    new: NewGrant<'_>,
-    now: DateTime<Utc>,
-) -> ApiResult<GrantRow> {
+pub async fn insert(conn: &mut AsyncPgConnection, new: NewGrant<'_>, now: DateTime<Utc>) -> ApiResult<GrantRow> {
     Ok(diesel::insert_into(access_grants::table)
         .values((
             access_grants::id.eq(GrantId(Uuid::now_v7())),
@@ -106,11 +94,7 @@ pub async fn insert(
 
 /// The department's grants, oldest first (at most 500); `pending`: only
 /// those not yet reviewed.
-pub async fn list(
-    conn: &mut AsyncPgConnection,
-    department: DepartmentCode,
-    pending: bool,
-) -> ApiResult<Vec<GrantRow>> {
+pub async fn list(conn: &mut AsyncPgConnection, department: DepartmentCode, pending: bool) -> ApiResult<Vec<GrantRow>> {
     let mut query = access_grants::table
         .filter(access_grants::department.eq(department.as_str()))
         .order(access_grants::granted_at)
@@ -125,9 +109,7 @@ pub async fn list(
 
 /// A grant of the department, locked, or 404.
 pub async fn find_in_department(
-    conn: &mut AsyncPgConnection,
-    id: GrantId,
-    department: DepartmentCode,
+    conn: &mut AsyncPgConnection, id: GrantId, department: DepartmentCode,
 ) -> ApiResult<GrantRow> {
     Ok(access_grants::table
         .find(id)
@@ -139,11 +121,7 @@ pub async fn find_in_department(
 }
 
 pub async fn review(
-    conn: &mut AsyncPgConnection,
-    id: GrantId,
-    reviewer: UserId,
-    comment: &str,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, id: GrantId, reviewer: UserId, comment: &str, now: DateTime<Utc>,
 ) -> ApiResult<GrantRow> {
     Ok(diesel::update(access_grants::table.find(id))
         .set((
@@ -161,10 +139,7 @@ pub async fn review(
 /// is there to refuse (a registration under a grant opens nothing, a
 /// second grant is not needed).
 pub async fn holds_grant(
-    conn: &mut AsyncPgConnection,
-    user: UserId,
-    citizen: CitizenId,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, user: UserId, citizen: CitizenId, now: DateTime<Utc>,
 ) -> ApiResult<bool> {
     Ok(diesel::select(diesel::dsl::exists(
         access_grants::table

@@ -215,10 +215,7 @@ impl AuditEntry {
 /// Writes one entry on `conn`, which should be inside the transaction doing
 /// the work it records. An error here fails the request.
 pub async fn record(
-    conn: &mut AsyncPgConnection,
-    at: DateTime<Utc>,
-    actor: &AuditActor,
-    entry: AuditEntry,
+    conn: &mut AsyncPgConnection, at: DateTime<Utc>, actor: &AuditActor, entry: AuditEntry,
 ) -> Result<(), ApiError> {
     diesel::insert_into(audit_log::table)
         .values((
@@ -244,10 +241,7 @@ pub async fn record(
 /// shows many citizens, a reassignment): PostgreSQL takes at most 65,535
 /// parameters per statement.
 pub async fn record_many(
-    conn: &mut AsyncPgConnection,
-    at: DateTime<Utc>,
-    actor: &AuditActor,
-    entries: Vec<AuditEntry>,
+    conn: &mut AsyncPgConnection, at: DateTime<Utc>, actor: &AuditActor, entries: Vec<AuditEntry>,
 ) -> Result<(), ApiError> {
     const PER_STATEMENT: usize = 4000;
     let request_id = current_request_id();
@@ -273,10 +267,7 @@ pub async fn record_many(
                 )
             })
             .collect();
-        diesel::insert_into(audit_log::table)
-            .values(rows)
-            .execute(conn)
-            .await?;
+        diesel::insert_into(audit_log::table).values(rows).execute(conn).await?;
     }
     Ok(())
 }

@@ -74,13 +74,7 @@ pub fn entry_digest(e: &EntryRow) -> [u8; 32] {
 
 /// The hash of one seal: over the previous seal's hash, the window and the
 /// entries' ids and digests (also what `synthetic` seals a seeded history with).
-pub fn seal_hash(
-    prev: &[u8],
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-    ids: &[i64],
-    digests: &[u8],
-) -> Vec<u8> {
+pub fn seal_hash(prev: &[u8], start: DateTime<Utc>, end: DateTime<Utc>, ids: &[i64], digests: &[u8]) -> Vec<u8> {
     let mut ctx = Context::new(&SHA256);
     ctx.update(prev);
     ctx.update(&start.timestamp_micros().to_be_bytes());
@@ -121,11 +115,7 @@ pub async fn seal_once(pool: &DbPool, now: DateTime<Utc>, lag: Duration) -> ApiR
     .await
 }
 
-async fn seal_window(
-    conn: &mut AsyncPgConnection,
-    horizon: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> ApiResult<usize> {
+async fn seal_window(conn: &mut AsyncPgConnection, horizon: DateTime<Utc>, now: DateTime<Utc>) -> ApiResult<usize> {
     let last: Option<(DateTime<Utc>, Vec<u8>)> = audit_seals::table
         .order(audit_seals::id.desc())
         .select((audit_seals::window_end, audit_seals::hash))
@@ -176,11 +166,7 @@ async fn seal_window(
         .bind::<diesel::sql_types::Timestamptz, _>(now)
         .execute(conn)
         .await?;
-    let id: i64 = audit_seals::table
-        .order(audit_seals::id.desc())
-        .select(audit_seals::id)
-        .first(conn)
-        .await?;
+    let id: i64 = audit_seals::table.order(audit_seals::id.desc()).select(audit_seals::id).first(conn).await?;
     publish_head(id, &hash, end);
     Ok(entries.len())
 }
@@ -220,10 +206,7 @@ pub async fn head(pool: &DbPool) -> ApiResult<Option<(i64, String)>> {
 /// hex): after a rewrite that re-sealed the log, the old head is gone.
 pub async fn leads_to(pool: &DbPool, head: &str) -> ApiResult<bool> {
     let mut conn = pool.get().await?;
-    let hashes: Vec<Vec<u8>> = audit_seals::table
-        .select(audit_seals::hash)
-        .load(&mut *conn)
-        .await?;
+    let hashes: Vec<Vec<u8>> = audit_seals::table.select(audit_seals::hash).load(&mut *conn).await?;
     let pruned: Vec<Vec<u8>> = diesel::sql_query("SELECT last_seal_hash FROM audit_prunes")
         .load::<PrunedHash>(&mut *conn)
         .await?
@@ -284,16 +267,12 @@ struct Pruned {
 /// Where the chain of seals begins: at the epoch with a zero hash, or, once
 /// retention has removed the oldest windows, where the last removed seal ended.
 async fn chain_start(conn: &mut AsyncPgConnection) -> ApiResult<(DateTime<Utc>, Vec<u8>)> {
-    let pruned: Option<Pruned> = diesel::sql_query(
-        "SELECT up_to_window_end, last_seal_hash FROM audit_prunes ORDER BY id DESC LIMIT 1",
-    )
-    .get_result(conn)
-    .await
-    .optional()?;
-    Ok(pruned.map_or_else(
-        || (epoch(), vec![0u8; 32]),
-        |p| (p.up_to_window_end, p.last_seal_hash),
-    ))
+    let pruned: Option<Pruned> =
+        diesel::sql_query("SELECT up_to_window_end, last_seal_hash FROM audit_prunes ORDER BY id DESC LIMIT 1")
+            .get_result(conn)
+            .await
+            .optional()?;
+    Ok(pruned.map_or_else(|| (epoch(), vec![0u8; 32]), |p| (p.up_to_window_end, p.last_seal_hash)))
 }
 
 pub async fn verify(conn: &mut AsyncPgConnection) -> ApiResult<Verdict> {
@@ -315,24 +294,12 @@ pub async fn verify(conn: &mut AsyncPgConnection) -> ApiResult<Verdict> {
     let (mut prev_end, mut prev_hash) = chain_start(conn).await?;
     let mut entries = 0;
     for seal in &seals {
-        let broken = |entry: Option<i64>, problem: String| Verdict::Broken {
-            seal: seal.id,
-            entry,
-            problem,
-        };
+        let broken = |entry: Option<i64>, problem: String| Verdict::Broken { seal: seal.id, entry, problem };
         if seal.prev_hash != prev_hash || seal.window_start != prev_end {
-            return Ok(broken(
-                None,
-                "the seal does not follow the previous one".into(),
-            ));
+            return Ok(broken(None, "the seal does not follow the previous one".into()));
         }
-        if seal_hash(
-            &seal.prev_hash,
-            seal.window_start,
-            seal.window_end,
-            &seal.entry_ids,
-            &seal.entry_digests,
-        ) != seal.hash
+        if seal_hash(&seal.prev_hash, seal.window_start, seal.window_end, &seal.entry_ids, &seal.entry_digests)
+            != seal.hash
         {
             return Ok(broken(None, "the seal itself was altered".into()));
         }
@@ -353,34 +320,19 @@ pub async fn verify(conn: &mut AsyncPgConnection) -> ApiResult<Verdict> {
                     }
                 }
                 Some(row) if row.id < *id => {
-                    return Ok(broken(
-                        Some(row.id),
-                        format!("entry {} was added to a sealed window", row.id),
-                    ))
+                    return Ok(broken(Some(row.id), format!("entry {} was added to a sealed window", row.id)))
                 }
-                _ => {
-                    return Ok(broken(
-                        Some(*id),
-                        format!("entry {id} is missing or was moved"),
-                    ))
-                }
+                _ => return Ok(broken(Some(*id), format!("entry {id} is missing or was moved"))),
             }
         }
         if let Some(extra) = found.next() {
-            return Ok(broken(
-                Some(extra.id),
-                format!("entry {} was added to a sealed window", extra.id),
-            ));
+            return Ok(broken(Some(extra.id), format!("entry {} was added to a sealed window", extra.id)));
         }
         entries += seal.entry_ids.len();
         prev_hash = seal.hash.clone();
         prev_end = seal.window_end;
     }
-    Ok(Verdict::Intact {
-        seals: seals.len(),
-        entries,
-        head: hex(&prev_hash),
-    })
+    Ok(Verdict::Intact { seals: seals.len(), entries, head: hex(&prev_hash) })
 }
 
 /// Verifies through the pool (the CLI, the tests).
@@ -392,10 +344,7 @@ pub async fn verify_all(pool: &DbPool) -> ApiResult<Verdict> {
 /// Seals every `interval` until the process ends; failures are logged and
 /// retried at the next turn.
 pub fn spawn_sealer(
-    pool: DbPool,
-    clock: std::sync::Arc<dyn crate::clock::Clock>,
-    interval: std::time::Duration,
-    lag: Duration,
+    pool: DbPool, clock: std::sync::Arc<dyn crate::clock::Clock>, interval: std::time::Duration, lag: Duration,
 ) {
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(interval);

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::audit::{Action, AuditEntry, Resource};
 use crate::domain::{CitizenId, Role};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, JsonResult};
 use crate::http::page_limit;
 use crate::request::{run, Ctx, Subject};
 
@@ -25,9 +25,7 @@ fn before_of(cursor: Option<&str>) -> ApiResult<Option<i64>> {
                 .ok()
                 .and_then(|b| String::from_utf8(b).ok())
                 .and_then(|s| s.parse().ok())
-                .ok_or_else(|| {
-                    ApiError::invalid("cursor", "invalid", "is not a cursor this API gave out")
-                })
+                .ok_or_else(|| ApiError::invalid("cursor", "invalid", "is not a cursor this API gave out"))
         })
         .transpose()
 }
@@ -38,19 +36,12 @@ fn before_of(cursor: Option<&str>) -> ApiResult<Option<i64>> {
 /// and to that team's members.
 #[utoipa::path(tag = "audit", params(AuditParams), responses((status = 200, body = AuditPage)))]
 #[get("/audit")]
-pub async fn list_audit(
-    ctx: Ctx,
-    params: web::Query<AuditParams>,
-) -> ApiResult<web::Json<AuditPage>> {
+pub async fn list_audit(ctx: Ctx, params: web::Query<AuditParams>) -> JsonResult<AuditPage> {
     let p = params.into_inner();
     let limit = page_limit(p.limit)?;
     let before = before_of(p.cursor.as_deref())?;
     if p.action.as_deref().is_some_and(|a| a.len() > 64) {
-        return Err(ApiError::invalid(
-            "action",
-            "too_long",
-            "at most 64 characters",
-        ));
+        return Err(ApiError::invalid("action", "too_long", "at most 64 characters"));
     }
     let manager = (!ctx.actor.has_role(Role::Auditor)).then(|| ManagerView {
         department: ctx.department(),
@@ -61,12 +52,8 @@ pub async fn list_audit(
         let items = queries::list(conn, manager, &p, before, limit).await?;
         // The page names citizens: each of them gets an entry (issue 10,
         // door 12), once however often they appear.
-        let mut named: Vec<Uuid> = items
-            .iter()
-            .take(limit as usize)
-            .filter_map(|e| e.citizen_id)
-            .chain(p.citizen_id)
-            .collect();
+        let mut named: Vec<Uuid> =
+            items.iter().take(limit as usize).filter_map(|e| e.citizen_id).chain(p.citizen_id).collect();
         named.sort_unstable();
         named.dedup();
         let read = || AuditEntry::success(Action::Read, Resource::AuditLog);
@@ -75,38 +62,22 @@ pub async fn list_audit(
     });
     let more = items.len() as i64 > limit;
     items.truncate(limit as usize);
-    let next_cursor = more
-        .then(|| {
-            items
-                .last()
-                .map(|e| URL_SAFE_NO_PAD.encode(e.id.to_string()))
-        })
-        .flatten();
+    let next_cursor = more.then(|| items.last().map(|e| URL_SAFE_NO_PAD.encode(e.id.to_string()))).flatten();
     Ok(web::Json(AuditPage { items, next_cursor }))
 }
 
 /// Every access to this citizen's data: when, which department and role, what
 /// and why — no staff names. For caseworkers and managers of an involved
 /// department; accesses by a restricted team appear only to that team.
-#[utoipa::path(
-    tag = "audit",
-    params(("id" = Uuid, Path, description = "The citizen")),
-    responses((status = 200, body = Vec<AccessLogItem>)),
-)]
+#[utoipa::path(tag = "audit", params(("id" = Uuid, Path, description = "The citizen")),
+    responses((status = 200, body = Vec<AccessLogItem>)))]
 #[get("/citizens/{id}/access-log")]
-pub async fn citizen_access_log(
-    ctx: Ctx,
-    id: web::Path<CitizenId>,
-) -> ApiResult<web::Json<Vec<AccessLogItem>>> {
+pub async fn citizen_access_log(ctx: Ctx, id: web::Path<CitizenId>) -> JsonResult<Vec<AccessLogItem>> {
     let id = id.into_inner();
     let teams = ctx.actor.restricted_teams();
     let items = run!(ctx, Subject::citizen(id), |conn, audit| {
         let items = queries::access_log(conn, &ctx.reach, &teams, id).await?;
-        audit.record(
-            AuditEntry::success(Action::Read, Resource::AccessLog)
-                .resource_id(id)
-                .citizen(id),
-        );
+        audit.record(AuditEntry::success(Action::Read, Resource::AccessLog).resource_id(id).citizen(id));
         Ok(items)
     });
     Ok(web::Json(items))

@@ -6,45 +6,29 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::dto::{AccessLogItem, AuditEntryView, AuditParams};
+use crate::audit::seal::EntryRow;
 use crate::domain::{CitizenId, DepartmentCode};
 use crate::error::{ApiError, ApiResult};
 use crate::schema::{audit_log, citizens, involvements};
 use crate::scope::{self, Reach};
 
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = audit_log)]
-#[diesel(check_for_backend(diesel::pg::Pg))]
-struct EntryRow {
-    id: i64,
-    at: DateTime<Utc>,
-    actor_id: Option<Uuid>,
-    actor_department: Option<String>,
-    actor_roles: Vec<String>,
-    action: String,
-    resource_type: String,
-    resource_id: Option<String>,
-    citizen_id: Option<Uuid>,
-    reason: Option<String>,
-    request_id: Option<String>,
-    outcome: String,
-}
-
-impl EntryRow {
-    fn into_view(self) -> AuditEntryView {
-        AuditEntryView {
-            id: self.id,
-            at: self.at,
-            actor_id: self.actor_id,
-            actor_department: self.actor_department,
-            actor_roles: self.actor_roles,
-            action: self.action,
-            resource_type: self.resource_type,
-            resource_id: self.resource_id,
-            citizen_id: self.citizen_id,
-            reason: self.reason,
-            request_id: self.request_id,
-            outcome: self.outcome,
-        }
+/// The sealed row (one definition of an entry, `audit::seal`) as auditors see it.
+fn into_view(row: EntryRow) -> AuditEntryView {
+    let EntryRow { id, at, actor_id, actor_department, actor_roles, action, resource_type, resource_id, .. } = row;
+    let EntryRow { citizen_id, reason, request_id, outcome, .. } = row;
+    AuditEntryView {
+        id,
+        at,
+        actor_id,
+        actor_department,
+        actor_roles,
+        action,
+        resource_type,
+        resource_id,
+        citizen_id,
+        reason,
+        request_id,
+        outcome,
     }
 }
 
@@ -84,42 +68,20 @@ pub struct ManagerView<'a> {
 
 /// Entries newest first, `limit + 1` from before the entry `before`.
 pub async fn list(
-    conn: &mut AsyncPgConnection,
-    manager: Option<ManagerView<'_>>,
-    p: &AuditParams,
-    before: Option<i64>,
-    limit: i64,
+    conn: &mut AsyncPgConnection, manager: Option<ManagerView<'_>>, p: &AuditParams, before: Option<i64>, limit: i64,
 ) -> ApiResult<Vec<AuditEntryView>> {
-    let mut q = audit_log::table
-        .select(EntryRow::as_select())
-        .order(audit_log::id.desc())
-        .limit(limit + 1)
-        .into_boxed();
+    let mut q =
+        audit_log::table.select(EntryRow::as_select()).order(audit_log::id.desc()).limit(limit + 1).into_boxed();
     if let Some(m) = manager {
-        let (dept, teams) = m
-            .reach
-            .department
-            .clone()
-            .map(|(d, t)| (d.as_str(), t))
-            .unwrap_or_default();
+        let (dept, teams) = m.reach.department.clone().map(|(d, t)| (d.as_str(), t)).unwrap_or_default();
         let citizens = involvements::table
             .filter(involvements::department.eq(dept))
-            .filter(
-                involvements::restricted_team_id
-                    .is_null()
-                    .or(involvements::restricted_team_id.eq_any(teams)),
-            )
+            .filter(involvements::restricted_team_id.is_null().or(involvements::restricted_team_id.eq_any(teams)))
             .select(involvements::citizen_id.nullable());
         q = q
+            .filter(audit_log::actor_department.eq(m.department.as_str()).or(audit_log::citizen_id.eq_any(citizens)))
             .filter(
-                audit_log::actor_department
-                    .eq(m.department.as_str())
-                    .or(audit_log::citizen_id.eq_any(citizens)),
-            )
-            .filter(
-                audit_log::restricted_team_id
-                    .is_null()
-                    .or(audit_log::restricted_team_id.eq_any(m.restricted_teams)),
+                audit_log::restricted_team_id.is_null().or(audit_log::restricted_team_id.eq_any(m.restricted_teams)),
             );
     }
     if let Some(c) = p.citizen_id {
@@ -141,34 +103,23 @@ pub async fn list(
         q = q.filter(audit_log::id.lt(before));
     }
     let rows: Vec<EntryRow> = q.load(conn).await?;
-    Ok(rows.into_iter().map(EntryRow::into_view).collect())
+    Ok(rows.into_iter().map(into_view).collect())
 }
 
 /// The successful accesses to a citizen the caller's department works with
 /// (NotFound otherwise), oldest first; a restricted team's only to its members.
 pub async fn access_log(
-    conn: &mut AsyncPgConnection,
-    reach: &Reach,
-    restricted_teams: &[Uuid],
-    citizen: CitizenId,
+    conn: &mut AsyncPgConnection, reach: &Reach, restricted_teams: &[Uuid], citizen: CitizenId,
 ) -> ApiResult<Vec<AccessLogItem>> {
-    let visible: i64 = citizens::table
-        .find(citizen)
-        .filter(scope::citizens_by_department(reach))
-        .count()
-        .get_result(conn)
-        .await?;
+    let visible: i64 =
+        citizens::table.find(citizen).filter(scope::citizens_by_department(reach)).count().get_result(conn).await?;
     if visible == 0 {
         return Err(ApiError::NotFound);
     }
     let rows: Vec<AccessRow> = audit_log::table
         .filter(audit_log::citizen_id.eq(citizen))
         .filter(audit_log::outcome.eq("success"))
-        .filter(
-            audit_log::restricted_team_id
-                .is_null()
-                .or(audit_log::restricted_team_id.eq_any(restricted_teams)),
-        )
+        .filter(audit_log::restricted_team_id.is_null().or(audit_log::restricted_team_id.eq_any(restricted_teams)))
         .order(audit_log::id)
         .select(AccessRow::as_select())
         .load(conn)

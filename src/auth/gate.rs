@@ -24,8 +24,7 @@ use crate::telemetry::MatchedRoute;
 use crate::tokens::Claims;
 
 pub async fn authorize(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
+    req: ServiceRequest, next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     match check(&req).await {
         Ok(()) => Ok(next.call(req).await?.map_into_left_body()),
@@ -75,10 +74,7 @@ fn bearer(req: &ServiceRequest) -> Option<&str> {
 async fn authenticate(state: &AppState, req: &ServiceRequest) -> Result<Actor, ApiError> {
     let token = bearer(req).ok_or(ApiError::Unauthenticated)?;
     let now = state.clock.now();
-    let claims = state
-        .tokens
-        .verify(token, now)
-        .ok_or(ApiError::Unauthenticated)?;
+    let claims = state.tokens.verify(token, now).ok_or(ApiError::Unauthenticated)?;
 
     let mut conn = state.pool.get().await?;
     let current: Option<(bool, i32)> = staff_users::table
@@ -101,22 +97,13 @@ async fn authenticate(state: &AppState, req: &ServiceRequest) -> Result<Actor, A
     }
 }
 
-fn actor_from_claims(
-    claims: Claims,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<Actor, ApiError> {
-    let department: DepartmentCode = claims
-        .department
-        .parse()
-        .map_err(|_| ApiError::Unauthenticated)?;
+fn actor_from_claims(claims: Claims, now: chrono::DateTime<chrono::Utc>) -> Result<Actor, ApiError> {
+    let department: DepartmentCode = claims.department.parse().map_err(|_| ApiError::Unauthenticated)?;
     let roles = parse_roles(&claims.roles).map_err(|_| ApiError::Unauthenticated)?;
     let teams = claims
         .teams
         .iter()
-        .map(|id| TeamMembership {
-            id: *id,
-            restricted: claims.restricted_teams.contains(id),
-        })
+        .map(|id| TeamMembership { id: *id, restricted: claims.restricted_teams.contains(id) })
         .collect();
     Ok(Actor {
         user_id: UserId(claims.sub),
@@ -133,11 +120,7 @@ fn actor_from_claims(
 /// The refusal of a route to a role, in its own transaction (the request
 /// goes no further). Not `request::Ctx`: that is built on `Actor`, so `auth`
 /// may not import it.
-async fn record_denial(
-    state: &AppState,
-    actor: &Actor,
-    route: &'static str,
-) -> Result<(), ApiError> {
+async fn record_denial(state: &AppState, actor: &Actor, route: &'static str) -> Result<(), ApiError> {
     let at = actor.now;
     let who = audit::AuditActor::from(actor);
     crate::db::transaction(&state.pool, actor.into(), move |conn| {
@@ -146,8 +129,7 @@ async fn record_denial(
                 conn,
                 at,
                 &who,
-                AuditEntry::new(Action::Denied, Resource::Route, Outcome::Denied)
-                    .resource_id(route),
+                AuditEntry::new(Action::Denied, Resource::Route, Outcome::Denied).resource_id(route),
             )
             .await
         }

@@ -11,7 +11,7 @@ use secrecy::SecretString;
 
 use super::dto::{LoginRequest, MeResponse, RefreshRequest, TokenResponse};
 use super::{queries, service, Actor};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, JsonResult};
 use crate::state::AppState;
 
 /// The request header that asks for cookie mode, and is the CSRF guard of
@@ -22,9 +22,7 @@ pub const REFRESH_COOKIE: &str = "medborger_refresh";
 const COOKIE_PATH: &str = "/api/v1/auth";
 
 fn cookie_mode(req: &HttpRequest) -> bool {
-    req.headers()
-        .get(REFRESH_MODE_HEADER)
-        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"cookie"))
+    req.headers().get(REFRESH_MODE_HEADER).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"cookie"))
 }
 
 fn refresh_cookie(req: &HttpRequest) -> Option<String> {
@@ -41,9 +39,7 @@ fn refresh_cookie(req: &HttpRequest) -> Option<String> {
 fn set_cookie(value: &str, max_age: i64) -> (header::HeaderName, String) {
     (
         header::SET_COOKIE,
-        format!(
-            "{REFRESH_COOKIE}={value}; HttpOnly; Secure; SameSite=Strict; Path={COOKIE_PATH}; Max-Age={max_age}"
-        ),
+        format!("{REFRESH_COOKIE}={value}; HttpOnly; Secure; SameSite=Strict; Path={COOKIE_PATH}; Max-Age={max_age}"),
     )
 }
 
@@ -66,21 +62,12 @@ fn token_response(state: &AppState, cookie: bool, mut tokens: TokenResponse) -> 
 /// when every password verification slot is busy the answer is 503 with
 /// `Retry-After`. With `X-Medborger-Refresh: cookie` the refresh token is set
 /// as the HttpOnly cookie `medborger_refresh` instead of in the body.
-#[utoipa::path(
-    tag = "auth",
-    request_body = LoginRequest,
+#[utoipa::path(tag = "auth", request_body = LoginRequest,
     params(("X-Medborger-Refresh" = Option<String>, Header, description = "`cookie`: the refresh token goes into an HttpOnly cookie")),
-    responses(
-        (status = 200, description = "Signed in", body = TokenResponse),
-        (status = 429, description = "Too many failures from this source; see Retry-After"),
-        (status = 503, description = "Every password verification slot is busy; see Retry-After"),
-    ),
-)]
+    responses( (status = 200, description = "Signed in", body = TokenResponse), (status = 429, description = "Too many failures from this source; see Retry-After"), (status = 503, description = "Every password verification slot is busy; see Retry-After"), ))]
 #[post("/auth/login")]
 pub async fn login(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    body: web::Json<LoginRequest>,
+    state: web::Data<AppState>, req: HttpRequest, body: web::Json<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     let LoginRequest { username, password } = body.into_inner();
     let source = login_source(&req, state.settings.auth.trusted_proxy_header.as_deref());
@@ -94,26 +81,16 @@ pub async fn login(
 /// `X-Medborger-Refresh: cookie`, body `{}`, the token from the
 /// `medborger_refresh` cookie, and a new cookie in the answer. A cookie
 /// presented without that header is refused with 403 (the CSRF guard).
-#[utoipa::path(
-    tag = "auth",
-    request_body = RefreshRequest,
+#[utoipa::path(tag = "auth", request_body = RefreshRequest,
     params(("X-Medborger-Refresh" = Option<String>, Header, description = "`cookie`: read and rotate the HttpOnly refresh cookie")),
-    responses(
-        (status = 200, description = "New tokens", body = TokenResponse),
-        (status = 403, description = "The refresh cookie without the X-Medborger-Refresh header"),
-    ),
-)]
+    responses( (status = 200, description = "New tokens", body = TokenResponse), (status = 403, description = "The refresh cookie without the X-Medborger-Refresh header"), ))]
 #[post("/auth/refresh")]
 pub async fn refresh(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    body: web::Json<RefreshRequest>,
+    state: web::Data<AppState>, req: HttpRequest, body: web::Json<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
     let cookie = cookie_mode(&req);
     let token = match (cookie, body.into_inner().refresh_token) {
-        (true, _) => refresh_cookie(&req)
-            .map(SecretString::from)
-            .ok_or(ApiError::Unauthenticated)?,
+        (true, _) => refresh_cookie(&req).map(SecretString::from).ok_or(ApiError::Unauthenticated)?,
         (false, Some(token)) => token,
         // A cookie alone, as a cross-site request would send it.
         (false, None) if refresh_cookie(&req).is_some() => return Err(ApiError::Forbidden),
@@ -129,15 +106,13 @@ pub async fn refresh(
 #[post("/auth/logout")]
 pub async fn logout(state: web::Data<AppState>, actor: Actor) -> ApiResult<HttpResponse> {
     service::logout(&state, &actor).await?;
-    Ok(HttpResponse::NoContent()
-        .insert_header(set_cookie("", 0))
-        .finish())
+    Ok(HttpResponse::NoContent().insert_header(set_cookie("", 0)).finish())
 }
 
 /// The signed-in user, with department, roles and teams.
 #[utoipa::path(tag = "auth", responses((status = 200, description = "The signed-in user", body = MeResponse)))]
 #[get("/me")]
-pub async fn me(state: web::Data<AppState>, actor: Actor) -> ApiResult<web::Json<MeResponse>> {
+pub async fn me(state: web::Data<AppState>, actor: Actor) -> JsonResult<MeResponse> {
     let mut conn = state.pool.get().await?;
     let me = queries::me(&mut conn, actor.user_id, actor.department).await?;
     Ok(web::Json(me))
@@ -157,8 +132,6 @@ pub fn login_source(req: &HttpRequest, trusted_header: Option<&str>) -> String {
         .filter(|v| !v.is_empty() && v.len() <= 128);
     match from_proxy {
         Some(address) => address.to_string(),
-        None => req
-            .peer_addr()
-            .map_or_else(|| "unknown".to_string(), |a| a.ip().to_string()),
+        None => req.peer_addr().map_or_else(|| "unknown".to_string(), |a| a.ip().to_string()),
     }
 }

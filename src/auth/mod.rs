@@ -49,11 +49,7 @@ impl Actor {
 
     /// The restricted teams the actor belongs to (whose restricted work they see).
     pub fn restricted_teams(&self) -> Vec<Uuid> {
-        self.teams
-            .iter()
-            .filter(|t| t.restricted)
-            .map(|t| t.id)
-            .collect()
+        self.teams.iter().filter(|t| t.restricted).map(|t| t.id).collect()
     }
 }
 
@@ -62,12 +58,7 @@ impl FromRequest for Actor {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        ready(
-            req.extensions()
-                .get::<Actor>()
-                .cloned()
-                .ok_or(ApiError::Unauthenticated),
-        )
+        ready(req.extensions().get::<Actor>().cloned().ok_or(ApiError::Unauthenticated))
     }
 }
 

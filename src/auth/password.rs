@@ -31,18 +31,10 @@ impl NewPassword {
     pub fn parse(field: &str, value: SecretString) -> Result<Self, FieldError> {
         let length = value.expose_secret().chars().count();
         if length < MIN_LENGTH {
-            return Err(FieldError::new(
-                field,
-                "too_short",
-                format!("must be at least {MIN_LENGTH} characters"),
-            ));
+            return Err(FieldError::new(field, "too_short", format!("must be at least {MIN_LENGTH} characters")));
         }
         if length > MAX_LENGTH {
-            return Err(FieldError::new(
-                field,
-                "too_long",
-                format!("must be at most {MAX_LENGTH} characters"),
-            ));
+            return Err(FieldError::new(field, "too_long", format!("must be at most {MAX_LENGTH} characters")));
         }
         Ok(Self(value))
     }
@@ -87,17 +79,12 @@ pub fn warm_up() {
 /// permit travels with the blocking work, so a client that hangs up does not
 /// free its slot before the hash is done.
 pub async fn verify(
-    slots: &Arc<Semaphore>,
-    wait: Duration,
-    password: SecretString,
-    stored: Option<String>,
+    slots: &Arc<Semaphore>, wait: Duration, password: SecretString, stored: Option<String>,
 ) -> Result<bool, ApiError> {
     let permit = match tokio::time::timeout(wait, slots.clone().acquire_owned()).await {
         Ok(Ok(permit)) => permit,
         _ => {
-            return Err(ApiError::Unavailable(
-                "all password verification slots are busy".into(),
-            ));
+            return Err(ApiError::Unavailable("all password verification slots are busy".into()));
         }
     };
     actix_web::rt::task::spawn_blocking(move || {
@@ -105,9 +92,7 @@ pub async fn verify(
         let known = stored.is_some();
         let hash = stored.unwrap_or_else(|| dummy_hash().to_string());
         let ok = match PasswordHash::new(&hash) {
-            Ok(parsed) => argon2()
-                .verify_password(password.expose_secret().as_bytes(), &parsed)
-                .is_ok(),
+            Ok(parsed) => argon2().verify_password(password.expose_secret().as_bytes(), &parsed).is_ok(),
             Err(_) => false,
         };
         known && ok

@@ -85,20 +85,12 @@ const CASE_WRITERS: &[Role] = &[Role::Caseworker, Role::Mentor];
 const AUDIT_READERS: &[Role] = &[Role::Manager, Role::Auditor];
 
 const fn rule(verb: Verb, path: &'static str, access: Access) -> Rule {
-    Rule {
-        verb,
-        path,
-        access,
-        reads: matches!(verb, Get),
-    }
+    Rule { verb, path, access, reads: matches!(verb, Get) }
 }
 
 /// A POST that reads: a search, a reveal, a concern (see [`Rule::reads`]).
 const fn reading(path: &'static str, access: Access) -> Rule {
-    Rule {
-        reads: true,
-        ..rule(Post, path, access)
-    }
+    Rule { reads: true, ..rule(Post, path, access) }
 }
 
 /// Literal segments before parameters where both could match, as in routing.
@@ -131,52 +123,20 @@ pub static RULES: &[Rule] = &[
     rule(Get, "/api/v1/programmes", SignedIn),
     rule(Post, "/api/v1/admin/programmes", AnyRole(ADMIN)),
     rule(Patch, "/api/v1/admin/programmes/{code}", AnyRole(ADMIN)),
-    rule(
-        Post,
-        "/api/v1/citizens/{id}/enrolments",
-        AnyRole(CASEWORKER),
-    ),
-    rule(
-        Get,
-        "/api/v1/citizens/{id}/enrolments",
-        AnyRole(CASE_READERS),
-    ),
+    rule(Post, "/api/v1/citizens/{id}/enrolments", AnyRole(CASEWORKER)),
+    rule(Get, "/api/v1/citizens/{id}/enrolments", AnyRole(CASE_READERS)),
     rule(Get, "/api/v1/enrolments/{id}", AnyRole(CASE_READERS)),
     rule(Patch, "/api/v1/enrolments/{id}", AnyRole(CASEWORKER)),
-    rule(
-        Post,
-        "/api/v1/enrolments/{id}/transitions",
-        AnyRole(CASEWORKER),
-    ),
+    rule(Post, "/api/v1/enrolments/{id}/transitions", AnyRole(CASEWORKER)),
     rule(Put, "/api/v1/enrolments/{id}/mentor", AnyRole(CASEWORKER)),
-    rule(
-        Post,
-        "/api/v1/enrolments/{id}/milestones/{milestone_id}/met",
-        AnyRole(CASE_WRITERS),
-    ),
-    rule(
-        Post,
-        "/api/v1/enrolments/{id}/milestones/{milestone_id}/waive",
-        AnyRole(CASEWORKER),
-    ),
+    rule(Post, "/api/v1/enrolments/{id}/milestones/{milestone_id}/met", AnyRole(CASE_WRITERS)),
+    rule(Post, "/api/v1/enrolments/{id}/milestones/{milestone_id}/waive", AnyRole(CASEWORKER)),
     rule(Post, "/api/v1/enrolments/{id}/notes", AnyRole(CASE_WRITERS)),
     rule(Get, "/api/v1/enrolments/{id}/notes", AnyRole(CASE_READERS)),
-    rule(
-        Post,
-        "/api/v1/enrolments/{id}/outcomes",
-        AnyRole(CASEWORKER),
-    ),
+    rule(Post, "/api/v1/enrolments/{id}/outcomes", AnyRole(CASEWORKER)),
     rule(Get, "/api/v1/enrolments/{id}/outcomes", AnyRole(CASE_STAFF)),
-    rule(
-        Post,
-        "/api/v1/enrolments/{id}/risk-assessments",
-        AnyRole(CASEWORKER),
-    ),
-    rule(
-        Get,
-        "/api/v1/enrolments/{id}/risk-assessments",
-        AnyRole(CASE_STAFF),
-    ),
+    rule(Post, "/api/v1/enrolments/{id}/risk-assessments", AnyRole(CASEWORKER)),
+    rule(Get, "/api/v1/enrolments/{id}/risk-assessments", AnyRole(CASE_STAFF)),
     rule(Get, "/api/v1/caseload", AnyRole(CASE_READERS)),
     rule(Get, "/api/v1/audit", AnyRole(AUDIT_READERS)),
     rule(Get, "/api/v1/citizens/{id}/access-log", AnyRole(CASE_STAFF)),
@@ -189,16 +149,8 @@ pub static RULES: &[Rule] = &[
     rule(Get, "/api/v1/known-cpr-registrations", AnyRole(MANAGER)),
     rule(Post, "/api/v1/citizens/{id}/consents", AnyRole(CASEWORKER)),
     rule(Get, "/api/v1/citizens/{id}/consents", AnyRole(CASE_STAFF)),
-    rule(
-        Post,
-        "/api/v1/citizens/{id}/consents/{consent_id}/withdraw",
-        AnyRole(CASEWORKER),
-    ),
-    rule(
-        Get,
-        "/api/v1/citizens/{id}/enrolment-summaries",
-        AnyRole(CASE_STAFF),
-    ),
+    rule(Post, "/api/v1/citizens/{id}/consents/{consent_id}/withdraw", AnyRole(CASEWORKER)),
+    rule(Get, "/api/v1/citizens/{id}/enrolment-summaries", AnyRole(CASE_STAFF)),
     rule(Get, "/api/v1/citizens/{id}/export", AnyRole(CASE_STAFF)),
     rule(Post, "/api/v1/citizens/{id}/legal-hold", AnyRole(ADMIN)),
     rule(Get, "/api/v1/reports/caseload", AnyRole(AUDIT_READERS)),
@@ -220,12 +172,8 @@ pub enum Lookup {
     NoRoute,
 }
 
-static MATCHERS: LazyLock<Vec<(ResourceDef, &'static Rule)>> = LazyLock::new(|| {
-    RULES
-        .iter()
-        .map(|r| (ResourceDef::new(r.path), r))
-        .collect()
-});
+static MATCHERS: LazyLock<Vec<(ResourceDef, &'static Rule)>> =
+    LazyLock::new(|| RULES.iter().map(|r| (ResourceDef::new(r.path), r)).collect());
 
 /// A literal route wins over a pattern: `/citizens/search` is the search,
 /// never a citizen whose id is `search`, so `PATCH /citizens/search` is 405
@@ -250,7 +198,5 @@ pub fn lookup(method: &Method, path: &str) -> Lookup {
 }
 
 pub fn rule_for(verb: &str, path: &str) -> Option<&'static Rule> {
-    RULES
-        .iter()
-        .find(|r| r.path == path && r.verb.as_lower() == verb)
+    RULES.iter().find(|r| r.path == path && r.verb.as_lower() == verb)
 }

@@ -11,18 +11,10 @@ use crate::schema::{staff_user_teams, staff_users, teams};
 
 /// The user with their active teams, by name. The department is the one the
 /// caller's token was checked against.
-pub async fn me(
-    conn: &mut AsyncPgConnection,
-    user: UserId,
-    department: DepartmentCode,
-) -> ApiResult<MeResponse> {
+pub async fn me(conn: &mut AsyncPgConnection, user: UserId, department: DepartmentCode) -> ApiResult<MeResponse> {
     let (username, full_name, roles): (String, String, Vec<String>) = staff_users::table
         .find(user)
-        .select((
-            staff_users::username,
-            staff_users::full_name,
-            staff_users::roles,
-        ))
+        .select((staff_users::username, staff_users::full_name, staff_users::roles))
         .first(conn)
         .await?;
     let teams = staff_user_teams::table
@@ -34,11 +26,7 @@ pub async fn me(
         .load::<(Uuid, String, bool)>(conn)
         .await?
         .into_iter()
-        .map(|(id, name, restricted)| TeamRef {
-            id,
-            name,
-            restricted,
-        })
+        .map(|(id, name, restricted)| TeamRef { id, name, restricted })
         .collect();
     Ok(MeResponse {
         id: user.into(),

@@ -28,9 +28,7 @@ use crate::audit::Resource;
 use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
 use crate::db::{self, DbContext};
 use crate::error::{ApiError, ApiResult};
-use crate::schema::{
-    login_throttle, refresh_tokens, sessions, staff_user_teams, staff_users, teams,
-};
+use crate::schema::{login_throttle, refresh_tokens, sessions, staff_user_teams, staff_users, teams};
 use crate::state::AppState;
 use crate::tokens::{new_refresh_token, refresh_token_hash, Claims};
 
@@ -50,12 +48,7 @@ struct LoginUser {
     active: bool,
 }
 
-pub async fn login(
-    state: &AppState,
-    username: &str,
-    password: SecretString,
-    source: &str,
-) -> ApiResult<TokenResponse> {
+pub async fn login(state: &AppState, username: &str, password: SecretString, source: &str) -> ApiResult<TokenResponse> {
     let username = username.trim().to_lowercase();
     let now = state.clock.now();
     let throttled = username.len() <= MAX_USERNAME && !username.is_empty();
@@ -103,9 +96,7 @@ pub async fn login(
             let source = source.to_string();
             let response = db::transaction(&state.pool, DbContext::default(), move |conn| {
                 async move {
-                    diesel::delete(login_throttle::table.find((&username, &source)))
-                        .execute(conn)
-                        .await?;
+                    diesel::delete(login_throttle::table.find((&username, &source))).execute(conn).await?;
                     let session_id = Uuid::now_v7();
                     diesel::insert_into(sessions::table)
                         .values((
@@ -121,8 +112,7 @@ pub async fn login(
                         conn,
                         now,
                         &who,
-                        AuditEntry::new(Action::Login, Resource::Session, Outcome::Success)
-                            .resource_id(session_id),
+                        AuditEntry::new(Action::Login, Resource::Session, Outcome::Success).resource_id(session_id),
                     )
                     .await?;
                     Ok(response)
@@ -145,8 +135,7 @@ pub async fn login(
                         conn,
                         now,
                         &who,
-                        AuditEntry::new(Action::LoginFailed, Resource::Session, Outcome::Failure)
-                            .reason(reason),
+                        AuditEntry::new(Action::LoginFailed, Resource::Session, Outcome::Failure).reason(reason),
                     )
                     .await
                 }
@@ -166,10 +155,7 @@ pub async fn login(
 /// condition against the row as the previous one left it, so of any number
 /// of parallel guesses exactly those up to the lock are let through.
 async fn count_attempt(
-    conn: &mut AsyncPgConnection,
-    username: &str,
-    source: &str,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, username: &str, source: &str, now: DateTime<Utc>,
 ) -> ApiResult<()> {
     use diesel::sql_types::{Integer, Text, Timestamptz};
     diesel::insert_into(login_throttle::table)
@@ -227,27 +213,17 @@ async fn count_attempt(
         .optional()?
         .flatten();
     let retry = until.map_or(1, |u| (u - now).num_seconds().max(1) as u64);
-    Err(ApiError::TooManyRequests {
-        retry_after_secs: retry,
-    })
+    Err(ApiError::TooManyRequests { retry_after_secs: retry })
 }
 
 /// Mints an access token with the user's current roles and teams and a new
 /// refresh token in `session_id`.
 async fn issue_tokens(
-    conn: &mut AsyncPgConnection,
-    state: &AppState,
-    user_id: Uuid,
-    session_id: Uuid,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, state: &AppState, user_id: Uuid, session_id: Uuid, now: DateTime<Utc>,
 ) -> ApiResult<TokenResponse> {
     let (department, roles, version): (String, Vec<String>, i32) = staff_users::table
         .find(user_id)
-        .select((
-            staff_users::department,
-            staff_users::roles,
-            staff_users::version,
-        ))
+        .select((staff_users::department, staff_users::roles, staff_users::version))
         .first(conn)
         .await?;
     let memberships: Vec<(Uuid, bool)> = staff_user_teams::table
@@ -270,11 +246,7 @@ async fn issue_tokens(
         department,
         roles,
         teams: memberships.iter().map(|(id, _)| *id).collect(),
-        restricted_teams: memberships
-            .iter()
-            .filter(|(_, r)| *r)
-            .map(|(id, _)| *id)
-            .collect(),
+        restricted_teams: memberships.iter().filter(|(_, r)| *r).map(|(id, _)| *id).collect(),
     };
     let access_token = keys.sign(&claims).map_err(ApiError::Internal)?;
     let refresh_token = new_refresh_token().map_err(ApiError::Internal)?;
@@ -323,12 +295,8 @@ pub async fn refresh(state: &AppState, token: SecretString) -> ApiResult<TokenRe
                     .await
                     .optional()?;
                 if let Some((session_id, Some(_))) = reused {
-                    let user_id =
-                        revoke_session(conn, session_id, now, "refresh_token_reuse").await?;
-                    let who = AuditActor {
-                        id: user_id,
-                        ..AuditActor::default()
-                    };
+                    let user_id = revoke_session(conn, session_id, now, "refresh_token_reuse").await?;
+                    let who = AuditActor { id: user_id, ..AuditActor::default() };
                     audit::record(
                         conn,
                         now,
@@ -356,17 +324,12 @@ pub async fn refresh(state: &AppState, token: SecretString) -> ApiResult<TokenRe
                 return Ok(Err(ApiError::Unauthenticated));
             };
             let response = issue_tokens(conn, state, user_id, session_id, now).await?;
-            let who = AuditActor {
-                id: Some(user_id),
-                department: department.parse().ok(),
-                roles,
-            };
+            let who = AuditActor { id: Some(user_id), department: department.parse().ok(), roles };
             audit::record(
                 conn,
                 now,
                 &who,
-                AuditEntry::new(Action::Refresh, Resource::Session, Outcome::Success)
-                    .resource_id(session_id),
+                AuditEntry::new(Action::Refresh, Resource::Session, Outcome::Success).resource_id(session_id),
             )
             .await?;
             Ok(Ok(response))
@@ -379,16 +342,10 @@ pub async fn refresh(state: &AppState, token: SecretString) -> ApiResult<TokenRe
 
 /// Marks a session revoked; returns its user.
 pub async fn revoke_session(
-    conn: &mut AsyncPgConnection,
-    session_id: Uuid,
-    now: DateTime<Utc>,
-    reason: &str,
+    conn: &mut AsyncPgConnection, session_id: Uuid, now: DateTime<Utc>, reason: &str,
 ) -> ApiResult<Option<Uuid>> {
     Ok(diesel::update(sessions::table.find(session_id))
-        .set((
-            sessions::revoked_at.eq(now),
-            sessions::revoked_reason.eq(reason),
-        ))
+        .set((sessions::revoked_at.eq(now), sessions::revoked_reason.eq(reason)))
         .returning(sessions::user_id)
         .get_result(conn)
         .await
@@ -397,22 +354,12 @@ pub async fn revoke_session(
 
 /// Revokes every open session of a user (deactivation).
 pub async fn revoke_user_sessions(
-    conn: &mut AsyncPgConnection,
-    user_id: Uuid,
-    now: DateTime<Utc>,
-    reason: &str,
+    conn: &mut AsyncPgConnection, user_id: Uuid, now: DateTime<Utc>, reason: &str,
 ) -> ApiResult<()> {
-    diesel::update(
-        sessions::table
-            .filter(sessions::user_id.eq(user_id))
-            .filter(sessions::revoked_at.is_null()),
-    )
-    .set((
-        sessions::revoked_at.eq(now),
-        sessions::revoked_reason.eq(reason),
-    ))
-    .execute(conn)
-    .await?;
+    diesel::update(sessions::table.filter(sessions::user_id.eq(user_id)).filter(sessions::revoked_at.is_null()))
+        .set((sessions::revoked_at.eq(now), sessions::revoked_reason.eq(reason)))
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -427,8 +374,7 @@ pub async fn logout(state: &AppState, actor: &Actor) -> ApiResult<()> {
                 conn,
                 now,
                 &who,
-                AuditEntry::new(Action::Logout, Resource::Session, Outcome::Success)
-                    .resource_id(session_id),
+                AuditEntry::new(Action::Logout, Resource::Session, Outcome::Success).resource_id(session_id),
             )
             .await
         }

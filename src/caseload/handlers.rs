@@ -8,7 +8,7 @@ use super::queries::{self, CaseloadFilter};
 use crate::audit::{Action, AuditEntry, Resource};
 use crate::domain::{Role, UserId};
 use crate::enrolments::queries::check_staff;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, JsonResult};
 use crate::http::page_limit;
 use crate::request::{run, Ctx, Subject};
 
@@ -16,19 +16,14 @@ use crate::request::{run, Ctx, Subject};
 /// the last note; sorted by the next due date.
 #[utoipa::path(tag = "caseload", params(CaseloadParams), responses((status = 200, body = CaseloadPage)))]
 #[get("/caseload")]
-pub async fn caseload(
-    ctx: Ctx,
-    params: web::Query<CaseloadParams>,
-) -> ApiResult<web::Json<CaseloadPage>> {
+pub async fn caseload(ctx: Ctx, params: web::Query<CaseloadParams>) -> JsonResult<CaseloadPage> {
     let p = params.into_inner();
     let limit = page_limit(p.limit)?;
     let after = p
         .cursor
         .as_deref()
         .map(|c| {
-            decode_cursor(c).ok_or_else(|| {
-                ApiError::invalid("cursor", "invalid", "is not a cursor this API gave out")
-            })
+            decode_cursor(c).ok_or_else(|| ApiError::invalid("cursor", "invalid", "is not a cursor this API gave out"))
         })
         .transpose()?;
     if p.silent_days.is_some_and(|d| !(1..=3650).contains(&d)) {
@@ -48,12 +43,7 @@ pub async fn caseload(
         (true, None) if is_caseworker => (None, Some(me)),
         (true, None) => (None, None),
     };
-    let (department, teams) = ctx
-        .reach
-        .department
-        .clone()
-        .map(|(d, t)| (d.as_str(), t))
-        .unwrap_or_default();
+    let (department, teams) = ctx.reach.department.clone().map(|(d, t)| (d.as_str(), t)).unwrap_or_default();
     let today = ctx.today();
     let filter = CaseloadFilter {
         department,
@@ -70,39 +60,25 @@ pub async fn caseload(
     };
     let rows = run!(ctx, Subject::none(), |conn, audit| {
         if let Some(cw) = responsible.filter(|cw| *cw != me) {
-            check_staff(
-                conn,
-                "caseworker_id",
-                cw,
-                filter.department,
-                "caseworker",
-                None,
-            )
-            .await
-            .map_err(|_| ApiError::NotFound)?;
+            check_staff(conn, "caseworker_id", cw, filter.department, "caseworker", None)
+                .await
+                .map_err(|_| ApiError::NotFound)?;
         }
         let rows = queries::page(conn, filter).await?;
         // One entry per citizen shown; an empty page is recorded once.
         let read = || AuditEntry::success(Action::Read, Resource::Caseload);
         audit.listed(
-            rows.iter()
-                .take(limit as usize)
-                .map(|r| read().resource_id(r.enrolment_id).citizen(r.citizen_id)),
+            rows.iter().take(limit as usize).map(|r| read().resource_id(r.enrolment_id).citizen(r.citizen_id)),
             read(),
         );
         Ok(rows)
     });
     let more = rows.len() as i64 > limit;
     let next_cursor = if more {
-        rows.get(limit as usize - 1)
-            .map(|r| encode_cursor(r.sort_key, r.enrolment_id.into()))
+        rows.get(limit as usize - 1).map(|r| encode_cursor(r.sort_key, r.enrolment_id.into()))
     } else {
         None
     };
-    let items = rows
-        .into_iter()
-        .take(limit as usize)
-        .map(|r| r.into_item(today))
-        .collect::<ApiResult<_>>()?;
+    let items = rows.into_iter().take(limit as usize).map(|r| r.into_item(today)).collect::<ApiResult<_>>()?;
     Ok(web::Json(CaseloadPage { items, next_cursor }))
 }

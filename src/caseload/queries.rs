@@ -44,11 +44,8 @@ pub struct CaseloadRow {
 impl CaseloadRow {
     pub fn into_item(self, today: NaiveDate) -> ApiResult<CaseloadItem> {
         Ok(CaseloadItem {
-            status: Status::parse(&self.status)
-                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown status")))?,
-            days_since_last_note: self
-                .last_note_at
-                .map(|t| (today - t.date_naive()).num_days()),
+            status: Status::parse(&self.status).ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown status")))?,
+            days_since_last_note: self.last_note_at.map(|t| (today - t.date_naive()).num_days()),
             enrolment_id: self.enrolment_id.into(),
             citizen_id: self.citizen_id.into(),
             given_name: self.given_name,
@@ -113,10 +110,7 @@ pub struct CaseloadFilter<'a> {
 }
 
 /// Up to `limit` rows of the caseload, soonest deadline first.
-pub async fn page(
-    conn: &mut AsyncPgConnection,
-    f: CaseloadFilter<'_>,
-) -> ApiResult<Vec<CaseloadRow>> {
+pub async fn page(conn: &mut AsyncPgConnection, f: CaseloadFilter<'_>) -> ApiResult<Vec<CaseloadRow>> {
     Ok(diesel::sql_query(QUERY)
         .bind::<Nullable<Text>, _>(Some(f.department))
         .bind::<Array<SqlUuid>, _>(f.teams)

@@ -19,9 +19,7 @@ use crate::org::dto::Errors;
 use crate::schema::citizens;
 
 /// `null` sets a field to unknown; an absent field stays as it is.
-fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
+fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
 }
 
@@ -57,11 +55,7 @@ impl TryFrom<RegisterCitizenBody> for RegisterCitizenRequest {
     fn try_from(body: RegisterCitizenBody) -> Result<Self, String> {
         match body.unknown.keys().next() {
             Some(field) => Err(format!("unknown field `{field}`")),
-            None => Ok(Self {
-                cpr: body.cpr,
-                basis: body.basis,
-                data: body.data,
-            }),
+            None => Ok(Self { cpr: body.cpr, basis: body.basis, data: body.data }),
         }
     }
 }
@@ -69,9 +63,7 @@ impl TryFrom<RegisterCitizenBody> for RegisterCitizenRequest {
 /// The document's schema of [`RegisterCitizenRequest`]: `cpr`, described
 /// here, beside [`CitizenData`]'s fields, as one closed object.
 #[derive(ToSchema)]
-#[schema(
-    description = "Register a citizen. The CPR number travels only in bodies like this one,\nnever in a URL."
-)]
+#[schema(description = "Register a citizen. The CPR number travels only in bodies like this one,\nnever in a URL.")]
 #[allow(dead_code)] // read only by the schema derive
 struct RegisterCitizenCpr {
     /// `ddmmyy-ssss` or ten digits.
@@ -168,18 +160,7 @@ pub struct UpdateCitizenRequest {
 /// [`RegisterCitizenRequest`] beside the CPR), then validated; the same
 /// fields are the row's columns (embedded in `CitizenRow`) and the view's
 /// (flattened into [`CitizenView`]), so the list is written once.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Deserialize,
-    Serialize,
-    ToSchema,
-    Queryable,
-    Selectable,
-    Insertable,
-    AsChangeset,
-)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ToSchema, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = citizens, check_for_backend(diesel::pg::Pg), treat_none_as_null = true)]
 pub struct CitizenData {
     #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
@@ -211,13 +192,7 @@ pub struct CitizenData {
     pub danish_level: Option<DanishLevel>,
 }
 
-fn text(
-    errors: &mut Errors,
-    field: &str,
-    value: &str,
-    max: usize,
-    required: bool,
-) -> Option<String> {
+fn text(errors: &mut Errors, field: &str, value: &str, max: usize, required: bool) -> Option<String> {
     let value = value.trim();
     if value.is_empty() {
         if required {
@@ -226,19 +201,11 @@ fn text(
         return None;
     }
     if value.chars().count() > max {
-        errors.push(FieldError::new(
-            field,
-            "too_long",
-            format!("must be at most {max} characters"),
-        ));
+        errors.push(FieldError::new(field, "too_long", format!("must be at most {max} characters")));
         return None;
     }
     if value.chars().any(|c| c.is_control() && c != '\n') {
-        errors.push(FieldError::new(
-            field,
-            "invalid",
-            "must not contain control characters",
-        ));
+        errors.push(FieldError::new(field, "invalid", "must not contain control characters"));
         return None;
     }
     Some(value.to_string())
@@ -246,57 +213,27 @@ fn text(
 
 impl CitizenData {
     /// Checks every field; `today` bounds the dates.
-    pub fn validate(
-        mut self,
-        birth_date: NaiveDate,
-        today: NaiveDate,
-    ) -> Result<Self, Vec<FieldError>> {
+    pub fn validate(mut self, birth_date: NaiveDate, today: NaiveDate) -> Result<Self, Vec<FieldError>> {
         let mut errors = Errors::default();
-        self.given_name =
-            text(&mut errors, "given_name", &self.given_name, 200, true).unwrap_or_default();
-        self.family_name =
-            text(&mut errors, "family_name", &self.family_name, 200, true).unwrap_or_default();
-        self.phone = self
-            .phone
-            .as_deref()
-            .and_then(|p| text(&mut errors, "phone", p, 40, false));
+        self.given_name = text(&mut errors, "given_name", &self.given_name, 200, true).unwrap_or_default();
+        self.family_name = text(&mut errors, "family_name", &self.family_name, 200, true).unwrap_or_default();
+        self.phone = self.phone.as_deref().and_then(|p| text(&mut errors, "phone", p, 40, false));
         if let Some(p) = &self.phone {
             if !p.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c)) {
-                errors.push(FieldError::new(
-                    "phone",
-                    "invalid",
-                    "digits, spaces, + - ( ) only",
-                ));
+                errors.push(FieldError::new("phone", "invalid", "digits, spaces, + - ( ) only"));
             }
         }
-        self.email = self
-            .email
-            .as_deref()
-            .and_then(|e| text(&mut errors, "email", e, 254, false));
+        self.email = self.email.as_deref().and_then(|e| text(&mut errors, "email", e, 254, false));
         if let Some(e) = &self.email {
-            let ok = e
-                .split_once('@')
-                .is_some_and(|(l, d)| !l.is_empty() && d.contains('.'))
-                && !e.contains(' ');
+            let ok = e.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.')) && !e.contains(' ');
             if !ok {
-                errors.push(FieldError::new(
-                    "email",
-                    "invalid",
-                    "is not an e-mail address",
-                ));
+                errors.push(FieldError::new("email", "invalid", "is not an e-mail address"));
             }
         }
-        self.address = self
-            .address
-            .as_deref()
-            .and_then(|a| text(&mut errors, "address", a, 400, false));
+        self.address = self.address.as_deref().and_then(|a| text(&mut errors, "address", a, 400, false));
         if let Some(l) = &self.preferred_language {
             if !(2..=3).contains(&l.len()) || !l.bytes().all(|b| b.is_ascii_lowercase()) {
-                errors.push(FieldError::new(
-                    "preferred_language",
-                    "invalid",
-                    "an ISO 639-1 code such as ar or uk",
-                ));
+                errors.push(FieldError::new("preferred_language", "invalid", "an ISO 639-1 code such as ar or uk"));
             }
         }
         for (field, value) in [
@@ -307,37 +244,19 @@ impl CitizenData {
             ("father_country_of_birth", &self.father_country_of_birth),
             ("father_citizenship", &self.father_citizenship),
         ] {
-            if value
-                .as_deref()
-                .is_some_and(|c| !origin::is_country_code(c))
-            {
-                errors.push(FieldError::new(
-                    field,
-                    "invalid",
-                    "an ISO 3166-1 alpha-2 code such as DK or SY",
-                ));
+            if value.as_deref().is_some_and(|c| !origin::is_country_code(c)) {
+                errors.push(FieldError::new(field, "invalid", "an ISO 3166-1 alpha-2 code such as DK or SY"));
             }
         }
-        for (field, date) in [
-            ("arrival_date", self.arrival_date),
-            ("visitation_date", self.visitation_date),
-        ] {
+        for (field, date) in [("arrival_date", self.arrival_date), ("visitation_date", self.visitation_date)] {
             if let Some(d) = date {
                 if d < birth_date || d > today {
-                    errors.push(FieldError::new(
-                        field,
-                        "out_of_range",
-                        "must lie between the birth date and today",
-                    ));
+                    errors.push(FieldError::new(field, "out_of_range", "must lie between the birth date and today"));
                 }
             }
         }
         if self.needs.len() > Need::ALL.len() {
-            errors.push(FieldError::new(
-                "needs",
-                "too_many",
-                "each need at most once",
-            ));
+            errors.push(FieldError::new("needs", "too_many", "each need at most once"));
         }
         self.needs.sort();
         self.needs.dedup();

@@ -29,7 +29,7 @@ use uuid::Uuid;
 use super::queries;
 use crate::audit::{Action, AuditEntry, Resource};
 use crate::domain::{CitizenId, DepartmentCode};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, JsonResult};
 use crate::request::{run, Ctx, Subject};
 
 /// Why an informant's identity is left out (forvaltningsloven § 15, stk. 1,
@@ -98,10 +98,7 @@ struct Document {
 /// flag); other departments' enrolments come through the consent-checked
 /// summaries function, and the rules above are applied on top.
 async fn document(
-    conn: &mut AsyncPgConnection,
-    citizen: CitizenId,
-    restricted_teams: &[Uuid],
-    department: DepartmentCode,
+    conn: &mut AsyncPgConnection, citizen: CitizenId, restricted_teams: &[Uuid], department: DepartmentCode,
     now: chrono::DateTime<chrono::Utc>,
 ) -> ApiResult<Value> {
     let doc: Document = diesel::sql_query(EXPORT)
@@ -123,13 +120,10 @@ async fn document(
 /// informant withheld), break-the-glass grants and the access log
 /// (caseworkers and managers of a department that works with the citizen).
 /// Audited as `export`.
-#[utoipa::path(
-    tag = "citizens",
-    params(("id" = Uuid, Path)),
-    responses((status = 200, body = Object, description = "The export document")),
-)]
+#[utoipa::path(tag = "citizens", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Object, description = "The export document")))]
 #[get("/citizens/{id}/export")]
-pub async fn export_citizen(ctx: Ctx, id: web::Path<CitizenId>) -> ApiResult<web::Json<Value>> {
+pub async fn export_citizen(ctx: Ctx, id: web::Path<CitizenId>) -> JsonResult<Value> {
     let id = id.into_inner();
     let teams = ctx.actor.restricted_teams();
     let (mut document, sealed) = run!(ctx, Subject::citizen(id), |conn, audit| {
@@ -140,25 +134,16 @@ pub async fn export_citizen(ctx: Ctx, id: web::Path<CitizenId>) -> ApiResult<web
         };
         let document = document(conn, id, &teams, ctx.department(), ctx.now).await?;
         let redacted = document["concerns"].as_array().map_or(0, Vec::len);
-        let mut entry = AuditEntry::success(Action::Export, Resource::Citizen)
-            .resource_id(id)
-            .citizen(id);
+        let mut entry = AuditEntry::success(Action::Export, Resource::Citizen).resource_id(id).citizen(id);
         if redacted > 0 {
-            entry = entry.reason(format!(
-                "informant identity redacted in {redacted} concern(s): {INFORMANT_REDACTED}"
-            ));
+            entry = entry.reason(format!("informant identity redacted in {redacted} concern(s): {INFORMANT_REDACTED}"));
         }
         audit.record(entry);
         Ok((document, sealed))
     });
     // Anonymised: the number is gone.
     document["citizen"]["cpr"] = match sealed {
-        Some(sealed) => Value::String(
-            ctx.state()
-                .vault
-                .reveal(&sealed)
-                .map_err(ApiError::Internal)?,
-        ),
+        Some(sealed) => Value::String(ctx.state().vault.reveal(&sealed).map_err(ApiError::Internal)?),
         None => Value::Null,
     };
     Ok(web::Json(document))

@@ -2,7 +2,7 @@
 //! pipeline (`request::Ctx::run`), answer the view.
 
 use actix_web::http::header;
-use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, patch, post, web, HttpResponse};
 
 use super::dto::*;
 use super::queries::{self, NewCitizen, SearchBy};
@@ -10,8 +10,8 @@ use crate::access_grants::queries::holds_grant;
 use crate::audit::{Action, AuditEntry, Resource};
 use crate::cpr::{mask_from_birth_date, Cpr};
 use crate::domain::CitizenId;
-use crate::error::{ApiError, ApiResult, FieldError};
-use crate::http::{if_match, with_etag, Page, PageParams};
+use crate::error::{ApiError, ApiResult, FieldError, JsonResult};
+use crate::http::{with_etag, IfMatch, Page, PageParams};
 use crate::request::{run, Ctx, Subject};
 use crate::scope::View;
 
@@ -21,26 +21,13 @@ use crate::scope::View;
 /// nothing by itself (DESIGN §4): with a stated `basis` (422 without it) the
 /// caller's department becomes involved, audited as `register_known` and
 /// listed for its managers, and the answer holds only what the caller sent.
-#[utoipa::path(
-    tag = "citizens",
-    request_body = RegisterCitizenRequest,
-    responses(
-        (status = 201, description = "Registered", body = CitizenView, headers(("Location" = String), ("ETag" = String))),
-        (status = 200, description = "Already registered; now involving your department on the stated basis", body = KnownCitizenRegistered),
-        (status = 403, description = "Under a break-the-glass grant: reading only"),
-        (status = 422, description = "Invalid, or a known CPR without a basis"),
-    ),
-)]
+#[utoipa::path(tag = "citizens", request_body = RegisterCitizenRequest,
+    responses( (status = 201, description = "Registered", body = CitizenView, headers(("Location" = String), ("ETag" = String))), (status = 200, description = "Already registered; now involving your department on the stated basis", body = KnownCitizenRegistered), (status = 403, description = "Under a break-the-glass grant: reading only"), (status = 422, description = "Invalid, or a known CPR without a basis"), ))]
 #[post("/citizens")]
-pub async fn register_citizen(
-    ctx: Ctx,
-    body: web::Json<RegisterCitizenRequest>,
-) -> ApiResult<HttpResponse> {
+pub async fn register_citizen(ctx: Ctx, body: web::Json<RegisterCitizenRequest>) -> ApiResult<HttpResponse> {
     let (cpr, basis, data) = body.into_inner().split();
     let cpr = Cpr::parse(&cpr).map_err(|e| ApiError::invalid("cpr", "invalid", e.to_string()))?;
-    let data = data
-        .validate(cpr.birth_date(), ctx.today())
-        .map_err(ApiError::Validation)?;
+    let data = data.validate(cpr.birth_date(), ctx.today()).map_err(ApiError::Validation)?;
     let vault = &ctx.state().vault;
     let sealed = vault.encrypt(&cpr).map_err(ApiError::Internal)?;
     let lookup_hash = vault.lookup_hash(&cpr);
@@ -51,35 +38,19 @@ pub async fn register_citizen(
         // The shared record of a team's registration holds none of
         // what the team was told in confidence.
         let shared = match team {
-            Some(_) => CitizenData {
-                phone: None,
-                email: None,
-                address: None,
-                needs: Vec::new(),
-                ..data.clone()
-            },
+            Some(_) => CitizenData { phone: None, email: None, address: None, needs: Vec::new(), ..data.clone() },
             None => data.clone(),
         };
-        let new = NewCitizen {
-            sealed: &sealed,
-            lookup_hash: &lookup_hash,
-            birth_date,
-            sex,
-            data: &shared,
-        };
+        let new = NewCitizen { sealed: &sealed, lookup_hash: &lookup_hash, birth_date, sex, data: &shared };
         let department = ctx.department().to_string();
         let (id, created) = queries::insert_or_find(conn, new, ctx.now).await?;
         if created {
-            queries::ensure_involvement(conn, id, &department, team, "registration", ctx.now)
-                .await?;
+            queries::ensure_involvement(conn, id, &department, team, "registration", ctx.now).await?;
             if let Some(team) = team {
                 queries::upsert_restricted_data(conn, id, team, &data, ctx.now).await?;
             }
             audit.record(
-                AuditEntry::success(Action::Create, Resource::Citizen)
-                    .resource_id(id)
-                    .citizen(id)
-                    .within(team),
+                AuditEntry::success(Action::Create, Resource::Citizen).resource_id(id).citizen(id).within(team),
             );
             let (row, _) = queries::find_visible(conn, &ctx.reach, id.into(), false).await?;
             return Ok(Registered::Created(Box::new(row.into_view()?)));
@@ -99,9 +70,7 @@ pub async fn register_citizen(
             let (row, _) = queries::find_visible(conn, &ctx.reach, id.into(), false).await?;
             return Ok(Registered::Known(Box::new(row.into_view()?)));
         }
-        if queries::find_visible(conn, &ctx.reach, id.into(), false)
-            .await
-            .is_ok()
+        if queries::find_visible(conn, &ctx.reach, id.into(), false).await.is_ok()
             || holds_grant(conn, ctx.actor.user_id, id.into(), ctx.now).await?
         {
             // Reached as a mentor, or through a break-the-glass grant: a
@@ -116,15 +85,9 @@ pub async fn register_citizen(
             ));
         };
         queries::ensure_involvement(conn, id, &department, team, "registration", ctx.now).await?;
-        let registration = queries::insert_known_registration(
-            conn,
-            id,
-            &department,
-            ctx.actor.user_id.0,
-            basis.as_str(),
-            ctx.now,
-        )
-        .await?;
+        let registration =
+            queries::insert_known_registration(conn, id, &department, ctx.actor.user_id.0, basis.as_str(), ctx.now)
+                .await?;
         audit.record(
             AuditEntry::success(Action::RegisterKnown, Resource::Citizen)
                 .resource_id(registration)
@@ -168,61 +131,39 @@ enum Registered {
 
 /// Registrations of CPRs already on file by your department's staff in the
 /// last 90 days, for review (managers).
-#[utoipa::path(
-    tag = "citizens",
-    responses((status = 200, body = Vec<KnownCprRegistrationView>)),
-)]
+#[utoipa::path(tag = "citizens", responses((status = 200, body = Vec<KnownCprRegistrationView>)))]
 #[get("/known-cpr-registrations")]
-pub async fn list_known_registrations(
-    ctx: Ctx,
-) -> ApiResult<web::Json<Vec<KnownCprRegistrationView>>> {
+pub async fn list_known_registrations(ctx: Ctx) -> JsonResult<Vec<KnownCprRegistrationView>> {
     let rows = run!(ctx, Subject::none(), |conn, audit| {
         let since = ctx.now - chrono::Duration::days(90);
-        let rows =
-            queries::list_known_registrations(conn, &ctx.department().to_string(), since).await?;
-        let review = || {
-            AuditEntry::success(Action::Read, Resource::Citizen)
-                .reason("known cpr registrations review")
-        };
-        audit.listed(
-            rows.iter()
-                .map(|(id, citizen, ..)| review().resource_id(*id).citizen(*citizen)),
-            review(),
-        );
+        let rows = queries::list_known_registrations(conn, &ctx.department().to_string(), since).await?;
+        let review = || AuditEntry::success(Action::Read, Resource::Citizen).reason("known cpr registrations review");
+        audit.listed(rows.iter().map(|(id, citizen, ..)| review().resource_id(*id).citizen(*citizen)), review());
         Ok(rows)
     });
     Ok(web::Json(
         rows.into_iter()
-            .map(
-                |(id, citizen_id, registered_by, basis, at)| KnownCprRegistrationView {
-                    id,
-                    citizen_id,
-                    registered_by,
-                    basis,
-                    at,
-                },
-            )
+            .map(|(id, citizen_id, registered_by, basis, at)| KnownCprRegistrationView {
+                id,
+                citizen_id,
+                registered_by,
+                basis,
+                at,
+            })
             .collect(),
     ))
 }
 
 /// One citizen: the whole record (CPR masked) for an involved department's
 /// staff; name, contact and language only for the citizen's mentor.
-#[utoipa::path(
-    tag = "citizens",
-    params(("id" = Uuid, Path)),
-    responses((status = 200, body = CitizenResponse, headers(("ETag" = String)))),
-)]
+#[utoipa::path(tag = "citizens", params(("id" = Uuid, Path)),
+    responses((status = 200, body = CitizenResponse, headers(("ETag" = String)))))]
 #[get("/citizens/{id}")]
 pub async fn find_citizen(ctx: Ctx, id: web::Path<CitizenId>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let response = run!(ctx, Subject::citizen(id), |conn, audit| {
         let (row, view) = queries::find_visible(conn, &ctx.reach, id, false).await?;
-        audit.record(
-            AuditEntry::success(Action::Read, Resource::Citizen)
-                .resource_id(id)
-                .citizen(id),
-        );
+        audit.record(AuditEntry::success(Action::Read, Resource::Citizen).resource_id(id).citizen(id));
         Ok(match view {
             View::Caseworker => CitizenResponse::Full(Box::new(row.into_view()?)),
             View::Mentor => CitizenResponse::Mentor(row.into_mentor_view()),
@@ -231,10 +172,7 @@ pub async fn find_citizen(ctx: Ctx, id: web::Path<CitizenId>) -> ApiResult<HttpR
     Ok(match response {
         CitizenResponse::Full(view) => {
             let version = view.version;
-            with_etag(
-                HttpResponse::Ok().json(CitizenResponse::Full(view)),
-                version,
-            )
+            with_etag(HttpResponse::Ok().json(CitizenResponse::Full(view)), version)
         }
         mentor => HttpResponse::Ok().json(mentor),
     })
@@ -242,30 +180,19 @@ pub async fn find_citizen(ctx: Ctx, id: web::Path<CitizenId>) -> ApiResult<HttpR
 
 /// Change a citizen's record (caseworkers of an involved department;
 /// `If-Match` required). The origin classification is recomputed.
-#[utoipa::path(
-    tag = "citizens",
-    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag last read")),
-    request_body = UpdateCitizenRequest,
-    responses((status = 200, body = CitizenView, headers(("ETag" = String)))),
-)]
+#[utoipa::path(tag = "citizens", params(("id" = Uuid, Path), IfMatch), request_body = UpdateCitizenRequest,
+    responses((status = 200, body = CitizenView, headers(("ETag" = String)))))]
 #[patch("/citizens/{id}")]
 pub async fn update_citizen(
-    ctx: Ctx,
-    req: HttpRequest,
-    id: web::Path<CitizenId>,
-    body: web::Json<UpdateCitizenRequest>,
+    ctx: Ctx, id: web::Path<CitizenId>, web::Json(body): web::Json<UpdateCitizenRequest>, expected: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let expected = if_match(&req)?;
-    let body = body.into_inner();
     let view = run!(ctx, Subject::citizen(id), |conn, audit| {
         let (shared, view) = queries::find_visible_shared(conn, &ctx.reach, id, true).await?;
         if view != View::Caseworker {
             return Err(ApiError::NotFound);
         }
-        if shared.version != expected {
-            return Err(ApiError::PreconditionFailed);
-        }
+        expected.check(shared.version)?;
         let birth_date = shared.birth_date;
         let team = queries::restricted_data(conn, &ctx.reach, shared.id).await?;
         let before_shared = shared.data.clone();
@@ -273,11 +200,7 @@ pub async fn update_citizen(
         if let Some(team) = &team {
             team.overlay(&mut row);
         }
-        let after = row
-            .data
-            .apply(body)
-            .validate(birth_date, ctx.today())
-            .map_err(ApiError::Validation)?;
+        let after = row.data.apply(body).validate(birth_date, ctx.today()).map_err(ApiError::Validation)?;
         match &team {
             // The team's confidential fields stay with the team.
             Some(team) => {
@@ -293,11 +216,7 @@ pub async fn update_citizen(
             }
             None => queries::update(conn, id, &after, ctx.now).await?,
         }
-        audit.record(
-            AuditEntry::success(Action::Update, Resource::Citizen)
-                .resource_id(id)
-                .citizen(id),
-        );
+        audit.record(AuditEntry::success(Action::Update, Resource::Citizen).resource_id(id).citizen(id));
         let (row, _) = queries::find_visible(conn, &ctx.reach, id, false).await?;
         row.into_view()
     });
@@ -308,21 +227,12 @@ pub async fn update_citizen(
 /// Reveal the whole CPR number (caseworkers and managers of an involved
 /// department), for a purpose from the fixed list: 400 without one. Audited
 /// as its own action with the purpose.
-#[utoipa::path(
-    tag = "citizens",
-    params(("id" = Uuid, Path)),
-    request_body = RevealCprRequest,
-    responses(
-        (status = 200, body = RevealedCpr),
-        (status = 400, description = "No purpose, or one not on the list"),
-    ),
-)]
+#[utoipa::path(tag = "citizens", params(("id" = Uuid, Path)), request_body = RevealCprRequest,
+    responses( (status = 200, body = RevealedCpr), (status = 400, description = "No purpose, or one not on the list"), ))]
 #[post("/citizens/{id}/cpr")]
 pub async fn reveal_cpr(
-    ctx: Ctx,
-    id: web::Path<CitizenId>,
-    body: Option<web::Json<RevealCprRequest>>,
-) -> ApiResult<web::Json<RevealedCpr>> {
+    ctx: Ctx, id: web::Path<CitizenId>, body: Option<web::Json<RevealCprRequest>>,
+) -> JsonResult<RevealedCpr> {
     let id = id.into_inner();
     let purpose = reveal_purpose(body)?;
     let sealed = run!(ctx, Subject::citizen(id), |conn, audit| {
@@ -335,11 +245,7 @@ pub async fn reveal_cpr(
         );
         Ok(sealed)
     });
-    let cpr = ctx
-        .state()
-        .vault
-        .reveal(&sealed)
-        .map_err(ApiError::Internal)?;
+    let cpr = ctx.state().vault.reveal(&sealed).map_err(ApiError::Internal)?;
     Ok(web::Json(RevealedCpr { cpr }))
 }
 
@@ -356,34 +262,21 @@ fn reveal_purpose(body: Option<web::Json<RevealCprRequest>>) -> ApiResult<Reveal
 
 /// Search the citizens your department is involved with: by CPR (exact; in
 /// the body, never in a URL), or by name prefix, district and programme.
-#[utoipa::path(
-    tag = "citizens",
-    request_body = SearchCitizensRequest,
-    responses((status = 200, body = Page<CitizenSummary>)),
-)]
+#[utoipa::path(tag = "citizens", request_body = SearchCitizensRequest,
+    responses((status = 200, body = Page<CitizenSummary>)))]
 #[post("/citizens/search")]
 pub async fn search_citizens(
-    ctx: Ctx,
-    body: web::Json<SearchCitizensRequest>,
-) -> ApiResult<web::Json<Page<CitizenSummary>>> {
-    let body = body.into_inner();
-    let page = PageParams {
-        limit: body.limit,
-        cursor: body.cursor.clone(),
-    };
+    ctx: Ctx, web::Json(body): web::Json<SearchCitizensRequest>,
+) -> JsonResult<Page<CitizenSummary>> {
+    let page = PageParams { limit: body.limit, cursor: body.cursor.clone() };
     let (after, limit) = (page.after()?, page.limit()?);
     let filters = body.name.is_some() || body.district.is_some() || body.programme.is_some();
     let lookup_hash = match &body.cpr {
         Some(_) if filters => {
-            return Err(ApiError::invalid(
-                "cpr",
-                "exclusive",
-                "search by CPR alone, or by the other filters",
-            ))
+            return Err(ApiError::invalid("cpr", "exclusive", "search by CPR alone, or by the other filters"))
         }
         Some(cpr) => {
-            let cpr =
-                Cpr::parse(cpr).map_err(|e| ApiError::invalid("cpr", "invalid", e.to_string()))?;
+            let cpr = Cpr::parse(cpr).map_err(|e| ApiError::invalid("cpr", "invalid", e.to_string()))?;
             Some(ctx.state().vault.lookup_hash(&cpr))
         }
         None if !filters => {
@@ -395,49 +288,24 @@ pub async fn search_citizens(
         }
         None => None,
     };
-    let name = body
-        .name
-        .as_deref()
-        .map(str::trim)
-        .filter(|n| !n.is_empty());
+    let name = body.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
     if name.is_some_and(|n| n.chars().count() > 100) {
-        return Err(ApiError::invalid(
-            "name",
-            "too_long",
-            "at most 100 characters",
-        ));
+        return Err(ApiError::invalid("name", "too_long", "at most 100 characters"));
     }
     let by = match &lookup_hash {
         Some(hash) => SearchBy::LookupHash(hash),
-        None => SearchBy::Filters {
-            name,
-            district: body.district,
-            programme: body.programme.as_deref(),
-        },
+        None => SearchBy::Filters { name, district: body.district, programme: body.programme.as_deref() },
     };
-    let reason = if lookup_hash.is_some() {
-        "cpr lookup"
-    } else {
-        "search"
-    };
+    let reason = if lookup_hash.is_some() { "cpr lookup" } else { "search" };
     let rows = run!(ctx, Subject::none(), |conn, audit| {
         let rows = queries::search(conn, &ctx.reach, by, after, limit).await?;
         let searched = || AuditEntry::success(Action::Search, Resource::Citizen).reason(reason);
-        audit.listed(
-            rows.iter()
-                .take(limit as usize)
-                .map(|r| searched().resource_id(r.id).citizen(r.id)),
-            searched(),
-        );
+        audit.listed(rows.iter().take(limit as usize).map(|r| searched().resource_id(r.id).citizen(r.id)), searched());
         Ok(rows)
     });
     let page = Page::from_rows(rows, limit, |r| r.id);
     Ok(web::Json(Page {
-        items: page
-            .items
-            .into_iter()
-            .map(queries::CitizenRow::summary)
-            .collect::<ApiResult<_>>()?,
+        items: page.items.into_iter().map(queries::CitizenRow::summary).collect::<ApiResult<_>>()?,
         next_cursor: page.next_cursor,
     }))
 }

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::audit::{Action, AuditEntry, Resource};
 use crate::domain::CitizenId;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, JsonResult};
 use crate::http::bounded_text;
 use crate::request::{run, Ctx, Subject};
 
@@ -40,12 +40,7 @@ struct Found {
 
 /// Sets or lifts the hold through the database function; NotFound when there
 /// is no such citizen.
-async fn set_hold(
-    conn: &mut AsyncPgConnection,
-    citizen: CitizenId,
-    hold: bool,
-    now: DateTime<Utc>,
-) -> ApiResult<()> {
+async fn set_hold(conn: &mut AsyncPgConnection, citizen: CitizenId, hold: bool, now: DateTime<Utc>) -> ApiResult<()> {
     let found: Found = diesel::sql_query("SELECT medborger_set_legal_hold($1, $2, $3) AS found")
         .bind::<SqlUuid, _>(citizen)
         .bind::<Bool, _>(hold)
@@ -60,20 +55,13 @@ async fn set_hold(
 }
 
 /// Set or lift a citizen's legal hold (administrators). Audited.
-#[utoipa::path(
-    tag = "citizens",
-    params(("id" = Uuid, Path)),
-    request_body = LegalHoldRequest,
-    responses((status = 200, body = LegalHoldView)),
-)]
+#[utoipa::path(tag = "citizens", params(("id" = Uuid, Path)), request_body = LegalHoldRequest,
+    responses((status = 200, body = LegalHoldView)))]
 #[post("/citizens/{id}/legal-hold")]
 pub async fn set_legal_hold(
-    ctx: Ctx,
-    id: web::Path<CitizenId>,
-    body: web::Json<LegalHoldRequest>,
-) -> ApiResult<web::Json<LegalHoldView>> {
+    ctx: Ctx, id: web::Path<CitizenId>, web::Json(body): web::Json<LegalHoldRequest>,
+) -> JsonResult<LegalHoldView> {
     let id = id.into_inner();
-    let body = body.into_inner();
     let reason = bounded_text("reason", &body.reason, 5, 1000)?;
     let hold = body.hold;
     run!(ctx, Subject::citizen(id), |conn, audit| {
@@ -86,8 +74,5 @@ pub async fn set_legal_hold(
         );
         Ok(())
     });
-    Ok(web::Json(LegalHoldView {
-        citizen_id: id.into(),
-        legal_hold: hold,
-    }))
+    Ok(web::Json(LegalHoldView { citizen_id: id.into(), legal_hold: hold }))
 }

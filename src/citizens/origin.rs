@@ -18,9 +18,8 @@ pub const DENMARK: &str = "DK";
 /// Norway, San Marino, Switzerland, the UK, the USA and Vatican City.
 pub const WESTERN: &[&str] = &[
     // EU-27
-    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
-    "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
-    // Other Western countries
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT",
+    "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", // Other Western countries
     "AD", "AU", "CA", "IS", "LI", "MC", "NZ", "NO", "SM", "CH", "GB", "US", "VA",
 ];
 
@@ -139,10 +138,8 @@ pub fn classify(input: &OriginInput) -> Option<Origin> {
 
     let mother_danish = is_dk(mother_citizenship) && is_dk(mother_born);
     let father_danish = is_dk(father_citizenship) && is_dk(father_born);
-    let parents_absent = mother_born.is_none()
-        && mother_citizenship.is_none()
-        && father_born.is_none()
-        && father_citizenship.is_none();
+    let parents_absent =
+        mother_born.is_none() && mother_citizenship.is_none() && father_born.is_none() && father_citizenship.is_none();
     let born_in_denmark = is_dk(Some(born));
 
     let group = if mother_danish || father_danish {
@@ -176,25 +173,21 @@ pub fn classify(input: &OriginInput) -> Option<Origin> {
             .map(str::to_ascii_uppercase),
     };
 
-    let region = origin_country.as_deref().map(|c| {
-        if is_western(c) {
-            OriginRegion::Vestlig
-        } else {
-            OriginRegion::IkkeVestlig
-        }
-    });
+    let region =
+        origin_country.as_deref().map(
+            |c| {
+                if is_western(c) {
+                    OriginRegion::Vestlig
+                } else {
+                    OriginRegion::IkkeVestlig
+                }
+            },
+        );
     let menapt = origin_country.as_deref().is_some_and(is_menapt);
-    let etnisk_minoritetsbaggrund =
-        matches!(group, OriginGroup::Indvandrer | OriginGroup::Efterkommer)
-            && region == Some(OriginRegion::IkkeVestlig);
+    let etnisk_minoritetsbaggrund = matches!(group, OriginGroup::Indvandrer | OriginGroup::Efterkommer)
+        && region == Some(OriginRegion::IkkeVestlig);
 
-    Some(Origin {
-        group,
-        origin_country,
-        region,
-        menapt,
-        etnisk_minoritetsbaggrund,
-    })
+    Some(Origin { group, origin_country, region, menapt, etnisk_minoritetsbaggrund })
 }
 
 #[cfg(test)]
@@ -202,22 +195,16 @@ mod tests {
     use super::*;
 
     const EU27: [&str; 27] = [
-        "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT",
-        "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+        "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU",
+        "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
     ];
 
     fn person(born: &'static str, citizenship: Option<&'static str>) -> OriginInput<'static> {
-        OriginInput {
-            country_of_birth: Some(born),
-            citizenship,
-            ..Default::default()
-        }
+        OriginInput { country_of_birth: Some(born), citizenship, ..Default::default() }
     }
 
     fn with_mother(
-        mut p: OriginInput<'static>,
-        born: Option<&'static str>,
-        citizenship: Option<&'static str>,
+        mut p: OriginInput<'static>, born: Option<&'static str>, citizenship: Option<&'static str>,
     ) -> OriginInput<'static> {
         p.mother_country_of_birth = born;
         p.mother_citizenship = citizenship;
@@ -225,9 +212,7 @@ mod tests {
     }
 
     fn with_father(
-        mut p: OriginInput<'static>,
-        born: Option<&'static str>,
-        citizenship: Option<&'static str>,
+        mut p: OriginInput<'static>, born: Option<&'static str>, citizenship: Option<&'static str>,
     ) -> OriginInput<'static> {
         p.father_country_of_birth = born;
         p.father_citizenship = citizenship;
@@ -282,11 +267,7 @@ mod tests {
     #[test]
     fn one_danish_parent_is_enough() {
         // Mother Danish, father Syrian, person born in Syria.
-        let p = with_father(
-            with_mother(person("SY", Some("SY")), Some("DK"), Some("DK")),
-            Some("SY"),
-            Some("SY"),
-        );
+        let p = with_father(with_mother(person("SY", Some("SY")), Some("DK"), Some("DK")), Some("SY"), Some("SY"));
         let o = classify(&p).unwrap();
         assert_eq!(o.group, OriginGroup::DanskOprindelse);
         assert_eq!(o.origin_country, None);
@@ -299,11 +280,7 @@ mod tests {
         assert_eq!(group(&p), OriginGroup::DanskOprindelse);
 
         // Both Danish, born in Denmark.
-        let p = with_father(
-            with_mother(person("DK", Some("DK")), Some("DK"), Some("DK")),
-            Some("DK"),
-            Some("DK"),
-        );
+        let p = with_father(with_mother(person("DK", Some("DK")), Some("DK"), Some("DK")), Some("DK"), Some("DK"));
         assert_eq!(group(&p), OriginGroup::DanskOprindelse);
     }
 
@@ -328,11 +305,7 @@ mod tests {
         assert!(o.menapt);
 
         // Both parents Danish citizens born abroad, person born abroad.
-        let p = with_father(
-            with_mother(person("SE", Some("DK")), Some("SE"), Some("DK")),
-            Some("NO"),
-            Some("DK"),
-        );
+        let p = with_father(with_mother(person("SE", Some("DK")), Some("SE"), Some("DK")), Some("NO"), Some("DK"));
         let o = classify(&p).unwrap();
         assert_eq!(o.group, OriginGroup::Indvandrer);
         assert_eq!(o.origin_country.as_deref(), Some("SE"));
@@ -395,11 +368,7 @@ mod tests {
 
     #[test]
     fn known_non_danish_parents_and_born_in_denmark_is_efterkommer_from_the_mother() {
-        let p = with_father(
-            with_mother(person("DK", Some("DK")), Some("AF"), Some("AF")),
-            Some("VN"),
-            Some("VN"),
-        );
+        let p = with_father(with_mother(person("DK", Some("DK")), Some("AF"), Some("AF")), Some("VN"), Some("VN"));
         let o = classify(&p).unwrap();
         assert_eq!(o.group, OriginGroup::Efterkommer);
         assert_eq!(o.origin_country.as_deref(), Some("AF"));
@@ -407,11 +376,7 @@ mod tests {
         assert!(o.etnisk_minoritetsbaggrund);
 
         // Born abroad with the same parents: indvandrer, still the mother's country.
-        let p = with_father(
-            with_mother(person("DE", Some("DE")), Some("AF"), Some("AF")),
-            Some("VN"),
-            Some("VN"),
-        );
+        let p = with_father(with_mother(person("DE", Some("DE")), Some("AF"), Some("AF")), Some("VN"), Some("VN"));
         let o = classify(&p).unwrap();
         assert_eq!(o.group, OriginGroup::Indvandrer);
         assert_eq!(o.origin_country.as_deref(), Some("AF"));
@@ -438,19 +403,11 @@ mod tests {
     #[test]
     fn origin_country_precedence() {
         // Mother's country of birth first.
-        let p = with_father(
-            with_mother(person("DK", Some("DK")), Some("SY"), Some("TR")),
-            Some("IQ"),
-            Some("IR"),
-        );
+        let p = with_father(with_mother(person("DK", Some("DK")), Some("SY"), Some("TR")), Some("IQ"), Some("IR"));
         assert_eq!(classify(&p).unwrap().origin_country.as_deref(), Some("SY"));
 
         // Mother born in DK: her citizenship.
-        let p = with_father(
-            with_mother(person("DK", Some("DK")), Some("DK"), Some("TR")),
-            Some("IQ"),
-            Some("IR"),
-        );
+        let p = with_father(with_mother(person("DK", Some("DK")), Some("DK"), Some("TR")), Some("IQ"), Some("IR"));
         assert_eq!(classify(&p).unwrap().origin_country.as_deref(), Some("TR"));
 
         // Mother unknown: the father's country of birth.
@@ -458,20 +415,12 @@ mod tests {
         assert_eq!(classify(&p).unwrap().origin_country.as_deref(), Some("IQ"));
 
         // Mother Danish citizen born in DK makes the person Danish: no country.
-        let p = with_father(
-            with_mother(person("DK", Some("DK")), Some("DK"), Some("DK")),
-            Some("IQ"),
-            Some("IR"),
-        );
+        let p = with_father(with_mother(person("DK", Some("DK")), Some("DK"), Some("DK")), Some("IQ"), Some("IR"));
         assert_eq!(classify(&p).unwrap().origin_country, None);
 
         // Mother DK citizen of unknown birthplace, father born in DK: the
         // father's citizenship.
-        let p = with_father(
-            with_mother(person("DK", Some("DK")), None, Some("DK")),
-            Some("DK"),
-            Some("IR"),
-        );
+        let p = with_father(with_mother(person("DK", Some("DK")), None, Some("DK")), Some("DK"), Some("IR"));
         let o = classify(&p).unwrap();
         assert_eq!(o.group, OriginGroup::Efterkommer);
         assert_eq!(o.origin_country.as_deref(), Some("IR"));
@@ -479,19 +428,11 @@ mod tests {
         // Parents known only as Danish on one fact each: an indvandrer falls
         // back to their own country of birth, an efterkommer to their own
         // citizenship.
-        let p = with_father(
-            with_mother(person("UA", Some("DK")), Some("DK"), None),
-            None,
-            Some("DK"),
-        );
+        let p = with_father(with_mother(person("UA", Some("DK")), Some("DK"), None), None, Some("DK"));
         let o = classify(&p).unwrap();
         assert_eq!(o.group, OriginGroup::Indvandrer);
         assert_eq!(o.origin_country.as_deref(), Some("UA"));
-        let p = with_father(
-            with_mother(person("DK", Some("VN")), Some("DK"), None),
-            None,
-            Some("DK"),
-        );
+        let p = with_father(with_mother(person("DK", Some("VN")), Some("DK"), None), None, Some("DK"));
         let o = classify(&p).unwrap();
         assert_eq!(o.group, OriginGroup::Efterkommer);
         assert_eq!(o.origin_country.as_deref(), Some("VN"));
@@ -521,9 +462,7 @@ mod tests {
 
     #[test]
     fn other_western_countries() {
-        for c in [
-            "GB", "US", "NO", "CH", "AD", "AU", "CA", "IS", "LI", "MC", "NZ", "SM", "VA",
-        ] {
+        for c in ["GB", "US", "NO", "CH", "AD", "AU", "CA", "IS", "LI", "MC", "NZ", "SM", "VA"] {
             let o = classify(&person(c, Some(c))).unwrap();
             assert_eq!(o.group, OriginGroup::Indvandrer, "{c}");
             assert_eq!(o.region, Some(OriginRegion::Vestlig), "{c}");
@@ -536,10 +475,7 @@ mod tests {
     fn every_menapt_country_is_non_western_and_menapt() {
         for c in ["TR", "SY", "IQ", "IR", "AF", "LB", "PK"] {
             assert!(MENAPT.contains(&c), "{c}");
-            for p in [
-                person(c, Some(c)),
-                with_mother(person("DK", Some("DK")), Some(c), Some(c)),
-            ] {
+            for p in [person(c, Some(c)), with_mother(person("DK", Some("DK")), Some(c), Some(c))] {
                 let o = classify(&p).unwrap();
                 assert_eq!(o.origin_country.as_deref(), Some(c));
                 assert_eq!(o.region, Some(OriginRegion::IkkeVestlig), "{c}");
@@ -562,33 +498,13 @@ mod tests {
     #[test]
     fn ethnic_minority_background_only_for_non_western_immigrants_and_descendants() {
         // Non-Western indvandrer and efterkommer: yes.
-        assert!(
-            classify(&person("SO", None))
-                .unwrap()
-                .etnisk_minoritetsbaggrund
-        );
-        assert!(
-            classify(&person("DK", Some("SO")))
-                .unwrap()
-                .etnisk_minoritetsbaggrund
-        );
+        assert!(classify(&person("SO", None)).unwrap().etnisk_minoritetsbaggrund);
+        assert!(classify(&person("DK", Some("SO"))).unwrap().etnisk_minoritetsbaggrund);
         // Western indvandrer and efterkommer: no.
-        assert!(
-            !classify(&person("PL", None))
-                .unwrap()
-                .etnisk_minoritetsbaggrund
-        );
-        assert!(
-            !classify(&person("DK", Some("PL")))
-                .unwrap()
-                .etnisk_minoritetsbaggrund
-        );
+        assert!(!classify(&person("PL", None)).unwrap().etnisk_minoritetsbaggrund);
+        assert!(!classify(&person("DK", Some("PL"))).unwrap().etnisk_minoritetsbaggrund);
         // Danish origin with a non-Western parent: no.
-        let p = with_father(
-            with_mother(person("SO", Some("SO")), Some("DK"), Some("DK")),
-            Some("SO"),
-            Some("SO"),
-        );
+        let p = with_father(with_mother(person("SO", Some("SO")), Some("DK"), Some("DK")), Some("SO"), Some("SO"));
         let o = classify(&p).unwrap();
         assert_eq!(o.group, OriginGroup::DanskOprindelse);
         assert!(!o.etnisk_minoritetsbaggrund);
@@ -602,11 +518,7 @@ mod tests {
 
     #[test]
     fn codes_are_normalised() {
-        let p = OriginInput {
-            country_of_birth: Some(" dk "),
-            citizenship: Some("sy"),
-            ..Default::default()
-        };
+        let p = OriginInput { country_of_birth: Some(" dk "), citizenship: Some("sy"), ..Default::default() };
         let o = classify(&p).unwrap();
         assert_eq!(o.group, OriginGroup::Efterkommer);
         assert_eq!(o.origin_country.as_deref(), Some("SY"));
@@ -625,30 +537,15 @@ mod tests {
     fn names_and_serialisation() {
         for &g in OriginGroup::ALL {
             assert_eq!(g.as_str().parse::<OriginGroup>(), Ok(g));
-            assert_eq!(
-                serde_json::to_string(&g).unwrap(),
-                format!("\"{}\"", g.as_str())
-            );
+            assert_eq!(serde_json::to_string(&g).unwrap(), format!("\"{}\"", g.as_str()));
         }
         for &r in OriginRegion::ALL {
             assert_eq!(r.as_str().parse::<OriginRegion>(), Ok(r));
-            assert_eq!(
-                serde_json::to_string(&r).unwrap(),
-                format!("\"{}\"", r.as_str())
-            );
+            assert_eq!(serde_json::to_string(&r).unwrap(), format!("\"{}\"", r.as_str()));
         }
-        assert_eq!(
-            serde_json::to_string(&OriginGroup::DanskOprindelse).unwrap(),
-            "\"dansk_oprindelse\""
-        );
-        assert_eq!(
-            serde_json::to_string(&OriginRegion::IkkeVestlig).unwrap(),
-            "\"ikke_vestlig\""
-        );
-        assert_eq!(
-            serde_json::from_str::<OriginGroup>("\"efterkommer\"").unwrap(),
-            OriginGroup::Efterkommer
-        );
+        assert_eq!(serde_json::to_string(&OriginGroup::DanskOprindelse).unwrap(), "\"dansk_oprindelse\"");
+        assert_eq!(serde_json::to_string(&OriginRegion::IkkeVestlig).unwrap(), "\"ikke_vestlig\"");
+        assert_eq!(serde_json::from_str::<OriginGroup>("\"efterkommer\"").unwrap(), OriginGroup::Efterkommer);
         assert!("Indvandrer".parse::<OriginGroup>().is_err());
         let o = classify(&person("DK", Some("SY"))).unwrap();
         let json = serde_json::to_value(&o).unwrap();

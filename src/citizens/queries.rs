@@ -44,17 +44,12 @@ impl CitizenRow {
             return Ok(None);
         };
         Ok(Some(Origin {
-            group: group
-                .parse::<OriginGroup>()
-                .map_err(|_| corrupt("origin group"))?,
+            group: group.parse::<OriginGroup>().map_err(|_| corrupt("origin group"))?,
             origin_country: self.origin_country.clone(),
             region: self
                 .origin_region
                 .as_deref()
-                .map(|r| {
-                    r.parse::<OriginRegion>()
-                        .map_err(|_| corrupt("origin region"))
-                })
+                .map(|r| r.parse::<OriginRegion>().map_err(|_| corrupt("origin region")))
                 .transpose()?,
             menapt: self.menapt,
             etnisk_minoritetsbaggrund: self.etnisk_minoritetsbaggrund,
@@ -139,9 +134,7 @@ impl RestrictedData {
 
 /// The confidential data the caller's restricted teams hold on a citizen.
 pub async fn restricted_data(
-    conn: &mut AsyncPgConnection,
-    reach: &Reach,
-    id: Uuid,
+    conn: &mut AsyncPgConnection, reach: &Reach, id: Uuid,
 ) -> ApiResult<Option<RestrictedData>> {
     let Some((_, teams)) = &reach.department else {
         return Ok(None);
@@ -161,11 +154,7 @@ pub async fn restricted_data(
 
 /// Writes a restricted team's confidential data on a citizen.
 pub async fn upsert_restricted_data(
-    conn: &mut AsyncPgConnection,
-    citizen: Uuid,
-    team: Uuid,
-    data: &CitizenData,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, citizen: Uuid, team: Uuid, data: &CitizenData, now: DateTime<Utc>,
 ) -> ApiResult<()> {
     let values = (
         citizen_restricted_data::phone.eq(data.phone.as_deref()),
@@ -175,15 +164,8 @@ pub async fn upsert_restricted_data(
         citizen_restricted_data::updated_at.eq(now),
     );
     diesel::insert_into(citizen_restricted_data::table)
-        .values((
-            citizen_restricted_data::citizen_id.eq(citizen),
-            citizen_restricted_data::team_id.eq(team),
-            values,
-        ))
-        .on_conflict((
-            citizen_restricted_data::citizen_id,
-            citizen_restricted_data::team_id,
-        ))
+        .values((citizen_restricted_data::citizen_id.eq(citizen), citizen_restricted_data::team_id.eq(team), values))
+        .on_conflict((citizen_restricted_data::citizen_id, citizen_restricted_data::team_id))
         .do_update()
         .set(values)
         .execute(conn)
@@ -193,12 +175,7 @@ pub async fn upsert_restricted_data(
 
 /// Records a registration of a CPR already on file, for the managers.
 pub async fn insert_known_registration(
-    conn: &mut AsyncPgConnection,
-    citizen: Uuid,
-    department: &str,
-    registered_by: Uuid,
-    basis: &str,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, citizen: Uuid, department: &str, registered_by: Uuid, basis: &str, now: DateTime<Utc>,
 ) -> ApiResult<Uuid> {
     let id = Uuid::now_v7();
     diesel::insert_into(known_cpr_registrations::table)
@@ -217,9 +194,7 @@ pub async fn insert_known_registration(
 
 /// The department's registrations of known CPRs, newest first.
 pub async fn list_known_registrations(
-    conn: &mut AsyncPgConnection,
-    department: &str,
-    since: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, department: &str, since: DateTime<Utc>,
 ) -> ApiResult<Vec<(Uuid, Uuid, Uuid, String, DateTime<Utc>)>> {
     Ok(known_cpr_registrations::table
         .filter(known_cpr_registrations::department.eq(department))
@@ -240,10 +215,7 @@ pub async fn list_known_registrations(
 /// The citizen and how the caller sees them, or 404. A restricted team
 /// member sees the team's confidential data over the shared record.
 pub async fn find_visible(
-    conn: &mut AsyncPgConnection,
-    reach: &Reach,
-    id: CitizenId,
-    lock: bool,
+    conn: &mut AsyncPgConnection, reach: &Reach, id: CitizenId, lock: bool,
 ) -> ApiResult<(CitizenRow, View)> {
     let (mut row, view) = find_visible_shared(conn, reach, id, lock).await?;
     if view == View::Caseworker {
@@ -256,15 +228,10 @@ pub async fn find_visible(
 
 /// The shared record and how the caller sees them, or 404.
 pub async fn find_visible_shared(
-    conn: &mut AsyncPgConnection,
-    reach: &Reach,
-    id: CitizenId,
-    lock: bool,
+    conn: &mut AsyncPgConnection, reach: &Reach, id: CitizenId, lock: bool,
 ) -> ApiResult<(CitizenRow, View)> {
-    let by_department = citizens::table
-        .find(id)
-        .filter(scope::citizens_by_department(reach))
-        .select(CitizenRow::as_select());
+    let by_department =
+        citizens::table.find(id).filter(scope::citizens_by_department(reach)).select(CitizenRow::as_select());
     // Only actors with a department reach (caseworkers, managers) are
     // looked up as such; a mentor is only ever a mentor.
     if reach.department.is_some() {
@@ -289,10 +256,7 @@ pub async fn find_visible_shared(
 /// The citizen, only if the caller reaches them through their department (or
 /// a live grant): a mentor's view does not count. 404 otherwise.
 pub async fn find_for_caseworker(
-    conn: &mut AsyncPgConnection,
-    reach: &Reach,
-    id: CitizenId,
-    lock: bool,
+    conn: &mut AsyncPgConnection, reach: &Reach, id: CitizenId, lock: bool,
 ) -> ApiResult<CitizenRow> {
     match find_visible(conn, reach, id, lock).await? {
         (row, View::Caseworker) => Ok(row),
@@ -301,11 +265,7 @@ pub async fn find_for_caseworker(
 }
 
 /// The encrypted CPR of a citizen the caller reaches through their department.
-pub async fn sealed_cpr(
-    conn: &mut AsyncPgConnection,
-    reach: &Reach,
-    id: CitizenId,
-) -> ApiResult<Sealed> {
+pub async fn sealed_cpr(conn: &mut AsyncPgConnection, reach: &Reach, id: CitizenId) -> ApiResult<Sealed> {
     let (key_id, ciphertext): (Option<String>, Option<Vec<u8>>) = citizens::table
         .find(id)
         .filter(scope::citizens_by_department(reach))
@@ -327,34 +287,48 @@ pub struct NewCitizen<'a> {
     pub data: &'a CitizenData,
 }
 
+/// A new citizen's row: the sealed CPR, the record and the origin derived from it.
+#[derive(Insertable)]
+#[diesel(table_name = citizens)]
+struct CitizenInsert<'a> {
+    id: Uuid,
+    cpr_ciphertext: &'a [u8],
+    cpr_key_id: &'a str,
+    cpr_hash: &'a [u8],
+    birth_date: NaiveDate,
+    sex: &'static str,
+    #[diesel(embed)]
+    data: CitizenData,
+    #[diesel(embed)]
+    origin: OriginColumns,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl<'a> NewCitizen<'a> {
+    fn row(&self, id: Uuid, now: DateTime<Utc>) -> CitizenInsert<'a> {
+        CitizenInsert {
+            id,
+            cpr_ciphertext: &self.sealed.ciphertext,
+            cpr_key_id: &self.sealed.key_id,
+            cpr_hash: self.lookup_hash,
+            birth_date: self.birth_date,
+            sex: self.sex.as_str(),
+            data: self.data.clone(),
+            origin: OriginColumns::of(self.data),
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
 /// Inserts new citizens in one statement (bulk import); the caller has made
 /// sure none of their CPRs is registered.
 pub async fn insert_many(
-    conn: &mut AsyncPgConnection,
-    rows: &[(Uuid, NewCitizen<'_>)],
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, rows: &[(Uuid, NewCitizen<'_>)], now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    let values: Vec<_> = rows
-        .iter()
-        .map(|(id, new)| {
-            (
-                citizens::id.eq(*id),
-                citizens::cpr_ciphertext.eq(&new.sealed.ciphertext),
-                citizens::cpr_key_id.eq(&new.sealed.key_id),
-                citizens::cpr_hash.eq(new.lookup_hash),
-                citizens::birth_date.eq(new.birth_date),
-                citizens::sex.eq(new.sex.as_str()),
-                new.data,
-                OriginColumns::of(new.data),
-                citizens::created_at.eq(now),
-                citizens::updated_at.eq(now),
-            )
-        })
-        .collect();
-    diesel::insert_into(citizens::table)
-        .values(values)
-        .execute(conn)
-        .await?;
+    let values: Vec<_> = rows.iter().map(|(id, new)| new.row(*id, now)).collect();
+    diesel::insert_into(citizens::table).values(values).execute(conn).await?;
     Ok(())
 }
 
@@ -387,9 +361,7 @@ impl OriginColumns {
 /// Inserts a citizen unless one with the same CPR exists; returns the id and
 /// whether it was created.
 pub async fn insert_or_find(
-    conn: &mut AsyncPgConnection,
-    new: NewCitizen<'_>,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, new: NewCitizen<'_>, now: DateTime<Utc>,
 ) -> ApiResult<(Uuid, bool)> {
     // Registered already, perhaps by another department? This lookup by the
     // CPR's keyed hash is the one row-level security lets through.
@@ -409,36 +381,18 @@ pub async fn insert_or_find(
     // row against the caller, whose department is not involved yet. Two
     // registrations of one CPR at the same moment meet the unique index.
     let id = Uuid::now_v7();
-    let inserted = diesel::insert_into(citizens::table)
-        .values((
-            citizens::id.eq(id),
-            citizens::cpr_ciphertext.eq(&new.sealed.ciphertext),
-            citizens::cpr_key_id.eq(&new.sealed.key_id),
-            citizens::cpr_hash.eq(new.lookup_hash),
-            citizens::birth_date.eq(new.birth_date),
-            citizens::sex.eq(new.sex.as_str()),
-            new.data,
-            OriginColumns::of(new.data),
-            citizens::created_at.eq(now),
-            citizens::updated_at.eq(now),
-        ))
-        .execute(conn)
-        .await;
+    let inserted = diesel::insert_into(citizens::table).values(new.row(id, now)).execute(conn).await;
     match inserted {
-        Err(e) if crate::db::is_unique_violation(&e) => Err(ApiError::Conflict(
-            "The citizen was registered at this very moment by someone else; try again.".into(),
-        )),
+        Err(e) if crate::db::is_unique_violation(&e) => {
+            Err(ApiError::Conflict("The citizen was registered at this very moment by someone else; try again.".into()))
+        }
         other => other.map(|_| (id, true)).map_err(Into::into),
     }
 }
 
 /// Gives `department` (or a restricted team of it) a reason to see the citizen.
 pub async fn ensure_involvement(
-    conn: &mut AsyncPgConnection,
-    citizen: Uuid,
-    department: &str,
-    restricted_team: Option<Uuid>,
-    basis: &str,
+    conn: &mut AsyncPgConnection, citizen: Uuid, department: &str, restricted_team: Option<Uuid>, basis: &str,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
     diesel::insert_into(involvements::table)
@@ -457,18 +411,10 @@ pub async fn ensure_involvement(
 }
 
 pub async fn update(
-    conn: &mut AsyncPgConnection,
-    id: CitizenId,
-    data: &CitizenData,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, id: CitizenId, data: &CitizenData, now: DateTime<Utc>,
 ) -> ApiResult<()> {
     diesel::update(citizens::table.find(id))
-        .set((
-            data,
-            OriginColumns::of(data),
-            citizens::version.eq(citizens::version + 1),
-            citizens::updated_at.eq(now),
-        ))
+        .set((data, OriginColumns::of(data), citizens::version.eq(citizens::version + 1), citizens::updated_at.eq(now)))
         .execute(conn)
         .await?;
     Ok(())
@@ -476,11 +422,7 @@ pub async fn update(
 
 pub enum SearchBy<'a> {
     LookupHash(&'a [u8]),
-    Filters {
-        name: Option<&'a str>,
-        district: Option<District>,
-        programme: Option<&'a str>,
-    },
+    Filters { name: Option<&'a str>, district: Option<District>, programme: Option<&'a str> },
 }
 
 /// Escapes LIKE wildcards in user input.
@@ -498,11 +440,7 @@ fn like_prefix(term: &str) -> String {
 /// Citizens the caller reaches through their department, in id order,
 /// `limit + 1` rows after `after`. One query.
 pub async fn search(
-    conn: &mut AsyncPgConnection,
-    reach: &Reach,
-    by: SearchBy<'_>,
-    after: Option<Uuid>,
-    limit: i64,
+    conn: &mut AsyncPgConnection, reach: &Reach, by: SearchBy<'_>, after: Option<Uuid>, limit: i64,
 ) -> ApiResult<Vec<CitizenRow>> {
     let mut query = citizens::table
         .filter(scope::citizens_by_department(reach))
@@ -516,18 +454,11 @@ pub async fn search(
     }
     match by {
         SearchBy::LookupHash(hash) => query = query.filter(citizens::cpr_hash.eq(hash.to_vec())),
-        SearchBy::Filters {
-            name,
-            district,
-            programme,
-        } => {
+        SearchBy::Filters { name, district, programme } => {
             if let Some(name) = name {
                 let pattern = like_prefix(name);
-                query = query.filter(
-                    citizens::family_name
-                        .ilike(pattern.clone())
-                        .or(citizens::given_name.ilike(pattern)),
-                );
+                query =
+                    query.filter(citizens::family_name.ilike(pattern.clone()).or(citizens::given_name.ilike(pattern)));
             }
             if let Some(district) = district {
                 query = query.filter(citizens::district.eq(district.as_str()));

@@ -26,18 +26,9 @@ impl FileConcernRequest {
     /// dropped (at most 10 of at most 200 characters).
     pub fn validate(&self) -> ApiResult<(String, Vec<String>)> {
         let text = bounded_text("text", &self.text, 1, 20_000)?;
-        let signs: Vec<String> = self
-            .signs
-            .iter()
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect();
+        let signs: Vec<String> = self.signs.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
         if signs.len() > 10 || signs.iter().any(|s| s.chars().count() > 200) {
-            return Err(ApiError::invalid(
-                "signs",
-                "invalid",
-                "at most 10 signs of at most 200 characters",
-            ));
+            return Err(ApiError::invalid("signs", "invalid", "at most 10 signs of at most 200 characters"));
         }
         Ok((text, signs))
     }
@@ -78,11 +69,7 @@ impl OpenCaseRequest {
     pub fn goals(self) -> ApiResult<String> {
         let goals = self.goals.trim().to_string();
         if goals.chars().count() > 4000 {
-            return Err(ApiError::invalid(
-                "goals",
-                "too_long",
-                "at most 4000 characters",
-            ));
+            return Err(ApiError::invalid("goals", "too_long", "at most 4000 characters"));
         }
         Ok(goals)
     }

@@ -12,7 +12,7 @@ use crate::domain::{CitizenId, ConcernId, TeamId};
 use crate::enrolments::domain::Status;
 use crate::enrolments::dto::EnrolmentView;
 use crate::enrolments::queries::{self as enrolments, NewEnrolment};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, JsonResult};
 use crate::programmes::queries as programmes;
 use crate::request::{run, Ctx, Subject};
 
@@ -21,21 +21,14 @@ const PROGRAMME: &str = "negativ_social_kontrol";
 
 /// The restricted teams the caller belongs to: whose concerns they read.
 fn teams_of(ctx: &Ctx) -> Vec<TeamId> {
-    ctx.actor
-        .restricted_teams()
-        .into_iter()
-        .map(TeamId)
-        .collect()
+    ctx.actor.restricted_teams().into_iter().map(TeamId).collect()
 }
 
 /// File a concern about a citizen you can see, to the restricted team. You
 /// get a receipt and can read nothing more of it.
 #[utoipa::path(tag = "concerns", request_body = FileConcernRequest, responses((status = 201, body = ConcernReceipt)))]
 #[post("/concerns")]
-pub async fn file_concern(
-    ctx: Ctx,
-    body: web::Json<FileConcernRequest>,
-) -> ApiResult<HttpResponse> {
+pub async fn file_concern(ctx: Ctx, body: web::Json<FileConcernRequest>) -> ApiResult<HttpResponse> {
     let (text, signs) = body.validate()?;
     let citizen = CitizenId(body.citizen_id);
     let receipt = run!(ctx, Subject::citizen(citizen), |conn, audit| {
@@ -59,10 +52,7 @@ pub async fn file_concern(
                 .citizen(citizen)
                 .restricted_to(team.into()),
         );
-        Ok(ConcernReceipt {
-            id: id.into(),
-            received_at: ctx.now,
-        })
+        Ok(ConcernReceipt { id: id.into(), received_at: ctx.now })
     });
     Ok(HttpResponse::Created().json(receipt))
 }
@@ -70,7 +60,7 @@ pub async fn file_concern(
 /// The restricted team's inbox of concerns, oldest first, with the informant.
 #[utoipa::path(tag = "concerns", responses((status = 200, body = Vec<ConcernView>)))]
 #[get("/concerns")]
-pub async fn list_concerns(ctx: Ctx) -> ApiResult<web::Json<Vec<ConcernView>>> {
+pub async fn list_concerns(ctx: Ctx) -> JsonResult<Vec<ConcernView>> {
     let teams = teams_of(&ctx);
     if teams.is_empty() {
         return Err(ApiError::Forbidden);
@@ -78,31 +68,19 @@ pub async fn list_concerns(ctx: Ctx) -> ApiResult<web::Json<Vec<ConcernView>>> {
     let rows = run!(ctx, Subject::none(), |conn, audit| {
         let rows = queries::inbox(conn, &teams).await?;
         let read = || AuditEntry::success(Action::Read, Resource::Concern);
-        audit.listed(
-            rows.iter()
-                .map(|c| read().resource_id(c.id).citizen(c.citizen_id)),
-            read(),
-        );
+        audit.listed(rows.iter().map(|c| read().resource_id(c.id).citizen(c.citizen_id)), read());
         Ok(rows)
     });
-    Ok(web::Json(
-        rows.into_iter().map(ConcernRow::into_view).collect(),
-    ))
+    Ok(web::Json(rows.into_iter().map(ConcernRow::into_view).collect()))
 }
 
 /// Open a restricted case (negative social control) from a concern, owned by
 /// the receiving team with you responsible.
-#[utoipa::path(
-    tag = "concerns",
-    params(("id" = Uuid, Path)),
-    request_body = OpenCaseRequest,
-    responses((status = 201, body = EnrolmentView, headers(("Location" = String)))),
-)]
+#[utoipa::path(tag = "concerns", params(("id" = Uuid, Path)), request_body = OpenCaseRequest,
+    responses((status = 201, body = EnrolmentView, headers(("Location" = String)))))]
 #[post("/concerns/{id}/open")]
 pub async fn open_case(
-    ctx: Ctx,
-    id: web::Path<ConcernId>,
-    body: web::Json<OpenCaseRequest>,
+    ctx: Ctx, id: web::Path<ConcernId>, body: web::Json<OpenCaseRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let goals = body.into_inner().goals()?;
@@ -110,9 +88,7 @@ pub async fn open_case(
     let view = run!(ctx, Subject::new(Resource::Concern, id), |conn, audit| {
         let concern = queries::find_for_team(conn, id, &teams).await?;
         if concern.opened_enrolment_id.is_some() {
-            return Err(ApiError::Conflict(
-                "A case is already opened from this concern.".into(),
-            ));
+            return Err(ApiError::Conflict("A case is already opened from this concern.".into()));
         }
         let programme = programmes::find(conn, PROGRAMME).await?;
         let department = ctx.department();
@@ -153,7 +129,5 @@ pub async fn open_case(
         );
         enrolments::view(conn, enrolment, ctx.today()).await
     });
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/enrolments/{}", view.id)))
-        .json(view))
+    Ok(HttpResponse::Created().insert_header((header::LOCATION, format!("/api/v1/enrolments/{}", view.id))).json(view))
 }

@@ -50,9 +50,7 @@ struct Team {
 
 /// The restricted team that receives concerns, if there is one.
 pub async fn receiving_team(conn: &mut AsyncPgConnection) -> ApiResult<Option<TeamId>> {
-    let found: Team = diesel::sql_query("SELECT medborger_concern_team() AS team")
-        .get_result(conn)
-        .await?;
+    let found: Team = diesel::sql_query("SELECT medborger_concern_team() AS team").get_result(conn).await?;
     Ok(found.team.map(TeamId))
 }
 
@@ -66,11 +64,7 @@ pub struct NewConcern<'a> {
 }
 
 /// Files a concern to the team.
-pub async fn insert(
-    conn: &mut AsyncPgConnection,
-    new: NewConcern<'_>,
-    now: DateTime<Utc>,
-) -> ApiResult<ConcernId> {
+pub async fn insert(conn: &mut AsyncPgConnection, new: NewConcern<'_>, now: DateTime<Utc>) -> ApiResult<ConcernId> {
     let id = ConcernId(Uuid::now_v7());
     // No RETURNING: the informant may not read the concern back (row-level
     // security lets only the team select it).
@@ -102,11 +96,7 @@ pub async fn inbox(conn: &mut AsyncPgConnection, teams: &[TeamId]) -> ApiResult<
 }
 
 /// A concern sent to one of `teams`, locked, or 404.
-pub async fn find_for_team(
-    conn: &mut AsyncPgConnection,
-    id: ConcernId,
-    teams: &[TeamId],
-) -> ApiResult<ConcernRow> {
+pub async fn find_for_team(conn: &mut AsyncPgConnection, id: ConcernId, teams: &[TeamId]) -> ApiResult<ConcernRow> {
     Ok(concerns::table
         .find(id)
         .filter(concerns::team_id.eq_any(teams))
@@ -118,16 +108,10 @@ pub async fn find_for_team(
 
 /// Marks the concern handled by the case opened from it.
 pub async fn mark_opened(
-    conn: &mut AsyncPgConnection,
-    id: ConcernId,
-    enrolment: EnrolmentId,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, id: ConcernId, enrolment: EnrolmentId, now: DateTime<Utc>,
 ) -> ApiResult<()> {
     diesel::update(concerns::table.find(id))
-        .set((
-            concerns::opened_enrolment_id.eq(enrolment),
-            concerns::handled_at.eq(now),
-        ))
+        .set((concerns::opened_enrolment_id.eq(enrolment), concerns::handled_at.eq(now)))
         .execute(conn)
         .await?;
     Ok(())

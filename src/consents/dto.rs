@@ -42,23 +42,10 @@ impl RecordConsentRequest {
     pub fn validate(self, now: DateTime<Utc>) -> ApiResult<NewConsent> {
         let mut errors = Errors::default();
         let purpose = errors.check(bounded_field("purpose", &self.purpose, 1, 2000));
-        let reference = errors.check(bounded_field(
-            "document_reference",
-            &self.document_reference,
-            1,
-            200,
-        ));
-        let departments: Option<Vec<DepartmentCode>> = self
-            .departments
-            .iter()
-            .map(|d| d.trim().parse().ok())
-            .collect();
+        let reference = errors.check(bounded_field("document_reference", &self.document_reference, 1, 200));
+        let departments: Option<Vec<DepartmentCode>> = self.departments.iter().map(|d| d.trim().parse().ok()).collect();
         match departments.as_deref() {
-            Some([]) => errors.push(FieldError::new(
-                "departments",
-                "required",
-                "name at least one department",
-            )),
+            Some([]) => errors.push(FieldError::new("departments", "required", "name at least one department")),
             None => errors.push(FieldError::new(
                 "departments",
                 "unknown",
@@ -67,32 +54,16 @@ impl RecordConsentRequest {
             Some(_) => {}
         }
         if self.given_at > now {
-            errors.push(FieldError::new(
-                "given_at",
-                "in_future",
-                "a consent cannot be given in the future",
-            ));
+            errors.push(FieldError::new("given_at", "in_future", "a consent cannot be given in the future"));
         }
         if self.expires_at <= self.given_at {
-            errors.push(FieldError::new(
-                "expires_at",
-                "before_given",
-                "must be after given_at",
-            ));
+            errors.push(FieldError::new("expires_at", "before_given", "must be after given_at"));
         } else if self.expires_at <= now {
-            errors.push(FieldError::new(
-                "expires_at",
-                "expired",
-                "the consent has already expired",
-            ));
+            errors.push(FieldError::new("expires_at", "expired", "the consent has already expired"));
         }
         errors.finish()?;
-        let (Some(purpose), Some(document_reference), Some(mut departments)) =
-            (purpose, reference, departments)
-        else {
-            return Err(ApiError::internal(anyhow::anyhow!(
-                "validation let a field through"
-            )));
+        let (Some(purpose), Some(document_reference), Some(mut departments)) = (purpose, reference, departments) else {
+            return Err(ApiError::internal(anyhow::anyhow!("validation let a field through")));
         };
         // Stored as the codes' text, in their alphabetical order.
         departments.sort_by_key(|d| d.as_str());

@@ -10,68 +10,42 @@ use super::queries::{self, Recorder};
 use crate::audit::{Action, AuditEntry, Resource};
 use crate::citizens::queries as citizens;
 use crate::domain::{CitizenId, ConsentId};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, JsonResult};
 use crate::http::bounded_text;
 use crate::request::{run, Ctx, Subject};
 
 /// Record a citizen's consent (caseworkers of a department that works with
 /// the citizen).
-#[utoipa::path(
-    tag = "consents",
-    params(("id" = Uuid, Path, description = "The citizen")),
-    request_body = RecordConsentRequest,
-    responses((status = 201, body = ConsentView, headers(("Location" = String)))),
-)]
+#[utoipa::path(tag = "consents", params(("id" = Uuid, Path, description = "The citizen")),
+    request_body = RecordConsentRequest, responses((status = 201, body = ConsentView, headers(("Location" = String)))))]
 #[post("/citizens/{id}/consents")]
 pub async fn record_consent(
-    ctx: Ctx,
-    citizen: web::Path<CitizenId>,
-    body: web::Json<RecordConsentRequest>,
+    ctx: Ctx, citizen: web::Path<CitizenId>, body: web::Json<RecordConsentRequest>,
 ) -> ApiResult<HttpResponse> {
     let citizen = citizen.into_inner();
     let new = body.into_inner().validate(ctx.now)?;
     let view = run!(ctx, Subject::citizen(citizen), |conn, audit| {
         citizens::find_for_caseworker(conn, &ctx.reach, citizen, false).await?;
-        let by = Recorder {
-            user: ctx.actor.user_id,
-            department: ctx.department(),
-        };
+        let by = Recorder { user: ctx.actor.user_id, department: ctx.department() };
         let row = queries::insert(conn, citizen, &new, by, ctx.now).await?;
-        audit.record(
-            AuditEntry::success(Action::Create, Resource::Consent)
-                .resource_id(row.id)
-                .citizen(citizen),
-        );
+        audit.record(AuditEntry::success(Action::Create, Resource::Consent).resource_id(row.id).citizen(citizen));
         Ok(row.into_view(ctx.now))
     });
     Ok(HttpResponse::Created()
-        .insert_header((
-            header::LOCATION,
-            format!("/api/v1/citizens/{citizen}/consents/{}", view.id),
-        ))
+        .insert_header((header::LOCATION, format!("/api/v1/citizens/{citizen}/consents/{}", view.id)))
         .json(view))
 }
 
 /// A citizen's consents, withdrawn and expired ones included.
-#[utoipa::path(
-    tag = "consents",
-    params(("id" = Uuid, Path, description = "The citizen")),
-    responses((status = 200, body = Vec<ConsentView>)),
-)]
+#[utoipa::path(tag = "consents", params(("id" = Uuid, Path, description = "The citizen")),
+    responses((status = 200, body = Vec<ConsentView>)))]
 #[get("/citizens/{id}/consents")]
-pub async fn list_consents(
-    ctx: Ctx,
-    citizen: web::Path<CitizenId>,
-) -> ApiResult<web::Json<Vec<ConsentView>>> {
+pub async fn list_consents(ctx: Ctx, citizen: web::Path<CitizenId>) -> JsonResult<Vec<ConsentView>> {
     let citizen = citizen.into_inner();
     let views = run!(ctx, Subject::citizen(citizen), |conn, audit| {
         citizens::find_for_caseworker(conn, &ctx.reach, citizen, false).await?;
         let rows = queries::list(conn, citizen).await?;
-        audit.record(
-            AuditEntry::success(Action::Read, Resource::Consent)
-                .resource_id(citizen)
-                .citizen(citizen),
-        );
+        audit.record(AuditEntry::success(Action::Read, Resource::Consent).resource_id(citizen).citizen(citizen));
         Ok(rows.into_iter().map(|r| r.into_view(ctx.now)).collect())
     });
     Ok(web::Json(views))
@@ -79,24 +53,14 @@ pub async fn list_consents(
 
 /// Withdraw a consent. What it showed other departments is gone on their
 /// next request; the record stays.
-#[utoipa::path(
-    tag = "consents",
-    params(("id" = Uuid, Path, description = "The citizen"), ("consent_id" = Uuid, Path)),
-    request_body = WithdrawConsentRequest,
-    responses((status = 200, body = ConsentView)),
-)]
+#[utoipa::path(tag = "consents", params(("id" = Uuid, Path, description = "The citizen"), ("consent_id" = Uuid, Path)),
+    request_body = WithdrawConsentRequest, responses((status = 200, body = ConsentView)))]
 #[post("/citizens/{id}/consents/{consent_id}/withdraw")]
 pub async fn withdraw_consent(
-    ctx: Ctx,
-    path: web::Path<(CitizenId, ConsentId)>,
-    body: web::Json<WithdrawConsentRequest>,
-) -> ApiResult<web::Json<ConsentView>> {
+    ctx: Ctx, path: web::Path<(CitizenId, ConsentId)>, body: web::Json<WithdrawConsentRequest>,
+) -> JsonResult<ConsentView> {
     let (citizen, id) = path.into_inner();
-    let reason = body
-        .into_inner()
-        .reason
-        .map(|r| bounded_text("reason", &r, 1, 2000))
-        .transpose()?;
+    let reason = body.into_inner().reason.map(|r| bounded_text("reason", &r, 1, 2000)).transpose()?;
     let subject = Subject::new(Resource::Consent, id).of(citizen);
     let view = run!(ctx, subject, |conn, audit| {
         citizens::find_for_caseworker(conn, &ctx.reach, citizen, false).await?;
@@ -107,17 +71,11 @@ pub async fn withdraw_consent(
             return Err(ApiError::Forbidden);
         }
         if row.withdrawn_at.is_some() {
-            return Err(ApiError::Conflict(
-                "The consent is already withdrawn.".into(),
-            ));
+            return Err(ApiError::Conflict("The consent is already withdrawn.".into()));
         }
-        let row =
-            queries::withdraw(conn, id, ctx.actor.user_id, reason.as_deref(), ctx.now).await?;
+        let row = queries::withdraw(conn, id, ctx.actor.user_id, reason.as_deref(), ctx.now).await?;
         audit.record(
-            AuditEntry::success(Action::Update, Resource::Consent)
-                .resource_id(id)
-                .citizen(citizen)
-                .reason("withdrawn"),
+            AuditEntry::success(Action::Update, Resource::Consent).resource_id(id).citizen(citizen).reason("withdrawn"),
         );
         Ok(row.into_view(ctx.now))
     });
@@ -127,27 +85,19 @@ pub async fn withdraw_consent(
 /// Other departments' enrolments of the citizen that a valid consent covering
 /// your department shows you: programme, status, dates and team, never
 /// notes. Empty without such a consent; never a restricted enrolment.
-#[utoipa::path(
-    tag = "consents",
-    params(("id" = Uuid, Path, description = "The citizen")),
-    responses((status = 200, body = Vec<EnrolmentSummary>)),
-)]
+#[utoipa::path(tag = "consents", params(("id" = Uuid, Path, description = "The citizen")),
+    responses((status = 200, body = Vec<EnrolmentSummary>)))]
 #[get("/citizens/{id}/enrolment-summaries")]
-pub async fn enrolment_summaries(
-    ctx: Ctx,
-    citizen: web::Path<CitizenId>,
-) -> ApiResult<web::Json<Vec<EnrolmentSummary>>> {
+pub async fn enrolment_summaries(ctx: Ctx, citizen: web::Path<CitizenId>) -> JsonResult<Vec<EnrolmentSummary>> {
     let citizen = citizen.into_inner();
     let summaries = run!(ctx, Subject::citizen(citizen), |conn, audit| {
         citizens::find_for_caseworker(conn, &ctx.reach, citizen, false).await?;
         let summaries = queries::summaries(conn, citizen, ctx.now).await?;
-        let mut consents: Vec<String> =
-            summaries.iter().map(|s| s.consent_id.to_string()).collect();
+        let mut consents: Vec<String> = summaries.iter().map(|s| s.consent_id.to_string()).collect();
         consents.sort();
         consents.dedup();
-        let mut entry = AuditEntry::success(Action::Read, Resource::EnrolmentSummary)
-            .resource_id(citizen)
-            .citizen(citizen);
+        let mut entry =
+            AuditEntry::success(Action::Read, Resource::EnrolmentSummary).resource_id(citizen).citizen(citizen);
         // Which consents opened what the caller saw.
         if !consents.is_empty() {
             entry = entry.reason(format!("consent {}", consents.join(", ")));

@@ -71,20 +71,10 @@ pub async fn list(conn: &mut AsyncPgConnection, citizen: CitizenId) -> ApiResult
 
 /// A consent of the citizen, or 404.
 pub async fn find(
-    conn: &mut AsyncPgConnection,
-    citizen: CitizenId,
-    id: ConsentId,
-    lock: bool,
+    conn: &mut AsyncPgConnection, citizen: CitizenId, id: ConsentId, lock: bool,
 ) -> ApiResult<ConsentRow> {
-    let query = consents::table
-        .find(id)
-        .filter(consents::citizen_id.eq(citizen))
-        .select(ConsentRow::as_select());
-    Ok(if lock {
-        query.for_update().first(conn).await?
-    } else {
-        query.first(conn).await?
-    })
+    let query = consents::table.find(id).filter(consents::citizen_id.eq(citizen)).select(ConsentRow::as_select());
+    Ok(if lock { query.for_update().first(conn).await? } else { query.first(conn).await? })
 }
 
 /// Who records a consent, and for which department.
@@ -94,11 +84,7 @@ pub struct Recorder {
 }
 
 pub async fn insert(
-    conn: &mut AsyncPgConnection,
-    citizen: CitizenId,
-    new: &NewConsent,
-    by: Recorder,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, citizen: CitizenId, new: &NewConsent, by: Recorder, now: DateTime<Utc>,
 ) -> ApiResult<ConsentRow> {
     let departments: Vec<&str> = new.departments.iter().map(|d| d.as_str()).collect();
     Ok(diesel::insert_into(consents::table)
@@ -121,18 +107,10 @@ pub async fn insert(
 
 /// Withdraws a consent; the record stays.
 pub async fn withdraw(
-    conn: &mut AsyncPgConnection,
-    id: ConsentId,
-    by: UserId,
-    reason: Option<&str>,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, id: ConsentId, by: UserId, reason: Option<&str>, now: DateTime<Utc>,
 ) -> ApiResult<ConsentRow> {
     Ok(diesel::update(consents::table.find(id))
-        .set((
-            consents::withdrawn_at.eq(now),
-            consents::withdrawn_by.eq(by),
-            consents::withdrawal_reason.eq(reason),
-        ))
+        .set((consents::withdrawn_at.eq(now), consents::withdrawn_by.eq(by), consents::withdrawal_reason.eq(reason)))
         .returning(ConsentRow::as_returning())
         .get_result(conn)
         .await?)
@@ -140,10 +118,7 @@ pub async fn withdraw(
 
 /// A consent of the citizen valid at `at` that covers `department`.
 pub async fn valid_covering(
-    conn: &mut AsyncPgConnection,
-    citizen: impl Into<CitizenId>,
-    department: &str,
-    at: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, citizen: impl Into<CitizenId>, department: &str, at: DateTime<Utc>,
 ) -> ApiResult<Option<ConsentId>> {
     Ok(consents::table
         .filter(consents::citizen_id.eq(citizen.into()))
@@ -200,15 +175,12 @@ impl SummaryRow {
 /// Other departments' enrolments that a valid consent shows the caller. The
 /// database function decides, so row-level security keeps the rest closed.
 pub async fn summaries(
-    conn: &mut AsyncPgConnection,
-    citizen: CitizenId,
-    at: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, citizen: CitizenId, at: DateTime<Utc>,
 ) -> ApiResult<Vec<EnrolmentSummary>> {
-    let rows: Vec<SummaryRow> =
-        diesel::sql_query("SELECT * FROM medborger_enrolment_summaries($1, $2)")
-            .bind::<diesel::sql_types::Uuid, _>(citizen)
-            .bind::<diesel::sql_types::Timestamptz, _>(at)
-            .load(conn)
-            .await?;
+    let rows: Vec<SummaryRow> = diesel::sql_query("SELECT * FROM medborger_enrolment_summaries($1, $2)")
+        .bind::<diesel::sql_types::Uuid, _>(citizen)
+        .bind::<diesel::sql_types::Timestamptz, _>(at)
+        .load(conn)
+        .await?;
     Ok(rows.into_iter().map(SummaryRow::into_view).collect())
 }

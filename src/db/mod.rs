@@ -9,13 +9,9 @@ use diesel::sql_types::{Array, Nullable, Text};
 use diesel::{sql_query, QueryDsl};
 use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
 use diesel_async::pooled_connection::deadpool::{Object, Pool};
-use diesel_async::pooled_connection::{
-    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
-};
+use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod};
 use diesel_async::scoped_futures::ScopedBoxFuture;
-use diesel_async::{
-    AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection, TransactionManager,
-};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection, TransactionManager};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use futures_util::FutureExt;
 use secrecy::ExposeSecret;
@@ -53,10 +49,8 @@ pub fn pool(settings: &DatabaseSettings) -> anyhow::Result<DbPool> {
         }
         .boxed()
     });
-    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(
-        settings.url.expose_secret(),
-        config,
-    );
+    let manager =
+        AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(settings.url.expose_secret(), config);
     Pool::builder(manager)
         .max_size(settings.pool_size)
         .runtime(deadpool::Runtime::Tokio1)
@@ -84,9 +78,8 @@ pub async fn run_migrations(owner_url: &str) -> anyhow::Result<Vec<String>> {
     tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<String>> {
         let mut conn: AsyncConnectionWrapper<AsyncPgConnection> =
             diesel::Connection::establish(&url).context("connecting to run migrations")?;
-        let applied = conn
-            .run_pending_migrations(MIGRATIONS)
-            .map_err(|e| anyhow::anyhow!("running migrations: {e}"))?;
+        let applied =
+            conn.run_pending_migrations(MIGRATIONS).map_err(|e| anyhow::anyhow!("running migrations: {e}"))?;
         Ok(applied.iter().map(|v| v.to_string()).collect())
     })
     .await?
@@ -108,11 +101,7 @@ pub async fn pending_migrations(conn: &mut AsyncPgConnection) -> anyhow::Result<
         .context("reading the applied migrations (has `medborger migrate` run?)")?;
     let embedded = MigrationSource::<diesel::pg::Pg>::migrations(&MIGRATIONS)
         .map_err(|e| anyhow::anyhow!("reading embedded migrations: {e}"))?;
-    Ok(embedded
-        .iter()
-        .map(|m| m.name().version().to_string())
-        .filter(|v| !applied.contains(v))
-        .collect())
+    Ok(embedded.iter().map(|m| m.name().version().to_string()).filter(|v| !applied.contains(v)).collect())
 }
 
 /// Who is asking, as the database sees it for the length of one transaction.
@@ -136,9 +125,7 @@ pub async fn is_system(conn: &mut AsyncPgConnection) -> Result<bool, DieselError
         #[diesel(sql_type = diesel::sql_types::Bool)]
         system: bool,
     }
-    let row: System = sql_query("SELECT medborger_system() AS system")
-        .get_result(conn)
-        .await?;
+    let row: System = sql_query("SELECT medborger_system() AS system").get_result(conn).await?;
     Ok(row.system)
 }
 
@@ -159,9 +146,7 @@ pub async fn require_system(conn: &mut AsyncPgConnection) -> Result<(), ApiError
 /// transaction, so a pooled connection never carries them to the next user.
 pub async fn transaction<'a, R, F>(pool: &DbPool, ctx: DbContext, f: F) -> Result<R, ApiError>
 where
-    F: for<'r> FnOnce(&'r mut AsyncPgConnection) -> ScopedBoxFuture<'a, 'r, Result<R, ApiError>>
-        + Send
-        + 'a,
+    F: for<'r> FnOnce(&'r mut AsyncPgConnection) -> ScopedBoxFuture<'a, 'r, Result<R, ApiError>> + Send + 'a,
     R: Send + 'a,
 {
     let mut pooled = pool.get().await?;
@@ -199,10 +184,7 @@ pub fn release_after_failure(pool: &DbPool, mut pooled: Pooled) {
     }
     drop(Object::take(pooled));
     let purged = pool.retain(|_, _| false).removed.len();
-    tracing::warn!(
-        idle_dropped = purged,
-        "a database connection was lost; dropped it and the idle ones"
-    );
+    tracing::warn!(idle_dropped = purged, "a database connection was lost; dropped it and the idle ones");
 }
 
 type Manager = <AsyncPgConnection as AsyncConnection>::TransactionManager;
@@ -214,9 +196,7 @@ type Manager = <AsyncPgConnection as AsyncConnection>::TransactionManager;
 pub async fn commit(conn: &mut AsyncPgConnection) -> Result<(), ApiError> {
     match Manager::commit_transaction(conn).await {
         Ok(()) => Ok(()),
-        Err(e) if crate::error::is_connection_failure(&e) => {
-            Err(ApiError::CommitUnknown(e.to_string()))
-        }
+        Err(e) if crate::error::is_connection_failure(&e) => Err(ApiError::CommitUnknown(e.to_string())),
         Err(e) => Err(e.into()),
     }
 }
@@ -247,10 +227,7 @@ impl From<PoolError> for ApiError {
 
 /// Whether a database error is a unique-constraint violation (e.g. a taken username).
 pub fn is_unique_violation(e: &DieselError) -> bool {
-    matches!(
-        e,
-        DieselError::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
-    )
+    matches!(e, DieselError::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _))
 }
 
 /// A cheap round trip for /readyz.

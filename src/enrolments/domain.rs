@@ -95,8 +95,7 @@ pub fn due_date(anchor: Anchor, months: u32, days: u64, dates: &AnchorDates) -> 
         Anchor::Visitation => dates.visitation?,
         Anchor::EnrolmentStart => dates.enrolment_start,
     };
-    base.checked_add_months(Months::new(months))?
-        .checked_add_days(Days::new(days))
+    base.checked_add_months(Months::new(months))?.checked_add_days(Days::new(days))
 }
 
 #[cfg(test)]
@@ -130,20 +129,11 @@ mod tests {
             mentor_assigned: None,
         };
         // Københavnermodellen: internship within one month of arrival.
-        assert_eq!(
-            due_date(Anchor::Arrival, 1, 0, &dates),
-            Some(d(2026, 2, 28))
-        );
+        assert_eq!(due_date(Anchor::Arrival, 1, 0, &dates), Some(d(2026, 2, 28)));
         // Ukraine: welcome interview two weeks after visitation.
-        assert_eq!(
-            due_date(Anchor::Visitation, 0, 14, &dates),
-            Some(d(2026, 2, 24))
-        );
+        assert_eq!(due_date(Anchor::Visitation, 0, 14, &dates), Some(d(2026, 2, 24)));
         // Danskuddannelse: five years from the start.
-        assert_eq!(
-            due_date(Anchor::EnrolmentStart, 60, 0, &dates),
-            Some(d(2031, 3, 1))
-        );
+        assert_eq!(due_date(Anchor::EnrolmentStart, 60, 0, &dates), Some(d(2031, 3, 1)));
         let unknown = AnchorDates {
             arrival: None,
             visitation: None,
@@ -164,24 +154,12 @@ mod tests {
             mentor_assigned: None,
         };
         let interview = |dates| start_of("asylum_centre_interview", Anchor::Arrival, 0, 0, &dates);
-        assert_eq!(
-            interview(dates(d(2026, 1, 11))),
-            Start::NotApplicable(NOT_APPLICABLE_AFTER_ARRIVAL)
-        );
+        assert_eq!(interview(dates(d(2026, 1, 11))), Start::NotApplicable(NOT_APPLICABLE_AFTER_ARRIVAL));
         // Registered on or before the arrival day: the interview is still to come.
         assert_eq!(interview(dates(d(2026, 1, 10))), Start::Open);
         assert_eq!(interview(dates(d(2026, 1, 2))), Start::Open);
         // A deadline a month after arrival still applies.
-        assert_eq!(
-            start_of(
-                "company_internship_started",
-                Anchor::Arrival,
-                1,
-                0,
-                &dates(d(2026, 1, 11))
-            ),
-            Start::Open
-        );
+        assert_eq!(start_of("company_internship_started", Anchor::Arrival, 1, 0, &dates(d(2026, 1, 11))), Start::Open);
     }
 
     #[test]
@@ -193,8 +171,7 @@ mod tests {
             registered: None,
             mentor_assigned: Some(d(2026, 2, 20)),
         };
-        let rule =
-            |dates: &AnchorDates| start_of(MENTOR_ASSIGNED, Anchor::EnrolmentStart, 0, 14, dates);
+        let rule = |dates: &AnchorDates| start_of(MENTOR_ASSIGNED, Anchor::EnrolmentStart, 0, 14, dates);
         assert_eq!(rule(&dates), Start::Met(d(2026, 2, 20)));
         dates.mentor_assigned = None;
         assert_eq!(rule(&dates), Start::Open);

@@ -3,7 +3,7 @@
 //! (`request::Ctx::run`), answer the view.
 
 use actix_web::http::header;
-use actix_web::{get, patch, post, put, web, HttpRequest, HttpResponse, HttpResponseBuilder};
+use actix_web::{get, patch, post, put, web, HttpResponse, HttpResponseBuilder};
 use chrono::NaiveDate;
 
 use super::domain::Status;
@@ -13,8 +13,8 @@ use crate::audit::{Action, AuditEntry, Resource};
 use crate::auth::Actor;
 use crate::citizens::queries as citizens;
 use crate::domain::{CitizenId, EnrolmentId, MilestoneId, Role};
-use crate::error::{ApiError, ApiResult};
-use crate::http::{bounded_text, if_match, with_etag};
+use crate::error::{ApiError, ApiResult, JsonResult};
+use crate::http::{bounded_text, with_etag, IfMatch};
 use crate::programmes::queries as programmes;
 use crate::request::{run, Ctx, Subject};
 use crate::scope::View;
@@ -34,28 +34,18 @@ fn with_version(mut response: HttpResponseBuilder, view: EnrolmentView) -> HttpR
 /// Enrol a citizen in a programme of your department (caseworkers). A
 /// restricted programme needs your restricted team. Milestones are created
 /// from the programme's rules when the enrolment is active.
-#[utoipa::path(
-    tag = "enrolments",
-    params(("id" = Uuid, Path, description = "The citizen")),
+#[utoipa::path(tag = "enrolments", params(("id" = Uuid, Path, description = "The citizen")),
     request_body = CreateEnrolmentRequest,
-    responses((status = 201, body = EnrolmentView, headers(("Location" = String), ("ETag" = String)))),
-)]
+    responses((status = 201, body = EnrolmentView, headers(("Location" = String), ("ETag" = String)))))]
 #[post("/citizens/{id}/enrolments")]
 pub async fn create_enrolment(
-    ctx: Ctx,
-    citizen_id: web::Path<CitizenId>,
-    body: web::Json<CreateEnrolmentRequest>,
+    ctx: Ctx, citizen_id: web::Path<CitizenId>, web::Json(body): web::Json<CreateEnrolmentRequest>,
 ) -> ApiResult<HttpResponse> {
     let citizen_id = citizen_id.into_inner();
-    let body = body.into_inner();
     let goals = bounded_text("goals", &body.goals, 0, 4000)?;
     let status = body.status.unwrap_or(Status::Active);
     if !matches!(status, Status::Referred | Status::Active) {
-        return Err(ApiError::invalid(
-            "status",
-            "invalid",
-            "an enrolment starts as referred or active",
-        ));
+        return Err(ApiError::invalid("status", "invalid", "an enrolment starts as referred or active"));
     }
     let today = ctx.today();
     let start_date = match status {
@@ -66,11 +56,7 @@ pub async fn create_enrolment(
         citizens::find_for_caseworker(conn, &ctx.reach, citizen_id, false).await?;
         let programme = programmes::find_requested(conn, &body.programme_code).await?;
         if !programme.active {
-            return Err(ApiError::invalid(
-                "programme_code",
-                "inactive",
-                "the programme takes no new enrolments",
-            ));
+            return Err(ApiError::invalid("programme_code", "inactive", "the programme takes no new enrolments"));
         }
         if programme.department != ctx.department() {
             return Err(ApiError::Forbidden);
@@ -105,100 +91,58 @@ pub async fn create_enrolment(
 }
 
 /// A citizen's enrolments that you may see (a mentor: only the mentored one).
-#[utoipa::path(
-    tag = "enrolments",
-    params(("id" = Uuid, Path, description = "The citizen")),
-    responses((status = 200, body = Vec<EnrolmentView>)),
-)]
+#[utoipa::path(tag = "enrolments", params(("id" = Uuid, Path, description = "The citizen")),
+    responses((status = 200, body = Vec<EnrolmentView>)))]
 #[get("/citizens/{id}/enrolments")]
-pub async fn list_citizen_enrolments(
-    ctx: Ctx,
-    citizen_id: web::Path<CitizenId>,
-) -> ApiResult<web::Json<Vec<EnrolmentView>>> {
+pub async fn list_citizen_enrolments(ctx: Ctx, citizen_id: web::Path<CitizenId>) -> JsonResult<Vec<EnrolmentView>> {
     let citizen_id = citizen_id.into_inner();
     let views = run!(ctx, Subject::citizen(citizen_id), |conn, audit| {
         citizens::find_visible(conn, &ctx.reach, citizen_id, false).await?;
         let rows = queries::list_for_citizen(conn, &ctx.reach, citizen_id).await?;
         // The list is recorded against the citizen: one entry, not one per enrolment.
-        audit.record(
-            AuditEntry::success(Action::Read, Resource::Enrolment)
-                .resource_id(citizen_id)
-                .citizen(citizen_id),
-        );
+        audit
+            .record(AuditEntry::success(Action::Read, Resource::Enrolment).resource_id(citizen_id).citizen(citizen_id));
         queries::views(conn, rows, ctx.today()).await
     });
     Ok(web::Json(views))
 }
 
 /// One enrolment with its milestones.
-#[utoipa::path(
-    tag = "enrolments",
-    params(("id" = Uuid, Path)),
-    responses((status = 200, body = EnrolmentView, headers(("ETag" = String)))),
-)]
+#[utoipa::path(tag = "enrolments", params(("id" = Uuid, Path)),
+    responses((status = 200, body = EnrolmentView, headers(("ETag" = String)))))]
 #[get("/enrolments/{id}")]
 pub async fn find_enrolment(ctx: Ctx, id: web::Path<EnrolmentId>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let view = run!(ctx, enrolment(id), |conn, audit| {
         let (row, _) = queries::find_visible(conn, &ctx.reach, id, false).await?;
-        audit.record(
-            AuditEntry::success(Action::Read, Resource::Enrolment)
-                .resource_id(id)
-                .citizen(row.citizen_id)
-                .within(row.restricted_team()),
-        );
-        queries::views(conn, vec![row], ctx.today())
-            .await?
-            .pop()
-            .ok_or(ApiError::NotFound)
+        audit.record(row.audited(Action::Read, Resource::Enrolment).resource_id(id));
+        queries::views(conn, vec![row], ctx.today()).await?.pop().ok_or(ApiError::NotFound)
     });
     Ok(with_version(HttpResponse::Ok(), view))
 }
 
 /// Change an enrolment's goals, responsible caseworker or team (`If-Match`).
-#[utoipa::path(
-    tag = "enrolments",
-    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag last read")),
-    request_body = UpdateEnrolmentRequest,
-    responses((status = 200, body = EnrolmentView, headers(("ETag" = String)))),
-)]
+#[utoipa::path(tag = "enrolments", params(("id" = Uuid, Path), IfMatch), request_body = UpdateEnrolmentRequest,
+    responses((status = 200, body = EnrolmentView, headers(("ETag" = String)))))]
 #[patch("/enrolments/{id}")]
 pub async fn update_enrolment(
-    ctx: Ctx,
-    req: HttpRequest,
-    id: web::Path<EnrolmentId>,
-    body: web::Json<UpdateEnrolmentRequest>,
+    ctx: Ctx, id: web::Path<EnrolmentId>, web::Json(body): web::Json<UpdateEnrolmentRequest>, expected: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let expected = if_match(&req)?;
-    let body = body.into_inner();
-    let goals = body
-        .goals
-        .as_deref()
-        .map(|g| bounded_text("goals", g, 0, 4000))
-        .transpose()?;
+    let goals = body.goals.as_deref().map(|g| bounded_text("goals", g, 0, 4000)).transpose()?;
     let new_team = body.team_id.map(Into::into);
     let new_caseworker = body.responsible_caseworker_id.map(Into::into);
     let view = run!(ctx, enrolment(id), |conn, audit| {
         let row = queries::find_for_caseworker(conn, &ctx.reach, id).await?;
-        if row.version != expected {
-            return Err(ApiError::PreconditionFailed);
-        }
+        expected.check(row.version)?;
         let team = new_team.unwrap_or(row.team_id);
         if new_team.is_some() {
             queries::check_team(conn, team, &row.department, row.restricted, &ctx.reach).await?;
         }
         if let Some(cw) = new_caseworker {
             let team_required = row.restricted.then_some(team);
-            queries::check_staff(
-                conn,
-                "responsible_caseworker_id",
-                cw,
-                &row.department,
-                "caseworker",
-                team_required,
-            )
-            .await?;
+            queries::check_staff(conn, "responsible_caseworker_id", cw, &row.department, "caseworker", team_required)
+                .await?;
         }
         let changes = EnrolmentChangeset {
             goals: goals.as_deref(),
@@ -207,12 +151,7 @@ pub async fn update_enrolment(
             updated_at: ctx.now,
         };
         queries::update(conn, id, changes).await?;
-        audit.record(
-            AuditEntry::success(Action::Update, Resource::Enrolment)
-                .resource_id(id)
-                .citizen(row.citizen_id)
-                .within(row.restricted_team()),
-        );
+        audit.record(row.audited(Action::Update, Resource::Enrolment).resource_id(id));
         queries::view(conn, id, ctx.today()).await
     });
     Ok(with_version(HttpResponse::Ok(), view))
@@ -220,20 +159,13 @@ pub async fn update_enrolment(
 
 /// Move an enrolment through its status machine; an invalid move answers 409
 /// naming the allowed ones.
-#[utoipa::path(
-    tag = "enrolments",
-    params(("id" = Uuid, Path)),
-    request_body = TransitionRequest,
-    responses((status = 200, body = EnrolmentView, headers(("ETag" = String)))),
-)]
+#[utoipa::path(tag = "enrolments", params(("id" = Uuid, Path)), request_body = TransitionRequest,
+    responses((status = 200, body = EnrolmentView, headers(("ETag" = String)))))]
 #[post("/enrolments/{id}/transitions")]
 pub async fn transition_enrolment(
-    ctx: Ctx,
-    id: web::Path<EnrolmentId>,
-    body: web::Json<TransitionRequest>,
+    ctx: Ctx, id: web::Path<EnrolmentId>, web::Json(body): web::Json<TransitionRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let body = body.into_inner();
     let reason = bounded_text("reason", &body.reason, 1, 2000)?;
     let to = body.to;
     let today = ctx.today();
@@ -244,19 +176,9 @@ pub async fn transition_enrolment(
             return Err(not_allowed(from));
         }
         let starting = from == Status::Referred && to == Status::Active;
-        let start_date = if starting {
-            Some(row.start_date.unwrap_or(today))
-        } else {
-            row.start_date
-        };
+        let start_date = if starting { Some(row.start_date.unwrap_or(today)) } else { row.start_date };
         let end_date = if to.is_open() { None } else { Some(today) };
-        let transition = Transition {
-            to,
-            reason: &reason,
-            actor: ctx.actor.user_id,
-            start_date,
-            end_date,
-        };
+        let transition = Transition { to, reason: &reason, actor: ctx.actor.user_id, start_date, end_date };
         queries::record_transition(conn, &row, transition, ctx.now).await?;
         if !to.is_open() {
             queries::complete_referral(conn, id, ctx.now).await?;
@@ -266,13 +188,11 @@ pub async fn transition_enrolment(
             let dates = queries::anchor_dates(conn, row.citizen_id, start).await?;
             queries::create_milestones(conn, id, &programme.milestone_rules, &dates).await?;
         }
-        audit.record(
-            AuditEntry::success(Action::Transition, Resource::Enrolment)
-                .resource_id(id)
-                .citizen(row.citizen_id)
-                .within(row.restricted_team())
-                .reason(format!("{} → {}: {reason}", from.as_str(), to.as_str())),
-        );
+        audit.record(row.audited(Action::Transition, Resource::Enrolment).resource_id(id).reason(format!(
+            "{} → {}: {reason}",
+            from.as_str(),
+            to.as_str()
+        )));
         queries::view(conn, id, today).await
     });
     Ok(with_version(HttpResponse::Ok(), view))
@@ -284,27 +204,17 @@ fn not_allowed(from: Status) -> ApiError {
     ApiError::Conflict(format!(
         "An enrolment that is {} can move to: {}.",
         from.as_str(),
-        if allowed.is_empty() {
-            "nothing (it is closed)".to_string()
-        } else {
-            allowed.join(", ")
-        }
+        if allowed.is_empty() { "nothing (it is closed)".to_string() } else { allowed.join(", ") }
     ))
 }
 
 /// Assign a mentor of the department to the enrolment, or end the assignment
 /// with `mentor_id: null` (caseworkers).
-#[utoipa::path(
-    tag = "enrolments",
-    params(("id" = Uuid, Path)),
-    request_body = AssignMentorRequest,
-    responses((status = 200, body = EnrolmentView, headers(("ETag" = String)))),
-)]
+#[utoipa::path(tag = "enrolments", params(("id" = Uuid, Path)), request_body = AssignMentorRequest,
+    responses((status = 200, body = EnrolmentView, headers(("ETag" = String)))))]
 #[put("/enrolments/{id}/mentor")]
 pub async fn assign_mentor(
-    ctx: Ctx,
-    id: web::Path<EnrolmentId>,
-    body: web::Json<AssignMentorRequest>,
+    ctx: Ctx, id: web::Path<EnrolmentId>, body: web::Json<AssignMentorRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let mentor = body.into_inner().mentor_id.map(Into::into);
@@ -312,74 +222,45 @@ pub async fn assign_mentor(
         let row = queries::find_for_caseworker(conn, &ctx.reach, id).await?;
         if let Some(mentor) = mentor {
             if row.restricted {
-                return Err(ApiError::Conflict(
-                    "Restricted enrolments have no mentors.".into(),
-                ));
+                return Err(ApiError::Conflict("Restricted enrolments have no mentors.".into()));
             }
-            queries::check_staff(conn, "mentor_id", mentor, &row.department, "mentor", None)
-                .await?;
+            queries::check_staff(conn, "mentor_id", mentor, &row.department, "mentor", None).await?;
         }
         queries::set_mentor(conn, id, mentor, ctx.now).await?;
-        audit.record(
-            AuditEntry::success(Action::Update, Resource::EnrolmentMentor)
-                .resource_id(id)
-                .citizen(row.citizen_id)
-                .within(row.restricted_team())
-                .reason(match mentor {
-                    Some(m) => format!("mentor assigned: {m}"),
-                    None => "mentor assignment ended".to_string(),
-                }),
-        );
+        audit.record(row.audited(Action::Update, Resource::EnrolmentMentor).resource_id(id).reason(match mentor {
+            Some(m) => format!("mentor assigned: {m}"),
+            None => "mentor assignment ended".to_string(),
+        }));
         queries::view(conn, id, ctx.today()).await
     });
     Ok(with_version(HttpResponse::Ok(), view))
 }
 
 /// Check off a milestone as met (caseworkers, and the enrolment's mentor).
-#[utoipa::path(
-    tag = "enrolments",
-    params(("id" = Uuid, Path), ("milestone_id" = Uuid, Path)),
-    request_body = MeetMilestoneRequest,
-    responses((status = 200, body = EnrolmentView)),
-)]
+#[utoipa::path(tag = "enrolments", params(("id" = Uuid, Path), ("milestone_id" = Uuid, Path)),
+    request_body = MeetMilestoneRequest, responses((status = 200, body = EnrolmentView)))]
 #[post("/enrolments/{id}/milestones/{milestone_id}/met")]
 pub async fn meet_milestone(
-    ctx: Ctx,
-    path: web::Path<(EnrolmentId, MilestoneId)>,
-    body: web::Json<MeetMilestoneRequest>,
-) -> ApiResult<web::Json<EnrolmentView>> {
+    ctx: Ctx, path: web::Path<(EnrolmentId, MilestoneId)>, body: web::Json<MeetMilestoneRequest>,
+) -> JsonResult<EnrolmentView> {
     let (id, milestone) = path.into_inner();
     let met_on = body.into_inner().met_on;
     if met_on > ctx.today() {
-        return Err(ApiError::invalid(
-            "met_on",
-            "in_future",
-            "cannot be after today",
-        ));
+        return Err(ApiError::invalid("met_on", "in_future", "cannot be after today"));
     }
-    close_milestone(&ctx, id, milestone, Closing::Met(met_on))
-        .await
-        .map(web::Json)
+    close_milestone(&ctx, id, milestone, Closing::Met(met_on)).await.map(web::Json)
 }
 
 /// Waive a milestone with a reason (caseworkers).
-#[utoipa::path(
-    tag = "enrolments",
-    params(("id" = Uuid, Path), ("milestone_id" = Uuid, Path)),
-    request_body = WaiveMilestoneRequest,
-    responses((status = 200, body = EnrolmentView)),
-)]
+#[utoipa::path(tag = "enrolments", params(("id" = Uuid, Path), ("milestone_id" = Uuid, Path)),
+    request_body = WaiveMilestoneRequest, responses((status = 200, body = EnrolmentView)))]
 #[post("/enrolments/{id}/milestones/{milestone_id}/waive")]
 pub async fn waive_milestone(
-    ctx: Ctx,
-    path: web::Path<(EnrolmentId, MilestoneId)>,
-    body: web::Json<WaiveMilestoneRequest>,
-) -> ApiResult<web::Json<EnrolmentView>> {
+    ctx: Ctx, path: web::Path<(EnrolmentId, MilestoneId)>, body: web::Json<WaiveMilestoneRequest>,
+) -> JsonResult<EnrolmentView> {
     let (id, milestone) = path.into_inner();
     let reason = bounded_text("reason", &body.into_inner().reason, 1, 2000)?;
-    close_milestone(&ctx, id, milestone, Closing::Waived(reason))
-        .await
-        .map(web::Json)
+    close_milestone(&ctx, id, milestone, Closing::Waived(reason)).await.map(web::Json)
 }
 
 /// How a milestone is closed.
@@ -389,10 +270,7 @@ enum Closing {
 }
 
 async fn close_milestone(
-    ctx: &Ctx,
-    id: EnrolmentId,
-    milestone: MilestoneId,
-    closing: Closing,
+    ctx: &Ctx, id: EnrolmentId, milestone: MilestoneId, closing: Closing,
 ) -> ApiResult<EnrolmentView> {
     let view = run!(ctx, enrolment(id), |conn, audit| {
         let (row, view) = queries::find_visible(conn, &ctx.reach, id, true).await?;
@@ -406,13 +284,7 @@ async fn close_milestone(
         }
         let by = ctx.actor.user_id;
         queries::close_milestone(conn, id, milestone, met_on, waived, by, ctx.now).await?;
-        audit.record(
-            AuditEntry::success(Action::Update, Resource::Milestone)
-                .resource_id(milestone)
-                .citizen(row.citizen_id)
-                .within(row.restricted_team())
-                .reason(reason),
-        );
+        audit.record(row.audited(Action::Update, Resource::Milestone).resource_id(milestone).reason(reason));
         queries::view(conn, id, ctx.today()).await
     });
     Ok(view)

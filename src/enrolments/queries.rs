@@ -9,14 +9,14 @@ use uuid::Uuid;
 
 use super::domain::{due_date, start_of, AnchorDates, Start, Status, MENTOR_ASSIGNED};
 use super::dto::{EnrolmentView, MilestoneView};
+use crate::audit::{Action, AuditEntry, Resource};
 use crate::citizens::queries as citizens_q;
 use crate::consents::queries as consents;
 use crate::domain::{CitizenId, EnrolmentId, MilestoneId, TeamId, UserId};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::programmes::queries::{MilestoneRule, Programme};
 use crate::schema::{
-    citizens, enrolment_transitions, enrolments, milestones, referrals, staff_user_teams,
-    staff_users, teams,
+    citizens, enrolment_transitions, enrolments, milestones, referrals, staff_user_teams, staff_users, teams,
 };
 use crate::scope::{self, Reach, View};
 
@@ -47,12 +47,16 @@ impl EnrolmentRow {
     pub fn restricted_team(&self) -> Option<Uuid> {
         self.restricted.then_some(self.team_id.0)
     }
+
+    /// A successful access to this enrolment's citizen, tagged with its team.
+    pub fn audited(&self, action: Action, resource: Resource) -> AuditEntry {
+        AuditEntry::success(action, resource).citizen(self.citizen_id).within(self.restricted_team())
+    }
 }
 
 impl EnrolmentRow {
     pub fn status(&self) -> ApiResult<Status> {
-        Status::parse(&self.status)
-            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown enrolment status")))
+        Status::parse(&self.status).ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown enrolment status")))
     }
 }
 
@@ -72,52 +76,32 @@ struct MilestoneRow {
 
 /// The enrolment and how the caller sees it, or 404.
 pub async fn find_visible(
-    conn: &mut AsyncPgConnection,
-    reach: &Reach,
-    id: EnrolmentId,
-    lock: bool,
+    conn: &mut AsyncPgConnection, reach: &Reach, id: EnrolmentId, lock: bool,
 ) -> ApiResult<(EnrolmentRow, View)> {
-    let query = enrolments::table
-        .find(id)
-        .filter(scope::enrolments_by_department(reach))
-        .select(EnrolmentRow::as_select());
+    let query =
+        enrolments::table.find(id).filter(scope::enrolments_by_department(reach)).select(EnrolmentRow::as_select());
     // Only actors with a department reach are looked up as caseworkers.
     if reach.department.is_some() {
-        let row = if lock {
-            query.for_update().first(conn).await.optional()?
-        } else {
-            query.first(conn).await.optional()?
-        };
+        let row =
+            if lock { query.for_update().first(conn).await.optional()? } else { query.first(conn).await.optional()? };
         if let Some(row) = row {
             return Ok((row, View::Caseworker));
         }
     }
-    let query = enrolments::table
-        .find(id)
-        .filter(scope::enrolments_by_mentoring(reach))
-        .select(EnrolmentRow::as_select());
-    let row = if lock {
-        query.for_update().first(conn).await?
-    } else {
-        query.first(conn).await?
-    };
+    let query =
+        enrolments::table.find(id).filter(scope::enrolments_by_mentoring(reach)).select(EnrolmentRow::as_select());
+    let row = if lock { query.for_update().first(conn).await? } else { query.first(conn).await? };
     Ok((row, View::Mentor))
 }
 
 /// An enrolment by id, unscoped: for the CLI's demo data only.
 pub async fn find_row(conn: &mut AsyncPgConnection, id: EnrolmentId) -> ApiResult<EnrolmentRow> {
-    Ok(enrolments::table
-        .find(id)
-        .select(EnrolmentRow::as_select())
-        .first(conn)
-        .await?)
+    Ok(enrolments::table.find(id).select(EnrolmentRow::as_select()).first(conn).await?)
 }
 
 /// The enrolment, only if the caller reaches it through their department.
 pub async fn find_for_caseworker(
-    conn: &mut AsyncPgConnection,
-    reach: &Reach,
-    id: EnrolmentId,
+    conn: &mut AsyncPgConnection, reach: &Reach, id: EnrolmentId,
 ) -> ApiResult<EnrolmentRow> {
     match find_visible(conn, reach, id, true).await? {
         (row, View::Caseworker) => Ok(row),
@@ -127,9 +111,7 @@ pub async fn find_for_caseworker(
 
 /// A citizen's enrolments that the caller may see, oldest first: one query.
 pub async fn list_for_citizen(
-    conn: &mut AsyncPgConnection,
-    reach: &Reach,
-    citizen: CitizenId,
+    conn: &mut AsyncPgConnection, reach: &Reach, citizen: CitizenId,
 ) -> ApiResult<Vec<EnrolmentRow>> {
     Ok(enrolments::table
         .filter(enrolments::citizen_id.eq(citizen))
@@ -155,9 +137,7 @@ fn milestone_view(m: MilestoneRow, today: NaiveDate) -> MilestoneView {
 
 /// Enrolment views with their milestones: one query for all milestones.
 pub async fn views(
-    conn: &mut AsyncPgConnection,
-    rows: Vec<EnrolmentRow>,
-    today: NaiveDate,
+    conn: &mut AsyncPgConnection, rows: Vec<EnrolmentRow>, today: NaiveDate,
 ) -> ApiResult<Vec<EnrolmentView>> {
     let ids: Vec<EnrolmentId> = rows.iter().map(|r| r.id).collect();
     let all: Vec<MilestoneRow> = milestones::table
@@ -168,10 +148,7 @@ pub async fn views(
         .await?;
     let mut by_enrolment: HashMap<EnrolmentId, Vec<MilestoneView>> = HashMap::new();
     for m in all {
-        by_enrolment
-            .entry(m.enrolment_id)
-            .or_default()
-            .push(milestone_view(m, today));
+        by_enrolment.entry(m.enrolment_id).or_default().push(milestone_view(m, today));
     }
     rows.into_iter()
         .map(|r| {
@@ -197,30 +174,15 @@ pub async fn views(
 }
 
 /// One enrolment's view, unscoped: after the work found it in reach.
-pub async fn view(
-    conn: &mut AsyncPgConnection,
-    id: EnrolmentId,
-    today: NaiveDate,
-) -> ApiResult<EnrolmentView> {
-    let row = enrolments::table
-        .find(id)
-        .select(EnrolmentRow::as_select())
-        .first(conn)
-        .await?;
-    views(conn, vec![row], today)
-        .await?
-        .pop()
-        .ok_or(ApiError::NotFound)
+pub async fn view(conn: &mut AsyncPgConnection, id: EnrolmentId, today: NaiveDate) -> ApiResult<EnrolmentView> {
+    let row = enrolments::table.find(id).select(EnrolmentRow::as_select()).first(conn).await?;
+    views(conn, vec![row], today).await?.pop().ok_or(ApiError::NotFound)
 }
 
 /// A team of `department` that is active, and restricted exactly when the
 /// programme is. A restricted team must be one the caller belongs to.
 pub async fn check_team(
-    conn: &mut AsyncPgConnection,
-    team: TeamId,
-    department: &str,
-    restricted: bool,
-    reach: &Reach,
+    conn: &mut AsyncPgConnection, team: TeamId, department: &str, restricted: bool, reach: &Reach,
 ) -> ApiResult<()> {
     let found: Option<(String, bool, bool)> = teams::table
         .find(team)
@@ -228,10 +190,7 @@ pub async fn check_team(
         .first(conn)
         .await
         .optional()?;
-    let member_of_restricted = reach
-        .department
-        .as_ref()
-        .is_some_and(|(_, teams)| teams.contains(&team.0));
+    let member_of_restricted = reach.department.as_ref().is_some_and(|(_, teams)| teams.contains(&team.0));
     match found {
         Some((d, r, true)) if d == department && r == restricted && (!restricted || member_of_restricted) => Ok(()),
         _ => Err(ApiError::invalid(
@@ -244,12 +203,7 @@ pub async fn check_team(
 
 /// An active user of `department` with `role`, member of `team` if given.
 pub async fn check_staff(
-    conn: &mut AsyncPgConnection,
-    field: &str,
-    user: UserId,
-    department: &str,
-    role: &str,
-    team: Option<TeamId>,
+    conn: &mut AsyncPgConnection, field: &str, user: UserId, department: &str, role: &str, team: Option<TeamId>,
 ) -> ApiResult<()> {
     let roles: Option<Vec<String>> = staff_users::table
         .find(user)
@@ -277,20 +231,14 @@ pub async fn check_staff(
         Err(ApiError::invalid(
             field,
             "invalid",
-            format!(
-                "an active {role} of the department{}",
-                if team.is_some() { " and team" } else { "" }
-            ),
+            format!("an active {role} of the department{}", if team.is_some() { " and team" } else { "" }),
         ))
     }
 }
 
 /// The caller's team in `department` fit for an enrolment.
 pub async fn default_team(
-    conn: &mut AsyncPgConnection,
-    user: UserId,
-    department: &str,
-    restricted: bool,
+    conn: &mut AsyncPgConnection, user: UserId, department: &str, restricted: bool,
 ) -> ApiResult<TeamId> {
     staff_user_teams::table
         .inner_join(teams::table)
@@ -303,13 +251,7 @@ pub async fn default_team(
         .first(conn)
         .await
         .optional()?
-        .ok_or_else(|| {
-            ApiError::invalid(
-                "team_id",
-                "required",
-                "you belong to no fitting team; name one",
-            )
-        })
+        .ok_or_else(|| ApiError::invalid("team_id", "required", "you belong to no fitting team; name one"))
 }
 
 /// An enrolment to open for the caller's department, once the caller may
@@ -335,10 +277,7 @@ pub struct Opening<'a> {
 /// involvement, inserts the enrolment and, when it starts active, its
 /// milestones.
 pub async fn open(
-    conn: &mut AsyncPgConnection,
-    reach: &Reach,
-    o: Opening<'_>,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, reach: &Reach, o: Opening<'_>, now: DateTime<Utc>,
 ) -> ApiResult<EnrolmentId> {
     let programme = o.programme;
     let team = match o.team_id {
@@ -367,11 +306,7 @@ pub async fn open(
     )
     .await?;
     // After the involvement: that is what lets the department read consents.
-    if programme.requires_consent
-        && consents::valid_covering(conn, o.citizen_id, o.department, now)
-            .await?
-            .is_none()
-    {
+    if programme.requires_consent && consents::valid_covering(conn, o.citizen_id, o.department, now).await?.is_none() {
         return Err(ApiError::Conflict(format!(
             "Enrolment in {} needs the citizen's valid consent covering {}; record it first.",
             programme.code, o.department
@@ -412,11 +347,7 @@ pub struct NewEnrolment<'a> {
     pub goals: &'a str,
 }
 
-pub async fn insert(
-    conn: &mut AsyncPgConnection,
-    new: NewEnrolment<'_>,
-    now: DateTime<Utc>,
-) -> ApiResult<EnrolmentId> {
+pub async fn insert(conn: &mut AsyncPgConnection, new: NewEnrolment<'_>, now: DateTime<Utc>) -> ApiResult<EnrolmentId> {
     Ok(diesel::insert_into(enrolments::table)
         .values((
             enrolments::id.eq(Uuid::now_v7()),
@@ -439,20 +370,13 @@ pub async fn insert(
 
 /// The anchor dates of a citizen for an enrolment starting on `start`.
 pub async fn anchor_dates(
-    conn: &mut AsyncPgConnection,
-    citizen: CitizenId,
-    start: NaiveDate,
+    conn: &mut AsyncPgConnection, citizen: CitizenId, start: NaiveDate,
 ) -> ApiResult<AnchorDates> {
-    let (arrival, visitation, registered): (Option<NaiveDate>, Option<NaiveDate>, DateTime<Utc>) =
-        citizens::table
-            .find(citizen)
-            .select((
-                citizens::arrival_date,
-                citizens::visitation_date,
-                citizens::created_at,
-            ))
-            .first(conn)
-            .await?;
+    let (arrival, visitation, registered): (Option<NaiveDate>, Option<NaiveDate>, DateTime<Utc>) = citizens::table
+        .find(citizen)
+        .select((citizens::arrival_date, citizens::visitation_date, citizens::created_at))
+        .first(conn)
+        .await?;
     Ok(AnchorDates {
         arrival,
         visitation,
@@ -468,29 +392,15 @@ pub async fn anchor_dates(
 /// arriving; `mentor_assigned` with a mentor already assigned) is created
 /// waived or met, with no person as its closer.
 pub async fn create_milestones(
-    conn: &mut AsyncPgConnection,
-    enrolment: EnrolmentId,
-    rules: &[MilestoneRule],
-    dates: &AnchorDates,
+    conn: &mut AsyncPgConnection, enrolment: EnrolmentId, rules: &[MilestoneRule], dates: &AnchorDates,
 ) -> ApiResult<()> {
-    let mentor_assigned: Option<DateTime<Utc>> = enrolments::table
-        .find(enrolment)
-        .select(enrolments::mentor_assigned_at)
-        .first(conn)
-        .await?;
-    let dates = &AnchorDates {
-        mentor_assigned: mentor_assigned.map(|at| at.date_naive()),
-        ..*dates
-    };
+    let mentor_assigned: Option<DateTime<Utc>> =
+        enrolments::table.find(enrolment).select(enrolments::mentor_assigned_at).first(conn).await?;
+    let dates = &AnchorDates { mentor_assigned: mentor_assigned.map(|at| at.date_naive()), ..*dates };
     let mut rows = Vec::new();
     let mut missing = Vec::new();
     for rule in rules {
-        match due_date(
-            rule.anchor,
-            rule.offset_months as u32,
-            rule.offset_days as u64,
-            dates,
-        ) {
+        match due_date(rule.anchor, rule.offset_months as u32, rule.offset_days as u64, dates) {
             Some(due) => {
                 let (met_on, waived_reason) = match start_of(
                     &rule.code,
@@ -520,9 +430,7 @@ pub async fn create_milestones(
                     missing.push(FieldError::new(
                         field,
                         "required_for_milestones",
-                        format!(
-                            "the citizen's {field} is needed to compute the programme's deadlines"
-                        ),
+                        format!("the citizen's {field} is needed to compute the programme's deadlines"),
                     ));
                 }
             }
@@ -531,10 +439,7 @@ pub async fn create_milestones(
     if !missing.is_empty() {
         return Err(ApiError::Validation(missing));
     }
-    diesel::insert_into(milestones::table)
-        .values(rows)
-        .execute(conn)
-        .await?;
+    diesel::insert_into(milestones::table).values(rows).execute(conn).await?;
     Ok(())
 }
 
@@ -548,18 +453,9 @@ pub struct Transition<'a> {
 }
 
 pub async fn record_transition(
-    conn: &mut AsyncPgConnection,
-    row: &EnrolmentRow,
-    t: Transition<'_>,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, row: &EnrolmentRow, t: Transition<'_>, now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    let Transition {
-        to,
-        reason,
-        actor,
-        start_date,
-        end_date,
-    } = t;
+    let Transition { to, reason, actor, start_date, end_date } = t;
     diesel::update(enrolments::table.find(row.id))
         .set((
             enrolments::status.eq(to.as_str()),
@@ -594,11 +490,7 @@ pub struct EnrolmentChangeset<'a> {
     pub updated_at: DateTime<Utc>,
 }
 
-pub async fn update(
-    conn: &mut AsyncPgConnection,
-    id: EnrolmentId,
-    changes: EnrolmentChangeset<'_>,
-) -> ApiResult<()> {
+pub async fn update(conn: &mut AsyncPgConnection, id: EnrolmentId, changes: EnrolmentChangeset<'_>) -> ApiResult<()> {
     diesel::update(enrolments::table.find(id))
         .set((changes, enrolments::version.eq(enrolments::version + 1)))
         .execute(conn)
@@ -610,10 +502,7 @@ pub async fn update(
 /// meets the enrolment's open `mentor_assigned` milestone on the day; ending
 /// one leaves a met milestone met.
 pub async fn set_mentor(
-    conn: &mut AsyncPgConnection,
-    id: EnrolmentId,
-    mentor: Option<UserId>,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, id: EnrolmentId, mentor: Option<UserId>, now: DateTime<Utc>,
 ) -> ApiResult<()> {
     diesel::update(enrolments::table.find(id))
         .set((
@@ -632,10 +521,7 @@ pub async fn set_mentor(
                 .filter(milestones::met_on.is_null())
                 .filter(milestones::waived_reason.is_null()),
         )
-        .set((
-            milestones::met_on.eq(now.date_naive()),
-            milestones::closed_at.eq(now),
-        ))
+        .set((milestones::met_on.eq(now.date_naive()), milestones::closed_at.eq(now)))
         .execute(conn)
         .await?;
     }
@@ -645,13 +531,8 @@ pub async fn set_mentor(
 /// Closes an open milestone of the enrolment as met or waived; 409 if it
 /// was closed already, 404 if it is not the enrolment's.
 pub async fn close_milestone(
-    conn: &mut AsyncPgConnection,
-    enrolment: EnrolmentId,
-    milestone: MilestoneId,
-    met_on: Option<NaiveDate>,
-    waived_reason: Option<&str>,
-    actor: UserId,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, enrolment: EnrolmentId, milestone: MilestoneId, met_on: Option<NaiveDate>,
+    waived_reason: Option<&str>, actor: UserId, now: DateTime<Utc>,
 ) -> ApiResult<()> {
     let open: Option<(Option<NaiveDate>, Option<String>)> = milestones::table
         .find(milestone)
@@ -675,9 +556,7 @@ pub async fn close_milestone(
                 .await?;
             Ok(())
         }
-        Some(_) => Err(ApiError::Conflict(
-            "The milestone is already met or waived.".into(),
-        )),
+        Some(_) => Err(ApiError::Conflict("The milestone is already met or waived.".into())),
     }
 }
 
@@ -685,14 +564,10 @@ pub async fn close_milestone(
 /// (the statuses are `referrals::queries::ReferralStatus`'s; written here
 /// so that enrolments need not import referrals, which import enrolments).
 pub async fn complete_referral(
-    conn: &mut AsyncPgConnection,
-    enrolment: EnrolmentId,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, enrolment: EnrolmentId, now: DateTime<Utc>,
 ) -> ApiResult<()> {
     diesel::update(
-        referrals::table
-            .filter(referrals::enrolment_id.eq(enrolment))
-            .filter(referrals::status.eq("accepted")),
+        referrals::table.filter(referrals::enrolment_id.eq(enrolment)).filter(referrals::status.eq("accepted")),
     )
     .set((
         referrals::status.eq("completed"),

@@ -48,11 +48,7 @@ impl CreateNoteRequest {
     pub fn validate(&self, now: DateTime<Utc>) -> ApiResult<()> {
         bounded_text("text", &self.text, 1, 20_000)?;
         if self.occurred_at > now + chrono::Duration::minutes(5) {
-            return Err(ApiError::invalid(
-                "occurred_at",
-                "in_future",
-                "cannot be in the future",
-            ));
+            return Err(ApiError::invalid("occurred_at", "in_future", "cannot be in the future"));
         }
         let flat = self.measures.len() <= 20
             && self.measures.iter().all(|(k, v)| {

@@ -8,11 +8,11 @@ use diesel_async::AsyncPgConnection;
 use super::dto::{CreateNoteRequest, NoteKind, NoteView};
 use super::idempotency::Idempotency;
 use super::queries::{self, NewNote, NoteRow};
-use crate::audit::{Action, AuditEntry, Resource};
+use crate::audit::{Action, Resource};
 use crate::domain::{EnrolmentId, NoteId};
 use crate::enrolments::handlers::{enrolment, may_write};
 use crate::enrolments::queries::{self as enrolments, EnrolmentRow};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, JsonResult};
 use crate::http::{Page, PageParams};
 use crate::request::{run, Ctx};
 use crate::risk_assessments::queries::check_family_contact;
@@ -20,22 +20,14 @@ use crate::scope::View;
 
 /// Write a journal note (caseworkers of the department, and the enrolment's
 /// mentor). Send `Idempotency-Key` so that a retry is not written twice.
-#[utoipa::path(
-    tag = "notes",
-    params(("id" = Uuid, Path, description = "The enrolment"),
-           ("Idempotency-Key" = Option<String>, Header, description = "Repeat a POST safely: the same key and body answer the first result")),
-    request_body = CreateNoteRequest,
-    responses((status = 201, body = NoteView, headers(("Location" = String)))),
-)]
+#[utoipa::path(tag = "notes",
+    params(("id" = Uuid, Path, description = "The enrolment"), ("Idempotency-Key" = Option<String>, Header, description = "Repeat a POST safely: the same key and body answer the first result")),
+    request_body = CreateNoteRequest, responses((status = 201, body = NoteView, headers(("Location" = String)))))]
 #[post("/enrolments/{id}/notes")]
 pub async fn create_note(
-    ctx: Ctx,
-    req: HttpRequest,
-    id: web::Path<EnrolmentId>,
-    body: web::Json<CreateNoteRequest>,
+    ctx: Ctx, req: HttpRequest, id: web::Path<EnrolmentId>, web::Json(body): web::Json<CreateNoteRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let body = body.into_inner();
     body.validate(ctx.now)?;
     let idempotency = Idempotency::of(&req, &body)?;
     let note = run!(ctx, enrolment(id), |conn, audit| {
@@ -48,29 +40,19 @@ pub async fn create_note(
             if let Some((note, by)) = idempotency.earlier_note(conn, author, id).await? {
                 // The retry answers the note written first: a read of it.
                 audit.record(
-                    AuditEntry::success(Action::Read, Resource::Note)
+                    row.audited(Action::Read, Resource::Note)
                         .resource_id(note.id)
-                        .citizen(row.citizen_id)
-                        .within(row.restricted_team())
                         .reason("retry with the same Idempotency-Key"),
                 );
                 return note.into_view(by);
             }
         }
         let note = write_note(conn, ctx, &row, view, &body, idempotency.as_ref()).await?;
-        audit.record(
-            AuditEntry::success(Action::Create, Resource::Note)
-                .resource_id(note.id)
-                .citizen(row.citizen_id)
-                .within(row.restricted_team()),
-        );
+        audit.record(row.audited(Action::Create, Resource::Note).resource_id(note.id));
         note.into_view(None)
     });
     Ok(HttpResponse::Created()
-        .insert_header((
-            header::LOCATION,
-            format!("/api/v1/enrolments/{id}/notes/{}", note.id),
-        ))
+        .insert_header((header::LOCATION, format!("/api/v1/enrolments/{id}/notes/{}", note.id)))
         .json(note))
 }
 
@@ -79,11 +61,7 @@ pub async fn create_note(
 /// correction only of a current note on the same enrolment (a mentor's: of
 /// their own).
 async fn write_note(
-    conn: &mut AsyncPgConnection,
-    ctx: &Ctx,
-    enrolment: &EnrolmentRow,
-    view: View,
-    body: &CreateNoteRequest,
+    conn: &mut AsyncPgConnection, ctx: &Ctx, enrolment: &EnrolmentRow, view: View, body: &CreateNoteRequest,
     idempotency: Option<&Idempotency>,
 ) -> ApiResult<NoteRow> {
     let author = ctx.actor.user_id;
@@ -93,23 +71,13 @@ async fn write_note(
     let supersedes: Option<NoteId> = body.supersedes.map(Into::into);
     if let Some(old) = supersedes {
         let Some(old_author) = queries::author_on(conn, old, enrolment.id).await? else {
-            return Err(ApiError::invalid(
-                "supersedes",
-                "unknown",
-                "no such note on this enrolment",
-            ));
+            return Err(ApiError::invalid("supersedes", "unknown", "no such note on this enrolment"));
         };
         if view == View::Mentor && old_author != author {
-            return Err(ApiError::invalid(
-                "supersedes",
-                "not_yours",
-                "a mentor corrects only their own notes",
-            ));
+            return Err(ApiError::invalid("supersedes", "not_yours", "a mentor corrects only their own notes"));
         }
         if queries::superseded_by(conn, old).await?.is_some() {
-            return Err(ApiError::Conflict(
-                "That note is already corrected; correct the current one.".into(),
-            ));
+            return Err(ApiError::Conflict("That note is already corrected; correct the current one.".into()));
         }
     }
     let new = NewNote {
@@ -129,38 +97,24 @@ async fn write_note(
 }
 
 /// The enrolment's journal, newest first, with superseded notes marked.
-#[utoipa::path(
-    tag = "notes",
-    params(("id" = Uuid, Path, description = "The enrolment"), PageParams),
-    responses((status = 200, body = Page<NoteView>)),
-)]
+#[utoipa::path(tag = "notes", params(("id" = Uuid, Path, description = "The enrolment"), PageParams),
+    responses((status = 200, body = Page<NoteView>)))]
 #[get("/enrolments/{id}/notes")]
 pub async fn list_notes(
-    ctx: Ctx,
-    id: web::Path<EnrolmentId>,
-    page: web::Query<PageParams>,
-) -> ApiResult<web::Json<Page<NoteView>>> {
+    ctx: Ctx, id: web::Path<EnrolmentId>, page: web::Query<PageParams>,
+) -> JsonResult<Page<NoteView>> {
     let id = id.into_inner();
     let (after, limit) = (page.after()?, page.limit()?);
     let rows = run!(ctx, enrolment(id), |conn, audit| {
         let (row, view) = enrolments::find_visible(conn, &ctx.reach, id, false).await?;
         let mentor = (view == View::Mentor).then_some(ctx.actor.user_id);
         let rows = queries::list(conn, id, after, limit + 1, mentor).await?;
-        audit.record(
-            AuditEntry::success(Action::Read, Resource::Note)
-                .resource_id(id)
-                .citizen(row.citizen_id)
-                .within(row.restricted_team()),
-        );
+        audit.record(row.audited(Action::Read, Resource::Note).resource_id(id));
         Ok(rows)
     });
     let page = Page::from_rows(rows, limit, |(n, _)| n.id.into());
     Ok(web::Json(Page {
-        items: page
-            .items
-            .into_iter()
-            .map(|(n, by)| n.into_view(by))
-            .collect::<ApiResult<_>>()?,
+        items: page.items.into_iter().map(|(n, by)| n.into_view(by)).collect::<ApiResult<_>>()?,
         next_cursor: page.next_cursor,
     }))
 }

@@ -25,39 +25,25 @@ impl Idempotency {
         let Some(value) = req.headers().get(IDEMPOTENCY_KEY) else {
             return Ok(None);
         };
-        let key = value
-            .to_str()
-            .map_err(|_| ApiError::BadRequest("Idempotency-Key must be visible ASCII.".into()))?;
+        let key = value.to_str().map_err(|_| ApiError::BadRequest("Idempotency-Key must be visible ASCII.".into()))?;
         if key.is_empty() || key.len() > 128 {
-            return Err(ApiError::BadRequest(
-                "Idempotency-Key must be 1–128 characters.".into(),
-            ));
+            return Err(ApiError::BadRequest("Idempotency-Key must be 1–128 characters.".into()));
         }
         let body = serde_json::to_vec(body).map_err(ApiError::internal)?;
-        let hash = ring::digest::digest(&ring::digest::SHA256, &body)
-            .as_ref()
-            .to_vec();
-        Ok(Some(Self {
-            key: key.to_string(),
-            hash,
-        }))
+        let hash = ring::digest::digest(&ring::digest::SHA256, &body).as_ref().to_vec();
+        Ok(Some(Self { key: key.to_string(), hash }))
     }
 
     /// The note this author already wrote with the key, with the note that
     /// supersedes it; 409 when the key was used for a different request.
     pub async fn earlier_note(
-        &self,
-        conn: &mut AsyncPgConnection,
-        author: UserId,
-        enrolment: EnrolmentId,
+        &self, conn: &mut AsyncPgConnection, author: UserId, enrolment: EnrolmentId,
     ) -> ApiResult<Option<(NoteRow, Option<NoteId>)>> {
         let Some((note, hash)) = queries::find_by_key(conn, author, &self.key).await? else {
             return Ok(None);
         };
         if hash.as_deref() != Some(&self.hash[..]) || note.enrolment_id != enrolment {
-            return Err(ApiError::Conflict(
-                "This Idempotency-Key was used for a different request.".into(),
-            ));
+            return Err(ApiError::Conflict("This Idempotency-Key was used for a different request.".into()));
         }
         let by = queries::superseded_by(conn, note.id).await?;
         Ok(Some((note, by)))

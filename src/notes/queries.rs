@@ -31,9 +31,8 @@ pub struct NoteRow {
 impl NoteRow {
     pub fn into_view(self, superseded_by: Option<NoteId>) -> ApiResult<NoteView> {
         Ok(NoteView {
-            kind: NoteKind::parse(&self.kind).ok_or_else(|| {
-                ApiError::internal(anyhow::anyhow!("unknown note kind in the database"))
-            })?,
+            kind: NoteKind::parse(&self.kind)
+                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown note kind in the database")))?,
             current: superseded_by.is_none(),
             superseded_by: superseded_by.map(Into::into),
             id: self.id.into(),
@@ -67,11 +66,7 @@ pub struct NewNote<'a> {
 
 /// Inserts the note and stamps the enrolment's `last_note_at` (the
 /// caseload's "days since the last note").
-pub async fn insert(
-    conn: &mut AsyncPgConnection,
-    new: NewNote<'_>,
-    now: DateTime<Utc>,
-) -> ApiResult<NoteRow> {
+pub async fn insert(conn: &mut AsyncPgConnection, new: NewNote<'_>, now: DateTime<Utc>) -> ApiResult<NoteRow> {
     let (key, hash) = new.idempotency.unzip();
     let row = diesel::insert_into(notes::table)
         .values((
@@ -103,9 +98,7 @@ pub async fn insert(
 /// The note an author wrote earlier with this idempotency key, with the
 /// hash of the request that wrote it.
 pub async fn find_by_key(
-    conn: &mut AsyncPgConnection,
-    author: UserId,
-    key: &str,
+    conn: &mut AsyncPgConnection, author: UserId, key: &str,
 ) -> ApiResult<Option<(NoteRow, Option<Vec<u8>>)>> {
     Ok(notes::table
         .filter(notes::author_id.eq(author))
@@ -118,9 +111,7 @@ pub async fn find_by_key(
 
 /// The author of a note on the enrolment, if it is one.
 pub async fn author_on(
-    conn: &mut AsyncPgConnection,
-    note: NoteId,
-    enrolment: EnrolmentId,
+    conn: &mut AsyncPgConnection, note: NoteId, enrolment: EnrolmentId,
 ) -> ApiResult<Option<UserId>> {
     Ok(notes::table
         .find(note)
@@ -132,27 +123,15 @@ pub async fn author_on(
 }
 
 /// The note that supersedes `note`, if any (there is at most one).
-pub async fn superseded_by(
-    conn: &mut AsyncPgConnection,
-    note: NoteId,
-) -> ApiResult<Option<NoteId>> {
-    Ok(notes::table
-        .filter(notes::supersedes.eq(note))
-        .select(notes::id)
-        .first(conn)
-        .await
-        .optional()?)
+pub async fn superseded_by(conn: &mut AsyncPgConnection, note: NoteId) -> ApiResult<Option<NoteId>> {
+    Ok(notes::table.filter(notes::supersedes.eq(note)).select(notes::id).first(conn).await.optional()?)
 }
 
 /// Up to `limit` notes of the enrolment, newest first, after the cursor,
 /// each with the note that supersedes it. `mentor`: only that mentor's
 /// own notes and those shared with mentors.
 pub async fn list(
-    conn: &mut AsyncPgConnection,
-    enrolment: EnrolmentId,
-    after: Option<Uuid>,
-    limit: i64,
-    mentor: Option<UserId>,
+    conn: &mut AsyncPgConnection, enrolment: EnrolmentId, after: Option<Uuid>, limit: i64, mentor: Option<UserId>,
 ) -> ApiResult<Vec<(NoteRow, Option<NoteId>)>> {
     let later = diesel::alias!(notes as later);
     let mut query = notes::table
@@ -166,11 +145,7 @@ pub async fn list(
         query = query.filter(notes::id.lt(after));
     }
     if let Some(mentor) = mentor {
-        query = query.filter(
-            notes::author_id
-                .eq(mentor)
-                .or(notes::shared_with_mentor.eq(true)),
-        );
+        query = query.filter(notes::author_id.eq(mentor).or(notes::shared_with_mentor.eq(true)));
     }
     Ok(query.load(conn).await?)
 }

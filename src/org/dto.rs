@@ -126,9 +126,7 @@ impl Errors {
 
 pub fn parse_username(value: &str) -> Result<String, FieldError> {
     let ok = (2..=64).contains(&value.len())
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+        && value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
         && value.as_bytes()[0].is_ascii_alphanumeric();
     if ok {
         Ok(value.to_string())
@@ -145,18 +143,10 @@ pub fn parse_username(value: &str) -> Result<String, FieldError> {
 pub fn parse_name(field: &str, value: &str) -> Result<String, FieldError> {
     let value = value.trim();
     if value.is_empty() || value.chars().count() > 200 {
-        return Err(FieldError::new(
-            field,
-            "invalid",
-            "must be 1–200 characters",
-        ));
+        return Err(FieldError::new(field, "invalid", "must be 1–200 characters"));
     }
     if value.chars().any(char::is_control) {
-        return Err(FieldError::new(
-            field,
-            "invalid",
-            "must not contain control characters",
-        ));
+        return Err(FieldError::new(field, "invalid", "must not contain control characters"));
     }
     Ok(value.to_string())
 }
@@ -206,11 +196,8 @@ impl StaffParams {
         let Some(ids) = &self.ids else {
             return Ok(None);
         };
-        let parsed: Option<Vec<Uuid>> = ids
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(|s| s.trim().parse().ok())
-            .collect();
+        let parsed: Option<Vec<Uuid>> =
+            ids.split(',').filter(|s| !s.is_empty()).map(|s| s.trim().parse().ok()).collect();
         match parsed {
             Some(list) if list.len() <= 100 => Ok(Some(list)),
             Some(_) => Err(ApiError::invalid("ids", "too_many", "at most 100 ids")),

@@ -5,7 +5,7 @@
 //! without an entry.
 
 use actix_web::http::header;
-use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, patch, post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 
 use super::dto::*;
@@ -13,27 +13,22 @@ use super::queries::{self, NewUser, TeamChangeset, UserChanges};
 use crate::audit::{Action, AuditEntry, Resource};
 use crate::auth::password;
 use crate::domain::{TeamId, UserId};
-use crate::error::{ApiError, ApiResult};
-use crate::http::{if_match, with_etag, Page, PageParams};
+use crate::error::{ApiError, ApiResult, JsonResult};
+use crate::http::{with_etag, IfMatch, Page, PageParams};
 use crate::request::{run, Ctx, Subject};
 
 /// The seven departments (forvaltninger).
 #[utoipa::path(tag = "organisation", responses((status = 200, body = Vec<DepartmentView>)))]
 #[get("/departments")]
-pub async fn list_departments(ctx: Ctx) -> ApiResult<web::Json<Vec<DepartmentView>>> {
-    let list = ctx
-        .run_unaudited(|conn| async move { queries::list_departments(conn).await }.scope_boxed())
-        .await?;
+pub async fn list_departments(ctx: Ctx) -> JsonResult<Vec<DepartmentView>> {
+    let list = ctx.run_unaudited(|conn| async move { queries::list_departments(conn).await }.scope_boxed()).await?;
     Ok(web::Json(list))
 }
 
 /// Staff users, in creation order.
 #[utoipa::path(tag = "admin", params(PageParams), responses((status = 200, body = Page<UserView>)))]
 #[get("/admin/users")]
-pub async fn list_users(
-    ctx: Ctx,
-    page: web::Query<PageParams>,
-) -> ApiResult<web::Json<Page<UserView>>> {
+pub async fn list_users(ctx: Ctx, page: web::Query<PageParams>) -> JsonResult<Page<UserView>> {
     let (after, limit) = (page.after()?, page.limit()?);
     let rows = run!(ctx, Subject::none(), |conn, audit| {
         let rows = queries::list_users(conn, after, limit).await?;
@@ -44,15 +39,10 @@ pub async fn list_users(
 }
 
 /// Create a staff user.
-#[utoipa::path(
-    tag = "admin",
-    request_body = CreateUserRequest,
-    responses((status = 201, description = "Created", body = UserView,
-        headers(("Location" = String), ("ETag" = String)))),
-)]
+#[utoipa::path(tag = "admin", request_body = CreateUserRequest,
+    responses((status = 201, description = "Created", body = UserView, headers(("Location" = String), ("ETag" = String)))))]
 #[post("/admin/users")]
-pub async fn create_user(ctx: Ctx, body: web::Json<CreateUserRequest>) -> ApiResult<HttpResponse> {
-    let body = body.into_inner();
+pub async fn create_user(ctx: Ctx, web::Json(body): web::Json<CreateUserRequest>) -> ApiResult<HttpResponse> {
     let mut errors = Errors::default();
     let username = errors.check(parse_username(&body.username));
     let full_name = errors.check(parse_name("full_name", &body.full_name));
@@ -63,9 +53,7 @@ pub async fn create_user(ctx: Ctx, body: web::Json<CreateUserRequest>) -> ApiRes
     let (Some(username), Some(full_name), Some(roles), Some(team_ids), Some(new_password)) =
         (username, full_name, roles, team_ids, new_password)
     else {
-        return Err(ApiError::internal(anyhow::anyhow!(
-            "validation let a field through"
-        )));
+        return Err(ApiError::internal(anyhow::anyhow!("validation let a field through")));
     };
     let new = NewUser {
         username,
@@ -87,11 +75,8 @@ pub async fn create_user(ctx: Ctx, body: web::Json<CreateUserRequest>) -> ApiRes
 }
 
 /// One staff user.
-#[utoipa::path(
-    tag = "admin",
-    params(("id" = Uuid, Path)),
-    responses((status = 200, body = UserView, headers(("ETag" = String)))),
-)]
+#[utoipa::path(tag = "admin", params(("id" = Uuid, Path)),
+    responses((status = 200, body = UserView, headers(("ETag" = String)))))]
 #[get("/admin/users/{id}")]
 pub async fn find_user(ctx: Ctx, id: web::Path<UserId>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
@@ -109,27 +94,16 @@ pub async fn find_user(ctx: Ctx, id: web::Path<UserId>) -> ApiResult<HttpRespons
 /// Change a staff user (`If-Match` required). Deactivating (`active: false`)
 /// or changing roles, department or teams takes effect on the user's very
 /// next request.
-#[utoipa::path(
-    tag = "admin",
-    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag last read")),
-    request_body = UpdateUserRequest,
-    responses((status = 200, body = UserView, headers(("ETag" = String)))),
-)]
+#[utoipa::path(tag = "admin", params(("id" = Uuid, Path), IfMatch), request_body = UpdateUserRequest,
+    responses((status = 200, body = UserView, headers(("ETag" = String)))))]
 #[patch("/admin/users/{id}")]
 pub async fn update_user(
-    ctx: Ctx,
-    req: HttpRequest,
-    id: web::Path<UserId>,
-    body: web::Json<UpdateUserRequest>,
+    ctx: Ctx, id: web::Path<UserId>, web::Json(body): web::Json<UpdateUserRequest>, expected: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let expected = if_match(&req)?;
-    let body = body.into_inner();
     let mut errors = Errors::default();
     let mut changes = UserChanges {
-        full_name: body
-            .full_name
-            .and_then(|n| errors.check(parse_name("full_name", &n))),
+        full_name: body.full_name.and_then(|n| errors.check(parse_name("full_name", &n))),
         department: body.department,
         roles: body.roles.and_then(|r| errors.check(parse_roles(&r))),
         team_ids: body.team_ids.and_then(|t| errors.check(parse_team_ids(&t))),
@@ -140,19 +114,15 @@ pub async fn update_user(
     errors.finish()?;
     let own = id == ctx.actor.user_id;
     // Separation of duties: nobody widens (or narrows) their own access.
-    let changes_own_access = own
-        && (changes.roles.is_some() || changes.team_ids.is_some() || changes.department.is_some());
+    let changes_own_access =
+        own && (changes.roles.is_some() || changes.team_ids.is_some() || changes.department.is_some());
     if own && changes.active == Some(false) {
         return Err(ApiError::Conflict("You cannot deactivate yourself.".into()));
     }
     if let Some(p) = new_password {
         changes.password_hash = Some(password::hash(p).await?);
     }
-    let action = if changes.active == Some(false) {
-        Action::Deactivate
-    } else {
-        Action::Update
-    };
+    let action = if changes.active == Some(false) { Action::Deactivate } else { Action::Update };
     let entry = AuditEntry::success(action, Resource::StaffUser)
         .resource_id(id)
         .reason(format!("changed: {}", changes.fields().join(", ")));
@@ -171,33 +141,22 @@ pub async fn update_user(
 /// Teams, in creation order.
 #[utoipa::path(tag = "admin", params(PageParams), responses((status = 200, body = Page<TeamView>)))]
 #[get("/admin/teams")]
-pub async fn list_teams(
-    ctx: Ctx,
-    page: web::Query<PageParams>,
-) -> ApiResult<web::Json<Page<TeamView>>> {
+pub async fn list_teams(ctx: Ctx, page: web::Query<PageParams>) -> JsonResult<Page<TeamView>> {
     let (after, limit) = (page.after()?, page.limit()?);
     let rows = ctx
-        .run_unaudited(move |conn| {
-            async move { queries::list_teams(conn, after, limit).await }.scope_boxed()
-        })
+        .run_unaudited(move |conn| async move { queries::list_teams(conn, after, limit).await }.scope_boxed())
         .await?;
     Ok(web::Json(Page::from_rows(rows, limit, |t| t.id)))
 }
 
 /// Create a team.
-#[utoipa::path(
-    tag = "admin",
-    request_body = CreateTeamRequest,
-    responses((status = 201, description = "Created", body = TeamView,
-        headers(("Location" = String), ("ETag" = String)))),
-)]
+#[utoipa::path(tag = "admin", request_body = CreateTeamRequest,
+    responses((status = 201, description = "Created", body = TeamView, headers(("Location" = String), ("ETag" = String)))))]
 #[post("/admin/teams")]
-pub async fn create_team(ctx: Ctx, body: web::Json<CreateTeamRequest>) -> ApiResult<HttpResponse> {
-    let body = body.into_inner();
+pub async fn create_team(ctx: Ctx, web::Json(body): web::Json<CreateTeamRequest>) -> ApiResult<HttpResponse> {
     let name = parse_name("name", &body.name).map_err(|e| ApiError::Validation(vec![e]))?;
     let team = run!(ctx, Subject::none(), |conn, audit| {
-        let team =
-            queries::insert_team(conn, body.department, &name, body.restricted, ctx.now).await?;
+        let team = queries::insert_team(conn, body.department, &name, body.restricted, ctx.now).await?;
         audit.record(AuditEntry::success(Action::Create, Resource::Team).resource_id(team.id));
         Ok(team)
     });
@@ -208,49 +167,27 @@ pub async fn create_team(ctx: Ctx, body: web::Json<CreateTeamRequest>) -> ApiRes
 }
 
 /// One team.
-#[utoipa::path(
-    tag = "admin",
-    params(("id" = Uuid, Path)),
-    responses((status = 200, body = TeamView, headers(("ETag" = String)))),
-)]
+#[utoipa::path(tag = "admin", params(("id" = Uuid, Path)),
+    responses((status = 200, body = TeamView, headers(("ETag" = String)))))]
 #[get("/admin/teams/{id}")]
 pub async fn find_team(ctx: Ctx, id: web::Path<TeamId>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let team = ctx
-        .run_unaudited(move |conn| async move { queries::find_team(conn, id).await }.scope_boxed())
-        .await?;
+    let team = ctx.run_unaudited(move |conn| async move { queries::find_team(conn, id).await }.scope_boxed()).await?;
     let version = team.version;
     Ok(with_etag(HttpResponse::Ok().json(team), version))
 }
 
 /// Change a team (`If-Match` required); `active: false` deactivates it.
-#[utoipa::path(
-    tag = "admin",
-    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The ETag last read")),
-    request_body = UpdateTeamRequest,
-    responses((status = 200, body = TeamView, headers(("ETag" = String)))),
-)]
+#[utoipa::path(tag = "admin", params(("id" = Uuid, Path), IfMatch), request_body = UpdateTeamRequest,
+    responses((status = 200, body = TeamView, headers(("ETag" = String)))))]
 #[patch("/admin/teams/{id}")]
 pub async fn update_team(
-    ctx: Ctx,
-    req: HttpRequest,
-    id: web::Path<TeamId>,
-    body: web::Json<UpdateTeamRequest>,
+    ctx: Ctx, id: web::Path<TeamId>, web::Json(body): web::Json<UpdateTeamRequest>, expected: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let expected = if_match(&req)?;
-    let body = body.into_inner();
-    let name = body
-        .name
-        .as_deref()
-        .map(|n| parse_name("name", n))
-        .transpose()
-        .map_err(|e| ApiError::Validation(vec![e]))?;
-    let action = if body.active == Some(false) {
-        Action::Deactivate
-    } else {
-        Action::Update
-    };
+    let name =
+        body.name.as_deref().map(|n| parse_name("name", n)).transpose().map_err(|e| ApiError::Validation(vec![e]))?;
+    let action = if body.active == Some(false) { Action::Deactivate } else { Action::Update };
     let team = run!(ctx, Subject::none(), |conn, audit| {
         let changes = TeamChangeset {
             name: name.as_deref(),
@@ -271,20 +208,13 @@ pub async fn update_team(
 /// (`ids`). Never another department's staff; audited as a search.
 #[utoipa::path(tag = "organisation", params(StaffParams), responses((status = 200, body = Page<StaffMember>)))]
 #[get("/staff")]
-pub async fn list_staff(
-    ctx: Ctx,
-    params: web::Query<StaffParams>,
-) -> ApiResult<web::Json<Page<StaffMember>>> {
-    let page = PageParams {
-        limit: params.limit,
-        cursor: params.cursor.clone(),
-    };
+pub async fn list_staff(ctx: Ctx, params: web::Query<StaffParams>) -> JsonResult<Page<StaffMember>> {
+    let page = PageParams { limit: params.limit, cursor: params.cursor.clone() };
     let (after, limit) = (page.after()?, page.limit()?);
     let ids = params.ids()?;
     let (role, department) = (params.role, ctx.department());
     let rows = run!(ctx, Subject::none(), |conn, audit| {
-        let rows =
-            queries::list_staff(conn, department, role, ids.as_deref(), after, limit).await?;
+        let rows = queries::list_staff(conn, department, role, ids.as_deref(), after, limit).await?;
         audit.record(AuditEntry::success(Action::Search, Resource::StaffUser));
         Ok(rows)
     });

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::dto::{DepartmentView, StaffMember, TeamView, UserView};
 use crate::domain::{parse_roles, DepartmentCode, Role, TeamId, UserId};
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::http::IfMatch;
 use crate::schema::{departments, staff_user_teams, staff_users, teams};
 
 #[derive(Queryable, Selectable)]
@@ -42,8 +43,7 @@ struct TeamRow {
 }
 
 fn department(code: &str) -> ApiResult<DepartmentCode> {
-    code.parse()
-        .map_err(|_| ApiError::internal(anyhow::anyhow!("unknown department code in the database")))
+    code.parse().map_err(|_| ApiError::internal(anyhow::anyhow!("unknown department code in the database")))
 }
 
 impl UserRow {
@@ -81,28 +81,15 @@ impl TeamRow {
 pub async fn list_departments(conn: &mut AsyncPgConnection) -> ApiResult<Vec<DepartmentView>> {
     departments::table
         .order(departments::code)
-        .select((
-            departments::code,
-            departments::name_da,
-            departments::name_en,
-        ))
+        .select((departments::code, departments::name_da, departments::name_en))
         .load::<(String, String, String)>(conn)
         .await?
         .into_iter()
-        .map(|(code, name_da, name_en)| {
-            Ok(DepartmentView {
-                code: department(&code)?,
-                name_da,
-                name_en,
-            })
-        })
+        .map(|(code, name_da, name_en)| Ok(DepartmentView { code: department(&code)?, name_da, name_en }))
         .collect()
 }
 
-async fn team_ids_of(
-    conn: &mut AsyncPgConnection,
-    users: &[UserId],
-) -> ApiResult<HashMap<UserId, Vec<TeamId>>> {
+async fn team_ids_of(conn: &mut AsyncPgConnection, users: &[UserId]) -> ApiResult<HashMap<UserId, Vec<TeamId>>> {
     let rows: Vec<(UserId, TeamId)> = staff_user_teams::table
         .filter(staff_user_teams::user_id.eq_any(users))
         .order((staff_user_teams::user_id, staff_user_teams::team_id))
@@ -117,16 +104,9 @@ async fn team_ids_of(
 }
 
 /// Users in creation order (ids are UUIDv7), `limit + 1` rows from `after`.
-pub async fn list_users(
-    conn: &mut AsyncPgConnection,
-    after: Option<Uuid>,
-    limit: i64,
-) -> ApiResult<Vec<UserView>> {
-    let mut query = staff_users::table
-        .select(UserRow::as_select())
-        .order(staff_users::id)
-        .limit(limit + 1)
-        .into_boxed();
+pub async fn list_users(conn: &mut AsyncPgConnection, after: Option<Uuid>, limit: i64) -> ApiResult<Vec<UserView>> {
+    let mut query =
+        staff_users::table.select(UserRow::as_select()).order(staff_users::id).limit(limit + 1).into_boxed();
     if let Some(after) = after {
         query = query.filter(staff_users::id.gt(after));
     }
@@ -142,24 +122,13 @@ pub async fn list_users(
 }
 
 pub async fn find_user(conn: &mut AsyncPgConnection, id: UserId) -> ApiResult<UserView> {
-    let row: UserRow = staff_users::table
-        .find(id)
-        .select(UserRow::as_select())
-        .first(conn)
-        .await?;
-    let teams = team_ids_of(conn, &[id])
-        .await?
-        .remove(&id)
-        .unwrap_or_default();
+    let row: UserRow = staff_users::table.find(id).select(UserRow::as_select()).first(conn).await?;
+    let teams = team_ids_of(conn, &[id]).await?.remove(&id).unwrap_or_default();
     row.into_view(teams)
 }
 
 /// Every team must exist, be active and belong to `department`.
-async fn check_teams(
-    conn: &mut AsyncPgConnection,
-    department: DepartmentCode,
-    ids: &[TeamId],
-) -> ApiResult<()> {
+async fn check_teams(conn: &mut AsyncPgConnection, department: DepartmentCode, ids: &[TeamId]) -> ApiResult<()> {
     let found: i64 = teams::table
         .filter(teams::id.eq_any(ids))
         .filter(teams::department.eq(department.as_str()))
@@ -178,22 +147,10 @@ async fn check_teams(
 }
 
 async fn set_teams(conn: &mut AsyncPgConnection, user: UserId, ids: &[TeamId]) -> ApiResult<()> {
-    diesel::delete(staff_user_teams::table.filter(staff_user_teams::user_id.eq(user)))
-        .execute(conn)
-        .await?;
-    let rows: Vec<_> = ids
-        .iter()
-        .map(|t| {
-            (
-                staff_user_teams::user_id.eq(user),
-                staff_user_teams::team_id.eq(*t),
-            )
-        })
-        .collect();
-    diesel::insert_into(staff_user_teams::table)
-        .values(rows)
-        .execute(conn)
-        .await?;
+    diesel::delete(staff_user_teams::table.filter(staff_user_teams::user_id.eq(user))).execute(conn).await?;
+    let rows: Vec<_> =
+        ids.iter().map(|t| (staff_user_teams::user_id.eq(user), staff_user_teams::team_id.eq(*t))).collect();
+    diesel::insert_into(staff_user_teams::table).values(rows).execute(conn).await?;
     Ok(())
 }
 
@@ -210,11 +167,7 @@ fn role_names(roles: &[Role]) -> Vec<&'static str> {
     roles.iter().map(|r| r.as_str()).collect()
 }
 
-pub async fn insert_user(
-    conn: &mut AsyncPgConnection,
-    new: NewUser,
-    now: DateTime<Utc>,
-) -> ApiResult<UserView> {
+pub async fn insert_user(conn: &mut AsyncPgConnection, new: NewUser, now: DateTime<Utc>) -> ApiResult<UserView> {
     check_teams(conn, new.department, &new.team_ids).await?;
     let inserted = diesel::insert_into(staff_users::table)
         .values((
@@ -281,11 +234,7 @@ struct UserChangeset<'a> {
 /// Applies `changes` if the user is still at `expected_version` (else 412).
 /// Every change bumps the version, which invalidates the user's access tokens.
 pub async fn update_user(
-    conn: &mut AsyncPgConnection,
-    id: UserId,
-    expected_version: i32,
-    changes: &UserChanges,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, id: UserId, expected: IfMatch, changes: &UserChanges, now: DateTime<Utc>,
 ) -> ApiResult<UserView> {
     let (version, current_department): (i32, String) = staff_users::table
         .find(id)
@@ -293,19 +242,14 @@ pub async fn update_user(
         .for_update()
         .first(conn)
         .await?;
-    if version != expected_version {
-        return Err(ApiError::PreconditionFailed);
-    }
+    expected.check(version)?;
     let department = match changes.department {
         Some(d) => d,
         None => self::department(&current_department)?,
     };
     let team_ids = match &changes.team_ids {
         Some(ids) => ids.clone(),
-        None => team_ids_of(conn, &[id])
-            .await?
-            .remove(&id)
-            .unwrap_or_default(),
+        None => team_ids_of(conn, &[id]).await?.remove(&id).unwrap_or_default(),
     };
     check_teams(conn, department, &team_ids).await?;
 
@@ -336,42 +280,20 @@ pub async fn update_user(
     row.into_view(team_ids)
 }
 
-pub async fn list_teams(
-    conn: &mut AsyncPgConnection,
-    after: Option<Uuid>,
-    limit: i64,
-) -> ApiResult<Vec<TeamView>> {
-    let mut query = teams::table
-        .select(TeamRow::as_select())
-        .order(teams::id)
-        .limit(limit + 1)
-        .into_boxed();
+pub async fn list_teams(conn: &mut AsyncPgConnection, after: Option<Uuid>, limit: i64) -> ApiResult<Vec<TeamView>> {
+    let mut query = teams::table.select(TeamRow::as_select()).order(teams::id).limit(limit + 1).into_boxed();
     if let Some(after) = after {
         query = query.filter(teams::id.gt(after));
     }
-    query
-        .load::<TeamRow>(conn)
-        .await?
-        .into_iter()
-        .map(TeamRow::into_view)
-        .collect()
+    query.load::<TeamRow>(conn).await?.into_iter().map(TeamRow::into_view).collect()
 }
 
 pub async fn find_team(conn: &mut AsyncPgConnection, id: TeamId) -> ApiResult<TeamView> {
-    teams::table
-        .find(id)
-        .select(TeamRow::as_select())
-        .first::<TeamRow>(conn)
-        .await?
-        .into_view()
+    teams::table.find(id).select(TeamRow::as_select()).first::<TeamRow>(conn).await?.into_view()
 }
 
 pub async fn insert_team(
-    conn: &mut AsyncPgConnection,
-    department: DepartmentCode,
-    name: &str,
-    restricted: bool,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, department: DepartmentCode, name: &str, restricted: bool, now: DateTime<Utc>,
 ) -> ApiResult<TeamView> {
     let inserted = diesel::insert_into(teams::table)
         .values((
@@ -408,20 +330,10 @@ pub struct TeamChangeset<'a> {
 /// A change of `restricted` or `active` changes what the members may see, so
 /// it bumps their versions too and their access tokens must be refreshed.
 pub async fn update_team(
-    conn: &mut AsyncPgConnection,
-    id: TeamId,
-    expected_version: i32,
-    changes: TeamChangeset<'_>,
+    conn: &mut AsyncPgConnection, id: TeamId, expected: IfMatch, changes: TeamChangeset<'_>,
 ) -> ApiResult<TeamView> {
-    let version: i32 = teams::table
-        .find(id)
-        .select(teams::version)
-        .for_update()
-        .first(conn)
-        .await?;
-    if version != expected_version {
-        return Err(ApiError::PreconditionFailed);
-    }
+    let version: i32 = teams::table.find(id).select(teams::version).for_update().first(conn).await?;
+    expected.check(version)?;
     let affects_members = changes.restricted.is_some() || changes.active.is_some();
     let updated = diesel::update(teams::table.find(id))
         .set((&changes, teams::version.eq(teams::version + 1)))
@@ -433,9 +345,8 @@ pub async fn update_team(
         other => other?,
     };
     if affects_members {
-        let members = staff_user_teams::table
-            .filter(staff_user_teams::team_id.eq(id))
-            .select(staff_user_teams::user_id);
+        let members =
+            staff_user_teams::table.filter(staff_user_teams::team_id.eq(id)).select(staff_user_teams::user_id);
         diesel::update(staff_users::table.filter(staff_users::id.eq_any(members)))
             .set(staff_users::version.eq(staff_users::version + 1))
             .execute(conn)
@@ -448,21 +359,12 @@ pub async fn update_team(
 /// not), or else the active ones, holding `role` if given. Never another
 /// department's.
 pub async fn list_staff(
-    conn: &mut AsyncPgConnection,
-    department: DepartmentCode,
-    role: Option<Role>,
-    ids: Option<&[Uuid]>,
-    after: Option<Uuid>,
-    limit: i64,
+    conn: &mut AsyncPgConnection, department: DepartmentCode, role: Option<Role>, ids: Option<&[Uuid]>,
+    after: Option<Uuid>, limit: i64,
 ) -> ApiResult<Vec<StaffMember>> {
     let mut query = staff_users::table
         .filter(staff_users::department.eq(department.as_str()))
-        .select((
-            staff_users::id,
-            staff_users::full_name,
-            staff_users::roles,
-            staff_users::active,
-        ))
+        .select((staff_users::id, staff_users::full_name, staff_users::roles, staff_users::active))
         .order(staff_users::id)
         .limit(limit + 1)
         .into_boxed();
@@ -482,8 +384,7 @@ pub async fn list_staff(
             Ok(StaffMember {
                 id,
                 full_name,
-                roles: parse_roles(&roles)
-                    .map_err(|e| ApiError::internal(anyhow::anyhow!("stored role: {e:?}")))?,
+                roles: parse_roles(&roles).map_err(|e| ApiError::internal(anyhow::anyhow!("stored role: {e:?}")))?,
                 active,
             })
         })

@@ -27,9 +27,7 @@ impl MeasurementPoint {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Start, Self::End, Self::EndPlus6m, Self::EndPlus12m]
-            .into_iter()
-            .find(|m| m.as_str() == s)
+        [Self::Start, Self::End, Self::EndPlus6m, Self::EndPlus12m].into_iter().find(|m| m.as_str() == s)
     }
 
     /// For a follow-up measurement, how many months after the enrolment's

@@ -32,16 +32,13 @@ pub struct OutcomeRow {
 
 impl OutcomeRow {
     pub fn into_view(self) -> ApiResult<OutcomeView> {
-        let corrupt =
-            || ApiError::internal(anyhow::anyhow!("unexpected outcome code in the database"));
+        let corrupt = || ApiError::internal(anyhow::anyhow!("unexpected outcome code in the database"));
         Ok(OutcomeView {
             id: self.id.into(),
             enrolment_id: self.enrolment_id.into(),
-            measurement_point: MeasurementPoint::parse(&self.measurement_point)
-                .ok_or_else(corrupt)?,
+            measurement_point: MeasurementPoint::parse(&self.measurement_point).ok_or_else(corrupt)?,
             measured_on: self.measured_on,
-            employment_status: EmploymentStatus::parse(&self.employment_status)
-                .ok_or_else(corrupt)?,
+            employment_status: EmploymentStatus::parse(&self.employment_status).ok_or_else(corrupt)?,
             weekly_hours: self.weekly_hours,
             self_supporting: self.self_supporting,
             in_education: self.in_education,
@@ -60,18 +57,12 @@ impl OutcomeRow {
 /// has ended (409 otherwise) and a measurement date at least that long after
 /// its end (422 otherwise).
 async fn check_follow_up(
-    conn: &mut AsyncPgConnection,
-    enrolment: EnrolmentId,
-    body: &CreateOutcomeRequest,
+    conn: &mut AsyncPgConnection, enrolment: EnrolmentId, body: &CreateOutcomeRequest,
 ) -> ApiResult<()> {
     let Some(months) = body.measurement_point.months_after_end() else {
         return Ok(());
     };
-    let end: Option<NaiveDate> = enrolments::table
-        .find(enrolment)
-        .select(enrolments::end_date)
-        .first(conn)
-        .await?;
+    let end: Option<NaiveDate> = enrolments::table.find(enrolment).select(enrolments::end_date).first(conn).await?;
     let Some(end) = end else {
         return Err(ApiError::Conflict(format!(
             "The enrolment has not ended: the measurement {months} months after the end can be recorded once it has ended."
@@ -93,12 +84,8 @@ async fn check_follow_up(
 /// Records the measurement; 409 when its point is recorded already or is a
 /// follow-up of an enrolment that has not ended.
 pub async fn insert(
-    conn: &mut AsyncPgConnection,
-    enrolment: EnrolmentId,
-    citizen: CitizenId,
-    body: &CreateOutcomeRequest,
-    recorded_by: UserId,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, enrolment: EnrolmentId, citizen: CitizenId, body: &CreateOutcomeRequest,
+    recorded_by: UserId, now: DateTime<Utc>,
 ) -> ApiResult<OutcomeRow> {
     check_follow_up(conn, enrolment, body).await?;
     let inserted = diesel::insert_into(outcomes::table)
@@ -120,18 +107,15 @@ pub async fn insert(
         .get_result(conn)
         .await;
     match inserted {
-        Err(e) if db::is_unique_violation(&e) => Err(ApiError::Conflict(
-            "That measurement point is already recorded for this enrolment.".into(),
-        )),
+        Err(e) if db::is_unique_violation(&e) => {
+            Err(ApiError::Conflict("That measurement point is already recorded for this enrolment.".into()))
+        }
         other => Ok(other?),
     }
 }
 
 /// The enrolment's measurements, by the day they were measured.
-pub async fn list(
-    conn: &mut AsyncPgConnection,
-    enrolment: EnrolmentId,
-) -> ApiResult<Vec<OutcomeRow>> {
+pub async fn list(conn: &mut AsyncPgConnection, enrolment: EnrolmentId) -> ApiResult<Vec<OutcomeRow>> {
     Ok(outcomes::table
         .filter(outcomes::enrolment_id.eq(enrolment))
         .order(outcomes::measured_on)

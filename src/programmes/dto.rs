@@ -76,8 +76,7 @@ pub struct UpdateProgrammeRequest {
 fn is_code(s: &str) -> bool {
     (2..=64).contains(&s.len())
         && s.as_bytes()[0].is_ascii_lowercase()
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
 /// The Danish and English names: 1–200 characters each, when given.
@@ -96,37 +95,18 @@ pub fn validate_rules(rules: &[MilestoneRule]) -> Result<(), ApiError> {
     for (i, r) in rules.iter().enumerate() {
         let field = format!("milestone_rules[{i}]");
         if !is_code(&r.code) || !seen.insert(r.code.clone()) {
-            errors.push(FieldError::new(
-                &field,
-                "invalid_code",
-                "a unique lower-case code",
-            ));
+            errors.push(FieldError::new(&field, "invalid_code", "a unique lower-case code"));
         }
-        if r.name_da.trim().is_empty()
-            || r.name_en.trim().is_empty()
-            || r.name_da.len() > 200
-            || r.name_en.len() > 200
+        if r.name_da.trim().is_empty() || r.name_en.trim().is_empty() || r.name_da.len() > 200 || r.name_en.len() > 200
         {
-            errors.push(FieldError::new(
-                &field,
-                "invalid_name",
-                "names of 1–200 characters",
-            ));
+            errors.push(FieldError::new(&field, "invalid_name", "names of 1–200 characters"));
         }
         if !(0..=120).contains(&r.offset_months) || !(0..=3650).contains(&r.offset_days) {
-            errors.push(FieldError::new(
-                &field,
-                "out_of_range",
-                "0–120 months and 0–3650 days",
-            ));
+            errors.push(FieldError::new(&field, "out_of_range", "0–120 months and 0–3650 days"));
         }
     }
     if rules.len() > 20 {
-        errors.push(FieldError::new(
-            "milestone_rules",
-            "too_many",
-            "at most 20 rules",
-        ));
+        errors.push(FieldError::new("milestone_rules", "too_many", "at most 20 rules"));
     }
     if errors.is_empty() {
         Ok(())
@@ -138,29 +118,14 @@ pub fn validate_rules(rules: &[MilestoneRule]) -> Result<(), ApiError> {
 impl CreateProgrammeRequest {
     pub fn validate(&self) -> Result<(), ApiError> {
         if !is_code(&self.code) {
-            return Err(ApiError::invalid(
-                "code",
-                "invalid",
-                "2–64 lower-case letters, digits or _",
-            ));
+            return Err(ApiError::invalid("code", "invalid", "2–64 lower-case letters, digits or _"));
         }
-        check_names([
-            ("name_da", Some(self.name_da.as_str())),
-            ("name_en", Some(self.name_en.as_str())),
-        ])?;
+        check_names([("name_da", Some(self.name_da.as_str())), ("name_en", Some(self.name_en.as_str()))])?;
         if self.eligibility_notes.chars().count() > 2000 {
-            return Err(ApiError::invalid(
-                "eligibility_notes",
-                "too_long",
-                "at most 2000 characters",
-            ));
+            return Err(ApiError::invalid("eligibility_notes", "too_long", "at most 2000 characters"));
         }
         if self.max_duration_months.is_some_and(|m| m <= 0) {
-            return Err(ApiError::invalid(
-                "max_duration_months",
-                "out_of_range",
-                "must be positive",
-            ));
+            return Err(ApiError::invalid("max_duration_months", "out_of_range", "must be positive"));
         }
         validate_rules(&self.milestone_rules)
     }
@@ -171,9 +136,6 @@ impl UpdateProgrammeRequest {
         if let Some(rules) = &self.milestone_rules {
             validate_rules(rules)?;
         }
-        check_names([
-            ("name_da", self.name_da.as_deref()),
-            ("name_en", self.name_en.as_deref()),
-        ])
+        check_names([("name_da", self.name_da.as_deref()), ("name_en", self.name_en.as_deref())])
     }
 }

@@ -2,38 +2,29 @@
 //! data (no audit entry); admins' changes are audited.
 
 use actix_web::http::header;
-use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, patch, post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 
 use super::dto::{CreateProgrammeRequest, Programme, UpdateProgrammeRequest};
 use super::queries;
 use crate::audit::{Action, AuditEntry, Resource};
-use crate::error::ApiResult;
-use crate::http::{if_match, with_etag};
+use crate::error::{ApiResult, JsonResult};
+use crate::http::{with_etag, IfMatch};
 use crate::request::{run, Ctx, Subject};
 
 /// The programme catalogue with milestone rules.
 #[utoipa::path(tag = "programmes", responses((status = 200, body = Vec<Programme>)))]
 #[get("/programmes")]
-pub async fn list_programmes(ctx: Ctx) -> ApiResult<web::Json<Vec<Programme>>> {
-    let list = ctx
-        .run_unaudited(|conn| async move { queries::list(conn).await }.scope_boxed())
-        .await?;
+pub async fn list_programmes(ctx: Ctx) -> JsonResult<Vec<Programme>> {
+    let list = ctx.run_unaudited(|conn| async move { queries::list(conn).await }.scope_boxed()).await?;
     Ok(web::Json(list))
 }
 
 /// Add a programme to the catalogue (admins).
-#[utoipa::path(
-    tag = "admin",
-    request_body = CreateProgrammeRequest,
-    responses((status = 201, body = Programme, headers(("Location" = String), ("ETag" = String)))),
-)]
+#[utoipa::path(tag = "admin", request_body = CreateProgrammeRequest,
+    responses((status = 201, body = Programme, headers(("Location" = String), ("ETag" = String)))))]
 #[post("/admin/programmes")]
-pub async fn create_programme(
-    ctx: Ctx,
-    body: web::Json<CreateProgrammeRequest>,
-) -> ApiResult<HttpResponse> {
-    let body = body.into_inner();
+pub async fn create_programme(ctx: Ctx, web::Json(body): web::Json<CreateProgrammeRequest>) -> ApiResult<HttpResponse> {
     body.validate()?;
     let programme = run!(ctx, Subject::none(), |conn, audit| {
         let p = queries::insert(conn, &body).await?;
@@ -42,31 +33,19 @@ pub async fn create_programme(
     });
     let version = programme.version;
     let response = HttpResponse::Created()
-        .insert_header((
-            header::LOCATION,
-            format!("/api/v1/admin/programmes/{}", programme.code),
-        ))
+        .insert_header((header::LOCATION, format!("/api/v1/admin/programmes/{}", programme.code)))
         .json(programme);
     Ok(with_etag(response, version))
 }
 
 /// Change a programme or replace its milestone rules (admins; `If-Match`).
-#[utoipa::path(
-    tag = "admin",
-    params(("code" = String, Path), ("If-Match" = String, Header, description = "The programme's version as ETag")),
-    request_body = UpdateProgrammeRequest,
-    responses((status = 200, body = Programme, headers(("ETag" = String)))),
-)]
+#[utoipa::path(tag = "admin", params(("code" = String, Path), IfMatch), request_body = UpdateProgrammeRequest,
+    responses((status = 200, body = Programme, headers(("ETag" = String)))))]
 #[patch("/admin/programmes/{code}")]
 pub async fn update_programme(
-    ctx: Ctx,
-    req: HttpRequest,
-    code: web::Path<String>,
-    body: web::Json<UpdateProgrammeRequest>,
+    ctx: Ctx, code: web::Path<String>, web::Json(body): web::Json<UpdateProgrammeRequest>, expected: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let code = code.into_inner();
-    let expected = if_match(&req)?;
-    let body = body.into_inner();
     body.validate()?;
     let programme = run!(ctx, Subject::none(), |conn, audit| {
         let p = queries::update(conn, &code, expected, &body).await?;

@@ -10,6 +10,7 @@ use super::dto::{CreateProgrammeRequest, UpdateProgrammeRequest};
 // Enrolments read programmes through this module.
 pub use super::dto::{MilestoneRule, Programme};
 use crate::error::{ApiError, ApiResult};
+use crate::http::IfMatch;
 use crate::schema::{milestone_rules, programmes};
 
 #[derive(Queryable, Selectable)]
@@ -45,9 +46,10 @@ struct RuleRow {
 impl ProgrammeRow {
     fn into_view(self, milestone_rules: Vec<MilestoneRule>) -> ApiResult<Programme> {
         Ok(Programme {
-            department: self.department.parse().map_err(|_| {
-                ApiError::internal(anyhow::anyhow!("unknown department in the database"))
-            })?,
+            department: self
+                .department
+                .parse()
+                .map_err(|_| ApiError::internal(anyhow::anyhow!("unknown department in the database")))?,
             code: self.code,
             name_da: self.name_da,
             name_en: self.name_en,
@@ -66,9 +68,8 @@ impl ProgrammeRow {
 impl RuleRow {
     fn into_view(self) -> ApiResult<MilestoneRule> {
         Ok(MilestoneRule {
-            anchor: Anchor::parse(&self.anchor).ok_or_else(|| {
-                ApiError::internal(anyhow::anyhow!("unknown milestone anchor in the database"))
-            })?,
+            anchor: Anchor::parse(&self.anchor)
+                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown milestone anchor in the database")))?,
             code: self.code,
             name_da: self.name_da,
             name_en: self.name_en,
@@ -79,10 +80,7 @@ impl RuleRow {
 }
 
 /// The programmes' rows with their rules: two queries.
-async fn with_rules(
-    conn: &mut AsyncPgConnection,
-    rows: Vec<ProgrammeRow>,
-) -> ApiResult<Vec<Programme>> {
+async fn with_rules(conn: &mut AsyncPgConnection, rows: Vec<ProgrammeRow>) -> ApiResult<Vec<Programme>> {
     let codes: Vec<&str> = rows.iter().map(|r| r.code.as_str()).collect();
     let rule_rows: Vec<RuleRow> = milestone_rules::table
         .filter(milestone_rules::programme_code.eq_any(codes))
@@ -104,28 +102,17 @@ async fn with_rules(
 }
 
 async fn with_its_rules(conn: &mut AsyncPgConnection, row: ProgrammeRow) -> ApiResult<Programme> {
-    with_rules(conn, vec![row])
-        .await?
-        .pop()
-        .ok_or(ApiError::NotFound)
+    with_rules(conn, vec![row]).await?.pop().ok_or(ApiError::NotFound)
 }
 
 /// The whole catalogue with its rules.
 pub async fn list(conn: &mut AsyncPgConnection) -> ApiResult<Vec<Programme>> {
-    let rows = programmes::table
-        .order(programmes::code)
-        .select(ProgrammeRow::as_select())
-        .load(conn)
-        .await?;
+    let rows = programmes::table.order(programmes::code).select(ProgrammeRow::as_select()).load(conn).await?;
     with_rules(conn, rows).await
 }
 
 pub async fn find(conn: &mut AsyncPgConnection, code: &str) -> ApiResult<Programme> {
-    let row = programmes::table
-        .find(code)
-        .select(ProgrammeRow::as_select())
-        .first(conn)
-        .await?;
+    let row = programmes::table.find(code).select(ProgrammeRow::as_select()).first(conn).await?;
     with_its_rules(conn, row).await
 }
 
@@ -133,23 +120,13 @@ pub async fn find(conn: &mut AsyncPgConnection, code: &str) -> ApiResult<Program
 /// is the body's mistake (422 on that field), not a missing resource.
 pub async fn find_requested(conn: &mut AsyncPgConnection, code: &str) -> ApiResult<Programme> {
     match find(conn, code).await {
-        Err(ApiError::NotFound) => Err(ApiError::invalid(
-            "programme_code",
-            "unknown",
-            "no such programme",
-        )),
+        Err(ApiError::NotFound) => Err(ApiError::invalid("programme_code", "unknown", "no such programme")),
         other => other,
     }
 }
 
-async fn replace_rules(
-    conn: &mut AsyncPgConnection,
-    code: &str,
-    rules: &[MilestoneRule],
-) -> ApiResult<()> {
-    diesel::delete(milestone_rules::table.filter(milestone_rules::programme_code.eq(code)))
-        .execute(conn)
-        .await?;
+async fn replace_rules(conn: &mut AsyncPgConnection, code: &str, rules: &[MilestoneRule]) -> ApiResult<()> {
+    diesel::delete(milestone_rules::table.filter(milestone_rules::programme_code.eq(code))).execute(conn).await?;
     let rows: Vec<_> = rules
         .iter()
         .enumerate()
@@ -166,17 +143,11 @@ async fn replace_rules(
             )
         })
         .collect();
-    diesel::insert_into(milestone_rules::table)
-        .values(rows)
-        .execute(conn)
-        .await?;
+    diesel::insert_into(milestone_rules::table).values(rows).execute(conn).await?;
     Ok(())
 }
 
-pub async fn insert(
-    conn: &mut AsyncPgConnection,
-    p: &CreateProgrammeRequest,
-) -> ApiResult<Programme> {
+pub async fn insert(conn: &mut AsyncPgConnection, p: &CreateProgrammeRequest) -> ApiResult<Programme> {
     let inserted = diesel::insert_into(programmes::table)
         .values((
             programmes::code.eq(&p.code),
@@ -194,9 +165,7 @@ pub async fn insert(
         .await;
     let row = match inserted {
         Err(e) if crate::db::is_unique_violation(&e) => {
-            return Err(ApiError::Conflict(
-                "A programme with that code exists.".into(),
-            ))
+            return Err(ApiError::Conflict("A programme with that code exists.".into()))
         }
         other => other?,
     };
@@ -216,20 +185,10 @@ struct ProgrammeChangeset<'a> {
 }
 
 pub async fn update(
-    conn: &mut AsyncPgConnection,
-    code: &str,
-    expected_version: i32,
-    u: &UpdateProgrammeRequest,
+    conn: &mut AsyncPgConnection, code: &str, expected: IfMatch, u: &UpdateProgrammeRequest,
 ) -> ApiResult<Programme> {
-    let version: i32 = programmes::table
-        .find(code)
-        .select(programmes::version)
-        .for_update()
-        .first(conn)
-        .await?;
-    if version != expected_version {
-        return Err(ApiError::PreconditionFailed);
-    }
+    let version: i32 = programmes::table.find(code).select(programmes::version).for_update().first(conn).await?;
+    expected.check(version)?;
     let row = diesel::update(programmes::table.find(code))
         .set((
             ProgrammeChangeset {

@@ -20,13 +20,7 @@ pub enum ReferralStatus {
 }
 
 impl ReferralStatus {
-    const ALL: [ReferralStatus; 5] = [
-        Self::Sent,
-        Self::Accepted,
-        Self::Declined,
-        Self::Completed,
-        Self::Withdrawn,
-    ];
+    const ALL: [ReferralStatus; 5] = [Self::Sent, Self::Accepted, Self::Declined, Self::Completed, Self::Withdrawn];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -67,13 +61,7 @@ impl Decision {
     /// Whether `department` may make this decision on a referral from `from`
     /// to `to`, which it sees (403 otherwise); and whether the referral
     /// still waits for one (409 otherwise).
-    pub fn check(
-        self,
-        department: DepartmentCode,
-        from: &str,
-        to: &str,
-        status: ReferralStatus,
-    ) -> ApiResult<()> {
+    pub fn check(self, department: DepartmentCode, from: &str, to: &str, status: ReferralStatus) -> ApiResult<()> {
         let side = match self {
             Self::Accept | Self::Decline => to,
             Self::Withdraw => from,
@@ -97,15 +85,9 @@ pub fn check_receiving(programme: &Programme, from: DepartmentCode) -> ApiResult
     let refused = if !programme.active {
         Some(("inactive", "the programme takes no new enrolments"))
     } else if programme.restricted {
-        Some((
-            "restricted",
-            "restricted programmes take concerns (POST /api/v1/concerns), not referrals",
-        ))
+        Some(("restricted", "restricted programmes take concerns (POST /api/v1/concerns), not referrals"))
     } else if programme.department == from {
-        Some((
-            "own_department",
-            "a programme of your own department: enrol the citizen directly",
-        ))
+        Some(("own_department", "a programme of your own department: enrol the citizen directly"))
     } else {
         None
     };
@@ -118,18 +100,11 @@ pub fn check_receiving(programme: &Programme, from: DepartmentCode) -> ApiResult
 /// The consent a referral rests on (`None`: no such consent of the citizen)
 /// must be valid at `at` and cover the receiving department (422 on
 /// `consent_id` otherwise).
-pub fn check_consent(
-    consent: Option<&ConsentRow>,
-    to: DepartmentCode,
-    at: DateTime<Utc>,
-) -> ApiResult<()> {
+pub fn check_consent(consent: Option<&ConsentRow>, to: DepartmentCode, at: DateTime<Utc>) -> ApiResult<()> {
     let problem = match consent {
         None => Some(("unknown", "no such consent of this citizen")),
         Some(c) if !c.valid_at(at) => Some(("not_valid", "the consent is withdrawn or expired")),
-        Some(c) if !c.covers(to) => Some((
-            "not_covering",
-            "the consent does not cover the receiving department",
-        )),
+        Some(c) if !c.covers(to) => Some(("not_covering", "the consent does not cover the receiving department")),
         Some(_) => None,
     };
     match problem {

@@ -64,13 +64,7 @@ impl AcceptReferralRequest {
         let start_date = match status {
             Status::Active => Some(self.start_date.unwrap_or(today)),
             Status::Referred => self.start_date,
-            _ => {
-                return Err(ApiError::invalid(
-                    "status",
-                    "invalid",
-                    "an enrolment starts as referred or active",
-                ))
-            }
+            _ => return Err(ApiError::invalid("status", "invalid", "an enrolment starts as referred or active")),
         };
         Ok(Acceptance {
             team_id: self.team_id,

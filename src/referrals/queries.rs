@@ -65,32 +65,15 @@ impl ReferralRow {
 }
 
 /// A referral the caller's department sent or received, or 404.
-pub async fn find(
-    conn: &mut AsyncPgConnection,
-    reach: &Reach,
-    id: ReferralId,
-    lock: bool,
-) -> ApiResult<ReferralRow> {
-    let query = referrals::table
-        .find(id)
-        .filter(scope::referrals_visible(reach))
-        .select(ReferralRow::as_select());
-    Ok(if lock {
-        query.for_update().first(conn).await?
-    } else {
-        query.first(conn).await?
-    })
+pub async fn find(conn: &mut AsyncPgConnection, reach: &Reach, id: ReferralId, lock: bool) -> ApiResult<ReferralRow> {
+    let query = referrals::table.find(id).filter(scope::referrals_visible(reach)).select(ReferralRow::as_select());
+    Ok(if lock { query.for_update().first(conn).await? } else { query.first(conn).await? })
 }
 
 /// One page of the department's inbox or outbox, oldest first.
 pub async fn list(
-    conn: &mut AsyncPgConnection,
-    reach: &Reach,
-    department: DepartmentCode,
-    direction: ReferralDirection,
-    status: Option<ReferralStatus>,
-    after: Option<ReferralId>,
-    limit: i64,
+    conn: &mut AsyncPgConnection, reach: &Reach, department: DepartmentCode, direction: ReferralDirection,
+    status: Option<ReferralStatus>, after: Option<ReferralId>, limit: i64,
 ) -> ApiResult<Vec<ReferralRow>> {
     let mut query = referrals::table
         .filter(scope::referrals_visible(reach))
@@ -114,11 +97,7 @@ pub async fn list(
 
 /// Whether the citizen already has a referral to the programme that waits
 /// for a decision.
-pub async fn waiting_exists(
-    conn: &mut AsyncPgConnection,
-    citizen: CitizenId,
-    programme: &str,
-) -> ApiResult<bool> {
+pub async fn waiting_exists(conn: &mut AsyncPgConnection, citizen: CitizenId, programme: &str) -> ApiResult<bool> {
     Ok(diesel::select(diesel::dsl::exists(
         referrals::table
             .filter(referrals::citizen_id.eq(citizen))
@@ -141,11 +120,7 @@ pub struct NewReferral<'a> {
 }
 
 /// Sends a referral: it waits in the receiving department's inbox.
-pub async fn insert(
-    conn: &mut AsyncPgConnection,
-    new: NewReferral<'_>,
-    now: DateTime<Utc>,
-) -> ApiResult<ReferralRow> {
+pub async fn insert(conn: &mut AsyncPgConnection, new: NewReferral<'_>, now: DateTime<Utc>) -> ApiResult<ReferralRow> {
     Ok(diesel::insert_into(referrals::table)
         .values((
             referrals::id.eq(ReferralId(uuid::Uuid::now_v7())),
@@ -177,10 +152,7 @@ pub struct Decided<'a> {
 
 /// Records the decision; every decision but acceptance also closes it.
 pub async fn decide(
-    conn: &mut AsyncPgConnection,
-    id: ReferralId,
-    d: Decided<'_>,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, id: ReferralId, d: Decided<'_>, now: DateTime<Utc>,
 ) -> ApiResult<ReferralRow> {
     Ok(diesel::update(referrals::table.find(id))
         .set((
@@ -199,18 +171,11 @@ pub async fn decide(
 
 /// Views of `rows` with their citizens (one query). A referral whose citizen
 /// the caller cannot read is left out rather than shown half.
-pub async fn views(
-    conn: &mut AsyncPgConnection,
-    rows: Vec<ReferralRow>,
-) -> ApiResult<Vec<ReferralView>> {
+pub async fn views(conn: &mut AsyncPgConnection, rows: Vec<ReferralRow>) -> ApiResult<Vec<ReferralView>> {
     let ids: Vec<CitizenId> = rows.iter().map(|r| r.citizen_id).collect();
-    let found: Vec<CitizenRow> = citizens::table
-        .filter(citizens::id.eq_any(&ids))
-        .select(CitizenRow::as_select())
-        .load(conn)
-        .await?;
-    let by_id: HashMap<CitizenId, CitizenRow> =
-        found.into_iter().map(|c| (c.id.into(), c)).collect();
+    let found: Vec<CitizenRow> =
+        citizens::table.filter(citizens::id.eq_any(&ids)).select(CitizenRow::as_select()).load(conn).await?;
+    let by_id: HashMap<CitizenId, CitizenRow> = found.into_iter().map(|c| (c.id.into(), c)).collect();
     let mut views = Vec::with_capacity(rows.len());
     for r in rows {
         let Some(citizen) = by_id.get(&r.citizen_id) else {
@@ -224,8 +189,5 @@ pub async fn views(
 
 /// The view of one referral, or 404 when its citizen is out of reach.
 pub async fn view(conn: &mut AsyncPgConnection, row: ReferralRow) -> ApiResult<ReferralView> {
-    views(conn, vec![row])
-        .await?
-        .pop()
-        .ok_or(ApiError::NotFound)
+    views(conn, vec![row]).await?.pop().ok_or(ApiError::NotFound)
 }

@@ -24,11 +24,7 @@ impl CaseloadCounts {
     }
 
     fn add_breakdown(&mut self, programme: &str, status: &str, count: i64) {
-        match self
-            .by_programme_and_status
-            .iter_mut()
-            .find(|c| c.programme_code == programme && c.status == status)
-        {
+        match self.by_programme_and_status.iter_mut().find(|c| c.programme_code == programme && c.status == status) {
             Some(c) => c.count += count,
             None => self.by_programme_and_status.push(ProgrammeStatusCount {
                 programme_code: programme.to_string(),
@@ -42,8 +38,7 @@ impl CaseloadCounts {
 /// The report out of its three aggregates: each caseworker's and team's
 /// counts, and the totals.
 pub fn build(
-    scope: &ReportScope,
-    now: DateTime<Utc>,
+    scope: &ReportScope, now: DateTime<Utc>,
     (rows, breakdown, grants): (Vec<LoadRow>, Vec<BreakdownRow>, Vec<GrantRow>),
 ) -> CaseloadReport {
     let mut caseworkers: BTreeMap<Uuid, CaseworkerLoad> = BTreeMap::new();
@@ -99,20 +94,10 @@ pub fn build(
         totals.grants_awaiting_review += g.pending;
     }
     let mut caseworkers: Vec<CaseworkerLoad> = caseworkers.into_values().collect();
-    caseworkers.sort_by(|a, b| {
-        a.full_name
-            .cmp(&b.full_name)
-            .then(a.caseworker_id.cmp(&b.caseworker_id))
-    });
+    caseworkers.sort_by(|a, b| a.full_name.cmp(&b.full_name).then(a.caseworker_id.cmp(&b.caseworker_id)));
     let mut teams: Vec<TeamLoad> = teams.into_values().collect();
     teams.sort_by(|a, b| a.name.cmp(&b.name).then(a.team_id.cmp(&b.team_id)));
-    CaseloadReport {
-        departments: scope.department_list(),
-        as_of: now,
-        caseworkers,
-        teams,
-        totals,
-    }
+    CaseloadReport { departments: scope.department_list(), as_of: now, caseworkers, teams, totals }
 }
 
 const COLUMNS: [&str; 12] = [
@@ -152,35 +137,17 @@ fn counts_cells(c: &CaseloadCounts) -> Vec<String> {
 pub fn table(report: &CaseloadReport) -> Table {
     let mut rows = Vec::new();
     for c in &report.caseworkers {
-        let mut row = vec![
-            "caseworker".into(),
-            c.caseworker_id.to_string(),
-            c.full_name.clone(),
-            c.department.clone(),
-        ];
+        let mut row = vec!["caseworker".into(), c.caseworker_id.to_string(), c.full_name.clone(), c.department.clone()];
         row.extend(counts_cells(&c.counts));
         rows.push(row);
     }
     for t in &report.teams {
-        let mut row = vec![
-            "team".into(),
-            t.team_id.to_string(),
-            t.name.clone(),
-            t.department.clone(),
-        ];
+        let mut row = vec!["team".into(), t.team_id.to_string(), t.name.clone(), t.department.clone()];
         row.extend(counts_cells(&t.counts));
         rows.push(row);
     }
-    let mut row = vec![
-        "total".into(),
-        String::new(),
-        String::new(),
-        report.departments.join(" "),
-    ];
+    let mut row = vec!["total".into(), String::new(), String::new(), report.departments.join(" ")];
     row.extend(counts_cells(&report.totals));
     rows.push(row);
-    Table {
-        header: COLUMNS.to_vec(),
-        rows,
-    }
+    Table { header: COLUMNS.to_vec(), rows }
 }

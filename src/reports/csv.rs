@@ -18,21 +18,14 @@ pub fn wants_csv(req: &HttpRequest) -> bool {
     req.headers()
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| {
-            accept
-                .split(',')
-                .any(|part| part.split(';').next().unwrap_or("").trim() == "text/csv")
-        })
+        .is_some_and(|accept| accept.split(',').any(|part| part.split(';').next().unwrap_or("").trim() == "text/csv"))
 }
 
 /// A cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return is
 /// prefixed with `'` so spreadsheets show it as text (OWASP, CSV injection).
 /// A plain number (a negative gap, say) is no formula and stays a number.
 pub fn neutralise(cell: &str) -> String {
-    let risky = matches!(
-        cell.chars().next(),
-        Some('=' | '+' | '-' | '@' | '\t' | '\r')
-    );
+    let risky = matches!(cell.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'));
     if risky && cell.parse::<f64>().map_or(true, |n| !n.is_finite()) {
         format!("'{cell}")
     } else {
@@ -45,31 +38,21 @@ pub fn render(table: &Table) -> ApiResult<String> {
     let internal = |e: ::csv::Error| ApiError::internal(anyhow::anyhow!(e));
     writer.write_record(&table.header).map_err(internal)?;
     for row in &table.rows {
-        writer
-            .write_record(row.iter().map(|c| neutralise(c)))
-            .map_err(internal)?;
+        writer.write_record(row.iter().map(|c| neutralise(c))).map_err(internal)?;
     }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| ApiError::internal(anyhow::anyhow!(e.to_string())))?;
+    let bytes = writer.into_inner().map_err(|e| ApiError::internal(anyhow::anyhow!(e.to_string())))?;
     String::from_utf8(bytes).map_err(|e| ApiError::internal(anyhow::anyhow!(e)))
 }
 
 /// JSON, or the table as CSV when the client asked for it.
 pub fn respond<T: Serialize>(
-    req: &HttpRequest,
-    report: &T,
-    table: impl FnOnce(&T) -> Table,
-    filename: &str,
+    req: &HttpRequest, report: &T, table: impl FnOnce(&T) -> Table, filename: &str,
 ) -> ApiResult<HttpResponse> {
     if wants_csv(req) {
         let body = render(&table(report))?;
         return Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}.csv\""),
-            ))
+            .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}.csv\"")))
             .body(body));
     }
     Ok(HttpResponse::Ok().json(report))

@@ -107,19 +107,90 @@ pub struct PeriodParams {
 
 impl PeriodParams {
     pub fn period(&self, today: NaiveDate) -> ApiResult<(NaiveDate, NaiveDate)> {
-        let from = self
-            .from
-            .unwrap_or_else(|| NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today));
+        let from = self.from.unwrap_or_else(|| NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today));
         let to = self.to.unwrap_or(today);
         if from > to {
-            return Err(ApiError::invalid(
-                "from",
-                "after_to",
-                "from must not be after to",
-            ));
+            return Err(ApiError::invalid("from", "after_to", "from must not be after to"));
         }
         Ok((from, to))
     }
+}
+
+/// The outcome report's parameters: a whole period only (issue 10, door 11).
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct OutcomeParams {
+    /// A whole year (`2026`), half-year (`2026-H1`) or quarter (`2026-Q3`);
+    /// default: this year. (`from` and `to` on the first and last day of such
+    /// a period are accepted too.)
+    #[param(pattern = "^[0-9]{4}(-H[12]|-Q[1-4])?$")]
+    pub period: Option<String>,
+    #[param(ignore)]
+    pub from: Option<NaiveDate>,
+    #[param(ignore)]
+    pub to: Option<NaiveDate>,
+    /// Only this programme.
+    pub programme: Option<String>,
+    /// Auditors: one department (default: all). Managers: their own.
+    #[param(value_type = Option<DepartmentCode>)]
+    pub department: Option<DepartmentCode>,
+}
+
+impl OutcomeParams {
+    /// Two reports a day apart would reveal one person, so the report covers a
+    /// whole quarter, half-year or year and no other span.
+    pub fn whole_period(&self, today: NaiveDate) -> ApiResult<(NaiveDate, NaiveDate)> {
+        let (from, to) = match (&self.period, self.from, self.to) {
+            (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+                return Err(ApiError::invalid("period", "conflict", "give a period, or from and to, not both"))
+            }
+            (Some(period), None, None) => {
+                return named_period(period).ok_or_else(|| ApiError::invalid("period", "invalid", WHOLE))
+            }
+            (None, None, None) => {
+                return named_period(&format!("{:04}", today.year()))
+                    .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no calendar year {}", today.year())))
+            }
+            (None, Some(from), Some(to)) => (from, to),
+            (None, _, _) => return Err(ApiError::invalid("period", "not_whole", WHOLE)),
+        };
+        let whole = [(1, 12), (1, 6), (7, 6), (1, 3), (4, 3), (7, 3), (10, 3)]
+            .iter()
+            .any(|&(month, months)| from.day() == 1 && from.month() == month && last_day(from, months) == Some(to));
+        if whole {
+            Ok((from, to))
+        } else {
+            Err(ApiError::invalid("period", "not_whole", WHOLE))
+        }
+    }
+}
+
+const WHOLE: &str = "a whole year (2026), half-year (2026-H1) or quarter (2026-Q3)";
+
+fn last_day(first: NaiveDate, months: u32) -> Option<NaiveDate> {
+    first.checked_add_months(chrono::Months::new(months))?.pred_opt()
+}
+
+/// `2026`, `2026-H2` or `2026-Q3` as its first and last day.
+fn named_period(period: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let (year, part) = period.split_once('-').map_or((period, None), |(y, p)| (y, Some(p)));
+    if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let year: i32 = year.parse().ok()?;
+    let (month, months) = match part {
+        None => (1, 12),
+        Some("H1") => (1, 6),
+        Some("H2") => (7, 6),
+        Some("Q1") => (1, 3),
+        Some("Q2") => (4, 3),
+        Some("Q3") => (7, 3),
+        Some("Q4") => (10, 3),
+        Some(_) => return None,
+    };
+    let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+    Some((first, last_day(first, months)?))
 }
 
 #[derive(Serialize, ToSchema, Debug, QueryableByName)]

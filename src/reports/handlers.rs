@@ -8,32 +8,22 @@ use super::dto::*;
 use super::queries::{self, Period, Selection};
 use super::{caseload, csv, deadlines, outcomes, ReportScope};
 use crate::audit::{Action, AuditEntry, Resource};
-use crate::domain::{EnrolmentId, UserId};
+use crate::domain::{DepartmentCode, EnrolmentId, UserId};
 use crate::enrolments::queries::check_staff;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, JsonResult};
 use crate::request::{run, Ctx, Subject};
 
 /// The caseload audit of your department (managers; a restricted team's
 /// manager also sees the team's restricted work) or of every department
 /// (auditors). JSON, or CSV with `Accept: text/csv`.
-#[utoipa::path(
-    tag = "reports",
-    params(ReportParams),
-    responses((status = 200, description = "The report", content((CaseloadReport = "application/json"), (String = "text/csv")))),
-)]
+#[utoipa::path(tag = "reports", params(ReportParams),
+    responses((status = 200, description = "The report", content((CaseloadReport = "application/json"), (String = "text/csv")))))]
 #[get("/reports/caseload")]
-pub async fn caseload_report(
-    ctx: Ctx,
-    req: HttpRequest,
-    params: web::Query<ReportParams>,
-) -> ApiResult<HttpResponse> {
+pub async fn caseload_report(ctx: Ctx, req: HttpRequest, params: web::Query<ReportParams>) -> ApiResult<HttpResponse> {
     let scope = ReportScope::of(&ctx.actor, params.department)?;
     let report = run!(ctx, Subject::none(), |conn, audit| {
         let rows = queries::caseload(conn, &scope, ctx.now, ctx.today()).await?;
-        audit.record(
-            AuditEntry::success(Action::Read, Resource::ReportCaseload)
-                .reason(scope.audit_reason(None)),
-        );
+        audit.record(AuditEntry::success(Action::Read, Resource::ReportCaseload).reason(scope.audit_reason(None)));
         Ok(caseload::build(&scope, ctx.now, rows))
     });
     csv::respond(&req, &report, caseload::table, "caseload")
@@ -41,17 +31,9 @@ pub async fn caseload_report(
 
 /// Move enrolments to another caseworker of your department, all or none,
 /// each move audited (managers).
-#[utoipa::path(
-    tag = "reports",
-    request_body = ReassignRequest,
-    responses((status = 200, body = ReassignResult)),
-)]
+#[utoipa::path(tag = "reports", request_body = ReassignRequest, responses((status = 200, body = ReassignResult)))]
 #[post("/reports/caseload/reassign")]
-pub async fn reassign(
-    ctx: Ctx,
-    body: web::Json<ReassignRequest>,
-) -> ApiResult<web::Json<ReassignResult>> {
-    let body = body.into_inner();
+pub async fn reassign(ctx: Ctx, web::Json(body): web::Json<ReassignRequest>) -> JsonResult<ReassignResult> {
     // Leaves room in the audit entry for the ids around it.
     let reason = crate::http::bounded_text("reason", &body.reason, 1, 1800)?;
     let selection = match (body.enrolment_ids, body.from_caseworker_id) {
@@ -85,21 +67,11 @@ pub async fn reassign(
             }
         }
         // The new caseworker must belong to every restricted team involved.
-        let mut teams_needed: std::collections::BTreeSet<Option<uuid::Uuid>> = found
-            .iter()
-            .map(|e| e.restricted.then_some(e.team_id))
-            .collect();
+        let mut teams_needed: std::collections::BTreeSet<Option<uuid::Uuid>> =
+            found.iter().map(|e| e.restricted.then_some(e.team_id)).collect();
         teams_needed.insert(None);
         for team in teams_needed {
-            check_staff(
-                conn,
-                "to_caseworker_id",
-                to,
-                department.as_str(),
-                "caseworker",
-                team.map(Into::into),
-            )
-            .await?;
+            check_staff(conn, "to_caseworker_id", to, department.as_str(), "caseworker", team.map(Into::into)).await?;
         }
         let ids: Vec<EnrolmentId> = found.iter().map(|e| e.id).collect();
         queries::reassign(conn, &ids, to, ctx.now).await?;
@@ -107,50 +79,38 @@ pub async fn reassign(
             AuditEntry::success(Action::Update, Resource::Enrolment)
                 .resource_id(e.id)
                 .citizen(e.citizen_id)
-                .reason(format!(
-                    "reassigned from {} to {to}: {reason}",
-                    e.responsible_caseworker_id
-                ))
+                .reason(format!("reassigned from {} to {to}: {reason}", e.responsible_caseworker_id))
         }));
         if found.is_empty() {
             // Nothing moved is still a look at the caseworker's cases.
             audit.record(
-                AuditEntry::success(Action::Search, Resource::Enrolment).reason(format!(
-                    "reassignment to {to} found no open enrolment: {reason}"
-                )),
+                AuditEntry::success(Action::Search, Resource::Enrolment)
+                    .reason(format!("reassignment to {to} found no open enrolment: {reason}")),
             );
         }
         Ok(ids)
     });
-    Ok(web::Json(ReassignResult {
-        moved: moved.len(),
-        enrolment_ids: moved.into_iter().map(Into::into).collect(),
-    }))
+    Ok(web::Json(ReassignResult { moved: moved.len(), enrolment_ids: moved.into_iter().map(Into::into).collect() }))
 }
 
 /// A period report's scope (refused before any work when the caller may not
 /// have it) and its programme ('' for all).
-fn scoped(ctx: &Ctx, params: &PeriodParams) -> ApiResult<(ReportScope, String)> {
-    let scope = ReportScope::of(&ctx.actor, params.department)?;
-    Ok((scope, params.programme.clone().unwrap_or_default()))
+fn scoped(
+    ctx: &Ctx, department: Option<DepartmentCode>, programme: &Option<String>,
+) -> ApiResult<(ReportScope, String)> {
+    let scope = ReportScope::of(&ctx.actor, department)?;
+    Ok((scope, programme.clone().unwrap_or_default()))
 }
 
 /// Milestones due in a period by programme: met on time, late, overdue,
 /// waived, pending, and the share met on time; for managers also the list of
 /// overdue ones in their department. JSON, or CSV with `Accept: text/csv`.
-#[utoipa::path(
-    tag = "reports",
-    params(PeriodParams),
-    responses((status = 200, description = "The report", content((DeadlineReport = "application/json"), (String = "text/csv")))),
-)]
+#[utoipa::path(tag = "reports", params(PeriodParams),
+    responses((status = 200, description = "The report", content((DeadlineReport = "application/json"), (String = "text/csv")))))]
 #[get("/reports/deadlines")]
-pub async fn deadlines_report(
-    ctx: Ctx,
-    req: HttpRequest,
-    params: web::Query<PeriodParams>,
-) -> ApiResult<HttpResponse> {
+pub async fn deadlines_report(ctx: Ctx, req: HttpRequest, params: web::Query<PeriodParams>) -> ApiResult<HttpResponse> {
     let params = params.into_inner();
-    let (scope, programme) = scoped(&ctx, &params)?;
+    let (scope, programme) = scoped(&ctx, params.department, &params.programme)?;
     let period = Period::new(&params, ctx.today(), &programme)?;
     let today = ctx.today();
     let (from, to) = (period.from, period.to);
@@ -163,8 +123,7 @@ pub async fn deadlines_report(
             Some(queries::overdue_milestones(conn, scope, period, today).await?)
         };
         audit.record(
-            AuditEntry::success(Action::Read, Resource::ReportDeadlines)
-                .reason(scope.audit_reason(Some((from, to)))),
+            AuditEntry::success(Action::Read, Resource::ReportDeadlines).reason(scope.audit_reason(Some((from, to)))),
         );
         // The overdue list names citizens: each shown is a read of theirs.
         audit.extend(overdue.iter().flatten().map(|o| {
@@ -173,43 +132,29 @@ pub async fn deadlines_report(
                 .citizen(o.citizen_id)
                 .reason("overdue list of the deadline report")
         }));
-        Ok(DeadlineReport {
-            departments: scope.department_list(),
-            from,
-            to,
-            as_of: ctx.now,
-            milestones,
-            overdue,
-        })
+        Ok(DeadlineReport { departments: scope.department_list(), from, to, as_of: ctx.now, milestones, overdue })
     });
     csv::respond(&req, &report, deadlines::table, "deadlines")
 }
 
 /// Outcomes of the department's citizens by measurement point and group,
-/// beside the policy's baselines; cells under five people suppressed.
+/// beside the policy's baselines, for a whole quarter, half-year or year
+/// (`period=2026-Q3`; this year by default); cells under five people suppressed.
 /// Managers: their department; auditors: any or all. JSON, or CSV with
 /// `Accept: text/csv`.
-#[utoipa::path(
-    tag = "reports",
-    params(PeriodParams),
-    responses((status = 200, description = "The report", content((OutcomeReport = "application/json"), (String = "text/csv")))),
-)]
+#[utoipa::path(tag = "reports", params(OutcomeParams),
+    responses((status = 200, description = "The report", content((OutcomeReport = "application/json"), (String = "text/csv")))))]
 #[get("/reports/outcomes")]
-pub async fn outcomes_report(
-    ctx: Ctx,
-    req: HttpRequest,
-    params: web::Query<PeriodParams>,
-) -> ApiResult<HttpResponse> {
+pub async fn outcomes_report(ctx: Ctx, req: HttpRequest, params: web::Query<OutcomeParams>) -> ApiResult<HttpResponse> {
     let params = params.into_inner();
-    let (scope, programme) = scoped(&ctx, &params)?;
-    let period = Period::new(&params, ctx.today(), &programme)?;
+    let (scope, programme) = scoped(&ctx, params.department, &params.programme)?;
+    let period = Period::whole(&params, ctx.today(), &programme)?;
     let (from, to) = (period.from, period.to);
     let (scope, period) = (&scope, &period);
     let report = run!(ctx, Subject::none(), |conn, audit| {
         let people = queries::outcome_people(conn, scope, period).await?;
         audit.record(
-            AuditEntry::success(Action::Read, Resource::ReportOutcomes)
-                .reason(scope.audit_reason(Some((from, to)))),
+            AuditEntry::success(Action::Read, Resource::ReportOutcomes).reason(scope.audit_reason(Some((from, to)))),
         );
         Ok(outcomes::build(scope, period, ctx.now, &people))
     });

@@ -26,8 +26,7 @@ pub const BASELINE_MENAPT: f64 = 53.1;
 pub const POINTS: [&str; 4] = ["start", "end", "end_plus_6m", "end_plus_12m"];
 
 const SMALL: &str = "fewer than 5 people";
-const DERIVABLE: &str =
-    "suppressed so that a group of fewer than 5 cannot be derived by subtraction from the total";
+const DERIVABLE: &str = "suppressed so that a group of fewer than 5 cannot be derived by subtraction from the total";
 
 const POPULATION: &str = "Citizens with an outcome measured in the period on an enrolment of the \
     department(s); one measurement per citizen and point (the latest). Restricted work only for \
@@ -136,10 +135,7 @@ fn suppressed(group: &str, reason: &'static str) -> OutcomeCell {
 }
 
 /// The groups of one dimension, with primary and secondary suppression.
-fn breakdown_cells(
-    groups: &BTreeMap<String, i64>,
-    mut cells: Vec<OutcomeCell>,
-) -> Vec<OutcomeCell> {
+fn breakdown_cells(groups: &BTreeMap<String, i64>, mut cells: Vec<OutcomeCell>) -> Vec<OutcomeCell> {
     let small = cells.iter().filter(|c| c.suppressed.is_some()).count();
     if small == 1 {
         // Suppress the smallest group still shown as well.
@@ -159,26 +155,12 @@ fn breakdown_cells(
 
 fn dimensions(p: &Person) -> [(&'static str, String); 6] {
     [
-        (
-            "origin_region",
-            p.origin_region.clone().unwrap_or_else(|| "unknown".into()),
-        ),
-        (
-            "menapt",
-            if p.menapt { "menapt" } else { "not_menapt" }.into(),
-        ),
-        (
-            "origin_group",
-            p.origin_group
-                .clone()
-                .unwrap_or_else(|| "dansk_oprindelse_eller_ukendt".into()),
-        ),
+        ("origin_region", p.origin_region.clone().unwrap_or_else(|| "unknown".into())),
+        ("menapt", if p.menapt { "menapt" } else { "not_menapt" }.into()),
+        ("origin_group", p.origin_group.clone().unwrap_or_else(|| "dansk_oprindelse_eller_ukendt".into())),
         ("sex", p.sex.clone()),
         ("age_band", age_band(p.birth_date, p.measured_on).into()),
-        (
-            "district",
-            p.district.clone().unwrap_or_else(|| "unknown".into()),
-        ),
+        ("district", p.district.clone().unwrap_or_else(|| "unknown".into())),
     ]
 }
 
@@ -188,50 +170,24 @@ fn point_report(point: &'static str, people: &[&Person]) -> PointReport {
     for p in people {
         total.add(p);
         for (dimension, group) in dimensions(p) {
-            by.entry(dimension)
-                .or_default()
-                .entry(group)
-                .or_default()
-                .add(p);
+            by.entry(dimension).or_default().entry(group).or_default().add(p);
         }
     }
     if total.people < MIN_CELL {
         // Nothing can be shown without showing a small group.
-        return PointReport {
-            measurement_point: point,
-            total: suppressed("total", SMALL),
-            breakdowns: Vec::new(),
-        };
+        return PointReport { measurement_point: point, total: suppressed("total", SMALL), breakdowns: Vec::new() };
     }
-    let order = [
-        "origin_region",
-        "menapt",
-        "origin_group",
-        "sex",
-        "age_band",
-        "district",
-    ];
+    let order = ["origin_region", "menapt", "origin_group", "sex", "age_band", "district"];
     let breakdowns = order
         .iter()
         .filter_map(|d| by.get(d).map(|groups| (*d, groups)))
         .map(|(dimension, groups)| {
-            let sizes: BTreeMap<String, i64> =
-                groups.iter().map(|(g, t)| (g.clone(), t.people)).collect();
-            let cells = groups
-                .iter()
-                .map(|(g, t)| cell_of(dimension, g, *t))
-                .collect();
-            Breakdown {
-                dimension,
-                groups: breakdown_cells(&sizes, cells),
-            }
+            let sizes: BTreeMap<String, i64> = groups.iter().map(|(g, t)| (g.clone(), t.people)).collect();
+            let cells = groups.iter().map(|(g, t)| cell_of(dimension, g, *t)).collect();
+            Breakdown { dimension, groups: breakdown_cells(&sizes, cells) }
         })
         .collect();
-    PointReport {
-        measurement_point: point,
-        total: cell_of("total", "total", total),
-        breakdowns,
-    }
+    PointReport { measurement_point: point, total: cell_of("total", "total", total), breakdowns }
 }
 
 pub fn table(report: &OutcomeReport) -> Table {
@@ -282,19 +238,11 @@ pub fn table(report: &OutcomeReport) -> Table {
 }
 
 /// The report out of the people measured in the period.
-pub fn build(
-    scope: &ReportScope,
-    period: &Period<'_>,
-    now: DateTime<Utc>,
-    people: &[Person],
-) -> OutcomeReport {
+pub fn build(scope: &ReportScope, period: &Period<'_>, now: DateTime<Utc>, people: &[Person]) -> OutcomeReport {
     let points = POINTS
         .iter()
         .map(|point| {
-            let at: Vec<&Person> = people
-                .iter()
-                .filter(|p| p.measurement_point == *point)
-                .collect();
+            let at: Vec<&Person> = people.iter().filter(|p| p.measurement_point == *point).collect();
             point_report(point, &at)
         })
         .collect();

@@ -9,7 +9,7 @@ use diesel::sql_types::{Array, BigInt, Bool, Date, Nullable, Text, Timestamptz, 
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::dto::{MilestoneDeadlines, OverdueMilestone, PeriodParams};
+use super::dto::{MilestoneDeadlines, OutcomeParams, OverdueMilestone, PeriodParams};
 use super::ReportScope;
 use crate::domain::{CitizenId, DepartmentCode, EnrolmentId, UserId};
 use crate::error::ApiResult;
@@ -128,40 +128,25 @@ SELECT g.user_id, u.full_name, g.department, count(*) AS pending
 
 /// The caseload audit's three aggregates.
 pub async fn caseload(
-    conn: &mut AsyncPgConnection,
-    scope: &ReportScope,
-    now: DateTime<Utc>,
-    today: NaiveDate,
+    conn: &mut AsyncPgConnection, scope: &ReportScope, now: DateTime<Utc>, today: NaiveDate,
 ) -> ApiResult<(Vec<LoadRow>, Vec<BreakdownRow>, Vec<GrantRow>)> {
     let departments = scope.department_names();
-    let load = diesel::sql_query(pick(
-        scope,
-        LOAD,
-        "SELECT * FROM medborger_audit_report_load($1, $2, $3, $4)",
-    ))
-    .bind::<Array<Text>, _>(&departments)
-    .bind::<Array<SqlUuid>, _>(&scope.restricted_teams)
-    .bind::<Timestamptz, _>(now)
-    .bind::<Date, _>(today)
-    .load(conn)
-    .await?;
-    let breakdown = diesel::sql_query(pick(
-        scope,
-        BREAKDOWN,
-        "SELECT * FROM medborger_audit_report_breakdown($1, $2)",
-    ))
-    .bind::<Array<Text>, _>(&departments)
-    .bind::<Array<SqlUuid>, _>(&scope.restricted_teams)
-    .load(conn)
-    .await?;
-    let grants = diesel::sql_query(pick(
-        scope,
-        GRANTS,
-        "SELECT * FROM medborger_audit_report_grants($1)",
-    ))
-    .bind::<Array<Text>, _>(&departments)
-    .load(conn)
-    .await?;
+    let load = diesel::sql_query(pick(scope, LOAD, "SELECT * FROM medborger_audit_report_load($1, $2, $3, $4)"))
+        .bind::<Array<Text>, _>(&departments)
+        .bind::<Array<SqlUuid>, _>(&scope.restricted_teams)
+        .bind::<Timestamptz, _>(now)
+        .bind::<Date, _>(today)
+        .load(conn)
+        .await?;
+    let breakdown = diesel::sql_query(pick(scope, BREAKDOWN, "SELECT * FROM medborger_audit_report_breakdown($1, $2)"))
+        .bind::<Array<Text>, _>(&departments)
+        .bind::<Array<SqlUuid>, _>(&scope.restricted_teams)
+        .load(conn)
+        .await?;
+    let grants = diesel::sql_query(pick(scope, GRANTS, "SELECT * FROM medborger_audit_report_grants($1)"))
+        .bind::<Array<Text>, _>(&departments)
+        .load(conn)
+        .await?;
     Ok((load, breakdown, grants))
 }
 
@@ -213,21 +198,19 @@ impl<'a> Period<'a> {
     /// The period asked for (see [`PeriodParams::period`]), of `programme`.
     pub fn new(params: &PeriodParams, today: NaiveDate, programme: &'a str) -> ApiResult<Self> {
         let (from, to) = params.period(today)?;
-        Ok(Self {
-            from,
-            to,
-            programme,
-        })
+        Ok(Self { from, to, programme })
+    }
+
+    /// A whole quarter, half-year or year (see [`OutcomeParams::whole_period`]).
+    pub fn whole(params: &OutcomeParams, today: NaiveDate, programme: &'a str) -> ApiResult<Self> {
+        let (from, to) = params.whole_period(today)?;
+        Ok(Self { from, to, programme })
     }
 }
 
 /// DEADLINE_COUNTS or OVERDUE with their six parameters.
 fn deadline_query<'a>(
-    sql: &'a str,
-    scope: &'a ReportScope,
-    departments: &'a [&'static str],
-    period: &'a Period<'a>,
-    today: NaiveDate,
+    sql: &'a str, scope: &'a ReportScope, departments: &'a [&'static str], period: &'a Period<'a>, today: NaiveDate,
 ) -> BoxedSqlQuery<'a, Pg, SqlQuery> {
     diesel::sql_query(sql)
         .into_boxed()
@@ -240,18 +223,11 @@ fn deadline_query<'a>(
 }
 
 pub async fn deadline_counts(
-    conn: &mut AsyncPgConnection,
-    scope: &ReportScope,
-    period: &Period<'_>,
-    today: NaiveDate,
+    conn: &mut AsyncPgConnection, scope: &ReportScope, period: &Period<'_>, today: NaiveDate,
 ) -> ApiResult<Vec<MilestoneDeadlines>> {
     let departments = scope.department_names();
     Ok(deadline_query(
-        pick(
-            scope,
-            DEADLINE_COUNTS,
-            "SELECT * FROM medborger_audit_report_deadlines($1, $2, $3, $4, $5, $6)",
-        ),
+        pick(scope, DEADLINE_COUNTS, "SELECT * FROM medborger_audit_report_deadlines($1, $2, $3, $4, $5, $6)"),
         scope,
         &departments,
         period,
@@ -263,15 +239,10 @@ pub async fn deadline_counts(
 
 /// At most 5,000, the longest overdue first.
 pub async fn overdue_milestones(
-    conn: &mut AsyncPgConnection,
-    scope: &ReportScope,
-    period: &Period<'_>,
-    today: NaiveDate,
+    conn: &mut AsyncPgConnection, scope: &ReportScope, period: &Period<'_>, today: NaiveDate,
 ) -> ApiResult<Vec<OverdueMilestone>> {
     let departments = scope.department_names();
-    Ok(deadline_query(OVERDUE, scope, &departments, period, today)
-        .load(conn)
-        .await?)
+    Ok(deadline_query(OVERDUE, scope, &departments, period, today).load(conn).await?)
 }
 
 /// One citizen's latest measurement at one point, with what the outcome
@@ -320,22 +291,16 @@ SELECT DISTINCT ON (o.citizen_id, o.measurement_point)
 "#;
 
 pub async fn outcome_people(
-    conn: &mut AsyncPgConnection,
-    scope: &ReportScope,
-    period: &Period<'_>,
+    conn: &mut AsyncPgConnection, scope: &ReportScope, period: &Period<'_>,
 ) -> ApiResult<Vec<Person>> {
-    Ok(diesel::sql_query(pick(
-        scope,
-        PEOPLE,
-        "SELECT * FROM medborger_audit_report_outcomes($1, $2, $3, $4, $5)",
-    ))
-    .bind::<Array<Text>, _>(scope.department_names())
-    .bind::<Array<SqlUuid>, _>(&scope.restricted_teams)
-    .bind::<Date, _>(period.from)
-    .bind::<Date, _>(period.to)
-    .bind::<Text, _>(period.programme)
-    .load(conn)
-    .await?)
+    Ok(diesel::sql_query(pick(scope, PEOPLE, "SELECT * FROM medborger_audit_report_outcomes($1, $2, $3, $4, $5)"))
+        .bind::<Array<Text>, _>(scope.department_names())
+        .bind::<Array<SqlUuid>, _>(&scope.restricted_teams)
+        .bind::<Date, _>(period.from)
+        .bind::<Date, _>(period.to)
+        .bind::<Text, _>(period.programme)
+        .load(conn)
+        .await?)
 }
 
 /// Which open enrolments a reassignment moves.
@@ -358,13 +323,9 @@ pub struct OpenEnrolment {
 /// The selected open enrolments of `department` within the manager's reach
 /// of restricted work, locked, in id order.
 pub async fn lock_open_enrolments(
-    conn: &mut AsyncPgConnection,
-    selection: &Selection,
-    department: DepartmentCode,
-    restricted_teams: &[Uuid],
+    conn: &mut AsyncPgConnection, selection: &Selection, department: DepartmentCode, restricted_teams: &[Uuid],
 ) -> ApiResult<Vec<OpenEnrolment>> {
-    let chosen: Box<dyn BoxableExpression<enrolments::table, Pg, SqlType = Bool>> = match selection
-    {
+    let chosen: Box<dyn BoxableExpression<enrolments::table, Pg, SqlType = Bool>> = match selection {
         Selection::These(ids) => Box::new(enrolments::id.eq_any(ids.clone())),
         Selection::AllOf(from) => Box::new(enrolments::responsible_caseworker_id.eq(*from)),
     };
@@ -372,11 +333,7 @@ pub async fn lock_open_enrolments(
         .filter(chosen)
         .filter(enrolments::department.eq(department.as_str()))
         .filter(enrolments::status.eq_any(OPEN_STATUSES))
-        .filter(
-            enrolments::restricted
-                .eq(false)
-                .or(enrolments::team_id.eq_any(restricted_teams)),
-        )
+        .filter(enrolments::restricted.eq(false).or(enrolments::team_id.eq_any(restricted_teams)))
         .select(OpenEnrolment::as_select())
         .order(enrolments::id)
         .for_update()
@@ -385,10 +342,7 @@ pub async fn lock_open_enrolments(
 }
 
 pub async fn reassign(
-    conn: &mut AsyncPgConnection,
-    ids: &[EnrolmentId],
-    to: UserId,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, ids: &[EnrolmentId], to: UserId, now: DateTime<Utc>,
 ) -> ApiResult<()> {
     diesel::update(enrolments::table.filter(enrolments::id.eq_any(ids)))
         .set((

@@ -5,36 +5,25 @@ use actix_web::{get, post, web, HttpResponse};
 
 use super::dto::{CreateRiskAssessmentRequest, RiskAssessmentView};
 use super::queries::{self, NewRiskAssessment};
-use crate::audit::{Action, AuditEntry, Resource};
+use crate::audit::{Action, Resource};
 use crate::domain::EnrolmentId;
 use crate::enrolments::handlers::enrolment;
 use crate::enrolments::queries as enrolments;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, JsonResult};
 use crate::http::bounded_text;
 use crate::request::{run, Ctx};
 
 /// Record a risk assessment (caseworkers of the enrolment's department or restricted team).
-#[utoipa::path(
-    tag = "enrolments",
-    params(("id" = Uuid, Path, description = "The enrolment")),
-    request_body = CreateRiskAssessmentRequest,
-    responses((status = 201, body = RiskAssessmentView)),
-)]
+#[utoipa::path(tag = "enrolments", params(("id" = Uuid, Path, description = "The enrolment")),
+    request_body = CreateRiskAssessmentRequest, responses((status = 201, body = RiskAssessmentView)))]
 #[post("/enrolments/{id}/risk-assessments")]
 pub async fn create_risk_assessment(
-    ctx: Ctx,
-    id: web::Path<EnrolmentId>,
-    body: web::Json<CreateRiskAssessmentRequest>,
+    ctx: Ctx, id: web::Path<EnrolmentId>, web::Json(body): web::Json<CreateRiskAssessmentRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let body = body.into_inner();
     let summary = bounded_text("summary", &body.summary, 1, 20_000)?;
     if body.assessed_at > ctx.now + chrono::Duration::minutes(5) {
-        return Err(ApiError::invalid(
-            "assessed_at",
-            "in_future",
-            "cannot be in the future",
-        ));
+        return Err(ApiError::invalid("assessed_at", "in_future", "cannot be in the future"));
     }
     let view = run!(ctx, enrolment(id), |conn, audit| {
         let row = enrolments::find_for_caseworker(conn, &ctx.reach, id).await?;
@@ -47,38 +36,22 @@ pub async fn create_risk_assessment(
             author_id: ctx.actor.user_id,
         };
         let assessment = queries::insert(conn, new, ctx.now).await?;
-        audit.record(
-            AuditEntry::success(Action::Create, Resource::RiskAssessment)
-                .resource_id(assessment.id)
-                .citizen(row.citizen_id)
-                .within(row.restricted_team()),
-        );
+        audit.record(row.audited(Action::Create, Resource::RiskAssessment).resource_id(assessment.id));
         Ok(assessment.into_view())
     });
     Ok(HttpResponse::Created().json(view))
 }
 
 /// The enrolment's risk assessments (its department's caseworkers and managers).
-#[utoipa::path(
-    tag = "enrolments",
-    params(("id" = Uuid, Path, description = "The enrolment")),
-    responses((status = 200, body = Vec<RiskAssessmentView>)),
-)]
+#[utoipa::path(tag = "enrolments", params(("id" = Uuid, Path, description = "The enrolment")),
+    responses((status = 200, body = Vec<RiskAssessmentView>)))]
 #[get("/enrolments/{id}/risk-assessments")]
-pub async fn list_risk_assessments(
-    ctx: Ctx,
-    id: web::Path<EnrolmentId>,
-) -> ApiResult<web::Json<Vec<RiskAssessmentView>>> {
+pub async fn list_risk_assessments(ctx: Ctx, id: web::Path<EnrolmentId>) -> JsonResult<Vec<RiskAssessmentView>> {
     let id = id.into_inner();
     let views = run!(ctx, enrolment(id), |conn, audit| {
         let row = enrolments::find_for_caseworker(conn, &ctx.reach, id).await?;
         let rows = queries::list(conn, id).await?;
-        audit.record(
-            AuditEntry::success(Action::Read, Resource::RiskAssessment)
-                .resource_id(id)
-                .citizen(row.citizen_id)
-                .within(row.restricted_team()),
-        );
+        audit.record(row.audited(Action::Read, Resource::RiskAssessment).resource_id(id));
         Ok(rows.into_iter().map(|r| r.into_view()).collect())
     });
     Ok(web::Json(views))

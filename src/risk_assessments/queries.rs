@@ -50,9 +50,7 @@ pub struct NewRiskAssessment<'a> {
 }
 
 pub async fn insert(
-    conn: &mut AsyncPgConnection,
-    new: NewRiskAssessment<'_>,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, new: NewRiskAssessment<'_>, now: DateTime<Utc>,
 ) -> ApiResult<RiskAssessmentRow> {
     Ok(diesel::insert_into(risk_assessments::table)
         .values((
@@ -71,10 +69,7 @@ pub async fn insert(
 }
 
 /// The enrolment's risk assessments, oldest first.
-pub async fn list(
-    conn: &mut AsyncPgConnection,
-    enrolment: EnrolmentId,
-) -> ApiResult<Vec<RiskAssessmentRow>> {
+pub async fn list(conn: &mut AsyncPgConnection, enrolment: EnrolmentId) -> ApiResult<Vec<RiskAssessmentRow>> {
     Ok(risk_assessments::table
         .filter(risk_assessments::enrolment_id.eq(enrolment))
         .order(risk_assessments::assessed_at)
@@ -86,18 +81,12 @@ pub async fn list(
 /// Refuses contact with the family of a child in a restricted enrolment
 /// that has no risk assessment yet (409).
 pub async fn check_family_contact(
-    conn: &mut AsyncPgConnection,
-    enrolment: &EnrolmentRow,
-    today: NaiveDate,
+    conn: &mut AsyncPgConnection, enrolment: &EnrolmentRow, today: NaiveDate,
 ) -> ApiResult<()> {
     if !enrolment.restricted {
         return Ok(());
     }
-    let birth: NaiveDate = citizens::table
-        .find(enrolment.citizen_id)
-        .select(citizens::birth_date)
-        .first(conn)
-        .await?;
+    let birth: NaiveDate = citizens::table.find(enrolment.citizen_id).select(citizens::birth_date).first(conn).await?;
     if !is_child(birth, today) {
         return Ok(());
     }

@@ -102,11 +102,7 @@ fn person(seed: u32, n: u64, as_of: NaiveDate, taken: &mut HashSet<u64>) -> (i16
         let days = youngest * 365 + (r % ((oldest - youngest) as u64 * 365)) as i64;
         let birth = as_of - Duration::days(days);
         let year = birth.year();
-        let first = if year < 2000 {
-            r >> 20 & 3
-        } else {
-            4 + (r >> 20) % 6
-        };
+        let first = if year < 2000 { r >> 20 & 3 } else { 4 + (r >> 20) % 6 };
         let female = (r >> 30) & 1 == 0;
         let mut low = (r >> 34) % 1000;
         if (low % 2 == 0) != female {
@@ -114,12 +110,7 @@ fn person(seed: u32, n: u64, as_of: NaiveDate, taken: &mut HashSet<u64>) -> (i16
         }
         for _ in 0..500 {
             let serial = first * 1000 + low;
-            let text = format!(
-                "{:02}{:02}{:02}{serial:04}",
-                birth.day(),
-                birth.month(),
-                year % 100
-            );
+            let text = format!("{:02}{:02}{:02}{serial:04}", birth.day(), birth.month(), year % 100);
             let Ok(cpr) = Cpr::parse(&text) else { break };
             // Born before 2007: a number that fails modulus 11, which no
             // one born then was given.
@@ -144,17 +135,11 @@ fn fill(template: &str, values: &[(&str, String)]) -> String {
 }
 
 fn quoted(items: impl IntoIterator<Item = impl AsRef<str>>) -> String {
-    items
-        .into_iter()
-        .map(|s| format!("'{}'", s.as_ref().replace('\'', "''")))
-        .collect::<Vec<_>>()
-        .join(", ")
+    items.into_iter().map(|s| format!("'{}'", s.as_ref().replace('\'', "''"))).collect::<Vec<_>>().join(", ")
 }
 
 async fn connect(url: &str) -> anyhow::Result<AsyncPgConnection> {
-    let mut conn = AsyncPgConnection::establish(url)
-        .await
-        .context("connecting as the schema owner")?;
+    let mut conn = AsyncPgConnection::establish(url).await.context("connecting as the schema owner")?;
     // Bulk work: no statement timeout, no wait for the WAL flush per
     // statement (the last commit is flushed before the command ends).
     conn.batch_execute(
@@ -198,41 +183,20 @@ struct FirstEntry {
 
 /// Builds the city into the database at `owner_url` (the schema owner's).
 pub async fn seed_city(
-    owner_url: &str,
-    vault: &CprVault,
-    options: &Options,
-    report: &(dyn Fn(Progress) + Sync),
+    owner_url: &str, vault: &CprVault, options: &Options, report: &(dyn Fn(Progress) + Sync),
 ) -> anyhow::Result<Summary> {
     let started = std::time::Instant::now();
     let mut conn = connect(owner_url).await?;
-    crate::db::require_system(&mut conn)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    if count(
-        &mut conn,
-        "SELECT count(*) AS n FROM (SELECT 1 FROM citizens LIMIT 1) c",
-    )
-    .await?
-        > 0
-    {
+    crate::db::require_system(&mut conn).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    if count(&mut conn, "SELECT count(*) AS n FROM (SELECT 1 FROM citizens LIMIT 1) c").await? > 0 {
         bail!("the database holds citizens already: a synthetic city is built into an empty one");
     }
-    if count(
-        &mut conn,
-        "SELECT (SELECT count(*) FROM audit_seals) + (SELECT count(*) FROM audit_prunes) AS n",
-    )
-    .await?
+    if count(&mut conn, "SELECT (SELECT count(*) FROM audit_seals) + (SELECT count(*) FROM audit_prunes) AS n").await?
         > 0
     {
         bail!("the audit log is sealed already: a synthetic history is sealed from its start");
     }
-    if count(
-        &mut conn,
-        "SELECT count(*) AS n FROM staff_users WHERE username = 'cw.bif'",
-    )
-    .await?
-        == 0
-    {
+    if count(&mut conn, "SELECT count(*) AS n FROM staff_users WHERE username = 'cw.bif'").await? == 0 {
         bail!("the demo users are missing: run `medborger seed demo` first");
     }
     let today = Utc::now().date_naive();
@@ -246,9 +210,7 @@ pub async fn seed_city(
     let seed = options.seed.to_string();
     let mut summary = Summary::default();
 
-    conn.batch_execute(&fill(sql::WORK_SCHEMA, &[("seed", seed.clone())]))
-        .await
-        .context("creating the work schema")?;
+    conn.batch_execute(&fill(sql::WORK_SCHEMA, &[("seed", seed.clone())])).await.context("creating the work schema")?;
     insert_origins(&mut conn).await?;
 
     // 1. Citizens, in batches: CPRs from Rust, the rest generated in SQL.
@@ -260,11 +222,7 @@ pub async fn seed_city(
             ("district_count", DISTRICTS.len().to_string()),
         ],
     );
-    report(Progress {
-        phase: "citizens",
-        done: 0,
-        total: options.citizens,
-    });
+    report(Progress { phase: "citizens", done: 0, total: options.citizens });
     let mut taken = HashSet::with_capacity(options.citizens as usize);
     let mut n = 0u64;
     while n < options.citizens {
@@ -296,58 +254,27 @@ pub async fn seed_city(
             .await
             .context("inserting citizens")?;
         n = end;
-        report(Progress {
-            phase: "citizens",
-            done: n,
-            total: options.citizens,
-        });
+        report(Progress { phase: "citizens", done: n, total: options.citizens });
     }
     summary.citizens = options.citizens;
 
     // 2. The plan, the staff it needs, and the case data of every enrolment.
-    let dated = [
-        ("as_of", as_of.clone()),
-        ("notes", options.notes.to_string()),
-    ];
-    let last_note = fill(
-        sql::NOTE_TIME,
-        &[
-            ("i", "e.notes_cnt - 1".into()),
-            ("k", "e.notes_first + e.notes_cnt - 1".into()),
-        ],
-    );
+    let dated = [("as_of", as_of.clone()), ("notes", options.notes.to_string())];
+    let last_note =
+        fill(sql::NOTE_TIME, &[("i", "e.notes_cnt - 1".into()), ("k", "e.notes_first + e.notes_cnt - 1".into())]);
     let steps: [(&str, String); 7] = [
         ("enrolment plan", fill(sql::PLAN, &dated)),
         ("staff and teams", fill(sql::STAFF, &dated)),
         ("caseloads", fill(sql::ENROL, &dated)),
-        (
-            "enrolments",
-            fill(
-                sql::ENROLMENTS,
-                &[("as_of", as_of.clone()), ("last_note", last_note)],
-            ),
-        ),
+        ("enrolments", fill(sql::ENROLMENTS, &[("as_of", as_of.clone()), ("last_note", last_note)])),
         ("milestones", fill(sql::MILESTONES, &dated)),
         ("outcomes", fill(sql::OUTCOMES, &dated)),
-        (
-            "referrals, consents, concerns, grants",
-            fill(sql::CROSS_DEPARTMENT, &dated),
-        ),
+        ("referrals, consents, concerns, grants", fill(sql::CROSS_DEPARTMENT, &dated)),
     ];
     for (phase, text) in &steps {
-        report(Progress {
-            phase,
-            done: 0,
-            total: 1,
-        });
-        conn.batch_execute(text)
-            .await
-            .with_context(|| format!("generating {phase}"))?;
-        report(Progress {
-            phase,
-            done: 1,
-            total: 1,
-        });
+        report(Progress { phase, done: 0, total: 1 });
+        conn.batch_execute(text).await.with_context(|| format!("generating {phase}"))?;
+        report(Progress { phase, done: 1, total: 1 });
     }
     summary.enrolments = count(&mut conn, "SELECT count(*) AS n FROM s_enrol").await? as u64;
     summary.staff = count(&mut conn, "SELECT count(*) AS n FROM s_staff").await? as u64;
@@ -355,20 +282,15 @@ pub async fn seed_city(
     summary.outcomes = count(&mut conn, "SELECT count(*) AS n FROM outcomes").await? as u64;
 
     // 3. Notes and the audit history side by side, on two connections.
-    let audit_total = options
-        .audit_entries
-        .unwrap_or(options.notes + 2 * options.citizens);
-    let first: FirstEntry = diesel::sql_query(
-        "SELECT min(at) AS at, coalesce(max(id), 0) + 1 AS next_id FROM audit_log",
-    )
-    .get_result(&mut conn)
-    .await?;
+    let audit_total = options.audit_entries.unwrap_or(options.notes + 2 * options.citizens);
+    let first: FirstEntry =
+        diesel::sql_query("SELECT min(at) AS at, coalesce(max(id), 0) + 1 AS next_id FROM audit_log")
+            .get_result(&mut conn)
+            .await?;
     let midnight = Utc.from_utc_datetime(&options.as_of.and_time(NaiveTime::MIN));
     let history_end = first.at.map_or(midnight, |at| at.min(midnight));
     let history_start = history_end - Duration::days(2190);
-    let span_us = (history_end - history_start)
-        .num_microseconds()
-        .context("the history's span")?;
+    let span_us = (history_end - history_start).num_microseconds().context("the history's span")?;
     let step = span_us / audit_total.max(1) as i64;
     if step < 2 {
         bail!("too many audit entries for six years of history");
@@ -393,20 +315,11 @@ pub async fn seed_city(
     summary.seals = seals;
 
     // 4. Statistics for the planner, and away with the work tables.
-    conn.batch_execute("DROP SCHEMA synthetic_seed CASCADE; SET search_path = public")
-        .await?;
-    report(Progress {
-        phase: "analyze",
-        done: 0,
-        total: 1,
-    });
+    conn.batch_execute("DROP SCHEMA synthetic_seed CASCADE; SET search_path = public").await?;
+    report(Progress { phase: "analyze", done: 0, total: 1 });
     // Every table of the database: sampled, so seconds even at a million.
     conn.batch_execute("ANALYZE").await?;
-    report(Progress {
-        phase: "analyze",
-        done: 1,
-        total: 1,
-    });
+    report(Progress { phase: "analyze", done: 1, total: 1 });
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
@@ -431,46 +344,26 @@ async fn insert_origins(conn: &mut AsyncPgConnection) -> anyhow::Result<()> {
 }
 
 async fn write_notes(
-    url: &str,
-    options: &Options,
-    as_of: &str,
-    report: &(dyn Fn(Progress) + Sync),
+    url: &str, options: &Options, as_of: &str, report: &(dyn Fn(Progress) + Sync),
 ) -> anyhow::Result<u64> {
     let mut conn = connect(url).await?;
-    let note_time = fill(
-        sql::NOTE_TIME,
-        &[("i", "k - e.notes_first".into()), ("k", "k".into())],
-    );
+    let note_time = fill(sql::NOTE_TIME, &[("i", "k - e.notes_first".into()), ("k", "k".into())]);
     let texts = NOTE_TEXTS.iter().map(|(_, text)| *text);
     let template = sql::NOTES
         .replace("{{note_time}}", &note_time)
         .replace("{{note_texts}}", &quoted(texts))
         .replace("{{note_text_count}}", &NOTE_TEXTS.len().to_string())
         .replace("{{as_of}}", as_of);
-    report(Progress {
-        phase: "notes",
-        done: 0,
-        total: options.notes,
-    });
+    report(Progress { phase: "notes", done: 0, total: options.notes });
     let chunks = (options.notes / NOTES_PER_CHUNK).max(1);
     let per_chunk = options.citizens.div_ceil(chunks);
     let mut written = 0u64;
     for c in 0..chunks {
         let from = c * per_chunk * 4;
         let to = ((c + 1) * per_chunk * 4).min(options.citizens * 4);
-        let text = fill(
-            &template,
-            &[("from", from.to_string()), ("to", to.to_string())],
-        );
-        written += diesel::sql_query(text)
-            .execute(&mut conn)
-            .await
-            .context("inserting notes")? as u64;
-        report(Progress {
-            phase: "notes",
-            done: written,
-            total: options.notes,
-        });
+        let text = fill(&template, &[("from", from.to_string()), ("to", to.to_string())]);
+        written += diesel::sql_query(text).execute(&mut conn).await.context("inserting notes")? as u64;
+        report(Progress { phase: "notes", done: written, total: options.notes });
     }
     Ok(written)
 }
@@ -487,10 +380,7 @@ struct History {
 }
 
 async fn write_history(
-    url: &str,
-    history: &History,
-    options: &Options,
-    written: tokio::sync::watch::Sender<u64>,
+    url: &str, history: &History, options: &Options, written: tokio::sync::watch::Sender<u64>,
     report: &(dyn Fn(Progress) + Sync),
 ) -> anyhow::Result<()> {
     let mut conn = connect(url).await?;
@@ -501,11 +391,7 @@ async fn write_history(
         .replace("{{enrolments}}", &history.enrolments.max(1).to_string())
         .replace("{{seed}}", &options.seed.to_string());
     let mut done = 0u64;
-    report(Progress {
-        phase: "audit history",
-        done,
-        total: history.total,
-    });
+    report(Progress { phase: "audit history", done, total: history.total });
     conn.batch_execute(&format!(
         "SELECT setval(pg_get_serial_sequence('audit_log', 'id'), {})",
         history.base + history.total as i64 - 1
@@ -513,25 +399,14 @@ async fn write_history(
     .await?;
     while done < history.total {
         let to = (done + AUDIT_PER_CHUNK).min(history.total);
-        let text = fill(
-            &template,
-            &[("from", done.to_string()), ("to", to.to_string())],
-        );
-        diesel::sql_query(text)
-            .execute(&mut conn)
-            .await
-            .context("inserting the audit history")?;
+        let text = fill(&template, &[("from", done.to_string()), ("to", to.to_string())]);
+        diesel::sql_query(text).execute(&mut conn).await.context("inserting the audit history")?;
         // The time index covers what was written, so that sealing (which
         // reads by time) reads only its window.
-        conn.batch_execute("SELECT brin_summarize_new_values('audit_log_at_brin')")
-            .await?;
+        conn.batch_execute("SELECT brin_summarize_new_values('audit_log_at_brin')").await?;
         done = to;
         let _ = written.send(done);
-        report(Progress {
-            phase: "audit history",
-            done,
-            total: history.total,
-        });
+        report(Progress { phase: "audit history", done, total: history.total });
     }
     Ok(())
 }
@@ -544,10 +419,7 @@ async fn write_history(
 /// window ending at start + k·step holds exactly the entries before k. The
 /// service's sealer carries on from the last window.
 async fn seal_history(
-    url: &str,
-    history: &History,
-    mut written: tokio::sync::watch::Receiver<u64>,
-    report: &(dyn Fn(Progress) + Sync),
+    url: &str, history: &History, mut written: tokio::sync::watch::Receiver<u64>, report: &(dyn Fn(Progress) + Sync),
 ) -> anyhow::Result<u64> {
     let mut conn = connect(url).await?;
     let mut sealed = 0u64;
@@ -555,18 +427,10 @@ async fn seal_history(
     let mut prev = vec![0u8; 32];
     let mut seals = 0u64;
     let now = Utc::now();
-    report(Progress {
-        phase: "sealing",
-        done: 0,
-        total: history.total,
-    });
+    report(Progress { phase: "sealing", done: 0, total: history.total });
     while sealed < history.total {
         let upto = (sealed + MAX_SEAL_ENTRIES as u64).min(history.total);
-        written
-            .wait_for(|w| *w >= upto)
-            .await
-            .map(|_| ())
-            .context("the audit writer stopped")?;
+        written.wait_for(|w| *w >= upto).await.map(|_| ()).context("the audit writer stopped")?;
         let rows: Vec<EntryRow> = audit_log::table
             .filter(audit_log::id.ge(history.base + sealed as i64))
             .filter(audit_log::id.lt(history.base + upto as i64))
@@ -580,11 +444,7 @@ async fn seal_history(
             history.start + Duration::microseconds(upto as i64 * history.step)
         };
         if rows.len() as u64 != upto - sealed {
-            bail!(
-                "the audit history has gaps: {} entries where {} were written",
-                rows.len(),
-                upto - sealed
-            );
+            bail!("the audit history has gaps: {} entries where {} were written", rows.len(), upto - sealed);
         }
         let ids: Vec<i64> = rows.iter().map(|e| e.id).collect();
         let digests: Vec<u8> = rows.iter().flat_map(seal::entry_digest).collect();
@@ -604,11 +464,7 @@ async fn seal_history(
         sealed = upto;
         start = end;
         prev = hash;
-        report(Progress {
-            phase: "sealing",
-            done: sealed,
-            total: history.total,
-        });
+        report(Progress { phase: "sealing", done: sealed, total: history.total });
     }
     Ok(seals)
 }

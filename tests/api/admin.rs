@@ -7,36 +7,18 @@ use crate::helpers::*;
 const ADMIN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/admin/users"),
     ("POST", "/api/v1/admin/users"),
-    (
-        "GET",
-        "/api/v1/admin/users/00000000-0000-0000-0000-000000000000",
-    ),
-    (
-        "PATCH",
-        "/api/v1/admin/users/00000000-0000-0000-0000-000000000000",
-    ),
+    ("GET", "/api/v1/admin/users/00000000-0000-0000-0000-000000000000"),
+    ("PATCH", "/api/v1/admin/users/00000000-0000-0000-0000-000000000000"),
     ("GET", "/api/v1/admin/teams"),
     ("POST", "/api/v1/admin/teams"),
-    (
-        "GET",
-        "/api/v1/admin/teams/00000000-0000-0000-0000-000000000000",
-    ),
-    (
-        "PATCH",
-        "/api/v1/admin/teams/00000000-0000-0000-0000-000000000000",
-    ),
+    ("GET", "/api/v1/admin/teams/00000000-0000-0000-0000-000000000000"),
+    ("PATCH", "/api/v1/admin/teams/00000000-0000-0000-0000-000000000000"),
 ];
 
 #[tokio::test]
 async fn nobody_but_an_admin_may_use_the_admin_routes() {
     let app = spawn_app().await;
-    for user in [
-        "cw.bif",
-        "manager.bif",
-        "auditor",
-        "mentor.bif",
-        "specialist.sof",
-    ] {
+    for user in ["cw.bif", "manager.bif", "auditor", "mentor.bif", "specialist.sof"] {
         let token = app.login(user).await.access;
         for (method, path) in ADMIN_ROUTES {
             let response = app
@@ -54,22 +36,12 @@ async fn nobody_but_an_admin_may_use_the_admin_routes() {
     // Without a token: 401, not 403.
     assert_problem(app.get("/api/v1/admin/users", None).await, 401).await;
     // Denials are audited.
-    let denied = app
-        .audit_entries()
-        .await
-        .into_iter()
-        .filter(|(a, o, _, _)| a == "denied" && o == "denied")
-        .count();
+    let denied = app.audit_entries().await.into_iter().filter(|(a, o, _, _)| a == "denied" && o == "denied").count();
     assert_eq!(denied, 5 * ADMIN_ROUTES.len());
 }
 
 async fn team_id(app: &TestApp, name: &str) -> uuid::Uuid {
-    app.db()
-        .await
-        .query_one("SELECT id FROM teams WHERE name = $1", &[&name])
-        .await
-        .unwrap()
-        .get(0)
+    app.db().await.query_one("SELECT id FROM teams WHERE name = $1", &[&name]).await.unwrap().get(0)
 }
 
 #[tokio::test]
@@ -95,10 +67,7 @@ async fn an_admin_creates_a_user_who_can_then_sign_in() {
     let location = response.headers()["location"].to_str().unwrap().to_string();
     assert_eq!(response.headers()["etag"], "\"1\"");
     let user: Value = response.json().await.unwrap();
-    assert_eq!(
-        location,
-        format!("/api/v1/admin/users/{}", user["id"].as_str().unwrap())
-    );
+    assert_eq!(location, format!("/api/v1/admin/users/{}", user["id"].as_str().unwrap()));
     assert_eq!(user["full_name"], "Ny Mentor");
     assert_eq!(user["roles"], json!(["mentor"]));
     assert_eq!(user["team_ids"], json!([team]));
@@ -107,32 +76,19 @@ async fn an_admin_creates_a_user_who_can_then_sign_in() {
     let fetched: Value = app.get(&location, Some(&admin)).await.json().await.unwrap();
     assert_eq!(fetched, user);
 
-    let tokens = app
-        .login_with("new.mentor", "a long enough passphrase")
-        .await;
-    let me: Value = app
-        .get("/api/v1/me", Some(&tokens.access))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let tokens = app.login_with("new.mentor", "a long enough passphrase").await;
+    let me: Value = app.get("/api/v1/me", Some(&tokens.access)).await.json().await.unwrap();
     assert_eq!(me["teams"][0]["name"], "Mentorkorps");
 
     // The stored hash is argon2id with OWASP's parameters.
     let hash: String = app
         .db()
         .await
-        .query_one(
-            "SELECT password_hash FROM staff_users WHERE username = 'new.mentor'",
-            &[],
-        )
+        .query_one("SELECT password_hash FROM staff_users WHERE username = 'new.mentor'", &[])
         .await
         .unwrap()
         .get(0);
-    assert!(
-        hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
-        "{hash}"
-    );
+    assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
 
     let taken = app
         .post_json(
@@ -158,20 +114,11 @@ async fn invalid_users_are_refused_naming_every_bad_field() {
         )
         .await;
     let body = assert_problem(response, 422).await;
-    let fields: Vec<&str> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["username", "full_name", "roles", "password"]);
 
     // 12 characters is enough, and there are no composition rules; 257 is too many.
-    for (password, status) in [
-        ("aaaaaaaaaaaa", 201),
-        (&"x".repeat(257)[..], 422),
-        ("elevenchars", 422),
-    ] {
+    for (password, status) in [("aaaaaaaaaaaa", 201), (&"x".repeat(257)[..], 422), ("elevenchars", 422)] {
         let response = app
             .post_json(
                 "/api/v1/admin/users",
@@ -180,12 +127,7 @@ async fn invalid_users_are_refused_naming_every_bad_field() {
                         "department": "kff", "roles": ["caseworker"], "password": password}),
             )
             .await;
-        assert_eq!(
-            response.status(),
-            status,
-            "password of {} characters",
-            password.len()
-        );
+        assert_eq!(response.status(), status, "password of {} characters", password.len());
     }
 
     // A team of another department.
@@ -210,24 +152,15 @@ async fn updates_need_the_current_etag() {
     let id = app.user_id("cw.kff").await;
     let path = format!("/api/v1/admin/users/{id}");
 
-    let missing = app
-        .patch_json(&path, &admin, None, &json!({"full_name": "A"}))
-        .await;
+    let missing = app.patch_json(&path, &admin, None, &json!({"full_name": "A"})).await;
     assert_problem(missing, 428).await;
 
-    let etag = app.get(&path, Some(&admin)).await.headers()["etag"]
-        .to_str()
-        .unwrap()
-        .to_string();
-    let first = app
-        .patch_json(&path, &admin, Some(&etag), &json!({"full_name": "A"}))
-        .await;
+    let etag = app.get(&path, Some(&admin)).await.headers()["etag"].to_str().unwrap().to_string();
+    let first = app.patch_json(&path, &admin, Some(&etag), &json!({"full_name": "A"})).await;
     assert_eq!(first.status(), 200);
     assert_ne!(first.headers()["etag"].to_str().unwrap(), etag);
 
-    let stale = app
-        .patch_json(&path, &admin, Some(&etag), &json!({"full_name": "B"}))
-        .await;
+    let stale = app.patch_json(&path, &admin, Some(&etag), &json!({"full_name": "B"})).await;
     assert_problem(stale, 412).await;
     let user: Value = app.get(&path, Some(&admin)).await.json().await.unwrap();
     assert_eq!(user["full_name"], "A");
@@ -249,23 +182,10 @@ async fn an_admin_cannot_lock_themselves_out() {
     let admin = app.login("admin").await.access;
     let id = app.user_id("admin").await;
     let path = format!("/api/v1/admin/users/{id}");
-    let etag = app.get(&path, Some(&admin)).await.headers()["etag"]
-        .to_str()
-        .unwrap()
-        .to_string();
-    assert_problem(
-        app.patch_json(&path, &admin, Some(&etag), &json!({"active": false}))
-            .await,
-        409,
-    )
-    .await;
+    let etag = app.get(&path, Some(&admin)).await.headers()["etag"].to_str().unwrap().to_string();
+    assert_problem(app.patch_json(&path, &admin, Some(&etag), &json!({"active": false})).await, 409).await;
     // Changing one's own roles is refused outright (issue 10, door 10).
-    assert_problem(
-        app.patch_json(&path, &admin, Some(&etag), &json!({"roles": ["auditor"]}))
-            .await,
-        403,
-    )
-    .await;
+    assert_problem(app.patch_json(&path, &admin, Some(&etag), &json!({"roles": ["auditor"]})).await, 403).await;
 }
 
 #[tokio::test]
@@ -282,46 +202,22 @@ async fn users_are_listed_a_page_at_a_time() {
         let page: Value = app.get(&path, Some(&admin)).await.json().await.unwrap();
         let items = page["items"].as_array().unwrap();
         assert!(items.len() <= 3);
-        seen.extend(
-            items
-                .iter()
-                .map(|u| u["username"].as_str().unwrap().to_string()),
-        );
+        seen.extend(items.iter().map(|u| u["username"].as_str().unwrap().to_string()));
         match page["next_cursor"].as_str() {
             Some(c) => cursor = Some(c.to_string()),
             None => break,
         }
     }
-    let mut expected: Vec<String> = medborger::seed::demo_usernames()
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut expected: Vec<String> = medborger::seed::demo_usernames().iter().map(|s| s.to_string()).collect();
     let mut sorted = seen.clone();
     sorted.sort();
     expected.sort();
     assert_eq!(sorted, expected, "every user exactly once");
 
-    assert_problem(
-        app.get("/api/v1/admin/users?limit=0", Some(&admin)).await,
-        422,
-    )
-    .await;
-    assert_problem(
-        app.get("/api/v1/admin/users?limit=201", Some(&admin)).await,
-        422,
-    )
-    .await;
-    assert_problem(
-        app.get("/api/v1/admin/users?cursor=bogus", Some(&admin))
-            .await,
-        422,
-    )
-    .await;
-    assert_problem(
-        app.get("/api/v1/admin/users?offset=3", Some(&admin)).await,
-        400,
-    )
-    .await;
+    assert_problem(app.get("/api/v1/admin/users?limit=0", Some(&admin)).await, 422).await;
+    assert_problem(app.get("/api/v1/admin/users?limit=201", Some(&admin)).await, 422).await;
+    assert_problem(app.get("/api/v1/admin/users?cursor=bogus", Some(&admin)).await, 422).await;
+    assert_problem(app.get("/api/v1/admin/users?offset=3", Some(&admin)).await, 400).await;
 }
 
 #[tokio::test]
@@ -339,47 +235,20 @@ async fn teams_are_created_renamed_and_deactivated() {
     let team: Value = response.json().await.unwrap();
     let path = format!("/api/v1/admin/teams/{}", team["id"].as_str().unwrap());
 
-    let dup = app
-        .post_json(
-            "/api/v1/admin/teams",
-            Some(&admin),
-            &json!({"department": "buf", "name": "GEIST Team"}),
-        )
-        .await;
+    let dup =
+        app.post_json("/api/v1/admin/teams", Some(&admin), &json!({"department": "buf", "name": "GEIST Team"})).await;
     assert_problem(dup, 409).await;
 
-    let renamed = app
-        .patch_json(
-            &path,
-            &admin,
-            Some("\"1\""),
-            &json!({"name": "GEIST", "active": false}),
-        )
-        .await;
+    let renamed = app.patch_json(&path, &admin, Some("\"1\""), &json!({"name": "GEIST", "active": false})).await;
     assert_eq!(renamed.status(), 200);
     let team: Value = renamed.json().await.unwrap();
     assert_eq!(team["name"], "GEIST");
     assert_eq!(team["active"], false);
 
-    let list: Value = app
-        .get("/api/v1/admin/teams", Some(&admin))
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert!(list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|t| t["name"] == "GEIST"));
+    let list: Value = app.get("/api/v1/admin/teams", Some(&admin)).await.json().await.unwrap();
+    assert!(list["items"].as_array().unwrap().iter().any(|t| t["name"] == "GEIST"));
 
-    let bad = app
-        .post_json(
-            "/api/v1/admin/teams",
-            Some(&admin),
-            &json!({"department": "xyz", "name": "A"}),
-        )
-        .await;
+    let bad = app.post_json("/api/v1/admin/teams", Some(&admin), &json!({"department": "xyz", "name": "A"})).await;
     assert_problem(bad, 422).await;
 }
 
@@ -391,26 +260,11 @@ async fn making_a_team_unrestricted_invalidates_its_members_tokens() {
     let bystander = app.login("cw.sof").await;
     let team = team_id(&app, "Etnisk Konsulentteam").await;
     let response = app
-        .patch_json(
-            &format!("/api/v1/admin/teams/{team}"),
-            &admin,
-            Some("\"1\""),
-            &json!({"restricted": false}),
-        )
+        .patch_json(&format!("/api/v1/admin/teams/{team}"), &admin, Some("\"1\""), &json!({"restricted": false}))
         .await;
     assert_eq!(response.status(), 200);
-    assert_eq!(
-        app.get("/api/v1/me", Some(&specialist.access))
-            .await
-            .status(),
-        401
-    );
-    assert_eq!(
-        app.get("/api/v1/me", Some(&bystander.access))
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.get("/api/v1/me", Some(&specialist.access)).await.status(), 401);
+    assert_eq!(app.get("/api/v1/me", Some(&bystander.access)).await.status(), 200);
 }
 
 #[tokio::test]
@@ -419,11 +273,7 @@ async fn every_admin_change_is_audited() {
     let admin_token = app.login("admin").await.access;
     let admin_id = app.user_id("admin").await;
     let response = app
-        .post_json(
-            "/api/v1/admin/teams",
-            Some(&admin_token),
-            &json!({"department": "tmf", "name": "Green Teams"}),
-        )
+        .post_json("/api/v1/admin/teams", Some(&admin_token), &json!({"department": "tmf", "name": "Green Teams"}))
         .await;
     let team: Value = response.json().await.unwrap();
     app.patch_json(
@@ -434,13 +284,8 @@ async fn every_admin_change_is_audited() {
     )
     .await;
     let id = app.user_id("cw.kff").await;
-    app.patch_json(
-        &format!("/api/v1/admin/users/{id}"),
-        &admin_token,
-        Some("\"1\""),
-        &json!({"full_name": "Omdøbt"}),
-    )
-    .await;
+    app.patch_json(&format!("/api/v1/admin/users/{id}"), &admin_token, Some("\"1\""), &json!({"full_name": "Omdøbt"}))
+        .await;
 
     let rows = app
         .db()
@@ -464,15 +309,9 @@ async fn every_admin_change_is_audited() {
     for row in &rows {
         assert_eq!(row.get::<_, Option<uuid::Uuid>>(3), Some(admin_id));
         assert_eq!(row.get::<_, Option<String>>(4).as_deref(), Some("okf"));
-        assert!(
-            row.get::<_, Option<String>>(5).is_some(),
-            "request id recorded"
-        );
+        assert!(row.get::<_, Option<String>>(5).is_some(), "request id recorded");
     }
-    assert_eq!(
-        rows[2].get::<_, Option<String>>(6).as_deref(),
-        Some("changed: full_name")
-    );
+    assert_eq!(rows[2].get::<_, Option<String>>(6).as_deref(), Some("changed: full_name"));
     assert_eq!(rows[2].get::<_, Option<String>>(2), Some(id.to_string()));
 }
 
@@ -481,12 +320,8 @@ async fn the_staff_list_names_colleagues_of_the_own_department_only() {
     let app = spawn_app().await;
     let bif = app.login("cw.bif").await.access;
     let names = |page: &Value| -> Vec<String> {
-        let mut names: Vec<String> = page["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s["full_name"].as_str().unwrap().to_string())
-            .collect();
+        let mut names: Vec<String> =
+            page["items"].as_array().unwrap().iter().map(|s| s["full_name"].as_str().unwrap().to_string()).collect();
         names.sort();
         names
     };
@@ -523,12 +358,7 @@ async fn the_staff_list_names_colleagues_of_the_own_department_only() {
         .audit_entries()
         .await
         .into_iter()
-        .filter(|(action, outcome, _, resource)| {
-            action == "search" && resource == "staff_user" && outcome == "success"
-        })
+        .filter(|(action, outcome, _, resource)| action == "search" && resource == "staff_user" && outcome == "success")
         .count();
-    assert_eq!(
-        searches, 4,
-        "one entry per page read, none for a refused one"
-    );
+    assert_eq!(searches, 4, "one entry per page read, none for a refused one");
 }

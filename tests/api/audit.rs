@@ -13,12 +13,7 @@ async fn logins_failures_refreshes_and_logouts_are_audited() {
     app.try_login("nobody.here", "not the password").await;
     let tokens = app.login("cw.bif").await;
     let refreshed: serde_json::Value = app.refresh(&tokens.refresh).await.json().await.unwrap();
-    app.post_json(
-        "/api/v1/auth/logout",
-        refreshed["access_token"].as_str(),
-        &json!({}),
-    )
-    .await;
+    app.post_json("/api/v1/auth/logout", refreshed["access_token"].as_str(), &json!({})).await;
 
     let entries = app.audit_entries().await;
     let expected = [
@@ -28,31 +23,20 @@ async fn logins_failures_refreshes_and_logouts_are_audited() {
         ("refresh", "success", Some(id)),
         ("logout", "success", Some(id)),
     ];
-    let got: Vec<(&str, &str, Option<uuid::Uuid>)> = entries
-        .iter()
-        .map(|(a, o, who, _)| (a.as_str(), o.as_str(), *who))
-        .collect();
+    let got: Vec<(&str, &str, Option<uuid::Uuid>)> =
+        entries.iter().map(|(a, o, who, _)| (a.as_str(), o.as_str(), *who)).collect();
     assert_eq!(got, expected);
 
     let reasons: Vec<Option<String>> = app
         .db()
         .await
-        .query(
-            "SELECT reason FROM audit_log WHERE action = 'login_failed' ORDER BY id",
-            &[],
-        )
+        .query("SELECT reason FROM audit_log WHERE action = 'login_failed' ORDER BY id", &[])
         .await
         .unwrap()
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(
-        reasons,
-        [
-            Some("wrong_password".to_string()),
-            Some("unknown_user".to_string())
-        ]
-    );
+    assert_eq!(reasons, [Some("wrong_password".to_string()), Some("unknown_user".to_string())]);
 }
 
 #[tokio::test]
@@ -60,11 +44,7 @@ async fn the_service_role_can_add_and_read_audit_entries_but_never_change_them()
     let app = spawn_app().await;
     app.login("cw.bif").await;
     let db = app.app_db().await;
-    let count: i64 = db
-        .query_one("SELECT count(*) FROM audit_log", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let count: i64 = db.query_one("SELECT count(*) FROM audit_log", &[]).await.unwrap().get(0);
     assert!(count >= 1);
     db.execute(
         "INSERT INTO audit_log (at, action, resource_type, outcome) VALUES (now(), 'read', 'test', 'success')",
@@ -82,16 +62,9 @@ async fn the_service_role_can_add_and_read_audit_entries_but_never_change_them()
     ] {
         let err = db.execute(statement, &[]).await.unwrap_err();
         let code = err.code().map(|c| c.code().to_string());
-        assert!(
-            code.as_deref() == Some("42501"),
-            "{statement}: expected permission denied, got {err}"
-        );
+        assert!(code.as_deref() == Some("42501"), "{statement}: expected permission denied, got {err}");
     }
-    let after: i64 = db
-        .query_one("SELECT count(*) FROM audit_log", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let after: i64 = db.query_one("SELECT count(*) FROM audit_log", &[]).await.unwrap().get(0);
     assert_eq!(after, count + 1);
 }
 
@@ -132,15 +105,11 @@ async fn log_lines_never_contain_a_password_or_a_token() {
     )
     .await;
     // A token in a query string must not be logged either.
-    app.get(&format!("/api/v1/me?access_token={}", tokens.access), None)
-        .await;
+    app.get(&format!("/api/v1/me?access_token={}", tokens.access), None).await;
     app.get("/api/v1/me", Some("garbage.token.value")).await;
 
     let logs = captured_logs();
-    assert!(
-        logs.contains("request finished"),
-        "logs were captured: {logs}"
-    );
+    assert!(logs.contains("request finished"), "logs were captured: {logs}");
     for secret in [
         DEMO_PASSWORD,
         wrong,
@@ -171,51 +140,26 @@ mod sealing {
         app.login("admin").await;
         app.clock.advance(Duration::minutes(2));
         let pool = medborger::db::pool(&app.settings.database).unwrap();
-        let sealed = seal_once(&pool, app.clock.now(), Duration::seconds(60))
-            .await
-            .unwrap();
+        let sealed = seal_once(&pool, app.clock.now(), Duration::seconds(60)).await.unwrap();
         assert!(sealed >= 3, "sealed {sealed}");
         (app, pool)
     }
 
     async fn newest_entry(app: &TestApp) -> i64 {
-        app.db()
-            .await
-            .query_one("SELECT max(id) FROM audit_log", &[])
-            .await
-            .unwrap()
-            .get(0)
+        app.db().await.query_one("SELECT max(id) FROM audit_log", &[]).await.unwrap().get(0)
     }
 
     #[tokio::test]
     async fn sealed_entries_verify_and_seals_chain() {
         let (app, pool) = sealed_app().await;
-        assert!(matches!(
-            verify_all(&pool).await.unwrap(),
-            Verdict::Intact { seals: 1, .. }
-        ));
+        assert!(matches!(verify_all(&pool).await.unwrap(), Verdict::Intact { seals: 1, .. }));
         // Nothing new in the window: no empty seal.
-        assert_eq!(
-            seal_once(&pool, app.clock.now(), Duration::seconds(60))
-                .await
-                .unwrap(),
-            0
-        );
+        assert_eq!(seal_once(&pool, app.clock.now(), Duration::seconds(60)).await.unwrap(), 0);
         app.login("cw.kff").await;
         // Too fresh to seal yet.
-        assert_eq!(
-            seal_once(&pool, app.clock.now(), Duration::seconds(60))
-                .await
-                .unwrap(),
-            0
-        );
+        assert_eq!(seal_once(&pool, app.clock.now(), Duration::seconds(60)).await.unwrap(), 0);
         app.clock.advance(Duration::minutes(2));
-        assert_eq!(
-            seal_once(&pool, app.clock.now(), Duration::seconds(60))
-                .await
-                .unwrap(),
-            1
-        );
+        assert_eq!(seal_once(&pool, app.clock.now(), Duration::seconds(60)).await.unwrap(), 1);
         match verify_all(&pool).await.unwrap() {
             Verdict::Intact { seals, head, .. } => {
                 assert_eq!(seals, 2);
@@ -231,10 +175,7 @@ mod sealing {
         let victim = newest_entry(&app).await;
         app.db()
             .await
-            .execute(
-                "UPDATE audit_log SET reason = 'nothing happened' WHERE id = $1",
-                &[&victim],
-            )
+            .execute("UPDATE audit_log SET reason = 'nothing happened' WHERE id = $1", &[&victim])
             .await
             .unwrap();
         match verify_all(&pool).await.unwrap() {
@@ -251,13 +192,8 @@ mod sealing {
         let (app, pool) = sealed_app().await;
         let victim = newest_entry(&app).await;
         let owner = app.db().await;
-        owner
-            .execute("DELETE FROM audit_log WHERE id = $1", &[&victim])
-            .await
-            .unwrap();
-        assert!(
-            matches!(verify_all(&pool).await.unwrap(), Verdict::Broken { entry: Some(e), .. } if e == victim)
-        );
+        owner.execute("DELETE FROM audit_log WHERE id = $1", &[&victim]).await.unwrap();
+        assert!(matches!(verify_all(&pool).await.unwrap(), Verdict::Broken { entry: Some(e), .. } if e == victim));
 
         let (app, pool) = sealed_app().await;
         // The service's own role can no longer slip a back-dated entry into
@@ -274,23 +210,20 @@ mod sealing {
         let (app, pool) = sealed_app().await;
         app.db()
             .await
-            .execute("UPDATE audit_seals SET entry_ids = entry_ids[2:], entry_digests = substring(entry_digests from 33)", &[])
+            .execute(
+                "UPDATE audit_seals SET entry_ids = entry_ids[2:], entry_digests = substring(entry_digests from 33)",
+                &[],
+            )
             .await
             .unwrap();
-        assert!(matches!(
-            verify_all(&pool).await.unwrap(),
-            Verdict::Broken { entry: None, .. }
-        ));
+        assert!(matches!(verify_all(&pool).await.unwrap(), Verdict::Broken { entry: None, .. }));
     }
 
     #[tokio::test]
     async fn the_service_role_cannot_rewrite_seals() {
         let (app, _pool) = sealed_app().await;
         let db = app.app_db().await;
-        for statement in [
-            "UPDATE audit_seals SET hash = prev_hash",
-            "DELETE FROM audit_seals",
-        ] {
+        for statement in ["UPDATE audit_seals SET hash = prev_hash", "DELETE FROM audit_seals"] {
             let err = db.execute(statement, &[]).await.unwrap_err();
             assert_eq!(err.code().unwrap().code(), "42501", "{statement}");
         }
@@ -316,17 +249,9 @@ mod reading {
         let manager = app.login("manager.bif").await.access;
         let (status, page) = get_json(&app, "/api/v1/audit?limit=200", &manager).await;
         assert_eq!(status, 200);
-        let citizens: Vec<&Value> = page["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| &e["citizen_id"])
-            .collect();
+        let citizens: Vec<&Value> = page["items"].as_array().unwrap().iter().map(|e| &e["citizen_id"]).collect();
         assert!(citizens.contains(&&bif_citizen["id"]));
-        assert!(
-            !citizens.contains(&&sof_citizen["id"]),
-            "nothing of SOF's own citizens"
-        );
+        assert!(!citizens.contains(&&sof_citizen["id"]), "nothing of SOF's own citizens");
         assert!(page["items"]
             .as_array()
             .unwrap()
@@ -334,22 +259,12 @@ mod reading {
             .all(|e| e["actor_department"] == "bif" || e["citizen_id"] == bif_citizen["id"]));
 
         let auditor = app.login("auditor").await.access;
-        let all = get_ok(
-            &app,
-            &format!("/api/v1/audit?citizen_id={}", id(&sof_citizen)),
-            &auditor,
-        )
-        .await;
+        let all = get_ok(&app, &format!("/api/v1/audit?citizen_id={}", id(&sof_citizen)), &auditor).await;
         assert_eq!(all["items"][0]["action"], "create");
         let one = get_ok(&app, "/api/v1/audit?limit=1&action=login", &auditor).await;
         assert_eq!(one["items"].as_array().unwrap().len(), 1);
         let cursor = one["next_cursor"].as_str().unwrap();
-        let next = get_ok(
-            &app,
-            &format!("/api/v1/audit?limit=1&action=login&cursor={cursor}"),
-            &auditor,
-        )
-        .await;
+        let next = get_ok(&app, &format!("/api/v1/audit?limit=1&action=login&cursor={cursor}"), &auditor).await;
         assert!(next["items"][0]["id"].as_i64() < one["items"][0]["id"].as_i64());
 
         for user in ["cw.bif", "mentor.bif", "admin"] {
@@ -367,72 +282,34 @@ mod reading {
         let citizen = register(&app, &sof, &refugee("010190-1234", 30, &app)).await;
         let c = id(&citizen);
         register(&app, &bif, &refugee("010190-1234", 30, &app)).await; // BIF becomes involved
-        enrol(
-            &app,
-            &specialist,
-            &c,
-            json!({"programme_code": "negativ_social_kontrol"}),
-        )
-        .await;
+        enrol(&app, &specialist, &c, json!({"programme_code": "negativ_social_kontrol"})).await;
         get_json(&app, &format!("/api/v1/citizens/{c}"), &specialist).await;
 
         let path = format!("/api/v1/citizens/{c}/access-log");
         let (status, log) = get_json(&app, &path, &bif).await;
         assert_eq!(status, 200);
         let items = log.as_array().unwrap();
-        assert!(items
-            .iter()
-            .any(|i| i["department"] == "sof" && i["action"] == "create"));
+        assert!(items.iter().any(|i| i["department"] == "sof" && i["action"] == "create"));
         assert!(items.iter().any(|i| i["department"] == "bif"));
         for item in items {
-            let keys: Vec<&str> = item
-                .as_object()
-                .unwrap()
-                .keys()
-                .map(String::as_str)
-                .collect();
-            assert_eq!(
-                keys,
-                [
-                    "action",
-                    "at",
-                    "department",
-                    "purpose",
-                    "resource_type",
-                    "roles"
-                ]
-            );
-            assert_ne!(
-                item["resource_type"], "enrolment",
-                "the restricted enrolment's creation is hidden"
-            );
+            let keys: Vec<&str> = item.as_object().unwrap().keys().map(String::as_str).collect();
+            assert_eq!(keys, ["action", "at", "department", "purpose", "resource_type", "roles"]);
+            assert_ne!(item["resource_type"], "enrolment", "the restricted enrolment's creation is hidden");
         }
         let specialist_id = app.user_id("specialist.sof").await.to_string();
         assert!(!log.to_string().contains(&specialist_id));
 
         // The team sees its own work; the BIF manager's audit view does not.
         let own = get_ok(&app, &path, &specialist).await;
-        assert!(own
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|i| i["resource_type"] == "enrolment"));
+        assert!(own.as_array().unwrap().iter().any(|i| i["resource_type"] == "enrolment"));
         let manager = app.login("manager.bif").await.access;
-        let audit = get_ok(
-            &app,
-            &format!("/api/v1/audit?citizen_id={c}&limit=200"),
-            &manager,
-        )
-        .await;
+        let audit = get_ok(&app, &format!("/api/v1/audit?citizen_id={c}&limit=200"), &manager).await;
         let items = audit["items"].as_array().unwrap();
         assert!(!items.is_empty(), "BIF's own entries are there");
         assert!(items.iter().all(|e| e["resource_type"] != "enrolment"));
 
         let kff = app.login("cw.kff").await.access;
         assert_problem(app.get(&path, Some(&kff)).await, 404).await;
-        assert!(
-            audit_count(&app, "read", &c).await >= 3,
-            "reading the log is itself logged"
-        );
+        assert!(audit_count(&app, "read", &c).await >= 3, "reading the log is itself logged");
     }
 }

@@ -39,34 +39,18 @@ impl Steps<'_> {
     /// Sends a request and checks its status and the entries (action
     /// resource_type outcome) it left, in order. Returns the body.
     async fn check(
-        &mut self,
-        token: &str,
-        method: &str,
-        path: &str,
-        body: Option<Value>,
-        status: u16,
-        expected: &[&str],
+        &mut self, token: &str, method: &str, path: &str, body: Option<Value>, status: u16, expected: &[&str],
     ) -> Value {
-        self.check_with(token, None, method, path, body, status, expected)
-            .await
+        self.check_with(token, None, method, path, body, status, expected).await
     }
 
     /// `check` with an `If-Match` (for updates); an empty token sends none.
     #[allow(clippy::too_many_arguments)]
     async fn check_with(
-        &mut self,
-        token: &str,
-        if_match: Option<&str>,
-        method: &str,
-        path: &str,
-        body: Option<Value>,
-        status: u16,
+        &mut self, token: &str, if_match: Option<&str>, method: &str, path: &str, body: Option<Value>, status: u16,
         expected: &[&str],
     ) -> Value {
-        let mut req = self
-            .app
-            .client
-            .request(method.parse().unwrap(), self.app.url(path));
+        let mut req = self.app.client.request(method.parse().unwrap(), self.app.url(path));
         if !token.is_empty() {
             req = req.bearer_auth(token);
         }
@@ -76,17 +60,12 @@ impl Steps<'_> {
         if let Some(body) = body {
             req = req.json(&body);
         }
-        if let Lookup::Allowed(rule) =
-            lookup(&method.parse().unwrap(), path.split('?').next().unwrap())
-        {
+        if let Lookup::Allowed(rule) = lookup(&method.parse().unwrap(), path.split('?').next().unwrap()) {
             self.covered.insert((rule.verb.as_lower(), rule.path));
         }
         let response = req.send().await.unwrap();
         let got_status = response.status().as_u16();
-        let request_id = response.headers()["x-request-id"]
-            .to_str()
-            .unwrap()
-            .to_string();
+        let request_id = response.headers()["x-request-id"].to_str().unwrap().to_string();
         let body: Value = response.json().await.unwrap_or(Value::Null);
         let entries: Vec<String> = self
             .app
@@ -103,9 +82,7 @@ impl Steps<'_> {
             .map(|r| r.get(0))
             .collect();
         if got_status != status || entries != expected {
-            let failure = format!(
-                "{method} {path}: {got_status} {entries:?}, expected {status} {expected:?}"
-            );
+            let failure = format!("{method} {path}: {got_status} {entries:?}, expected {status} {expected:?}");
             eprintln!("{failure}\n  {body}");
             self.failures.push(failure);
         }
@@ -124,12 +101,7 @@ async fn every_kind_of_request_writes_exactly_its_audit_entries() {
     let specialist = app.login("specialist.sof").await.access;
     let auditor = app.login("auditor").await.access;
     let mentor = app.login("mentor.bif").await.access;
-    let mut s = Steps {
-        app: &app,
-        failures: Vec::new(),
-        count: 0,
-        covered: BTreeSet::new(),
-    };
+    let mut s = Steps { app: &app, failures: Vec::new(), count: 0, covered: BTreeSet::new() };
     let now = chrono::Utc::now();
 
     // Citizens.
@@ -147,30 +119,12 @@ async fn every_kind_of_request_writes_exactly_its_audit_entries() {
     let cit = format!("/api/v1/citizens/{c}");
     // A known CPR opens nothing without a stated basis (issue 10, door 1);
     // with one it is its own action.
-    s.check(
-        &sof,
-        "POST",
-        "/api/v1/citizens",
-        Some(refugee("010190-1234", 30, &app)),
-        422,
-        &[],
-    )
-    .await;
+    s.check(&sof, "POST", "/api/v1/citizens", Some(refugee("010190-1234", 30, &app)), 422, &[]).await;
     let mut known = refugee("010190-1234", 30, &app);
     known["basis"] = json!("citizen_present");
-    s.check(
-        &sof,
-        "POST",
-        "/api/v1/citizens",
-        Some(known),
-        200,
-        &["register_known citizen success"],
-    )
-    .await;
-    s.check(&bif, "GET", &cit, None, 200, &["read citizen success"])
-        .await;
-    s.check(&kff, "GET", &cit, None, 404, &["denied citizen denied"])
-        .await;
+    s.check(&sof, "POST", "/api/v1/citizens", Some(known), 200, &["register_known citizen success"]).await;
+    s.check(&bif, "GET", &cit, None, 200, &["read citizen success"]).await;
+    s.check(&kff, "GET", &cit, None, 404, &["denied citizen denied"]).await;
     s.check(
         &bif,
         "POST",
@@ -202,19 +156,9 @@ async fn every_kind_of_request_writes_exactly_its_audit_entries() {
         )
         .await;
     let enr = format!("/api/v1/enrolments/{}", id(&e));
-    s.check(
-        &bif,
-        "GET",
-        &format!("{cit}/enrolments"),
-        None,
-        200,
-        &["read enrolment success"],
-    )
-    .await;
-    s.check(&bif, "GET", &enr, None, 200, &["read enrolment success"])
-        .await;
-    s.check(&sof, "GET", &enr, None, 404, &["denied enrolment denied"])
-        .await;
+    s.check(&bif, "GET", &format!("{cit}/enrolments"), None, 200, &["read enrolment success"]).await;
+    s.check(&bif, "GET", &enr, None, 200, &["read enrolment success"]).await;
+    s.check(&sof, "GET", &enr, None, 404, &["denied enrolment denied"]).await;
     let mentor_id = app.user_id("mentor.bif").await;
     s.check(
         &bif,
@@ -225,10 +169,7 @@ async fn every_kind_of_request_writes_exactly_its_audit_entries() {
         &["update enrolment_mentor success"],
     )
     .await;
-    let first = milestone(&e, "company_internship_started")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let first = milestone(&e, "company_internship_started")["id"].as_str().unwrap().to_string();
     s.check(
         &mentor,
         "POST",
@@ -239,85 +180,21 @@ async fn every_kind_of_request_writes_exactly_its_audit_entries() {
     )
     .await;
     let note = json!({"kind": "meeting", "occurred_at": now, "text": "Samtale", "shared_with_mentor": true});
-    s.check(
-        &bif,
-        "POST",
-        &format!("{enr}/notes"),
-        Some(note),
-        201,
-        &["create note success"],
-    )
-    .await;
-    s.check(
-        &mentor,
-        "GET",
-        &format!("{enr}/notes"),
-        None,
-        200,
-        &["read note success"],
-    )
-    .await;
+    s.check(&bif, "POST", &format!("{enr}/notes"), Some(note), 201, &["create note success"]).await;
+    s.check(&mentor, "GET", &format!("{enr}/notes"), None, 200, &["read note success"]).await;
     let outcome = json!({"measurement_point": "start", "measured_on": today(&app), "employment_status": "unemployed",
                          "weekly_hours": 0, "self_supporting": false, "danish_level": "a1"});
-    s.check(
-        &bif,
-        "POST",
-        &format!("{enr}/outcomes"),
-        Some(outcome),
-        201,
-        &["create outcome success"],
-    )
-    .await;
-    s.check(
-        &bif,
-        "GET",
-        &format!("{enr}/outcomes"),
-        None,
-        200,
-        &["read outcome success"],
-    )
-    .await;
-    s.check(
-        &bif,
-        "GET",
-        "/api/v1/caseload",
-        None,
-        200,
-        &["read caseload success"],
-    )
-    .await;
+    s.check(&bif, "POST", &format!("{enr}/outcomes"), Some(outcome), 201, &["create outcome success"]).await;
+    s.check(&bif, "GET", &format!("{enr}/outcomes"), None, 200, &["read outcome success"]).await;
+    s.check(&bif, "GET", "/api/v1/caseload", None, 200, &["read caseload success"]).await;
 
     // Consent, summaries, referrals.
     let consent = json!({"purpose": "Samarbejde", "departments": ["bif", "sof"], "given_at": now - chrono::Duration::days(1),
                          "expires_at": now + chrono::Duration::days(30), "document_reference": "2026-9"});
-    let given = s
-        .check(
-            &bif,
-            "POST",
-            &format!("{cit}/consents"),
-            Some(consent),
-            201,
-            &["create consent success"],
-        )
-        .await;
-    s.check(
-        &sof,
-        "GET",
-        &format!("{cit}/consents"),
-        None,
-        200,
-        &["read consent success"],
-    )
-    .await;
-    s.check(
-        &sof,
-        "GET",
-        &format!("{cit}/enrolment-summaries"),
-        None,
-        200,
-        &["read enrolment_summary success"],
-    )
-    .await;
+    let given =
+        s.check(&bif, "POST", &format!("{cit}/consents"), Some(consent), 201, &["create consent success"]).await;
+    s.check(&sof, "GET", &format!("{cit}/consents"), None, 200, &["read consent success"]).await;
+    s.check(&sof, "GET", &format!("{cit}/enrolment-summaries"), None, 200, &["read enrolment_summary success"]).await;
     s.check(
         &bif,
         "POST",
@@ -327,41 +204,15 @@ async fn every_kind_of_request_writes_exactly_its_audit_entries() {
         &["update consent success"],
     )
     .await;
-    let referral = json!({"citizen_id": c, "programme_code": "housing_first", "reason": "Bolig", "legal_basis": "SEL § 107"});
-    let r = s
-        .check(
-            &bif,
-            "POST",
-            "/api/v1/referrals",
-            Some(referral),
-            201,
-            &["create referral success"],
-        )
-        .await;
+    let referral =
+        json!({"citizen_id": c, "programme_code": "housing_first", "reason": "Bolig", "legal_basis": "SEL § 107"});
+    let r = s.check(&bif, "POST", "/api/v1/referrals", Some(referral), 201, &["create referral success"]).await;
     let refp = format!("/api/v1/referrals/{}", id(&r));
-    s.check(
-        &sof,
-        "GET",
-        "/api/v1/referrals",
-        None,
-        200,
-        &["read referral success"],
-    )
-    .await;
-    s.check(&sof, "GET", &refp, None, 200, &["read referral success"])
-        .await;
-    s.check(&kff, "GET", &refp, None, 404, &["denied referral denied"])
-        .await;
+    s.check(&sof, "GET", "/api/v1/referrals", None, 200, &["read referral success"]).await;
+    s.check(&sof, "GET", &refp, None, 200, &["read referral success"]).await;
+    s.check(&kff, "GET", &refp, None, 404, &["denied referral denied"]).await;
     // The sender sees the referral but may not decide it.
-    s.check(
-        &bif,
-        "POST",
-        &format!("{refp}/accept"),
-        Some(json!({})),
-        403,
-        &["denied referral denied"],
-    )
-    .await;
+    s.check(&bif, "POST", &format!("{refp}/accept"), Some(json!({})), 403, &["denied referral denied"]).await;
     s.check(
         &sof,
         "POST",
@@ -384,8 +235,7 @@ async fn every_kind_of_request_writes_exactly_its_audit_entries() {
             &["break_glass citizen success"],
         )
         .await;
-    s.check(&kff, "GET", &cit, None, 200, &["read citizen success"])
-        .await;
+    s.check(&kff, "GET", &cit, None, 200, &["read citizen success"]).await;
     s.check(
         &manager,
         "POST",
@@ -406,33 +256,14 @@ async fn every_kind_of_request_writes_exactly_its_audit_entries() {
         &["create concern success"],
     )
     .await;
-    s.check(
-        &specialist,
-        "GET",
-        "/api/v1/concerns",
-        None,
-        200,
-        &["read concern success"],
-    )
-    .await;
+    s.check(&specialist, "GET", "/api/v1/concerns", None, 200, &["read concern success"]).await;
 
     // The audit trail itself.
-    s.check(
-        &bif,
-        "GET",
-        &format!("{cit}/access-log"),
-        None,
-        200,
-        &["read access_log success"],
-    )
-    .await;
+    s.check(&bif, "GET", &format!("{cit}/access-log"), None, 200, &["read access_log success"]).await;
     s.check(
         &auditor,
         "GET",
-        &format!(
-            "/api/v1/audit?limit=5&citizen_id={}",
-            cit.rsplit('/').next().unwrap()
-        ),
+        &format!("/api/v1/audit?limit=5&citizen_id={}", cit.rsplit('/').next().unwrap()),
         None,
         200,
         &["read audit_log success"],
@@ -492,10 +323,7 @@ async fn every_kind_of_request_writes_exactly_its_audit_entries() {
         &["update enrolment success"],
     )
     .await;
-    let second = milestone(&e, "health_assessment_offered")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let second = milestone(&e, "health_assessment_offered")["id"].as_str().unwrap().to_string();
     s.check(
         &bif,
         "POST",
@@ -546,30 +374,14 @@ async fn every_kind_of_request_writes_exactly_its_audit_entries() {
         &["create risk_assessment success"],
     )
     .await;
-    s.check(
-        &specialist,
-        "GET",
-        &risk,
-        None,
-        200,
-        &["read risk_assessment success"],
-    )
-    .await;
-    s.check(&sof, "GET", &risk, None, 404, &["denied enrolment denied"])
-        .await;
+    s.check(&specialist, "GET", &risk, None, 200, &["read risk_assessment success"]).await;
+    s.check(&sof, "GET", &risk, None, 404, &["denied enrolment denied"]).await;
 
     // Referrals declined and withdrawn.
-    let to_kff = json!({"citizen_id": c, "programme_code": "fritidsguide", "reason": "Fritid", "legal_basis": "SEL § 11"});
-    let declined = s
-        .check(
-            &bif,
-            "POST",
-            "/api/v1/referrals",
-            Some(to_kff.clone()),
-            201,
-            &["create referral success"],
-        )
-        .await;
+    let to_kff =
+        json!({"citizen_id": c, "programme_code": "fritidsguide", "reason": "Fritid", "legal_basis": "SEL § 11"});
+    let declined =
+        s.check(&bif, "POST", "/api/v1/referrals", Some(to_kff.clone()), 201, &["create referral success"]).await;
     s.check(
         &kff,
         "POST",
@@ -579,16 +391,7 @@ async fn every_kind_of_request_writes_exactly_its_audit_entries() {
         &["update referral success"],
     )
     .await;
-    let withdrawn = s
-        .check(
-            &bif,
-            "POST",
-            "/api/v1/referrals",
-            Some(to_kff),
-            201,
-            &["create referral success"],
-        )
-        .await;
+    let withdrawn = s.check(&bif, "POST", "/api/v1/referrals", Some(to_kff), 201, &["create referral success"]).await;
     s.check(
         &bif,
         "POST",
@@ -600,51 +403,11 @@ async fn every_kind_of_request_writes_exactly_its_audit_entries() {
     .await;
 
     // Grants awaiting review, reports, reassignment, export, legal hold.
-    s.check(
-        &manager,
-        "GET",
-        "/api/v1/access-grants",
-        None,
-        200,
-        &["read access_grant success"],
-    )
-    .await;
-    s.check(
-        &manager,
-        "GET",
-        "/api/v1/known-cpr-registrations",
-        None,
-        200,
-        &["read citizen success"],
-    )
-    .await;
-    s.check(
-        &manager,
-        "GET",
-        "/api/v1/reports/caseload",
-        None,
-        200,
-        &["read report_caseload success"],
-    )
-    .await;
-    s.check(
-        &manager,
-        "GET",
-        "/api/v1/reports/deadlines",
-        None,
-        200,
-        &["read report_deadlines success"],
-    )
-    .await;
-    s.check(
-        &manager,
-        "GET",
-        "/api/v1/reports/outcomes",
-        None,
-        200,
-        &["read report_outcomes success"],
-    )
-    .await;
+    s.check(&manager, "GET", "/api/v1/access-grants", None, 200, &["read access_grant success"]).await;
+    s.check(&manager, "GET", "/api/v1/known-cpr-registrations", None, 200, &["read citizen success"]).await;
+    s.check(&manager, "GET", "/api/v1/reports/caseload", None, 200, &["read report_caseload success"]).await;
+    s.check(&manager, "GET", "/api/v1/reports/deadlines", None, 200, &["read report_deadlines success"]).await;
+    s.check(&manager, "GET", "/api/v1/reports/outcomes", None, 200, &["read report_outcomes success"]).await;
     let cw2 = app.user_id("cw2.bif").await;
     s.check(
         &manager,
@@ -655,15 +418,7 @@ async fn every_kind_of_request_writes_exactly_its_audit_entries() {
         &["update enrolment success"],
     )
     .await;
-    s.check(
-        &bif,
-        "GET",
-        &format!("{cit}/export"),
-        None,
-        200,
-        &["export citizen success"],
-    )
-    .await;
+    s.check(&bif, "GET", &format!("{cit}/export"), None, 200, &["export citizen success"]).await;
     let admin = app.login("admin").await.access;
     s.check(
         &admin,
@@ -676,47 +431,21 @@ async fn every_kind_of_request_writes_exactly_its_audit_entries() {
     .await;
 
     // Administration: staff users, teams, the catalogue.
-    s.check(
-        &bif,
-        "GET",
-        "/api/v1/staff?role=mentor",
-        None,
-        200,
-        &["search staff_user success"],
-    )
-    .await;
-    s.check(
-        &admin,
-        "GET",
-        "/api/v1/admin/users",
-        None,
-        200,
-        &["search staff_user success"],
-    )
-    .await;
+    s.check(&bif, "GET", "/api/v1/staff?role=mentor", None, 200, &["search staff_user success"]).await;
+    s.check(&admin, "GET", "/api/v1/admin/users", None, 200, &["search staff_user success"]).await;
     let user = s
         .check(
             &admin,
             "POST",
             "/api/v1/admin/users",
-            Some(
-                json!({"username": "new.user", "full_name": "Ny Bruger", "department": "bif",
-                        "roles": ["caseworker"], "password": "a long enough passphrase"}),
-            ),
+            Some(json!({"username": "new.user", "full_name": "Ny Bruger", "department": "bif",
+                        "roles": ["caseworker"], "password": "a long enough passphrase"})),
             201,
             &["create staff_user success"],
         )
         .await;
     let user_path = format!("/api/v1/admin/users/{}", id(&user));
-    s.check(
-        &admin,
-        "GET",
-        &user_path,
-        None,
-        200,
-        &["read staff_user success"],
-    )
-    .await;
+    s.check(&admin, "GET", &user_path, None, 200, &["read staff_user success"]).await;
     s.check_with(
         &admin,
         Some("\"1\""),
@@ -775,11 +504,7 @@ async fn every_kind_of_request_writes_exactly_its_audit_entries() {
         .filter(|r| !s.covered.contains(r) && !NOT_PERSONAL.contains(r))
         .map(|(verb, path)| format!("{verb} {path}"))
         .collect();
-    assert!(
-        untested.is_empty(),
-        "routes never checked for their audit entries:\n{}",
-        untested.join("\n")
-    );
+    assert!(untested.is_empty(), "routes never checked for their audit entries:\n{}", untested.join("\n"));
     assert!(
         s.failures.is_empty(),
         "{} of {} requests audited wrongly:\n{}",

@@ -23,18 +23,10 @@ async fn a_demo_user_signs_in_and_sees_themselves() {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["token_type"], "Bearer");
     let expires_in = body["expires_in"].as_i64().unwrap();
-    assert!(
-        (1..=900).contains(&expires_in),
-        "access tokens live at most 15 minutes"
-    );
+    assert!((1..=900).contains(&expires_in), "access tokens live at most 15 minutes");
     assert!(body["refresh_token"].as_str().unwrap().len() >= 43);
 
-    let me: Value = app
-        .get("/api/v1/me", body["access_token"].as_str())
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me: Value = app.get("/api/v1/me", body["access_token"].as_str()).await.json().await.unwrap();
     assert_eq!(me["username"], "cw.bif");
     assert_eq!(me["department"], "bif");
     assert_eq!(me["roles"], json!(["caseworker"]));
@@ -66,16 +58,10 @@ async fn a_wrong_password_and_an_unknown_user_cannot_be_told_apart() {
         }
         timings.push(fastest);
     }
-    assert!(
-        bodies.windows(2).all(|w| w[0] == w[1]),
-        "same status and body"
-    );
+    assert!(bodies.windows(2).all(|w| w[0] == w[1]), "same status and body");
     // Both verify one argon2 hash; a missing verification would be ~100× faster.
     let (a, b) = (timings[0].as_secs_f64(), timings[1].as_secs_f64());
-    assert!(
-        a / b < 5.0 && b / a < 5.0,
-        "comparable timing: {a:.3}s vs {b:.3}s"
-    );
+    assert!(a / b < 5.0 && b / a < 5.0, "comparable timing: {a:.3}s vs {b:.3}s");
 }
 
 #[tokio::test]
@@ -87,11 +73,7 @@ async fn repeated_failures_lock_the_username_for_a_while_but_not_forever() {
     }
     // Now locked: even the right password is refused, with a hint when to retry.
     let locked = app.try_login("cw.bif", DEMO_PASSWORD).await;
-    let retry_after: u64 = locked.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let retry_after: u64 = locked.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=30).contains(&retry_after));
     assert_problem(locked, 429).await;
     // Other users are not affected.
@@ -101,11 +83,7 @@ async fn repeated_failures_lock_the_username_for_a_while_but_not_forever() {
     // One more failure doubles the lock…
     assert_eq!(app.try_login("cw.bif", "wrong again").await.status(), 401);
     let locked = app.try_login("cw.bif", DEMO_PASSWORD).await;
-    let retry_after: u64 = locked.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let retry_after: u64 = locked.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((31..=60).contains(&retry_after), "doubled: {retry_after}");
 
     // …and the lock never outlasts 15 minutes after the last failure.
@@ -117,12 +95,7 @@ async fn repeated_failures_lock_the_username_for_a_while_but_not_forever() {
 async fn unknown_usernames_are_throttled_like_known_ones() {
     let app = spawn_app().await;
     for _ in 1..=5 {
-        assert_eq!(
-            app.try_login("ghost.user", "whatever password")
-                .await
-                .status(),
-            401
-        );
+        assert_eq!(app.try_login("ghost.user", "whatever password").await.status(), 401);
     }
     assert_problem(app.try_login("ghost.user", "whatever password").await, 429).await;
 }
@@ -192,10 +165,7 @@ async fn an_access_token_expires_with_the_clock() {
     let response = app.refresh(&tokens.refresh).await;
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap();
-    assert_eq!(
-        me_status(&app, body["access_token"].as_str().unwrap()).await,
-        200
-    );
+    assert_eq!(me_status(&app, body["access_token"].as_str().unwrap()).await, 200);
 }
 
 #[tokio::test]
@@ -222,18 +192,14 @@ async fn refresh_rotates_and_reuse_ends_the_session() {
     assert_eq!(me_status(&app, &other.access).await, 200);
 
     let entries = app.audit_entries().await;
-    assert!(entries
-        .iter()
-        .any(|(a, o, _, _)| a == "refresh_reuse" && o == "denied"));
+    assert!(entries.iter().any(|(a, o, _, _)| a == "refresh_reuse" && o == "denied"));
 }
 
 #[tokio::test]
 async fn logout_ends_the_session_at_once() {
     let app = spawn_app().await;
     let tokens = app.login("cw.bif").await;
-    let response = app
-        .post_json("/api/v1/auth/logout", Some(&tokens.access), &json!({}))
-        .await;
+    let response = app.post_json("/api/v1/auth/logout", Some(&tokens.access), &json!({})).await;
     assert_eq!(response.status(), 204);
     assert_eq!(me_status(&app, &tokens.access).await, 401);
     assert_problem(app.refresh(&tokens.refresh).await, 401).await;
@@ -248,13 +214,8 @@ async fn a_deactivated_user_is_refused_on_the_very_next_request() {
 
     let id = app.user_id("cw.bif").await;
     let path = format!("/api/v1/admin/users/{id}");
-    let etag = app.get(&path, Some(&admin.access)).await.headers()["etag"]
-        .to_str()
-        .unwrap()
-        .to_string();
-    let response = app
-        .patch_json(&path, &admin.access, Some(&etag), &json!({"active": false}))
-        .await;
+    let etag = app.get(&path, Some(&admin.access)).await.headers()["etag"].to_str().unwrap().to_string();
+    let response = app.patch_json(&path, &admin.access, Some(&etag), &json!({"active": false})).await;
     assert_eq!(response.status(), 200);
 
     assert_eq!(me_status(&app, &user.access).await, 401);
@@ -268,36 +229,18 @@ async fn a_role_change_takes_effect_on_the_next_request() {
     let app = spawn_app().await;
     let admin = app.login("admin").await;
     let user = app.login("manager.bif").await;
-    assert_eq!(
-        app.get("/api/v1/admin/users", Some(&user.access))
-            .await
-            .status(),
-        403
-    );
+    assert_eq!(app.get("/api/v1/admin/users", Some(&user.access)).await.status(), 403);
 
     let id = app.user_id("manager.bif").await;
     let path = format!("/api/v1/admin/users/{id}");
-    let etag = app.get(&path, Some(&admin.access)).await.headers()["etag"]
-        .to_str()
-        .unwrap()
-        .to_string();
-    let response = app
-        .patch_json(
-            &path,
-            &admin.access,
-            Some(&etag),
-            &json!({"roles": ["manager", "admin"]}),
-        )
-        .await;
+    let etag = app.get(&path, Some(&admin.access)).await.headers()["etag"].to_str().unwrap().to_string();
+    let response = app.patch_json(&path, &admin.access, Some(&etag), &json!({"roles": ["manager", "admin"]})).await;
     assert_eq!(response.status(), 200);
 
     // The old token described the old roles: refused, and a refresh gets current ones.
     assert_eq!(me_status(&app, &user.access).await, 401);
     let refreshed: Value = app.refresh(&user.refresh).await.json().await.unwrap();
     let access = refreshed["access_token"].as_str().unwrap();
-    assert_eq!(
-        app.get("/api/v1/admin/users", Some(access)).await.status(),
-        200
-    );
+    assert_eq!(app.get("/api/v1/admin/users", Some(access)).await.status(), 200);
     assert_eq!(decode_claims(access).roles, vec!["manager", "admin"]);
 }

@@ -55,13 +55,7 @@ pub fn id(v: &Value) -> String {
 
 /// Enrols a citizen; panics unless 201.
 pub async fn enrol(app: &TestApp, token: &str, citizen: &str, body: Value) -> Value {
-    let response = app
-        .post_json(
-            &format!("/api/v1/citizens/{citizen}/enrolments"),
-            Some(token),
-            &body,
-        )
-        .await;
+    let response = app.post_json(&format!("/api/v1/citizens/{citizen}/enrolments"), Some(token), &body).await;
     let status = response.status().as_u16();
     let text = response.text().await.unwrap();
     assert_eq!(status, 201, "enrol: {text}");
@@ -96,10 +90,7 @@ pub async fn audit_count(app: &TestApp, action: &str, citizen: &str) -> i64 {
     let citizen: uuid::Uuid = citizen.parse().unwrap();
     app.db()
         .await
-        .query_one(
-            "SELECT count(*) FROM audit_log WHERE action = $1 AND citizen_id = $2",
-            &[&action, &citizen],
-        )
+        .query_one("SELECT count(*) FROM audit_log WHERE action = $1 AND citizen_id = $2", &[&action, &citizen])
         .await
         .unwrap()
         .get(0)
@@ -115,19 +106,7 @@ pub async fn ok(response: reqwest::Response) -> Value {
 
 /// Registers a refugee who arrived `arrived_days_ago` days ago and enrols
 /// them (active, from today) in `programme`; returns the enrolment.
-pub async fn refugee_enrolled(
-    app: &TestApp,
-    token: &str,
-    cpr: &str,
-    arrived_days_ago: i64,
-    programme: &str,
-) -> Value {
+pub async fn refugee_enrolled(app: &TestApp, token: &str, cpr: &str, arrived_days_ago: i64, programme: &str) -> Value {
     let citizen = register(app, token, &refugee(cpr, arrived_days_ago, app)).await;
-    enrol(
-        app,
-        token,
-        &id(&citizen),
-        json!({ "programme_code": programme }),
-    )
-    .await
+    enrol(app, token, &id(&citizen), json!({ "programme_code": programme })).await
 }

@@ -11,28 +11,17 @@ async fn an_informant_gets_a_receipt_and_the_team_an_inbox_from_which_it_opens_a
     let bif = app.login("cw.bif").await.access;
     let citizen = register(&app, &bif, &refugee("010190-1234", 30, &app)).await;
     let c = id(&citizen);
-    let concern = json!({"citizen_id": c, "text": "Borgeren fortæller om kontrol fra familien", "signs": ["isolation"]});
+    let concern =
+        json!({"citizen_id": c, "text": "Borgeren fortæller om kontrol fra familien", "signs": ["isolation"]});
 
-    let response = app
-        .post_json("/api/v1/concerns", Some(&bif), &concern)
-        .await;
+    let response = app.post_json("/api/v1/concerns", Some(&bif), &concern).await;
     assert_eq!(response.status(), 201);
     let receipt: Value = response.json().await.unwrap();
-    let keys: Vec<&str> = receipt
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let keys: Vec<&str> = receipt.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(keys, ["id", "received_at"], "a receipt, nothing more");
     assert_problem(app.get("/api/v1/concerns", Some(&bif)).await, 403).await;
     let kff = app.login("cw.kff").await.access;
-    assert_problem(
-        app.post_json("/api/v1/concerns", Some(&kff), &concern)
-            .await,
-        404,
-    )
-    .await;
+    assert_problem(app.post_json("/api/v1/concerns", Some(&kff), &concern).await, 404).await;
 
     // The BIF access log does not even show that a concern exists.
     let log = get_ok(&app, &format!("/api/v1/citizens/{c}/access-log"), &bif).await;
@@ -59,45 +48,19 @@ async fn an_informant_gets_a_receipt_and_the_team_an_inbox_from_which_it_opens_a
     assert_eq!(inbox[0]["filer_department"], "bif");
 
     let open = format!("/api/v1/concerns/{}/open", id(&receipt));
-    assert_problem(
-        app.post_json(&open, Some(&app.login("cw.sof").await.access), &json!({}))
-            .await,
-        404,
-    )
-    .await;
-    let response = app
-        .post_json(
-            &open,
-            Some(&specialist),
-            &json!({"goals": "Sikkerhedsplan"}),
-        )
-        .await;
+    assert_problem(app.post_json(&open, Some(&app.login("cw.sof").await.access), &json!({})).await, 404).await;
+    let response = app.post_json(&open, Some(&specialist), &json!({"goals": "Sikkerhedsplan"})).await;
     assert_eq!(response.status(), 201);
     let case: Value = response.json().await.unwrap();
     assert_eq!(case["programme_code"], "negativ_social_kontrol");
-    assert_problem(
-        app.post_json(&open, Some(&specialist), &json!({})).await,
-        409,
-    )
-    .await;
+    assert_problem(app.post_json(&open, Some(&specialist), &json!({})).await, 409).await;
 
     let (status, _) = get_json(&app, &format!("/api/v1/citizens/{c}"), &specialist).await;
     assert_eq!(status, 200);
     let list = get_ok(&app, &format!("/api/v1/citizens/{c}/enrolments"), &bif).await;
     assert_eq!(list, json!([]), "BIF never sees the restricted case");
-    let own = get_ok(
-        &app,
-        &format!("/api/v1/citizens/{c}/enrolments"),
-        &specialist,
-    )
-    .await;
-    assert!(
-        own.as_array()
-            .unwrap()
-            .iter()
-            .any(|e| e["id"] == case["id"]),
-        "the team does: {own}"
-    );
+    let own = get_ok(&app, &format!("/api/v1/citizens/{c}/enrolments"), &specialist).await;
+    assert!(own.as_array().unwrap().iter().any(|e| e["id"] == case["id"]), "the team does: {own}");
     let inbox = get_ok(&app, "/api/v1/concerns", &specialist).await;
     assert_eq!(inbox[0]["opened_enrolment_id"], case["id"]);
 }

@@ -19,13 +19,7 @@ fn consent(departments: &[&str], expires_in: Duration) -> Value {
 }
 
 async fn record(app: &TestApp, token: &str, citizen: &str, body: &Value) -> Value {
-    let response = app
-        .post_json(
-            &format!("/api/v1/citizens/{citizen}/consents"),
-            Some(token),
-            body,
-        )
-        .await;
+    let response = app.post_json(&format!("/api/v1/citizens/{citizen}/consents"), Some(token), body).await;
     let status = response.status().as_u16();
     let text = response.text().await.unwrap();
     assert_eq!(status, 201, "record consent: {text}");
@@ -33,12 +27,7 @@ async fn record(app: &TestApp, token: &str, citizen: &str, body: &Value) -> Valu
 }
 
 fn programmes(summaries: &Value) -> Vec<String> {
-    summaries
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["programme_code"].as_str().unwrap().to_string())
-        .collect()
+    summaries.as_array().unwrap().iter().map(|s| s["programme_code"].as_str().unwrap().to_string()).collect()
 }
 
 #[tokio::test]
@@ -48,22 +37,10 @@ async fn a_valid_consent_shows_other_departments_enrolment_summaries_until_withd
     let sof = app.login("cw.sof").await.access;
     let specialist = app.login("specialist.sof").await.access;
     let c = id(&register(&app, &bif, &refugee("010190-1234", 30, &app)).await);
-    let jobdansk = enrol(
-        &app,
-        &bif,
-        &c,
-        json!({"programme_code": "jobdansk", "goals": "Job i detail"}),
-    )
-    .await;
+    let jobdansk = enrol(&app, &bif, &c, json!({"programme_code": "jobdansk", "goals": "Job i detail"})).await;
     register(&app, &sof, &refugee("010190-1234", 30, &app)).await;
     enrol(&app, &sof, &c, json!({"programme_code": "housing_first"})).await;
-    enrol(
-        &app,
-        &specialist,
-        &c,
-        json!({"programme_code": "negativ_social_kontrol"}),
-    )
-    .await;
+    enrol(&app, &specialist, &c, json!({"programme_code": "negativ_social_kontrol"})).await;
     let summaries = format!("/api/v1/citizens/{c}/enrolment-summaries");
 
     let (status, none) = get_json(&app, &summaries, &sof).await;
@@ -82,20 +59,12 @@ async fn a_valid_consent_shows_other_departments_enrolment_summaries_until_withd
             "given_at" => body["given_at"] = json!(Utc::now() + Duration::days(2)),
             _ => {}
         }
-        let response = app
-            .post_json(&format!("/api/v1/citizens/{c}/consents"), Some(&bif), &body)
-            .await;
+        let response = app.post_json(&format!("/api/v1/citizens/{c}/consents"), Some(&bif), &body).await;
         let problem = assert_problem(response, 422).await;
         assert!(problem.to_string().contains(field), "{field}: {problem}");
     }
 
-    let given = record(
-        &app,
-        &bif,
-        &c,
-        &consent(&["bif", "sof"], Duration::days(30)),
-    )
-    .await;
+    let given = record(&app, &bif, &c, &consent(&["bif", "sof"], Duration::days(30))).await;
     assert_eq!(given["valid"], true);
     assert_eq!(given["departments"], json!(["bif", "sof"]));
 
@@ -116,10 +85,8 @@ async fn a_valid_consent_shows_other_departments_enrolment_summaries_until_withd
     let seen = get_ok(&app, &summaries, &specialist).await;
     assert_eq!(programmes(&seen), ["jobdansk"]);
     // The enrolment itself and its notes stay closed.
-    for path in [
-        format!("/api/v1/enrolments/{}", id(&jobdansk)),
-        format!("/api/v1/enrolments/{}/notes", id(&jobdansk)),
-    ] {
+    for path in [format!("/api/v1/enrolments/{}", id(&jobdansk)), format!("/api/v1/enrolments/{}/notes", id(&jobdansk))]
+    {
         assert_problem(app.get(&path, Some(&sof)).await, 404).await;
     }
     // A department without an involvement sees nothing at all.
@@ -133,37 +100,15 @@ async fn a_valid_consent_shows_other_departments_enrolment_summaries_until_withd
     // department withdraws, on the citizen's word (issue 10, door 10): another
     // covered department is refused, and who withdrew is recorded.
     let withdraw = format!("/api/v1/citizens/{c}/consents/{}/withdraw", id(&given));
-    let by_sof = app
-        .post_json(
-            &withdraw,
-            Some(&sof),
-            &json!({"reason": "Borgeren ringede"}),
-        )
-        .await;
+    let by_sof = app.post_json(&withdraw, Some(&sof), &json!({"reason": "Borgeren ringede"})).await;
     assert_problem(by_sof, 403).await;
-    assert_eq!(
-        get_ok(&app, &summaries, &sof)
-            .await
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
-    let response = app
-        .post_json(
-            &withdraw,
-            Some(&bif),
-            &json!({"reason": "Borgeren ringede"}),
-        )
-        .await;
+    assert_eq!(get_ok(&app, &summaries, &sof).await.as_array().unwrap().len(), 1);
+    let response = app.post_json(&withdraw, Some(&bif), &json!({"reason": "Borgeren ringede"})).await;
     assert_eq!(response.status(), 200);
     let withdrawn: Value = response.json().await.unwrap();
     assert_eq!(withdrawn["valid"], false);
     assert!(withdrawn["withdrawn_at"].is_string());
-    assert_eq!(
-        withdrawn["withdrawn_by"],
-        json!(app.user_id("cw.bif").await)
-    );
+    assert_eq!(withdrawn["withdrawn_by"], json!(app.user_id("cw.bif").await));
     assert_problem(app.post_json(&withdraw, Some(&bif), &json!({})).await, 409).await;
     let seen = get_ok(&app, &summaries, &sof).await;
     assert_eq!(seen, json!([]));
@@ -177,12 +122,7 @@ async fn a_valid_consent_shows_other_departments_enrolment_summaries_until_withd
     let seen = get_ok(&app, &summaries, &sof).await;
     assert_eq!(seen, json!([]));
     let consents = get_ok(&app, &format!("/api/v1/citizens/{c}/consents"), &sof).await;
-    let valid: Vec<bool> = consents
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["valid"].as_bool().unwrap())
-        .collect();
+    let valid: Vec<bool> = consents.as_array().unwrap().iter().map(|c| c["valid"].as_bool().unwrap()).collect();
     assert_eq!(valid, [false, false]);
     let audited: Vec<(String, String)> = app
         .db()
@@ -197,18 +137,9 @@ async fn a_valid_consent_shows_other_departments_enrolment_summaries_until_withd
         .iter()
         .map(|r| (r.get(0), r.get(1)))
         .collect();
-    let expected = [
-        ("create", ""),
-        ("read", ""),
-        ("denied", ""),
-        ("update", "withdrawn"),
-        ("create", ""),
-        ("read", ""),
-    ];
-    assert_eq!(
-        audited,
-        expected.map(|(a, r)| (a.to_string(), r.to_string()))
-    );
+    let expected =
+        [("create", ""), ("read", ""), ("denied", ""), ("update", "withdrawn"), ("create", ""), ("read", "")];
+    assert_eq!(audited, expected.map(|(a, r)| (a.to_string(), r.to_string())));
 }
 
 #[tokio::test]
@@ -225,10 +156,7 @@ async fn holistic_family_intervention_needs_a_valid_consent_also_through_a_refer
     record(&app, &sof, &c, &consent(&["bif"], Duration::days(30))).await;
     assert_problem(app.post_json(&path, Some(&sof), &programme).await, 409).await;
     record(&app, &sof, &c, &consent(&["sof"], Duration::days(30))).await;
-    assert_eq!(
-        app.post_json(&path, Some(&sof), &programme).await.status(),
-        201
-    );
+    assert_eq!(app.post_json(&path, Some(&sof), &programme).await.status(), 201);
 
     // Referred from BIF on a consent covering SOF: accepted.
     let b = id(&register(&app, &bif, &refugee("020291-2345", 30, &app)).await);
@@ -237,32 +165,13 @@ async fn holistic_family_intervention_needs_a_valid_consent_also_through_a_refer
         json!({"citizen_id": b, "programme_code": "helhedsorienteret_familieindsats",
                "reason": "Familien har brug for en samlet indsats", "consent_id": consent["id"]})
     };
-    let problem = assert_problem(
-        app.post_json("/api/v1/referrals", Some(&bif), &body(&wrong))
-            .await,
-        422,
-    )
-    .await;
+    let problem = assert_problem(app.post_json("/api/v1/referrals", Some(&bif), &body(&wrong)).await, 422).await;
     assert_eq!(problem["errors"][0]["code"], "not_covering");
-    let right = record(
-        &app,
-        &bif,
-        &b,
-        &consent(&["bif", "sof"], Duration::days(30)),
-    )
-    .await;
-    let response = app
-        .post_json("/api/v1/referrals", Some(&bif), &body(&right))
-        .await;
+    let right = record(&app, &bif, &b, &consent(&["bif", "sof"], Duration::days(30))).await;
+    let response = app.post_json("/api/v1/referrals", Some(&bif), &body(&right)).await;
     assert_eq!(response.status(), 201);
     let referral: Value = response.json().await.unwrap();
     assert_eq!(referral["consent_id"], right["id"]);
-    let response = app
-        .post_json(
-            &format!("/api/v1/referrals/{}/accept", id(&referral)),
-            Some(&sof),
-            &json!({}),
-        )
-        .await;
+    let response = app.post_json(&format!("/api/v1/referrals/{}/accept", id(&referral)), Some(&sof), &json!({})).await;
     assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
 }

@@ -22,12 +22,7 @@ fn set_cookie(response: &reqwest::Response) -> String {
 
 /// The cookie's value.
 fn value(set_cookie: &str) -> String {
-    set_cookie
-        .split(';')
-        .next()
-        .unwrap()
-        .trim_start_matches("medborger_refresh=")
-        .to_string()
+    set_cookie.split(';').next().unwrap().trim_start_matches("medborger_refresh=").to_string()
 }
 
 async fn cookie_login(app: &TestApp) -> (String, String) {
@@ -59,21 +54,11 @@ async fn cookie_refresh(app: &TestApp, cookie: &str, with_header: bool) -> reqwe
 }
 
 #[tokio::test]
-async fn login_in_cookie_mode_sets_an_httponly_cookie_and_leaves_the_body_without_the_refresh_token(
-) {
+async fn login_in_cookie_mode_sets_an_httponly_cookie_and_leaves_the_body_without_the_refresh_token() {
     let app = spawn_app().await;
     let (access, cookie) = cookie_login(&app).await;
-    for attribute in [
-        "HttpOnly",
-        "Secure",
-        "SameSite=Strict",
-        "Path=/api/v1/auth",
-        "Max-Age=43200",
-    ] {
-        assert!(
-            cookie.split("; ").any(|a| a == attribute),
-            "{attribute} in {cookie}"
-        );
+    for attribute in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/api/v1/auth", "Max-Age=43200"] {
+        assert!(cookie.split("; ").any(|a| a == attribute), "{attribute} in {cookie}");
     }
     assert!(value(&cookie).len() >= 43);
     assert_eq!(app.get("/api/v1/me", Some(&access)).await.status(), 200);
@@ -110,19 +95,10 @@ async fn a_refresh_cookie_without_the_header_is_refused_as_cross_site() {
     let (_, cookie) = cookie_login(&app).await;
     assert_problem(cookie_refresh(&app, &value(&cookie), false).await, 403).await;
     // The refusal used nothing up: with the header the same cookie works.
-    assert_eq!(
-        cookie_refresh(&app, &value(&cookie), true).await.status(),
-        200
-    );
+    assert_eq!(cookie_refresh(&app, &value(&cookie), true).await.status(), 200);
     // No cookie at all in cookie mode is simply not signed in.
-    let none = app
-        .client
-        .post(app.url("/api/v1/auth/refresh"))
-        .header(MODE.0, MODE.1)
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+    let none =
+        app.client.post(app.url("/api/v1/auth/refresh")).header(MODE.0, MODE.1).json(&json!({})).send().await.unwrap();
     assert_problem(none, 401).await;
 }
 
@@ -130,13 +106,7 @@ async fn a_refresh_cookie_without_the_header_is_refused_as_cross_site() {
 async fn logout_clears_the_refresh_cookie() {
     let app = spawn_app().await;
     let (access, cookie) = cookie_login(&app).await;
-    let response = app
-        .client
-        .post(app.url("/api/v1/auth/logout"))
-        .bearer_auth(&access)
-        .send()
-        .await
-        .unwrap();
+    let response = app.client.post(app.url("/api/v1/auth/logout")).bearer_auth(&access).send().await.unwrap();
     assert_eq!(response.status(), 204);
     let cleared = set_cookie(&response);
     assert_eq!(value(&cleared), "");

@@ -24,20 +24,11 @@ const PERSONAL_TABLES: &[&str] = &[
 async fn counts(db: &tokio_postgres::Client, settings: &[(&str, &str)]) -> Vec<(String, i64)> {
     db.batch_execute("BEGIN").await.unwrap();
     for (name, value) in settings {
-        db.execute(
-            "SELECT set_config($1, $2, true)",
-            &[&format!("medborger.{name}"), value],
-        )
-        .await
-        .unwrap();
+        db.execute("SELECT set_config($1, $2, true)", &[&format!("medborger.{name}"), value]).await.unwrap();
     }
     let mut out = Vec::new();
     for table in PERSONAL_TABLES {
-        let n: i64 = db
-            .query_one(&format!("SELECT count(*) FROM {table}"), &[])
-            .await
-            .unwrap()
-            .get(0);
+        let n: i64 = db.query_one(&format!("SELECT count(*) FROM {table}"), &[]).await.unwrap().get(0);
         out.push((table.to_string(), n));
     }
     db.batch_execute("ROLLBACK").await.unwrap();
@@ -52,28 +43,14 @@ async fn the_service_role_cannot_switch_row_level_security_off_with_a_setting() 
     let bif = app.login("cw.bif").await.access;
     let sof = app.login("cw.sof").await.access;
     let citizen = register(&app, &bif, &refugee("010190-1017", 30, &app)).await;
-    enrol(
-        &app,
-        &bif,
-        &id(&citizen),
-        serde_json::json!({"programme_code": "jobdansk"}),
-    )
-    .await;
+    enrol(&app, &bif, &id(&citizen), serde_json::json!({"programme_code": "jobdansk"})).await;
     register(&app, &sof, &refugee("020290-1022", 30, &app)).await;
     let owner = app.db().await;
-    let total: i64 = owner
-        .query_one("SELECT count(*) FROM citizens", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let total: i64 = owner.query_one("SELECT count(*) FROM citizens", &[]).await.unwrap().get(0);
     assert!(total >= 2);
 
     let db = app.app_db().await;
-    let system: bool = db
-        .query_one("SELECT medborger_system()", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let system: bool = db.query_one("SELECT medborger_system()", &[]).await.unwrap().get(0);
     assert!(!system, "the service's role is not the system");
 
     // The flag alone, and the flag with every other setting set to nonsense.
@@ -94,32 +71,19 @@ async fn the_service_role_cannot_switch_row_level_security_off_with_a_setting() 
 
     // A real caseworker's context shows the same with or without the flag.
     let bif_id = app.user_id("cw.bif").await.to_string();
-    let context = [
-        ("user_id", bif_id.as_str()),
-        ("department", "bif"),
-        ("roles", "caseworker"),
-    ];
+    let context = [("user_id", bif_id.as_str()), ("department", "bif"), ("roles", "caseworker")];
     let plain = counts(&db, &context).await;
     let mut flagged = context.to_vec();
     flagged.push(("system", "on"));
-    assert_eq!(
-        plain,
-        counts(&db, &flagged).await,
-        "the flag widens nothing"
-    );
+    assert_eq!(plain, counts(&db, &flagged).await, "the flag widens nothing");
     let citizens = plain.iter().find(|(t, _)| t == "citizens").unwrap().1;
     assert!(citizens < total, "bif does not see sof's citizen");
 
     // The auditors' aggregate functions answer nobody else, and never rows.
     db.batch_execute("BEGIN").await.unwrap();
-    db.execute("SELECT set_config('medborger.system', 'on', true)", &[])
-        .await
-        .unwrap();
+    db.execute("SELECT set_config('medborger.system', 'on', true)", &[]).await.unwrap();
     let n: i64 = db
-        .query_one(
-            "SELECT count(*) FROM medborger_audit_report_breakdown(ARRAY['bif','sof'], '{}')",
-            &[],
-        )
+        .query_one("SELECT count(*) FROM medborger_audit_report_breakdown(ARRAY['bif','sof'], '{}')", &[])
         .await
         .unwrap()
         .get(0);
@@ -131,11 +95,7 @@ async fn the_service_role_cannot_switch_row_level_security_off_with_a_setting() 
 async fn seal_all(app: &TestApp, pool: &medborger::db::DbPool) {
     use medborger::clock::Clock;
     app.clock.advance(chrono::Duration::minutes(2));
-    while medborger::audit::seal::seal_once(pool, app.clock.now(), chrono::Duration::seconds(60))
-        .await
-        .unwrap()
-        > 0
-    {}
+    while medborger::audit::seal::seal_once(pool, app.clock.now(), chrono::Duration::seconds(60)).await.unwrap() > 0 {}
 }
 
 /// Door 8: as the service's role, no back-dated entry, no seal of its own,
@@ -152,11 +112,7 @@ async fn the_service_role_cannot_forge_history() {
     let db = app.app_db().await;
     // A back-dated entry, before the chain and inside a sealed window.
     for at in ["2000-01-01T00:00:00Z", "now() - interval '1 minute'"] {
-        let at = if at.starts_with("now") {
-            at.to_string()
-        } else {
-            format!("'{at}'::timestamptz")
-        };
+        let at = if at.starts_with("now") { at.to_string() } else { format!("'{at}'::timestamptz") };
         let refused = db
             .execute(
                 &format!(
@@ -209,9 +165,7 @@ async fn the_service_role_cannot_forge_history() {
 
     // The owner rewrites an old entry and re-seals everything: the chain is
     // intact again, but no longer leads to the published head.
-    assert!(medborger::audit::seal::leads_to(&pool, &head)
-        .await
-        .unwrap());
+    assert!(medborger::audit::seal::leads_to(&pool, &head).await.unwrap());
     let owner = app.db().await;
     owner
         .batch_execute(
@@ -225,10 +179,5 @@ async fn the_service_role_cannot_forge_history() {
         medborger::audit::seal::verify_all(&pool).await.unwrap(),
         medborger::audit::seal::Verdict::Intact { .. }
     ));
-    assert!(
-        !medborger::audit::seal::leads_to(&pool, &head)
-            .await
-            .unwrap(),
-        "verify --head must see the rewrite"
-    );
+    assert!(!medborger::audit::seal::leads_to(&pool, &head).await.unwrap(), "verify --head must see the rewrite");
 }

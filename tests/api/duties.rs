@@ -9,10 +9,7 @@ use crate::cases::*;
 use crate::helpers::*;
 
 async fn etag(app: &TestApp, path: &str, token: &str) -> String {
-    app.get(path, Some(token)).await.headers()["etag"]
-        .to_str()
-        .unwrap()
-        .to_string()
+    app.get(path, Some(token)).await.headers()["etag"].to_str().unwrap().to_string()
 }
 
 #[tokio::test]
@@ -24,14 +21,7 @@ async fn an_admins_password_reset_ends_every_session_of_the_user() {
     let admin = app.login("admin").await.access;
     let path = format!("/api/v1/admin/users/{}", app.user_id("cw.bif").await);
     let tag = etag(&app, &path, &admin).await;
-    let reset = app
-        .patch_json(
-            &path,
-            &admin,
-            Some(&tag),
-            &json!({"password": "a new password for cw.bif"}),
-        )
-        .await;
+    let reset = app.patch_json(&path, &admin, Some(&tag), &json!({"password": "a new password for cw.bif"})).await;
     assert_eq!(reset.status(), 200);
 
     for tokens in [&first, &second] {
@@ -77,19 +67,12 @@ async fn nobody_changes_their_own_roles_teams_or_department() {
     let me = app.user_id("admin").await;
     let path = format!("/api/v1/admin/users/{me}");
     let tag = etag(&app, &path, &admin).await;
-    let restricted: uuid::Uuid = app
-        .db()
-        .await
-        .query_one("SELECT id FROM teams WHERE restricted LIMIT 1", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let restricted: uuid::Uuid =
+        app.db().await.query_one("SELECT id FROM teams WHERE restricted LIMIT 1", &[]).await.unwrap().get(0);
     let before = roles_and_teams(&app, me).await;
-    for change in [
-        json!({"roles": ["admin", "caseworker"]}),
-        json!({"team_ids": [restricted]}),
-        json!({"department": "sof"}),
-    ] {
+    for change in
+        [json!({"roles": ["admin", "caseworker"]}), json!({"team_ids": [restricted]}), json!({"department": "sof"})]
+    {
         let response = app.patch_json(&path, &admin, Some(&tag), &change).await;
         assert_problem(response, 403).await;
     }
@@ -108,14 +91,7 @@ async fn nobody_changes_their_own_roles_teams_or_department() {
         .get(0);
     assert_eq!(denied, 3);
     // Their own name is still theirs to change.
-    let renamed = app
-        .patch_json(
-            &path,
-            &admin,
-            Some(&tag),
-            &json!({"full_name": "Ada Admin"}),
-        )
-        .await;
+    let renamed = app.patch_json(&path, &admin, Some(&tag), &json!({"full_name": "Ada Admin"})).await;
     assert_eq!(renamed.status(), 200);
 }
 
@@ -127,10 +103,7 @@ async fn nobody_reviews_their_own_break_the_glass_grant() {
     // cw.bif is both caseworker and manager.
     app.db()
         .await
-        .execute(
-            "UPDATE staff_users SET roles = '{caseworker,manager}' WHERE username = 'cw.bif'",
-            &[],
-        )
+        .execute("UPDATE staff_users SET roles = '{caseworker,manager}' WHERE username = 'cw.bif'", &[])
         .await
         .unwrap();
     let both = app.login("cw.bif").await.access;
@@ -145,25 +118,18 @@ async fn nobody_reviews_their_own_break_the_glass_grant() {
         .await
         .unwrap();
     let path = format!("/api/v1/access-grants/{}/review", id(&grant));
-    let own = app
-        .post_json(&path, Some(&both), &json!({"comment": "Fint"}))
-        .await;
+    let own = app.post_json(&path, Some(&both), &json!({"comment": "Fint"})).await;
     assert_problem(own, 403).await;
     let reviewed: Option<uuid::Uuid> = app
         .db()
         .await
-        .query_one(
-            "SELECT reviewed_by FROM access_grants WHERE id = $1",
-            &[&id(&grant).parse::<uuid::Uuid>().unwrap()],
-        )
+        .query_one("SELECT reviewed_by FROM access_grants WHERE id = $1", &[&id(&grant).parse::<uuid::Uuid>().unwrap()])
         .await
         .unwrap()
         .get(0);
     assert_eq!(reviewed, None);
     // Another manager of the department reviews it.
     let manager = app.login("manager.bif").await.access;
-    let other = app
-        .post_json(&path, Some(&manager), &json!({"comment": "Begrundet"}))
-        .await;
+    let other = app.post_json(&path, Some(&manager), &json!({"comment": "Begrundet"})).await;
     assert_eq!(other.status(), 200);
 }

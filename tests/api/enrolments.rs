@@ -16,42 +16,19 @@ async fn milestones_follow_the_three_rule_sets() {
     let refugee_body = refugee("010190-1234", 10, &app);
     let arrival = t - Duration::days(10);
     let citizen = register(&app, &bif, &refugee_body).await;
-    let km = enrol(
-        &app,
-        &bif,
-        &id(&citizen),
-        json!({"programme_code": "kobenhavnermodellen", "goals": "Job"}),
-    )
-    .await;
+    let km = enrol(&app, &bif, &id(&citizen), json!({"programme_code": "kobenhavnermodellen", "goals": "Job"})).await;
     assert_eq!(km["status"], "active");
     assert_eq!(km["start_date"], json!(t));
-    let due = |code: &str| {
-        milestone(&km, code)["due_date"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
+    let due = |code: &str| milestone(&km, code)["due_date"].as_str().unwrap().to_string();
     assert_eq!(due("asylum_centre_interview"), arrival.to_string());
-    assert_eq!(
-        due("company_internship_started"),
-        (arrival + Months::new(1)).to_string()
-    );
+    assert_eq!(due("company_internship_started"), (arrival + Months::new(1)).to_string());
     assert_eq!(due("mentor_assigned"), (t + Duration::days(14)).to_string());
-    assert_eq!(
-        due("health_assessment_offered"),
-        (arrival + Months::new(3)).to_string()
-    );
-    assert_eq!(
-        due("mentor_period_ends"),
-        (arrival + Months::new(12)).to_string()
-    );
+    assert_eq!(due("health_assessment_offered"), (arrival + Months::new(3)).to_string());
+    assert_eq!(due("mentor_period_ends"), (arrival + Months::new(12)).to_string());
     // Due at arrival, 10 days before the citizen was registered: it does
     // not apply (see `the_arrival_interview_...` below).
     assert_eq!(milestone(&km, "asylum_centre_interview")["overdue"], false);
-    assert_eq!(
-        milestone(&km, "company_internship_started")["overdue"],
-        false
-    );
+    assert_eq!(milestone(&km, "company_internship_started")["overdue"], false);
 
     // The Ukraine special act counts from visitation and arrival.
     let mut ukrainian = refugee("020292-2345", 20, &app);
@@ -59,35 +36,14 @@ async fn milestones_follow_the_three_rule_sets() {
     ukrainian["country_of_birth"] = json!("UA");
     let visitation = t - Duration::days(17);
     let citizen = register(&app, &bif, &ukrainian).await;
-    let ua = enrol(
-        &app,
-        &bif,
-        &id(&citizen),
-        json!({"programme_code": "ukraine_saerlov"}),
-    )
-    .await;
-    assert_eq!(
-        milestone(&ua, "welcome_interview")["due_date"],
-        json!(visitation + Duration::days(14))
-    );
-    assert_eq!(
-        milestone(&ua, "programme_started")["due_date"],
-        json!((t - Duration::days(20)) + Months::new(3))
-    );
+    let ua = enrol(&app, &bif, &id(&citizen), json!({"programme_code": "ukraine_saerlov"})).await;
+    assert_eq!(milestone(&ua, "welcome_interview")["due_date"], json!(visitation + Duration::days(14)));
+    assert_eq!(milestone(&ua, "programme_started")["due_date"], json!((t - Duration::days(20)) + Months::new(3)));
 
     // Danskuddannelse: the entitlement ends five years after the start.
     let start = t - Duration::days(40);
-    let du = enrol(
-        &app,
-        &bif,
-        &id(&citizen),
-        json!({"programme_code": "danskuddannelse", "start_date": start}),
-    )
-    .await;
-    assert_eq!(
-        milestone(&du, "entitlement_ends")["due_date"],
-        json!(start + Months::new(60))
-    );
+    let du = enrol(&app, &bif, &id(&citizen), json!({"programme_code": "danskuddannelse", "start_date": start})).await;
+    assert_eq!(milestone(&du, "entitlement_ends")["due_date"], json!(start + Months::new(60)));
 
     // Without an arrival date the Københavnermodel's deadlines cannot be set.
     let mut unknown = refugee("030393-3456", 10, &app);
@@ -115,50 +71,14 @@ async fn only_the_owning_department_enrols_and_restricted_programmes_need_the_te
     let enrolments = format!("/api/v1/citizens/{}/enrolments", id(&citizen));
 
     // SOF may not enrol in BIF's programme; BIF cannot see the citizen.
-    assert_problem(
-        app.post_json(
-            &enrolments,
-            Some(&sof),
-            &json!({"programme_code": "jobdansk"}),
-        )
-        .await,
-        403,
-    )
-    .await;
-    assert_problem(
-        app.post_json(
-            &enrolments,
-            Some(&bif),
-            &json!({"programme_code": "jobdansk"}),
-        )
-        .await,
-        404,
-    )
-    .await;
+    assert_problem(app.post_json(&enrolments, Some(&sof), &json!({"programme_code": "jobdansk"})).await, 403).await;
+    assert_problem(app.post_json(&enrolments, Some(&bif), &json!({"programme_code": "jobdansk"})).await, 404).await;
     // A SOF caseworker outside the restricted team cannot open a restricted case.
-    let response = app
-        .post_json(
-            &enrolments,
-            Some(&sof),
-            &json!({"programme_code": "negativ_social_kontrol"}),
-        )
-        .await;
+    let response = app.post_json(&enrolments, Some(&sof), &json!({"programme_code": "negativ_social_kontrol"})).await;
     assert_problem(response, 422).await;
 
-    let housing = enrol(
-        &app,
-        &sof,
-        &id(&citizen),
-        json!({"programme_code": "housing_first"}),
-    )
-    .await;
-    let restricted = enrol(
-        &app,
-        &specialist,
-        &id(&citizen),
-        json!({"programme_code": "negativ_social_kontrol"}),
-    )
-    .await;
+    let housing = enrol(&app, &sof, &id(&citizen), json!({"programme_code": "housing_first"})).await;
+    let restricted = enrol(&app, &specialist, &id(&citizen), json!({"programme_code": "negativ_social_kontrol"})).await;
 
     // For everyone outside the team the restricted enrolment does not exist.
     let list = get_ok(&app, &enrolments, &sof).await;
@@ -169,11 +89,7 @@ async fn only_the_owning_department_enrols_and_restricted_programmes_need_the_te
     let manager = app.login("manager.bif").await.access;
     assert_problem(app.get(&path, Some(&manager)).await, 404).await;
     let found: Value = app
-        .post_json(
-            "/api/v1/citizens/search",
-            Some(&sof),
-            &json!({"programme": "negativ_social_kontrol"}),
-        )
+        .post_json("/api/v1/citizens/search", Some(&sof), &json!({"programme": "negativ_social_kontrol"}))
         .await
         .json()
         .await
@@ -194,18 +110,9 @@ async fn the_status_machine_refuses_invalid_moves_naming_the_allowed_ones() {
     let app = spawn_app().await;
     let bif = app.login("cw.bif").await.access;
     let citizen = register(&app, &bif, &refugee("010190-1234", 10, &app)).await;
-    let referred = enrol(
-        &app,
-        &bif,
-        &id(&citizen),
-        json!({"programme_code": "kobenhavnermodellen", "status": "referred"}),
-    )
-    .await;
-    assert_eq!(
-        referred["milestones"],
-        json!([]),
-        "no deadlines before the start"
-    );
+    let referred =
+        enrol(&app, &bif, &id(&citizen), json!({"programme_code": "kobenhavnermodellen", "status": "referred"})).await;
+    assert_eq!(referred["milestones"], json!([]), "no deadlines before the start");
     let transitions = format!("/api/v1/enrolments/{}/transitions", id(&referred));
     let go = |to: &str| {
         let body = json!({"to": to, "reason": "test"});
@@ -216,20 +123,10 @@ async fn the_status_machine_refuses_invalid_moves_naming_the_allowed_ones() {
     };
 
     let problem = assert_problem(go("paused").await, 409).await;
-    assert!(
-        problem["detail"]
-            .as_str()
-            .unwrap()
-            .contains("active, cancelled"),
-        "{problem}"
-    );
+    assert!(problem["detail"].as_str().unwrap().contains("active, cancelled"), "{problem}");
     let started: Value = go("active").await.json().await.unwrap();
     assert_eq!(started["status"], "active");
-    assert_eq!(
-        started["milestones"].as_array().unwrap().len(),
-        5,
-        "milestones created at the start"
-    );
+    assert_eq!(started["milestones"].as_array().unwrap().len(), 5, "milestones created at the start");
     assert_eq!(go("paused").await.status(), 200);
     assert_eq!(go("active").await.status(), 200);
     let done: Value = go("completed").await.json().await.unwrap();
@@ -237,13 +134,7 @@ async fn the_status_machine_refuses_invalid_moves_naming_the_allowed_ones() {
     let problem = assert_problem(go("active").await, 409).await;
     assert!(problem["detail"].as_str().unwrap().contains("closed"));
 
-    let missing_reason = app
-        .post_json(
-            &transitions,
-            Some(&bif),
-            &json!({"to": "active", "reason": ""}),
-        )
-        .await;
+    let missing_reason = app.post_json(&transitions, Some(&bif), &json!({"to": "active", "reason": ""})).await;
     assert_problem(missing_reason, 422).await;
     assert_eq!(audit_count(&app, "transition", &id(&citizen)).await, 4);
 }
@@ -253,60 +144,26 @@ async fn milestones_are_met_or_waived_once_and_become_overdue_with_time() {
     let app = spawn_app().await;
     let bif = app.login("cw.bif").await.access;
     let citizen = register(&app, &bif, &refugee("010190-1234", 5, &app)).await;
-    let km = enrol(
-        &app,
-        &bif,
-        &id(&citizen),
-        json!({"programme_code": "kobenhavnermodellen"}),
-    )
-    .await;
-    let internship = milestone(&km, "company_internship_started")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let health = milestone(&km, "health_assessment_offered")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let km = enrol(&app, &bif, &id(&citizen), json!({"programme_code": "kobenhavnermodellen"})).await;
+    let internship = milestone(&km, "company_internship_started")["id"].as_str().unwrap().to_string();
+    let health = milestone(&km, "health_assessment_offered")["id"].as_str().unwrap().to_string();
     let base = format!("/api/v1/enrolments/{}/milestones", id(&km));
 
     app.clock.advance(Duration::days(40));
     // Moving the clock expired the token too.
     let bif = app.login("cw.bif").await.access;
     let now = get_ok(&app, &format!("/api/v1/enrolments/{}", id(&km)), &bif).await;
-    assert_eq!(
-        milestone(&now, "company_internship_started")["overdue"],
-        true
-    );
+    assert_eq!(milestone(&now, "company_internship_started")["overdue"], true);
 
-    let met = app
-        .post_json(
-            &format!("{base}/{internship}/met"),
-            Some(&bif),
-            &json!({"met_on": today(&app)}),
-        )
-        .await;
+    let met = app.post_json(&format!("{base}/{internship}/met"), Some(&bif), &json!({"met_on": today(&app)})).await;
     assert_eq!(met.status(), 200);
     let met: Value = met.json().await.unwrap();
-    assert_eq!(
-        milestone(&met, "company_internship_started")["overdue"],
-        false
-    );
-    let again = app
-        .post_json(
-            &format!("{base}/{internship}/met"),
-            Some(&bif),
-            &json!({"met_on": today(&app)}),
-        )
-        .await;
+    assert_eq!(milestone(&met, "company_internship_started")["overdue"], false);
+    let again = app.post_json(&format!("{base}/{internship}/met"), Some(&bif), &json!({"met_on": today(&app)})).await;
     assert_problem(again, 409).await;
 
     let waived = app
-        .post_json(
-            &format!("{base}/{health}/waive"),
-            Some(&bif),
-            &json!({"reason": "Declined by the citizen"}),
-        )
+        .post_json(&format!("{base}/{health}/waive"), Some(&bif), &json!({"reason": "Declined by the citizen"}))
         .await;
     assert_eq!(waived.status(), 200);
     let unknown = app
@@ -319,18 +176,9 @@ async fn milestones_are_met_or_waived_once_and_become_overdue_with_time() {
     assert_problem(unknown, 404).await;
 }
 
-async fn write_note(
-    app: &TestApp,
-    token: &str,
-    enrolment: &str,
-    body: Value,
-    key: Option<&str>,
-) -> reqwest::Response {
-    let mut req = app
-        .client
-        .post(app.url(&format!("/api/v1/enrolments/{enrolment}/notes")))
-        .bearer_auth(token)
-        .json(&body);
+async fn write_note(app: &TestApp, token: &str, enrolment: &str, body: Value, key: Option<&str>) -> reqwest::Response {
+    let mut req =
+        app.client.post(app.url(&format!("/api/v1/enrolments/{enrolment}/notes"))).bearer_auth(token).json(&body);
     if let Some(key) = key {
         req = req.header("Idempotency-Key", key);
     }
@@ -342,13 +190,7 @@ async fn notes_are_never_overwritten_a_correction_keeps_both() {
     let app = spawn_app().await;
     let bif = app.login("cw.bif").await.access;
     let citizen = register(&app, &bif, &refugee("010190-1234", 5, &app)).await;
-    let e = enrol(
-        &app,
-        &bif,
-        &id(&citizen),
-        json!({"programme_code": "jobdansk"}),
-    )
-    .await;
+    let e = enrol(&app, &bif, &id(&citizen), json!({"programme_code": "jobdansk"})).await;
     let now = chrono::Utc::now();
     let first: Value = write_note(
         &app,
@@ -378,10 +220,7 @@ async fn notes_are_never_overwritten_a_correction_keeps_both() {
     assert_eq!(items.len(), 2, "both remain readable");
     assert_eq!(items[0]["id"], correction["id"]);
     assert_eq!(items[0]["current"], true);
-    assert_eq!(
-        items[1]["text"], "Mødt 3 timer",
-        "the original exactly as written"
-    );
+    assert_eq!(items[1]["text"], "Mødt 3 timer", "the original exactly as written");
     assert_eq!(items[1]["current"], false);
     assert_eq!(items[1]["superseded_by"], correction["id"]);
 
@@ -404,12 +243,7 @@ async fn notes_are_never_overwritten_a_correction_keeps_both() {
     .await;
     assert_problem(no_reason, 422).await;
     // The service's role cannot rewrite the journal either.
-    let err = app
-        .app_db()
-        .await
-        .execute("UPDATE notes SET text = 'changed'", &[])
-        .await
-        .unwrap_err();
+    let err = app.app_db().await.execute("UPDATE notes SET text = 'changed'", &[]).await.unwrap_err();
     assert_eq!(err.code().unwrap().code(), "42501");
 }
 
@@ -418,13 +252,7 @@ async fn a_retried_note_with_the_same_idempotency_key_is_written_once() {
     let app = spawn_app().await;
     let bif = app.login("cw.bif").await.access;
     let citizen = register(&app, &bif, &refugee("010190-1234", 5, &app)).await;
-    let e = enrol(
-        &app,
-        &bif,
-        &id(&citizen),
-        json!({"programme_code": "jobdansk"}),
-    )
-    .await;
+    let e = enrol(&app, &bif, &id(&citizen), json!({"programme_code": "jobdansk"})).await;
     let body = json!({"kind": "phone", "occurred_at": chrono::Utc::now(), "text": "Ringede"});
     let first = write_note(&app, &bif, &id(&e), body.clone(), Some("retry-1")).await;
     assert_eq!(first.status(), 201);
@@ -435,18 +263,8 @@ async fn a_retried_note_with_the_same_idempotency_key_is_written_once() {
     assert_eq!(retry["id"], first["id"]);
     let mut other = body.clone();
     other["text"] = json!("Noget andet");
-    assert_problem(
-        write_note(&app, &bif, &id(&e), other, Some("retry-1")).await,
-        409,
-    )
-    .await;
-    let count: i64 = app
-        .db()
-        .await
-        .query_one("SELECT count(*) FROM notes", &[])
-        .await
-        .unwrap()
-        .get(0);
+    assert_problem(write_note(&app, &bif, &id(&e), other, Some("retry-1")).await, 409).await;
+    let count: i64 = app.db().await.query_one("SELECT count(*) FROM notes", &[]).await.unwrap().get(0);
     assert_eq!(count, 1);
 }
 
@@ -454,20 +272,8 @@ async fn a_retried_note_with_the_same_idempotency_key_is_written_once() {
 async fn mentored(app: &TestApp) -> (String, Value, Value, String) {
     let bif = app.login("cw.bif").await.access;
     let citizen = register(app, &bif, &refugee("010190-1234", 5, app)).await;
-    let other = enrol(
-        app,
-        &bif,
-        &id(&citizen),
-        json!({"programme_code": "jobdansk"}),
-    )
-    .await;
-    let km = enrol(
-        app,
-        &bif,
-        &id(&citizen),
-        json!({"programme_code": "kobenhavnermodellen"}),
-    )
-    .await;
+    let other = enrol(app, &bif, &id(&citizen), json!({"programme_code": "jobdansk"})).await;
+    let km = enrol(app, &bif, &id(&citizen), json!({"programme_code": "kobenhavnermodellen"})).await;
     let mentor = app.user_id("mentor.bif").await;
     let response = app
         .client
@@ -487,14 +293,8 @@ async fn a_mentor_sees_only_their_mentee_and_only_what_mentors_may() {
     let (citizen, other, km, bif) = mentored(&app).await;
     let mentor = app.login("mentor.bif").await.access;
     let now = chrono::Utc::now();
-    write_note(
-        &app,
-        &bif,
-        &id(&km),
-        json!({"kind": "meeting", "occurred_at": now, "text": "Intern vurdering"}),
-        None,
-    )
-    .await;
+    write_note(&app, &bif, &id(&km), json!({"kind": "meeting", "occurred_at": now, "text": "Intern vurdering"}), None)
+        .await;
     write_note(
         &app,
         &bif,
@@ -506,12 +306,7 @@ async fn a_mentor_sees_only_their_mentee_and_only_what_mentors_may() {
 
     let (status, record) = get_json(&app, &format!("/api/v1/citizens/{citizen}"), &mentor).await;
     assert_eq!(status, 200);
-    let keys: Vec<&str> = record
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let keys: Vec<&str> = record.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(
         keys,
         [
@@ -530,27 +325,13 @@ async fn a_mentor_sees_only_their_mentee_and_only_what_mentors_may() {
     let text = record.to_string();
     assert!(!text.contains("010190") && !text.contains("cpr") && !text.contains("SY"));
 
-    let list = get_ok(
-        &app,
-        &format!("/api/v1/citizens/{citizen}/enrolments"),
-        &mentor,
-    )
-    .await;
+    let list = get_ok(&app, &format!("/api/v1/citizens/{citizen}/enrolments"), &mentor).await;
     let ids: Vec<String> = list.as_array().unwrap().iter().map(id).collect();
     assert_eq!(ids, [id(&km)], "never the other enrolments");
+    assert_problem(app.get(&format!("/api/v1/enrolments/{}", id(&other)), Some(&mentor)).await, 404).await;
     assert_problem(
-        app.get(&format!("/api/v1/enrolments/{}", id(&other)), Some(&mentor))
+        app.post_json(&format!("/api/v1/citizens/{citizen}/cpr"), Some(&mentor), &json!({"purpose": "identity_check"}))
             .await,
-        404,
-    )
-    .await;
-    assert_problem(
-        app.post_json(
-            &format!("/api/v1/citizens/{citizen}/cpr"),
-            Some(&mentor),
-            &json!({"purpose": "identity_check"}),
-        )
-        .await,
         403,
     )
     .await;
@@ -565,18 +346,8 @@ async fn a_mentor_sees_only_their_mentee_and_only_what_mentors_may() {
     )
     .await;
     assert_eq!(own.status(), 201);
-    let notes = get_ok(
-        &app,
-        &format!("/api/v1/enrolments/{}/notes", id(&km)),
-        &mentor,
-    )
-    .await;
-    let texts: Vec<&str> = notes["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["text"].as_str().unwrap())
-        .collect();
+    let notes = get_ok(&app, &format!("/api/v1/enrolments/{}/notes", id(&km)), &mentor).await;
+    let texts: Vec<&str> = notes["items"].as_array().unwrap().iter().map(|n| n["text"].as_str().unwrap()).collect();
     assert_eq!(texts, ["Gåtur og snak", "Til mentor"]);
     assert_problem(
         write_note(
@@ -592,23 +363,11 @@ async fn a_mentor_sees_only_their_mentee_and_only_what_mentors_may() {
     .await;
 
     // Check-offs on the mentored enrolment only; waiving is for caseworkers.
-    let internship = milestone(&km, "company_internship_started")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let internship = milestone(&km, "company_internship_started")["id"].as_str().unwrap().to_string();
     let base = format!("/api/v1/enrolments/{}/milestones/{internship}", id(&km));
-    let met = app
-        .post_json(
-            &format!("{base}/met"),
-            Some(&mentor),
-            &json!({"met_on": today(&app)}),
-        )
-        .await;
+    let met = app.post_json(&format!("{base}/met"), Some(&mentor), &json!({"met_on": today(&app)})).await;
     assert_eq!(met.status(), 200);
-    let health = milestone(&km, "health_assessment_offered")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let health = milestone(&km, "health_assessment_offered")["id"].as_str().unwrap().to_string();
     let waive = app
         .post_json(
             &format!("/api/v1/enrolments/{}/milestones/{health}/waive", id(&km)),
@@ -629,18 +388,8 @@ async fn another_mentor_cannot_see_the_mentee() {
     let app = spawn_app().await;
     let (citizen, _, km, bif) = mentored(&app).await;
     let mentor2 = app.login("mentor2.bif").await.access;
-    assert_problem(
-        app.get(&format!("/api/v1/citizens/{citizen}"), Some(&mentor2))
-            .await,
-        404,
-    )
-    .await;
-    assert_problem(
-        app.get(&format!("/api/v1/enrolments/{}", id(&km)), Some(&mentor2))
-            .await,
-        404,
-    )
-    .await;
+    assert_problem(app.get(&format!("/api/v1/citizens/{citizen}"), Some(&mentor2)).await, 404).await;
+    assert_problem(app.get(&format!("/api/v1/enrolments/{}", id(&km)), Some(&mentor2)).await, 404).await;
     let caseload = get_ok(&app, "/api/v1/caseload", &mentor2).await;
     assert_eq!(caseload["items"], json!([]));
 
@@ -653,12 +402,7 @@ async fn another_mentor_cannot_see_the_mentee() {
         .send()
         .await
         .unwrap();
-    assert_problem(
-        app.get(&format!("/api/v1/citizens/{citizen}"), Some(&mentor))
-            .await,
-        404,
-    )
-    .await;
+    assert_problem(app.get(&format!("/api/v1/citizens/{citizen}"), Some(&mentor)).await, 404).await;
 }
 
 #[tokio::test]
@@ -670,50 +414,17 @@ async fn the_caseload_sorts_by_deadline_filters_and_respects_who_asks() {
     // arrival) is overdue for both, the arrival interview does not apply.
     let soon = register(&app, &bif, &refugee("010190-1234", 45, &app)).await;
     let later = register(&app, &bif, &refugee("020291-2345", 35, &app)).await;
-    let mine_late = enrol(
-        &app,
-        &bif,
-        &id(&later),
-        json!({"programme_code": "kobenhavnermodellen"}),
-    )
-    .await;
-    let mine_soon = enrol(
-        &app,
-        &bif,
-        &id(&soon),
-        json!({"programme_code": "kobenhavnermodellen"}),
-    )
-    .await;
+    let mine_late = enrol(&app, &bif, &id(&later), json!({"programme_code": "kobenhavnermodellen"})).await;
+    let mine_soon = enrol(&app, &bif, &id(&soon), json!({"programme_code": "kobenhavnermodellen"})).await;
     let theirs = register(&app, &bif2, &refugee("030393-3456", 2, &app)).await;
-    let cw2_case = enrol(
-        &app,
-        &bif2,
-        &id(&theirs),
-        json!({"programme_code": "jobdansk"}),
-    )
-    .await;
+    let cw2_case = enrol(&app, &bif2, &id(&theirs), json!({"programme_code": "jobdansk"})).await;
     let now = chrono::Utc::now();
-    write_note(
-        &app,
-        &bif,
-        &id(&mine_late),
-        json!({"kind": "phone", "occurred_at": now, "text": "Hej"}),
-        None,
-    )
-    .await;
+    write_note(&app, &bif, &id(&mine_late), json!({"kind": "phone", "occurred_at": now, "text": "Hej"}), None).await;
 
     let page = get_ok(&app, "/api/v1/caseload", &bif).await;
-    let ids: Vec<&str> = page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["enrolment_id"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        ids,
-        [id(&mine_soon), id(&mine_late)],
-        "soonest deadline first; only my own"
-    );
+    let ids: Vec<&str> =
+        page["items"].as_array().unwrap().iter().map(|i| i["enrolment_id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [id(&mine_soon), id(&mine_late)], "soonest deadline first; only my own");
     let first = &page["items"][0];
     assert_eq!(first["given_name"], "Amina");
     assert_eq!(first["next_due_milestone"], "company_internship_started");
@@ -722,11 +433,7 @@ async fn the_caseload_sorts_by_deadline_filters_and_respects_who_asks() {
     assert_eq!(page["items"][1]["days_since_last_note"], 0);
 
     let overdue = get_ok(&app, "/api/v1/caseload?overdue_only=true", &bif).await;
-    assert_eq!(
-        overdue["items"].as_array().unwrap().len(),
-        2,
-        "both have the internship overdue"
-    );
+    assert_eq!(overdue["items"].as_array().unwrap().len(), 2, "both have the internship overdue");
     app.clock.advance(Duration::days(31));
     let bif = app.login("cw.bif").await.access;
     let manager = app.login("manager.bif").await.access;
@@ -734,29 +441,14 @@ async fn the_caseload_sorts_by_deadline_filters_and_respects_who_asks() {
     assert_eq!(silent["items"].as_array().unwrap().len(), 2);
     let page1 = get_ok(&app, "/api/v1/caseload?limit=1", &bif).await;
     let cursor = page1["next_cursor"].as_str().unwrap();
-    let page2 = get_ok(
-        &app,
-        &format!("/api/v1/caseload?limit=1&cursor={cursor}"),
-        &bif,
-    )
-    .await;
+    let page2 = get_ok(&app, &format!("/api/v1/caseload?limit=1&cursor={cursor}"), &bif).await;
     assert_eq!(page2["items"][0]["enrolment_id"], mine_late["id"]);
     assert!(page2.get("next_cursor").is_none());
 
     // A caseworker may not look at a colleague's caseload; a manager may.
     let cw2 = app.user_id("cw2.bif").await;
-    assert_problem(
-        app.get(&format!("/api/v1/caseload?caseworker_id={cw2}"), Some(&bif))
-            .await,
-        403,
-    )
-    .await;
-    let theirs_page = get_ok(
-        &app,
-        &format!("/api/v1/caseload?caseworker_id={cw2}"),
-        &manager,
-    )
-    .await;
+    assert_problem(app.get(&format!("/api/v1/caseload?caseworker_id={cw2}"), Some(&bif)).await, 403).await;
+    let theirs_page = get_ok(&app, &format!("/api/v1/caseload?caseworker_id={cw2}"), &manager).await;
     assert_eq!(theirs_page["items"][0]["enrolment_id"], cw2_case["id"]);
     assert_eq!(theirs_page["items"].as_array().unwrap().len(), 1);
     let department = get_ok(&app, "/api/v1/caseload", &manager).await;
@@ -764,11 +456,7 @@ async fn the_caseload_sorts_by_deadline_filters_and_respects_who_asks() {
     let filtered = get_ok(&app, "/api/v1/caseload?programme=jobdansk", &manager).await;
     assert_eq!(filtered["items"].as_array().unwrap().len(), 1);
     assert_problem(app.get("/api/v1/caseload?limit=500", Some(&bif)).await, 422).await;
-    assert_problem(
-        app.get("/api/v1/caseload?status=bogus", Some(&bif)).await,
-        400,
-    )
-    .await;
+    assert_problem(app.get("/api/v1/caseload?status=bogus", Some(&bif)).await, 400).await;
 }
 
 #[tokio::test]
@@ -776,13 +464,7 @@ async fn outcomes_are_recorded_once_per_measurement_point() {
     let app = spawn_app().await;
     let bif = app.login("cw.bif").await.access;
     let citizen = register(&app, &bif, &refugee("010190-1234", 5, &app)).await;
-    let e = enrol(
-        &app,
-        &bif,
-        &id(&citizen),
-        json!({"programme_code": "jobdansk"}),
-    )
-    .await;
+    let e = enrol(&app, &bif, &id(&citizen), json!({"programme_code": "jobdansk"})).await;
     let path = format!("/api/v1/enrolments/{}/outcomes", id(&e));
     let body = json!({"measurement_point": "start", "measured_on": today(&app), "employment_status": "unemployed",
                       "weekly_hours": 0, "self_supporting": false, "danish_level": "a1"});
@@ -808,14 +490,8 @@ async fn each_read_and_write_of_case_data_is_audited() {
     get_json(&app, &format!("/api/v1/citizens/{c}"), &bif).await;
     get_json(&app, &format!("/api/v1/citizens/{c}/enrolments"), &bif).await;
     get_json(&app, &format!("/api/v1/enrolments/{}", id(&e)), &bif).await;
-    write_note(
-        &app,
-        &bif,
-        &id(&e),
-        json!({"kind": "phone", "occurred_at": chrono::Utc::now(), "text": "x"}),
-        None,
-    )
-    .await;
+    write_note(&app, &bif, &id(&e), json!({"kind": "phone", "occurred_at": chrono::Utc::now(), "text": "x"}), None)
+        .await;
     get_json(&app, &format!("/api/v1/enrolments/{}/notes", id(&e)), &bif).await;
     get_json(&app, "/api/v1/caseload", &bif).await;
 
@@ -839,10 +515,7 @@ async fn each_read_and_write_of_case_data_is_audited() {
         ("read", "note"),
         ("read", "caseload"),
     ];
-    let expected: Vec<(String, String)> = expected
-        .iter()
-        .map(|(a, r)| (a.to_string(), r.to_string()))
-        .collect();
+    let expected: Vec<(String, String)> = expected.iter().map(|(a, r)| (a.to_string(), r.to_string())).collect();
     assert_eq!(got, expected);
 }
 
@@ -852,67 +525,29 @@ async fn barnets_lov_no_contact_with_a_childs_parents_before_a_risk_assessment()
     let specialist = app.login("specialist.sof").await.access;
     let child = register(&app, &specialist, &refugee("150611-4123", 30, &app)).await;
     let adult = register(&app, &specialist, &refugee("150680-1123", 30, &app)).await;
-    let case = enrol(
-        &app,
-        &specialist,
-        &id(&child),
-        json!({"programme_code": "negativ_social_kontrol"}),
-    )
-    .await;
-    let adult_case = enrol(
-        &app,
-        &specialist,
-        &id(&adult),
-        json!({"programme_code": "negativ_social_kontrol"}),
-    )
-    .await;
+    let case = enrol(&app, &specialist, &id(&child), json!({"programme_code": "negativ_social_kontrol"})).await;
+    let adult_case = enrol(&app, &specialist, &id(&adult), json!({"programme_code": "negativ_social_kontrol"})).await;
     let now = chrono::Utc::now();
-    let contact =
-        json!({"kind": "parent_contact", "occurred_at": now, "text": "Ringede til forældrene"});
+    let contact = json!({"kind": "parent_contact", "occurred_at": now, "text": "Ringede til forældrene"});
 
     let refused = write_note(&app, &specialist, &id(&case), contact.clone(), None).await;
     let problem = assert_problem(refused, 409).await;
-    assert!(problem["detail"]
-        .as_str()
-        .unwrap()
-        .contains("risk assessment"));
-    let meeting =
-        json!({"kind": "meeting", "occurred_at": now, "text": "Samtale med den unge alene"});
-    assert_eq!(
-        write_note(&app, &specialist, &id(&case), meeting, None)
-            .await
-            .status(),
-        201
-    );
+    assert!(problem["detail"].as_str().unwrap().contains("risk assessment"));
+    let meeting = json!({"kind": "meeting", "occurred_at": now, "text": "Samtale med den unge alene"});
+    assert_eq!(write_note(&app, &specialist, &id(&case), meeting, None).await.status(), 201);
     // An adult's family may be contacted without one.
-    assert_eq!(
-        write_note(&app, &specialist, &id(&adult_case), contact.clone(), None)
-            .await
-            .status(),
-        201
-    );
+    assert_eq!(write_note(&app, &specialist, &id(&adult_case), contact.clone(), None).await.status(), 201);
 
     let path = format!("/api/v1/enrolments/{}/risk-assessments", id(&case));
-    let assessment =
-        json!({"level": "high", "assessed_at": now, "summary": "Trusler fra familien"});
+    let assessment = json!({"level": "high", "assessed_at": now, "summary": "Trusler fra familien"});
     let sof = app.login("cw.sof").await.access;
     assert_problem(app.post_json(&path, Some(&sof), &assessment).await, 404).await;
-    assert_eq!(
-        app.post_json(&path, Some(&specialist), &assessment)
-            .await
-            .status(),
-        201
-    );
+    assert_eq!(app.post_json(&path, Some(&specialist), &assessment).await.status(), 201);
     let list = get_ok(&app, &path, &specialist).await;
     assert_eq!(list[0]["level"], "high");
     assert_problem(app.get(&path, Some(&sof)).await, 404).await;
 
-    assert_eq!(
-        write_note(&app, &specialist, &id(&case), contact, None)
-            .await
-            .status(),
-        201
-    );
+    assert_eq!(write_note(&app, &specialist, &id(&case), contact, None).await.status(), 201);
 }
 
 /// Assigns `mentor` (a username) to the enrolment; returns the enrolment.
@@ -944,9 +579,7 @@ async fn the_arrival_interview_does_not_apply_to_a_refugee_registered_after_arri
     assert_eq!(interview["overdue"], false);
     assert_eq!(interview["met_on"], Value::Null);
     assert!(
-        interview["waived_reason"]
-            .as_str()
-            .is_some_and(|r| r.contains("registreret efter ankomsten")),
+        interview["waived_reason"].as_str().is_some_and(|r| r.contains("registreret efter ankomsten")),
         "{interview}"
     );
     // The other deadlines counted from arrival still apply.
@@ -959,11 +592,7 @@ async fn the_arrival_interview_does_not_apply_to_a_refugee_registered_after_arri
     // A caseworker cannot meet what does not apply.
     let met = app
         .post_json(
-            &format!(
-                "/api/v1/enrolments/{}/milestones/{}/met",
-                id(&km),
-                interview["id"].as_str().unwrap()
-            ),
+            &format!("/api/v1/enrolments/{}/milestones/{}/met", id(&km), interview["id"].as_str().unwrap()),
             Some(&bif),
             &json!({"met_on": t}),
         )
@@ -999,21 +628,13 @@ async fn assigning_a_mentor_meets_the_mentor_milestone() {
     // Ending and changing the assignment later leaves it met on that day.
     assign_mentor(&app, &bif, &km, "mentor2.bif").await;
     let again = get_ok(&app, &format!("/api/v1/enrolments/{}", id(&km)), &bif).await;
-    assert_eq!(
-        milestone(&again, "mentor_assigned")["met_on"],
-        json!(t + Duration::days(20))
-    );
+    assert_eq!(milestone(&again, "mentor_assigned")["met_on"], json!(t + Duration::days(20)));
 
     // A mentor assigned while the enrolment is only referred: the milestone
     // is created met when the enrolment starts.
     let other = register(&app, &bif, &refugee("020291-2345", 10, &app)).await;
-    let referred = enrol(
-        &app,
-        &bif,
-        &id(&other),
-        json!({"programme_code": "kobenhavnermodellen", "status": "referred"}),
-    )
-    .await;
+    let referred =
+        enrol(&app, &bif, &id(&other), json!({"programme_code": "kobenhavnermodellen", "status": "referred"})).await;
     assign_mentor(&app, &bif, &referred, "mentor.bif").await;
     let started = ok(app
         .post_json(
@@ -1023,10 +644,7 @@ async fn assigning_a_mentor_meets_the_mentor_milestone() {
         )
         .await)
     .await;
-    assert_eq!(
-        milestone(&started, "mentor_assigned")["met_on"],
-        json!(t + Duration::days(20))
-    );
+    assert_eq!(milestone(&started, "mentor_assigned")["met_on"], json!(t + Duration::days(20)));
 }
 
 #[tokio::test]
@@ -1041,22 +659,10 @@ async fn follow_up_outcomes_wait_for_the_end_of_the_enrolment() {
     };
 
     // Six months after an end that has not come: refused, nothing recorded.
-    let problem = assert_problem(
-        app.post_json(&path, Some(&bif), &measured("end_plus6m", today(&app)))
-            .await,
-        409,
-    )
-    .await;
-    assert!(
-        problem["detail"].as_str().unwrap().contains("not ended"),
-        "{problem}"
-    );
-    assert_problem(
-        app.post_json(&path, Some(&bif), &measured("end_plus12m", today(&app)))
-            .await,
-        409,
-    )
-    .await;
+    let problem =
+        assert_problem(app.post_json(&path, Some(&bif), &measured("end_plus6m", today(&app))).await, 409).await;
+    assert!(problem["detail"].as_str().unwrap().contains("not ended"), "{problem}");
+    assert_problem(app.post_json(&path, Some(&bif), &measured("end_plus12m", today(&app))).await, 409).await;
     assert_eq!(get_ok(&app, &path, &bif).await, json!([]));
 
     // Ended today: the 6-month measurement is due six months on, not before.
@@ -1069,19 +675,12 @@ async fn follow_up_outcomes_wait_for_the_end_of_the_enrolment() {
         .await)
     .await;
     let ended = today(&app);
-    let problem = assert_problem(
-        app.post_json(&path, Some(&bif), &measured("end_plus6m", ended))
-            .await,
-        422,
-    )
-    .await;
+    let problem = assert_problem(app.post_json(&path, Some(&bif), &measured("end_plus6m", ended)).await, 422).await;
     assert_eq!(problem["errors"][0]["field"], "measured_on");
     app.clock.advance(Duration::days(200));
     let bif = app.login("cw.bif").await.access;
     let six = ended + Months::new(6);
-    let response = app
-        .post_json(&path, Some(&bif), &measured("end_plus6m", six))
-        .await;
+    let response = app.post_json(&path, Some(&bif), &measured("end_plus6m", six)).await;
     assert_eq!(response.status(), 201);
     let list = get_ok(&app, &path, &bif).await;
     assert_eq!(list[0]["measurement_point"], "end_plus6m");

@@ -23,13 +23,8 @@ async fn malformed_json_is_a_400() {
 #[tokio::test]
 async fn a_body_over_the_limit_is_a_413() {
     let app = spawn_app_with(&[("MEDBORGER_MAX_BODY_BYTES", "1024")]).await;
-    let response = app
-        .post_json(
-            "/api/v1/auth/login",
-            None,
-            &json!({"username": "cw.bif", "password": "x".repeat(2000)}),
-        )
-        .await;
+    let response =
+        app.post_json("/api/v1/auth/login", None, &json!({"username": "cw.bif", "password": "x".repeat(2000)})).await;
     assert_problem(response, 413).await;
 }
 
@@ -53,19 +48,13 @@ async fn unknown_fields_are_refused_by_name() {
     let admin = app.login("admin").await.access;
     // Mass assignment: a client may not set fields the API does not take.
     let response = app
-        .post_json(
-            "/api/v1/admin/teams",
-            Some(&admin),
-            &json!({"department": "bif", "name": "X", "version": 99}),
-        )
+        .post_json("/api/v1/admin/teams", Some(&admin), &json!({"department": "bif", "name": "X", "version": 99}))
         .await;
     let body = assert_problem(response, 422).await;
     assert_eq!(body["errors"][0]["field"], "version");
     assert_eq!(body["errors"][0]["code"], "unknown_field");
 
-    let response = app
-        .post_json("/api/v1/auth/login", None, &json!({"username": "cw.bif"}))
-        .await;
+    let response = app.post_json("/api/v1/auth/login", None, &json!({"username": "cw.bif"})).await;
     let body = assert_problem(response, 422).await;
     assert_eq!(body["errors"][0]["field"], "password");
     assert_eq!(body["errors"][0]["code"], "required");
@@ -88,12 +77,7 @@ async fn an_unknown_route_is_a_404_and_a_wrong_method_a_405() {
     // another method there is still a 404.
     assert_problem(app.client.post(app.url("/")).send().await.unwrap(), 404).await;
 
-    let response = app
-        .client
-        .delete(app.url("/api/v1/me"))
-        .send()
-        .await
-        .unwrap();
+    let response = app.client.delete(app.url("/api/v1/me")).send().await.unwrap();
     assert_eq!(response.headers()["allow"], "GET");
     assert_problem(response, 405).await;
     let response = app.get("/api/v1/auth/login", None).await;
@@ -107,12 +91,8 @@ async fn an_unknown_route_is_a_404_and_a_wrong_method_a_405() {
 async fn a_literal_route_is_not_taken_for_an_id() {
     let app = spawn_app().await;
     for method in ["PATCH", "GET", "OPTIONS"] {
-        let response = app
-            .client
-            .request(method.parse().unwrap(), app.url("/api/v1/citizens/search"))
-            .send()
-            .await
-            .unwrap();
+        let response =
+            app.client.request(method.parse().unwrap(), app.url("/api/v1/citizens/search")).send().await.unwrap();
         assert_eq!(response.headers()["allow"], "POST", "{method}");
         assert_problem(response, 405).await;
     }
@@ -121,21 +101,10 @@ async fn a_literal_route_is_not_taken_for_an_id() {
 #[tokio::test]
 async fn a_client_request_id_is_echoed_and_a_bad_one_replaced() {
     let app = spawn_app().await;
-    let response = app
-        .client
-        .get(app.url("/healthz"))
-        .header("x-request-id", "lb-1234-abcd")
-        .send()
-        .await
-        .unwrap();
+    let response = app.client.get(app.url("/healthz")).header("x-request-id", "lb-1234-abcd").send().await.unwrap();
     assert_eq!(response.headers()["x-request-id"], "lb-1234-abcd");
-    let response = app
-        .client
-        .get(app.url("/healthz"))
-        .header("x-request-id", "has spaces and \"quotes\"")
-        .send()
-        .await
-        .unwrap();
+    let response =
+        app.client.get(app.url("/healthz")).header("x-request-id", "has spaces and \"quotes\"").send().await.unwrap();
     let id = response.headers()["x-request-id"].to_str().unwrap();
     assert!(uuid::Uuid::parse_str(id).is_ok());
 }
@@ -165,20 +134,12 @@ async fn a_panicking_handler_answers_500_and_the_server_keeps_serving() {
     tokio::spawn(server.run());
     let client = reqwest::Client::new();
     for _ in 0..3 {
-        let response = client
-            .get(format!("http://127.0.0.1:{port}/panic"))
-            .send()
-            .await
-            .unwrap();
+        let response = client.get(format!("http://127.0.0.1:{port}/panic")).send().await.unwrap();
         let body = assert_problem(response, 500).await;
         assert!(body.get("detail").is_none(), "no internal detail: {body}");
         assert!(!body.to_string().contains("a bug in a handler"));
     }
-    let response = client
-        .get(format!("http://127.0.0.1:{port}/fine"))
-        .send()
-        .await
-        .unwrap();
+    let response = client.get(format!("http://127.0.0.1:{port}/fine")).send().await.unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(response.text().await.unwrap(), "fine");
 }
@@ -186,15 +147,10 @@ async fn a_panicking_handler_answers_500_and_the_server_keeps_serving() {
 #[tokio::test]
 async fn a_database_that_is_away_is_a_503_not_a_500() {
     // Nothing listens on port 1.
-    let settings = settings_for(
-        "postgres://medborger_test_app:x@127.0.0.1:1/nowhere",
-        &[("MEDBORGER_DB_POOL_TIMEOUT_MS", "500")],
-    );
+    let settings =
+        settings_for("postgres://medborger_test_app:x@127.0.0.1:1/nowhere", &[("MEDBORGER_DB_POOL_TIMEOUT_MS", "500")]);
     let app = spawn_server(settings, String::new()).await;
     let response = app.try_login("cw.bif", DEMO_PASSWORD).await;
     let body: Value = assert_problem(response, 503).await;
-    assert!(
-        !body.to_string().contains("127.0.0.1"),
-        "no internal detail: {body}"
-    );
+    assert!(!body.to_string().contains("127.0.0.1"), "no internal detail: {body}");
 }

@@ -8,10 +8,7 @@ use crate::cases::*;
 use crate::helpers::*;
 
 fn len(doc: &Value, key: &str) -> usize {
-    doc[key]
-        .as_array()
-        .unwrap_or_else(|| panic!("{key} in {doc}"))
-        .len()
+    doc[key].as_array().unwrap_or_else(|| panic!("{key} in {doc}")).len()
 }
 
 #[tokio::test]
@@ -24,27 +21,11 @@ async fn the_export_holds_one_of_everything_and_redacts_what_it_must() {
     let c = id(&register(&app, &bif, &refugee("010190-1234", 30, &app)).await);
     let export = format!("/api/v1/citizens/{c}/export");
     assert_problem(app.get(&export, Some(&kff)).await, 404).await;
-    assert_problem(
-        app.get(&export, Some(&app.login("mentor.bif").await.access))
-            .await,
-        403,
-    )
-    .await;
-    assert_problem(
-        app.get(&export, Some(&app.login("auditor").await.access))
-            .await,
-        403,
-    )
-    .await;
+    assert_problem(app.get(&export, Some(&app.login("mentor.bif").await.access)).await, 403).await;
+    assert_problem(app.get(&export, Some(&app.login("auditor").await.access)).await, 403).await;
 
     // One of everything.
-    let e = enrol(
-        &app,
-        &bif,
-        &c,
-        json!({"programme_code": "kobenhavnermodellen"}),
-    )
-    .await;
+    let e = enrol(&app, &bif, &c, json!({"programme_code": "kobenhavnermodellen"})).await;
     let enr = format!("/api/v1/enrolments/{}", id(&e));
     let now = Utc::now();
     let first = ok(app
@@ -65,24 +46,24 @@ async fn the_export_holds_one_of_everything_and_redacts_what_it_must() {
         .await)
     .await;
     ok(app
-        .post_json(&format!("{enr}/outcomes"), Some(&bif),
-                   &json!({"measurement_point": "start", "measured_on": today(&app), "employment_status": "unemployed",
-                           "weekly_hours": 0, "self_supporting": false, "danish_level": "a1"}))
-        .await)
-    .await;
-    ok(app
         .post_json(
-            &format!("{enr}/transitions"),
+            &format!("{enr}/outcomes"),
             Some(&bif),
-            &json!({"to": "paused", "reason": "Sygdom"}),
+            &json!({"measurement_point": "start", "measured_on": today(&app), "employment_status": "unemployed",
+                           "weekly_hours": 0, "self_supporting": false, "danish_level": "a1"}),
         )
         .await)
     .await;
+    ok(app.post_json(&format!("{enr}/transitions"), Some(&bif), &json!({"to": "paused", "reason": "Sygdom"})).await)
+        .await;
     let consent = ok(app
-        .post_json(&format!("/api/v1/citizens/{c}/consents"), Some(&bif),
-                   &json!({"purpose": "Samarbejde", "departments": ["bif", "sof"],
+        .post_json(
+            &format!("/api/v1/citizens/{c}/consents"),
+            Some(&bif),
+            &json!({"purpose": "Samarbejde", "departments": ["bif", "sof"],
                            "given_at": now - Duration::days(1), "expires_at": now + Duration::days(30),
-                           "document_reference": "2026-77"}))
+                           "document_reference": "2026-77"}),
+        )
         .await)
     .await;
     let referral = ok(app
@@ -94,14 +75,8 @@ async fn the_export_holds_one_of_everything_and_redacts_what_it_must() {
         )
         .await)
     .await;
-    let accepted = ok(app
-        .post_json(
-            &format!("/api/v1/referrals/{}/accept", id(&referral)),
-            Some(&sof),
-            &json!({}),
-        )
-        .await)
-    .await;
+    let accepted =
+        ok(app.post_json(&format!("/api/v1/referrals/{}/accept", id(&referral)), Some(&sof), &json!({})).await).await;
     let housing = accepted["enrolment_id"].as_str().unwrap().to_string();
     ok(app
         .post_json(
@@ -111,13 +86,7 @@ async fn the_export_holds_one_of_everything_and_redacts_what_it_must() {
         )
         .await)
     .await;
-    let restricted = enrol(
-        &app,
-        &specialist,
-        &c,
-        json!({"programme_code": "negativ_social_kontrol"}),
-    )
-    .await;
+    let restricted = enrol(&app, &specialist, &c, json!({"programme_code": "negativ_social_kontrol"})).await;
     ok(app
         .post_json(
             &format!("/api/v1/enrolments/{}/risk-assessments", id(&restricted)),
@@ -148,10 +117,7 @@ async fn the_export_holds_one_of_everything_and_redacts_what_it_must() {
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["cache-control"], "no-store");
     let text = response.text().await.unwrap();
-    assert!(
-        !text.contains("negativ_social_kontrol"),
-        "restricted work leaked: {text}"
-    );
+    assert!(!text.contains("negativ_social_kontrol"), "restricted work leaked: {text}");
     assert!(!text.contains("Trusler"));
     assert!(!text.contains("SOF-journal"), "another department's notes");
     let doc: Value = serde_json::from_str(&text).unwrap();
@@ -159,26 +125,14 @@ async fn the_export_holds_one_of_everything_and_redacts_what_it_must() {
     assert_eq!(doc["citizen"]["given_name"], "Amina");
     assert!(doc["citizen"].get("cpr_ciphertext").is_none());
     assert!(doc["citizen"].get("cpr_hash").is_none());
-    let departments: Vec<&str> = doc["involvements"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["department"].as_str().unwrap())
-        .collect();
+    let departments: Vec<&str> =
+        doc["involvements"].as_array().unwrap().iter().map(|i| i["department"].as_str().unwrap()).collect();
     // Under the caller's own row-level security (issue 10, door 3): its
     // department's involvement; sof's work shows as the consented summary.
     assert_eq!(departments, ["bif"]);
-    let programmes: Vec<&str> = doc["enrolments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["programme_code"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        programmes,
-        ["kobenhavnermodellen"],
-        "its own department's in full"
-    );
+    let programmes: Vec<&str> =
+        doc["enrolments"].as_array().unwrap().iter().map(|e| e["programme_code"].as_str().unwrap()).collect();
+    assert_eq!(programmes, ["kobenhavnermodellen"], "its own department's in full");
     assert_eq!(len(&doc, "other_departments_enrolments"), 1);
     let other = &doc["other_departments_enrolments"][0];
     assert_eq!(other["programme_code"], "housing_first");
@@ -199,31 +153,18 @@ async fn the_export_holds_one_of_everything_and_redacts_what_it_must() {
     assert_eq!(len(&doc, "concerns"), 0, "the restricted team's");
     assert_eq!(len(&doc, "risk_assessments"), 0);
     let log = doc["access_log"].as_array().unwrap();
-    assert!(log
-        .iter()
-        .any(|a| a["action"] == "break_glass" && a["department"] == "kff"));
-    assert!(
-        log.iter().all(|a| a.get("actor_id").is_none()),
-        "no staff in the log"
-    );
+    assert!(log.iter().any(|a| a["action"] == "break_glass" && a["department"] == "kff"));
+    assert!(log.iter().all(|a| a.get("actor_id").is_none()), "no staff in the log");
     assert!(!text.contains("\"filed_by\""));
 
     // The restricted team's member gets its work too, the informant redacted.
     let doc: Value = ok(app.get(&export, Some(&specialist)).await).await;
-    assert_eq!(
-        len(&doc, "enrolments"),
-        2,
-        "SOF's, the restricted one included"
-    );
+    assert_eq!(len(&doc, "enrolments"), 2, "SOF's, the restricted one included");
     assert_eq!(len(&doc, "other_departments_enrolments"), 1);
     assert_eq!(len(&doc, "notes"), 1, "SOF's own note; BIF's stay with BIF");
     assert_eq!(doc["notes"][0]["text"], "SOF-journal: fortroligt");
     assert!(
-        doc["access_log"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|a| a["resource_type"] != "concern"),
+        doc["access_log"].as_array().unwrap().iter().all(|a| a["resource_type"] != "concern"),
         "the filing of a concern would name the informant"
     );
     assert_eq!(len(&doc, "risk_assessments"), 1);
@@ -233,10 +174,7 @@ async fn the_export_holds_one_of_everything_and_redacts_what_it_must() {
     assert!(concern["informant"].is_null());
     assert!(concern.get("filed_by").is_none());
     assert!(concern.get("filer_department").is_none());
-    assert!(concern["informant_redacted"]
-        .as_str()
-        .unwrap()
-        .contains("§ 15"));
+    assert!(concern["informant_redacted"].as_str().unwrap().contains("§ 15"));
 
     let reasons: Vec<Option<String>> = app
         .db()
@@ -252,8 +190,5 @@ async fn the_export_holds_one_of_everything_and_redacts_what_it_must() {
         .collect();
     assert_eq!(reasons.len(), 2);
     assert_eq!(reasons[0], None);
-    assert!(reasons[1]
-        .as_deref()
-        .unwrap()
-        .contains("redacted in 1 concern"));
+    assert!(reasons[1].as_deref().unwrap().contains("redacted in 1 concern"));
 }

@@ -18,15 +18,9 @@ use crate::helpers::*;
 
 /// Asserts a 503 problem that asks the client to come back later.
 async fn assert_unavailable(response: reqwest::Response) -> Value {
-    let retry_after = response
-        .headers()
-        .get("retry-after")
-        .map(|v| v.to_str().unwrap().to_string());
+    let retry_after = response.headers().get("retry-after").map(|v| v.to_str().unwrap().to_string());
     let body = assert_problem(response, 503).await;
-    let secs: u64 = retry_after
-        .expect("a 503 carries Retry-After")
-        .parse()
-        .expect("Retry-After in seconds");
+    let secs: u64 = retry_after.expect("a 503 carries Retry-After").parse().expect("Retry-After in seconds");
     assert!((1..=30).contains(&secs), "Retry-After {secs}");
     body
 }
@@ -81,9 +75,7 @@ impl CommitCutter {
                     Ok(n) => n,
                 };
                 // Set before the COMMIT goes up, so its answer never comes down.
-                if cut_answers.load(Ordering::SeqCst)
-                    || to_client.write_all(&buf[..n]).await.is_err()
-                {
+                if cut_answers.load(Ordering::SeqCst) || to_client.write_all(&buf[..n]).await.is_err() {
                     return;
                 }
             }
@@ -112,10 +104,7 @@ impl CommitCutter {
     }
 
     fn url(&self, db: &str) -> String {
-        format!(
-            "postgres://{APP_ROLE}:{APP_ROLE}@127.0.0.1:{}/{db}",
-            self.port
-        )
+        format!("postgres://{APP_ROLE}:{APP_ROLE}@127.0.0.1:{}/{db}", self.port)
     }
 }
 
@@ -123,37 +112,22 @@ impl CommitCutter {
 async fn a_connection_lost_during_commit_is_commit_unknown_and_the_retry_lands_once() {
     let direct = spawn_app().await;
     let cutter = CommitCutter::start().await;
-    let app = spawn_server(
-        settings_for(&cutter.url(&direct.db_name), &[]),
-        direct.db_name.clone(),
-    )
-    .await;
+    let app = spawn_server(settings_for(&cutter.url(&direct.db_name), &[]), direct.db_name.clone()).await;
     let bif = app.login("cw.bif").await.access;
     let citizen = register(&app, &bif, &refugee("010190-1234", 5, &app)).await;
-    let e = enrol(
-        &app,
-        &bif,
-        &id(&citizen),
-        json!({"programme_code": "jobdansk"}),
-    )
-    .await;
+    let e = enrol(&app, &bif, &id(&citizen), json!({"programme_code": "jobdansk"})).await;
     let note = |key: &str| {
         app.client
             .post(app.url(&format!("/api/v1/enrolments/{}/notes", id(&e))))
             .bearer_auth(&bif)
             .header("Idempotency-Key", key)
-            .json(
-                &json!({"kind": "phone", "occurred_at": "2026-01-05T10:00:00Z", "text": "Ringede"}),
-            )
+            .json(&json!({"kind": "phone", "occurred_at": "2026-01-05T10:00:00Z", "text": "Ringede"}))
             .send()
     };
 
     cutter.armed.store(true, Ordering::SeqCst);
     let lost = note("cut-1").await.unwrap();
-    assert!(
-        !cutter.armed.load(Ordering::SeqCst),
-        "the note's COMMIT went through the cutter"
-    );
+    assert!(!cutter.armed.load(Ordering::SeqCst), "the note's COMMIT went through the cutter");
     let problem = assert_unavailable(lost).await;
     assert_eq!(problem["type"], "urn:medborger:problem:commit-unknown");
 
@@ -162,13 +136,8 @@ async fn a_connection_lost_during_commit_is_commit_unknown_and_the_retry_lands_o
     assert_eq!(retry.status(), 201, "the retry is served");
     let retry: Value = retry.json().await.unwrap();
     let db = app.db().await;
-    let notes: Vec<uuid::Uuid> = db
-        .query("SELECT id FROM notes", &[])
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let notes: Vec<uuid::Uuid> =
+        db.query("SELECT id FROM notes", &[]).await.unwrap().iter().map(|r| r.get(0)).collect();
     assert_eq!(notes.len(), 1, "written once");
     assert_eq!(retry["id"], notes[0].to_string());
     let audited: i64 = db
@@ -181,10 +150,7 @@ async fn a_connection_lost_during_commit_is_commit_unknown_and_the_retry_lands_o
         .unwrap()
         .get(0);
     assert_eq!(audited, 1, "and audited once");
-    assert!(
-        !captured_logs().contains("internal error"),
-        "nothing was logged as a 500"
-    );
+    assert!(!captured_logs().contains("internal error"), "nothing was logged as a 500");
 }
 
 #[tokio::test]
@@ -196,13 +162,8 @@ async fn a_statement_over_its_timeout_is_a_503_problem() {
     // the statement timeout.
     let mut db = app.db().await;
     let holder = db.transaction().await.unwrap();
-    holder
-        .batch_execute("LOCK TABLE citizens IN ACCESS EXCLUSIVE MODE")
-        .await
-        .unwrap();
-    let response = app
-        .get(&format!("/api/v1/citizens/{}", id(&citizen)), Some(&bif))
-        .await;
+    holder.batch_execute("LOCK TABLE citizens IN ACCESS EXCLUSIVE MODE").await.unwrap();
+    let response = app.get(&format!("/api/v1/citizens/{}", id(&citizen)), Some(&bif)).await;
     let problem = assert_unavailable(response).await;
     assert_eq!(problem["type"], "urn:medborger:problem:service-unavailable");
     holder.rollback().await.unwrap();
@@ -218,10 +179,7 @@ async fn a_connection_killed_in_the_middle_of_a_request_is_a_503_and_the_next_on
     let path = format!("/api/v1/citizens/{}", id(&citizen));
     let mut db = app.db().await;
     let holder = db.transaction().await.unwrap();
-    holder
-        .batch_execute("LOCK TABLE citizens IN ACCESS EXCLUSIVE MODE")
-        .await
-        .unwrap();
+    holder.batch_execute("LOCK TABLE citizens IN ACCESS EXCLUSIVE MODE").await.unwrap();
     let waiting = tokio::spawn({
         let request = app.client.get(app.url(&path)).bearer_auth(&bif);
         async move { request.send().await.unwrap() }
@@ -264,28 +222,19 @@ async fn a_connection_killed_in_the_middle_of_a_request_is_a_503_and_the_next_on
 
 #[tokio::test]
 async fn a_database_that_is_not_there_answers_503_with_retry_after() {
-    let settings = settings_for(
-        "postgres://medborger_test_app:x@127.0.0.1:1/nowhere",
-        &[("MEDBORGER_DB_POOL_TIMEOUT_MS", "500")],
-    );
+    let settings =
+        settings_for("postgres://medborger_test_app:x@127.0.0.1:1/nowhere", &[("MEDBORGER_DB_POOL_TIMEOUT_MS", "500")]);
     let app = spawn_server(settings, String::new()).await;
     assert_unavailable(app.try_login("cw.bif", DEMO_PASSWORD).await).await;
     let started = std::time::Instant::now();
     assert_unavailable(app.get("/readyz", None).await).await;
-    assert!(
-        started.elapsed() < Duration::from_secs(2),
-        "readiness is quick"
-    );
+    assert!(started.elapsed() < Duration::from_secs(2), "readiness is quick");
 }
 
 #[tokio::test]
 async fn a_graceful_stop_finishes_every_request_in_flight_and_takes_no_new_ones() {
     let first = spawn_app().await;
-    let app = Application::build(
-        settings_for(&app_url(&first.db_name), &[]),
-        Arc::new(first.clock.clone()),
-    )
-    .unwrap();
+    let app = Application::build(settings_for(&app_url(&first.db_name), &[]), Arc::new(first.clock.clone())).unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());
     let handle = app.handle();
     let server = tokio::spawn(app.run_until_stopped());
@@ -315,10 +264,7 @@ async fn a_graceful_stop_finishes_every_request_in_flight_and_takes_no_new_ones(
     // Requests that wait on a lock are in flight when the stop comes.
     let mut db = first.db().await;
     let holder = db.transaction().await.unwrap();
-    holder
-        .batch_execute("LOCK TABLE citizens IN ACCESS EXCLUSIVE MODE")
-        .await
-        .unwrap();
+    holder.batch_execute("LOCK TABLE citizens IN ACCESS EXCLUSIVE MODE").await.unwrap();
     let in_flight: Vec<_> = (0..8)
         .map(|_| {
             // A connection each, so none is a keep-alive the stop may close.
@@ -346,15 +292,8 @@ async fn a_graceful_stop_finishes_every_request_in_flight_and_takes_no_new_ones(
     assert!(waiting >= 2, "requests are in flight, waiting on the lock");
     let stopping = tokio::spawn(handle.stop(true));
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let refused = reqwest::Client::new()
-        .get(format!("{address}/healthz"))
-        .timeout(Duration::from_secs(2))
-        .send()
-        .await;
-    assert!(
-        refused.is_err(),
-        "a new connection is refused once stopping"
-    );
+    let refused = reqwest::Client::new().get(format!("{address}/healthz")).timeout(Duration::from_secs(2)).send().await;
+    assert!(refused.is_err(), "a new connection is refused once stopping");
     holder.rollback().await.unwrap();
     for request in in_flight {
         let response = request.await.unwrap().expect("not cut off");

@@ -45,10 +45,7 @@ pub fn admin_url() -> String {
 /// `url` with another user (and password) and database.
 pub fn with_user_and_db(url: &str, user: Option<(&str, &str)>, db: &str) -> String {
     let (scheme, rest) = url.split_once("://").expect("a postgres:// URL");
-    let (creds, host_and_db) = rest
-        .rsplit_once('@')
-        .map(|(c, h)| (Some(c), h))
-        .unwrap_or((None, rest));
+    let (creds, host_and_db) = rest.rsplit_once('@').map(|(c, h)| (Some(c), h)).unwrap_or((None, rest));
     let host = host_and_db.split('/').next().unwrap_or(host_and_db);
     let creds = match (user, creds) {
         (Some((u, p)), _) => format!("{u}:{p}@"),
@@ -59,9 +56,8 @@ pub fn with_user_and_db(url: &str, user: Option<(&str, &str)>, db: &str) -> Stri
 }
 
 pub async fn connect(url: &str) -> tokio_postgres::Client {
-    let (client, connection) = tokio_postgres::connect(url, NoTls)
-        .await
-        .unwrap_or_else(|e| panic!("connecting to the test database: {e}"));
+    let (client, connection) =
+        tokio_postgres::connect(url, NoTls).await.unwrap_or_else(|e| panic!("connecting to the test database: {e}"));
     tokio::spawn(connection);
     client
 }
@@ -69,11 +65,7 @@ pub async fn connect(url: &str) -> tokio_postgres::Client {
 /// A name that changes whenever the migrations or the demo seed change.
 fn template_name() -> String {
     let mut material = Vec::new();
-    let mut dirs: Vec<_> = std::fs::read_dir("migrations")
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
+    let mut dirs: Vec<_> = std::fs::read_dir("migrations").unwrap().flatten().map(|e| e.path()).collect();
     dirs.sort();
     for dir in dirs {
         for file in ["up.sql", "down.sql"] {
@@ -82,10 +74,7 @@ fn template_name() -> String {
     }
     material.extend(std::fs::read("src/seed.rs").unwrap());
     let digest = ring::digest::digest(&ring::digest::SHA256, &material);
-    let hex: String = digest.as_ref()[..6]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hex: String = digest.as_ref()[..6].iter().map(|b| format!("{b:02x}")).collect();
     format!("medborger_tpl_{hex}")
 }
 
@@ -93,15 +82,8 @@ fn template_name() -> String {
 /// by an advisory lock.
 async fn ensure_template(admin: &tokio_postgres::Client) -> String {
     let name = template_name();
-    admin
-        .execute("SELECT pg_advisory_lock(725201)", &[])
-        .await
-        .unwrap();
-    let exists = admin
-        .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name])
-        .await
-        .unwrap()
-        .is_some();
+    admin.execute("SELECT pg_advisory_lock(725201)", &[]).await.unwrap();
+    let exists = admin.query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name]).await.unwrap().is_some();
     if !exists {
         admin
             .batch_execute(&format!(
@@ -118,33 +100,20 @@ async fn ensure_template(admin: &tokio_postgres::Client) -> String {
             .await
             .unwrap();
         // Left over if a test process died while building.
-        admin
-            .batch_execute(&format!("DROP DATABASE IF EXISTS {name}_building"))
-            .await
-            .unwrap();
-        admin
-            .batch_execute(&format!("CREATE DATABASE {name}_building"))
-            .await
-            .unwrap();
+        admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name}_building")).await.unwrap();
+        admin.batch_execute(&format!("CREATE DATABASE {name}_building")).await.unwrap();
         let building = format!("{name}_building");
         let owner_url = with_user_and_db(&admin_url(), None, &building);
-        medborger::db::run_migrations(&owner_url)
-            .await
-            .expect("migrating the template");
+        medborger::db::run_migrations(&owner_url).await.expect("migrating the template");
         let settings = settings_for(&app_url(&building), &[]);
         let pool = medborger::db::pool(&settings.database).unwrap();
-        medborger::seed::seed_demo(&pool, DEMO_PASSWORD.to_string().into())
-            .await
-            .expect("seeding the template");
+        medborger::seed::seed_demo(&pool, DEMO_PASSWORD.to_string().into()).await.expect("seeding the template");
         pool.close();
         drop(pool);
         // Wait until the pool's connections are gone, then publish atomically.
         for _ in 0..50 {
             let n: i64 = admin
-                .query_one(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = $1",
-                    &[&building],
-                )
+                .query_one("SELECT count(*) FROM pg_stat_activity WHERE datname = $1", &[&building])
                 .await
                 .unwrap()
                 .get(0);
@@ -153,15 +122,9 @@ async fn ensure_template(admin: &tokio_postgres::Client) -> String {
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
-        admin
-            .batch_execute(&format!("ALTER DATABASE {building} RENAME TO {name}"))
-            .await
-            .unwrap();
+        admin.batch_execute(&format!("ALTER DATABASE {building} RENAME TO {name}")).await.unwrap();
     }
-    admin
-        .execute("SELECT pg_advisory_unlock(725201)", &[])
-        .await
-        .unwrap();
+    admin.execute("SELECT pg_advisory_unlock(725201)", &[]).await.unwrap();
     name
 }
 
@@ -171,10 +134,7 @@ pub fn app_url(db: &str) -> String {
 
 /// Settings as production would have them, with fresh development keys.
 pub fn settings_for(database_url: &str, overrides: &[(&str, &str)]) -> Settings {
-    let mut env: HashMap<String, String> = medborger::config::generate_dev_keys()
-        .unwrap()
-        .into_iter()
-        .collect();
+    let mut env: HashMap<String, String> = medborger::config::generate_dev_keys().unwrap().into_iter().collect();
     env.insert("DATABASE_URL".into(), database_url.into());
     env.insert("MEDBORGER_BIND".into(), "127.0.0.1:0".into());
     env.insert("MEDBORGER_WORKERS".into(), "2".into());
@@ -203,10 +163,7 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     let admin = connect(&admin_url()).await;
     let template = ensure_template(&admin).await;
     let db_name = format!("medborger_t_{}", uuid::Uuid::new_v4().simple());
-    admin
-        .batch_execute(&format!("CREATE DATABASE {db_name} TEMPLATE {template}"))
-        .await
-        .unwrap();
+    admin.batch_execute(&format!("CREATE DATABASE {db_name} TEMPLATE {template}")).await.unwrap();
     let settings = settings_for(&app_url(&db_name), overrides);
     spawn_server(settings, db_name).await
 }
@@ -220,10 +177,7 @@ pub async fn spawn_server(settings: Settings, db_name: String) -> TestApp {
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
-        client: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
+        client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
         clock,
         settings,
         db_name,
@@ -241,15 +195,10 @@ impl Drop for TestApp {
         let url = admin_url();
         // Drop cannot await; a thread of its own runs the statement.
         let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
             runtime.block_on(async move {
                 let admin = connect(&url).await;
-                let _ = admin
-                    .batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
-                    .await;
+                let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")).await;
             });
         })
         .join();
@@ -292,18 +241,8 @@ impl TestApp {
         req.send().await.unwrap()
     }
 
-    pub async fn patch_json(
-        &self,
-        path: &str,
-        token: &str,
-        etag: Option<&str>,
-        body: &Value,
-    ) -> Response {
-        let mut req = self
-            .client
-            .patch(self.url(path))
-            .bearer_auth(token)
-            .json(body);
+    pub async fn patch_json(&self, path: &str, token: &str, etag: Option<&str>, body: &Value) -> Response {
+        let mut req = self.client.patch(self.url(path)).bearer_auth(token).json(body);
         if let Some(e) = etag {
             req = req.header("If-Match", e);
         }
@@ -311,12 +250,7 @@ impl TestApp {
     }
 
     pub async fn try_login(&self, username: &str, password: &str) -> Response {
-        self.post_json(
-            "/api/v1/auth/login",
-            None,
-            &json!({"username": username, "password": password}),
-        )
-        .await
+        self.post_json("/api/v1/auth/login", None, &json!({"username": username, "password": password})).await
     }
 
     /// Signs in a demo user; panics unless it works.
@@ -335,25 +269,12 @@ impl TestApp {
     }
 
     pub async fn refresh(&self, refresh_token: &str) -> Response {
-        self.post_json(
-            "/api/v1/auth/refresh",
-            None,
-            &json!({"refresh_token": refresh_token}),
-        )
-        .await
+        self.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": refresh_token})).await
     }
 
     /// The id of a demo user.
     pub async fn user_id(&self, username: &str) -> uuid::Uuid {
-        self.db()
-            .await
-            .query_one(
-                "SELECT id FROM staff_users WHERE username = $1",
-                &[&username],
-            )
-            .await
-            .unwrap()
-            .get(0)
+        self.db().await.query_one("SELECT id FROM staff_users WHERE username = $1", &[&username]).await.unwrap().get(0)
     }
 
     /// Audit entries (action, outcome, actor id, resource type) in order.
@@ -376,30 +297,15 @@ impl TestApp {
 /// Asserts a problem+json answer with `status`; returns its body.
 pub async fn assert_problem(response: Response, status: u16) -> Value {
     assert_eq!(response.status().as_u16(), status, "status");
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
+    let content_type =
+        response.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
     assert_eq!(content_type, "application/problem+json");
-    let request_id = response
-        .headers()
-        .get("x-request-id")
-        .expect("x-request-id header")
-        .to_str()
-        .unwrap()
-        .to_string();
+    let request_id = response.headers().get("x-request-id").expect("x-request-id header").to_str().unwrap().to_string();
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["status"], status);
-    assert!(body["type"]
-        .as_str()
-        .unwrap()
-        .starts_with("urn:medborger:problem:"));
+    assert!(body["type"].as_str().unwrap().starts_with("urn:medborger:problem:"));
     assert!(body["title"].is_string());
-    assert_eq!(
-        body["request_id"], request_id,
-        "problem names the request id"
-    );
+    assert_eq!(body["request_id"], request_id, "problem names the request id");
     body
 }
 

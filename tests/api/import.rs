@@ -43,11 +43,7 @@ async fn an_import_takes_the_good_rows_reports_the_bad_and_a_rerun_changes_nothi
     assert_eq!(summary.rows, 9);
     assert_eq!(summary.imported, 3);
     assert_eq!(summary.existing, 1);
-    let refused: Vec<(u64, String)> = summary
-        .rejected
-        .iter()
-        .map(|r| (r.line, r.reason.clone()))
-        .collect();
+    let refused: Vec<(u64, String)> = summary.rejected.iter().map(|r| (r.line, r.reason.clone())).collect();
     let lines: Vec<u64> = refused.iter().map(|(l, _)| *l).collect();
     assert_eq!(lines, [4, 5, 6, 7, 10], "{refused:?}");
     assert!(refused[0].1.starts_with("cpr:"), "{refused:?}");
@@ -55,46 +51,27 @@ async fn an_import_takes_the_good_rows_reports_the_bad_and_a_rerun_changes_nothi
     assert!(refused[2].1.contains("given_name"), "{refused:?}");
     assert_eq!(refused[3].1, "the same CPR as line 2");
     assert!(refused[4].1.contains("interpreter_needed"));
-    assert!(
-        refused.iter().all(|(_, r)| !r.contains("1000")),
-        "no CPR in the report"
-    );
+    assert!(refused.iter().all(|(_, r)| !r.contains("1000")), "no CPR in the report");
     assert_eq!(seen.last(), Some(&(4, 4)), "progress reaches the end");
 
     // Imported as the API would have registered them, for BIF.
     let bif = app.login("cw.bif").await.access;
-    let found = app
-        .post_json(
-            "/api/v1/citizens/search",
-            Some(&bif),
-            &json!({"name": "Importsen"}),
-        )
-        .await;
+    let found = app.post_json("/api/v1/citizens/search", Some(&bif), &json!({"name": "Importsen"})).await;
     let page: Value = found.json().await.unwrap();
     assert_eq!(page["items"].as_array().unwrap().len(), 3);
     let ali = app
-        .post_json(
-            "/api/v1/citizens/search",
-            Some(&bif),
-            &json!({"cpr": "010190-1000"}),
-        )
+        .post_json("/api/v1/citizens/search", Some(&bif), &json!({"cpr": "010190-1000"}))
         .await
         .json::<Value>()
         .await
         .unwrap();
-    let record = get_ok(
-        &app,
-        &format!("/api/v1/citizens/{}", id(&ali["items"][0])),
-        &bif,
-    )
-    .await;
+    let record = get_ok(&app, &format!("/api/v1/citizens/{}", id(&ali["items"][0])), &bif).await;
     assert_eq!(record["given_name"], "Ali");
     assert_eq!(record["origin"]["menapt"], true);
     assert_eq!(record["needs"], json!(["danish", "work_identity"]));
     assert_eq!(record["interpreter_needed"], true);
     // The existing citizen is unchanged, and now BIF's too.
-    let (status, record) =
-        get_json(&app, &format!("/api/v1/citizens/{}", id(&existing)), &bif).await;
+    let (status, record) = get_json(&app, &format!("/api/v1/citizens/{}", id(&existing)), &bif).await;
     assert_eq!(status, 200);
     assert_eq!(record["given_name"], "Amina");
     let audited: i64 = app
@@ -116,10 +93,7 @@ async fn an_import_takes_the_good_rows_reports_the_bad_and_a_rerun_changes_nothi
         .await
         .unwrap()
         .get(0);
-    assert_eq!(
-        involved, 1,
-        "the existing citizen's new involvement is audited"
-    );
+    assert_eq!(involved, 1, "the existing citizen's new involvement is audited");
 
     // Again: nothing changes.
     let db = app.db().await;
@@ -131,11 +105,7 @@ async fn an_import_takes_the_good_rows_reports_the_bad_and_a_rerun_changes_nothi
             )
             .await
             .unwrap();
-        (
-            row.get::<_, i64>(0),
-            row.get::<_, i64>(1),
-            row.get::<_, i64>(2),
-        )
+        (row.get::<_, i64>(0), row.get::<_, i64>(1), row.get::<_, i64>(2))
     };
     let before = counts().await;
     let again = medborger::import::import_citizens(
@@ -150,10 +120,7 @@ async fn an_import_takes_the_good_rows_reports_the_bad_and_a_rerun_changes_nothi
     )
     .await
     .unwrap();
-    assert_eq!(
-        (again.imported, again.existing, again.rejected.len()),
-        (0, 4, 5)
-    );
+    assert_eq!((again.imported, again.existing, again.rejected.len()), (0, 4, 5));
     assert_eq!(counts().await, before);
 
     // A dry run of a new file writes nothing.

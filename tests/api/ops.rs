@@ -17,16 +17,10 @@ async fn health_and_readiness_answer_when_all_is_well() {
 
 #[tokio::test]
 async fn readiness_is_503_while_the_database_is_unreachable() {
-    let settings = settings_for(
-        "postgres://medborger_test_app:x@127.0.0.1:1/nowhere",
-        &[("MEDBORGER_DB_POOL_TIMEOUT_MS", "500")],
-    );
+    let settings =
+        settings_for("postgres://medborger_test_app:x@127.0.0.1:1/nowhere", &[("MEDBORGER_DB_POOL_TIMEOUT_MS", "500")]);
     let app = spawn_server(settings, String::new()).await;
-    assert_eq!(
-        app.get("/healthz", None).await.status(),
-        200,
-        "alive all the same"
-    );
+    assert_eq!(app.get("/healthz", None).await.status(), 200, "alive all the same");
     assert_problem(app.get("/readyz", None).await, 503).await;
 }
 
@@ -34,10 +28,7 @@ async fn readiness_is_503_while_the_database_is_unreachable() {
 async fn readiness_is_503_while_migrations_are_pending() {
     let admin = connect(&admin_url()).await;
     let db = format!("medborger_t_{}", uuid::Uuid::new_v4().simple());
-    admin
-        .batch_execute(&format!("CREATE DATABASE {db}"))
-        .await
-        .unwrap();
+    admin.batch_execute(&format!("CREATE DATABASE {db}")).await.unwrap();
     let owner = with_user_and_db(&admin_url(), None, &db);
     // Every migration but the newest: the schema is there and the service's
     // role can read it, so only the pending migration can make it unready.
@@ -49,17 +40,13 @@ async fn readiness_is_503_while_migrations_are_pending() {
             use diesel_migrations::MigrationHarness;
             let mut conn: AsyncConnectionWrapper<diesel_async::AsyncPgConnection> =
                 diesel::Connection::establish(&owner).unwrap();
-            let mut all =
-                MigrationSource::<diesel::pg::Pg>::migrations(&medborger::db::MIGRATIONS).unwrap();
+            let mut all = MigrationSource::<diesel::pg::Pg>::migrations(&medborger::db::MIGRATIONS).unwrap();
             all.sort_by_key(|m| m.name().version().to_string());
             if all_but_last {
                 all.pop();
             }
             let applied = conn.applied_migrations().unwrap();
-            for m in all
-                .iter()
-                .filter(|m| !applied.contains(&m.name().version()))
-            {
+            for m in all.iter().filter(|m| !applied.contains(&m.name().version())) {
                 conn.run_migration(m.as_ref()).unwrap();
             }
         })
@@ -71,11 +58,7 @@ async fn readiness_is_503_while_migrations_are_pending() {
     assert_problem(app.get("/readyz", None).await, 503).await;
 
     migrate(false).await.unwrap();
-    assert_eq!(
-        app.get("/readyz", None).await.status(),
-        200,
-        "ready once the last migration is applied"
-    );
+    assert_eq!(app.get("/readyz", None).await.status(), 200, "ready once the last migration is applied");
 }
 
 #[tokio::test]
@@ -83,15 +66,15 @@ async fn metrics_count_requests_by_route_pattern() {
     let app = spawn_app().await;
     let admin = app.login("admin").await.access;
     let id = app.user_id("cw.bif").await;
-    app.get(&format!("/api/v1/admin/users/{id}"), Some(&admin))
-        .await;
+    app.get(&format!("/api/v1/admin/users/{id}"), Some(&admin)).await;
     app.get("/api/v1/no/such/path", None).await;
     let response = app.get("/metrics", None).await;
     assert_eq!(response.status(), 200);
     let text = response.text().await.unwrap();
-    assert!(text.contains(
-        r#"medborger_http_requests_total{method="GET",route="/api/v1/admin/users/{id}",status="200"} 1"#
-    ), "{text}");
+    assert!(
+        text.contains(r#"medborger_http_requests_total{method="GET",route="/api/v1/admin/users/{id}",status="200"} 1"#),
+        "{text}"
+    );
     assert!(text.contains(r#"route="unmatched",status="404""#));
     assert!(text.contains("medborger_http_request_duration_seconds_bucket"));
     assert!(text.contains("medborger_db_pool_max_connections 4"));
@@ -101,12 +84,7 @@ async fn metrics_count_requests_by_route_pattern() {
 #[tokio::test]
 async fn the_committed_openapi_document_matches_the_code() {
     let app = spawn_app().await;
-    let served = app
-        .get("/api/v1/openapi.json", None)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let served = app.get("/api/v1/openapi.json", None).await.text().await.unwrap();
     let committed = std::fs::read_to_string("openapi/openapi.json").unwrap_or_default();
     assert!(
         served == committed,
@@ -127,11 +105,7 @@ fn every_link_leads_to_an_operation_of_the_document() {
         for op in item.as_object().unwrap().values() {
             let params: BTreeSet<String> = op["parameters"]
                 .as_array()
-                .map(|ps| {
-                    ps.iter()
-                        .map(|p| p["name"].as_str().unwrap().to_string())
-                        .collect()
-                })
+                .map(|ps| ps.iter().map(|p| p["name"].as_str().unwrap().to_string()).collect())
                 .unwrap_or_default();
             operations.insert(op["operationId"].as_str().unwrap().to_string(), params);
         }
@@ -143,26 +117,17 @@ fn every_link_leads_to_an_operation_of_the_document() {
                 for (name, link) in response["links"].as_object().into_iter().flatten() {
                     links += 1;
                     let target = link["operationId"].as_str().unwrap_or_default();
-                    let params = operations
-                        .get(target)
-                        .unwrap_or_else(|| panic!("link {name} names no operation: {link}"));
+                    let params =
+                        operations.get(target).unwrap_or_else(|| panic!("link {name} names no operation: {link}"));
                     for param in link["parameters"].as_object().unwrap().keys() {
-                        assert!(
-                            params.contains(param),
-                            "link {name}: {target} takes no {param}"
-                        );
+                        assert!(params.contains(param), "link {name}: {target} takes no {param}");
                     }
                 }
             }
         }
     }
     assert!(links >= 30, "{links} links");
-    assert_eq!(
-        as_written
-            .matches(medborger::openapi::LINK_OPERATION_ID_AS_WRITTEN)
-            .count(),
-        links
-    );
+    assert_eq!(as_written.matches(medborger::openapi::LINK_OPERATION_ID_AS_WRITTEN).count(), links);
 }
 
 /// Every registered route has a rule in the policy table, and every rule a route.
@@ -186,15 +151,10 @@ fn every_route_is_covered_by_the_access_policy() {
             }
         }
     }
-    let rules: BTreeSet<(String, String)> = medborger::auth::policy::RULES
-        .iter()
-        .map(|r| (r.verb.as_lower().to_string(), r.path.to_string()))
-        .collect();
+    let rules: BTreeSet<(String, String)> =
+        medborger::auth::policy::RULES.iter().map(|r| (r.verb.as_lower().to_string(), r.path.to_string())).collect();
     let uncovered: Vec<_> = routes.difference(&rules).collect();
-    assert!(
-        uncovered.is_empty(),
-        "routes without a policy rule: {uncovered:?}"
-    );
+    assert!(uncovered.is_empty(), "routes without a policy rule: {uncovered:?}");
     let stale: Vec<_> = rules.difference(&routes).collect();
     assert!(stale.is_empty(), "policy rules without a route: {stale:?}");
 }
@@ -208,11 +168,7 @@ async fn every_operation_documents_its_security_and_errors() {
             let public = rule.access == medborger::auth::policy::Access::Public;
             // A public operation says so (`security: []`), as Redocly's
             // `security-defined` asks; the others require the bearer token.
-            let expected = if public {
-                serde_json::json!([])
-            } else {
-                serde_json::json!([{ "bearer": [] }])
-            };
+            let expected = if public { serde_json::json!([]) } else { serde_json::json!([{ "bearer": [] }]) };
             assert_eq!(op["security"], expected, "{verb} {path} security");
             let responses = op["responses"].as_object().unwrap();
             assert!(responses.contains_key("500"), "{verb} {path}");
@@ -239,24 +195,14 @@ async fn every_pooled_connection_carries_statement_and_idle_timeouts() {
     .await;
     let pool = medborger::db::pool(&app.settings.database).unwrap();
     let mut conn = pool.get().await.unwrap();
-    for (name, expected) in [
-        ("statement_timeout", "1234ms"),
-        ("idle_in_transaction_session_timeout", "4321ms"),
-    ] {
-        let setting: Setting =
-            diesel::sql_query(format!("SELECT current_setting('{name}') AS value"))
-                .get_result(&mut conn)
-                .await
-                .unwrap();
+    for (name, expected) in [("statement_timeout", "1234ms"), ("idle_in_transaction_session_timeout", "4321ms")] {
+        let setting: Setting = diesel::sql_query(format!("SELECT current_setting('{name}') AS value"))
+            .get_result(&mut conn)
+            .await
+            .unwrap();
         assert_eq!(setting.value, expected, "{name}");
     }
     // A statement over the limit is cancelled, and the API answers 503, not 500.
-    let err = diesel::sql_query("SELECT pg_sleep(2)")
-        .execute(&mut conn)
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        medborger::error::ApiError::from(err),
-        medborger::error::ApiError::Unavailable(_)
-    ));
+    let err = diesel::sql_query("SELECT pg_sleep(2)").execute(&mut conn).await.unwrap_err();
+    assert!(matches!(medborger::error::ApiError::from(err), medborger::error::ApiError::Unavailable(_)));
 }

@@ -32,8 +32,7 @@ async fn note(app: &TestApp, token: &str, enrolment: &str, text: &str) {
 }
 
 #[tokio::test]
-async fn a_referral_reaches_the_receivers_inbox_with_only_the_core_record_and_accepting_opens_the_case(
-) {
+async fn a_referral_reaches_the_receivers_inbox_with_only_the_core_record_and_accepting_opens_the_case() {
     let app = spawn_app().await;
     let bif = app.login("cw.bif").await.access;
     let sof = app.login("cw.sof").await.access;
@@ -41,31 +40,22 @@ async fn a_referral_reaches_the_receivers_inbox_with_only_the_core_record_and_ac
     let citizen = register(&app, &bif, &refugee("010190-1234", 30, &app)).await;
     let c = id(&citizen);
     let jobdansk = enrol(&app, &bif, &c, json!({"programme_code": "jobdansk"})).await;
-    note(
-        &app,
-        &bif,
-        &id(&jobdansk),
-        "Fortroligt: borgeren fortalte om gæld",
-    )
-    .await;
+    note(&app, &bif, &id(&jobdansk), "Fortroligt: borgeren fortalte om gæld").await;
 
     // No consent and no legal basis: 422 naming the field.
     let bare = json!({"citizen_id": c, "programme_code": "housing_first", "reason": "Hjemløs"});
     let problem = assert_problem(send(&app, &bif, bare).await, 422).await;
     assert_eq!(problem["errors"][0]["field"], "legal_basis");
     // Programmes that do not take referrals.
-    for (programme, code) in [
-        ("jobdansk", "own_department"),
-        ("negativ_social_kontrol", "restricted"),
-        ("no_such_programme", "unknown"),
-    ] {
+    for (programme, code) in
+        [("jobdansk", "own_department"), ("negativ_social_kontrol", "restricted"), ("no_such_programme", "unknown")]
+    {
         let body = json!({"citizen_id": c, "programme_code": programme, "reason": "x", "legal_basis": BASIS});
         let problem = assert_problem(send(&app, &bif, body).await, 422).await;
         assert_eq!(problem["errors"][0]["code"], code, "{programme}");
     }
     // Only from a citizen the sender's department works with.
-    let body =
-        json!({"citizen_id": c, "programme_code": "jobdansk", "reason": "x", "legal_basis": BASIS});
+    let body = json!({"citizen_id": c, "programme_code": "jobdansk", "reason": "x", "legal_basis": BASIS});
     assert_problem(send(&app, &kff, body).await, 404).await;
 
     let referral = sent(
@@ -82,9 +72,7 @@ async fn a_referral_reaches_the_receivers_inbox_with_only_the_core_record_and_ac
     assert_problem(send(&app, &bif, duplicate).await, 409).await;
 
     // The receiving department's inbox carries the core record and the reason only.
-    let response = app
-        .get("/api/v1/referrals?direction=incoming", Some(&sof))
-        .await;
+    let response = app.get("/api/v1/referrals?direction=incoming", Some(&sof)).await;
     assert_eq!(response.status(), 200);
     let text = response.text().await.unwrap();
     assert!(!text.contains("gæld"), "never the sender's notes: {text}");
@@ -99,11 +87,7 @@ async fn a_referral_reaches_the_receivers_inbox_with_only_the_core_record_and_ac
     assert!(item["citizen"].get("country_of_birth").is_none());
     assert!(item["citizen"].get("needs").is_none());
     // Before accepting, the rest stays closed to the receiver.
-    assert_problem(
-        app.get(&format!("/api/v1/citizens/{c}"), Some(&sof)).await,
-        404,
-    )
-    .await;
+    assert_problem(app.get(&format!("/api/v1/citizens/{c}"), Some(&sof)).await, 404).await;
     // The sender sees it among the outgoing; a third department nowhere.
     let outgoing = get_ok(&app, "/api/v1/referrals?direction=outgoing", &bif).await;
     assert_eq!(outgoing["items"][0]["id"], r);
@@ -111,19 +95,13 @@ async fn a_referral_reaches_the_receivers_inbox_with_only_the_core_record_and_ac
     assert_eq!(incoming["items"], json!([]));
     let other = get_ok(&app, "/api/v1/referrals", &kff).await;
     assert_eq!(other["items"], json!([]));
-    assert_problem(
-        app.get(&format!("/api/v1/referrals/{r}"), Some(&kff)).await,
-        404,
-    )
-    .await;
+    assert_problem(app.get(&format!("/api/v1/referrals/{r}"), Some(&kff)).await, 404).await;
     let accept = format!("/api/v1/referrals/{r}/accept");
     assert_problem(app.post_json(&accept, Some(&kff), &json!({})).await, 404).await;
     // Only the receiver decides.
     assert_problem(app.post_json(&accept, Some(&bif), &json!({})).await, 403).await;
 
-    let response = app
-        .post_json(&accept, Some(&sof), &json!({"goals": "Egen bolig"}))
-        .await;
+    let response = app.post_json(&accept, Some(&sof), &json!({"goals": "Egen bolig"})).await;
     assert_eq!(response.status(), 200);
     let accepted: Value = response.json().await.unwrap();
     assert_eq!(accepted["status"], "accepted");
@@ -136,15 +114,7 @@ async fn a_referral_reaches_the_receivers_inbox_with_only_the_core_record_and_ac
     let (status, _) = get_json(&app, &format!("/api/v1/citizens/{c}"), &sof).await;
     assert_eq!(status, 200, "accepting made the department involved");
     // Still never the sender's notes.
-    assert_problem(
-        app.get(
-            &format!("/api/v1/enrolments/{}/notes", id(&jobdansk)),
-            Some(&sof),
-        )
-        .await,
-        404,
-    )
-    .await;
+    assert_problem(app.get(&format!("/api/v1/enrolments/{}/notes", id(&jobdansk)), Some(&sof)).await, 404).await;
     assert_problem(app.post_json(&accept, Some(&sof), &json!({})).await, 409).await;
 
     // Closing the enrolment completes the referral.
@@ -184,10 +154,8 @@ async fn a_referral_reaches_the_receivers_inbox_with_only_the_core_record_and_ac
         ("transition", "enrolment", "sof"),
         ("read", "referral", "bif"),
     ];
-    let expected: Vec<(String, String, String)> = expected
-        .iter()
-        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
-        .collect();
+    let expected: Vec<(String, String, String)> =
+        expected.iter().map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())).collect();
     assert_eq!(entries, expected);
     let denied: i64 = app
         .db()
@@ -217,38 +185,15 @@ async fn the_receiver_declines_with_a_reason_and_the_sender_may_withdraw_while_i
     .await;
     let decline = format!("/api/v1/referrals/{}/decline", id(&referral));
     assert_problem(app.post_json(&decline, Some(&sof), &json!({})).await, 422).await;
-    assert_problem(
-        app.post_json(&decline, Some(&sof), &json!({"reason": " "}))
-            .await,
-        422,
-    )
-    .await;
-    let response = app
-        .post_json(
-            &decline,
-            Some(&sof),
-            &json!({"reason": "Borgeren har allerede bolig"}),
-        )
-        .await;
+    assert_problem(app.post_json(&decline, Some(&sof), &json!({"reason": " "})).await, 422).await;
+    let response = app.post_json(&decline, Some(&sof), &json!({"reason": "Borgeren har allerede bolig"})).await;
     assert_eq!(response.status(), 200);
     let outgoing = get_ok(&app, "/api/v1/referrals?direction=outgoing", &bif).await;
     assert_eq!(outgoing["items"][0]["status"], "declined");
-    assert_eq!(
-        outgoing["items"][0]["decision_reason"],
-        "Borgeren har allerede bolig"
-    );
+    assert_eq!(outgoing["items"][0]["decision_reason"], "Borgeren har allerede bolig");
+    assert_problem(app.get(&format!("/api/v1/citizens/{c}"), Some(&sof)).await, 404).await;
     assert_problem(
-        app.get(&format!("/api/v1/citizens/{c}"), Some(&sof)).await,
-        404,
-    )
-    .await;
-    assert_problem(
-        app.post_json(
-            &format!("/api/v1/referrals/{}/accept", id(&referral)),
-            Some(&sof),
-            &json!({}),
-        )
-        .await,
+        app.post_json(&format!("/api/v1/referrals/{}/accept", id(&referral)), Some(&sof), &json!({})).await,
         409,
     )
     .await;
@@ -261,9 +206,7 @@ async fn the_receiver_declines_with_a_reason_and_the_sender_may_withdraw_while_i
     .await;
     let withdraw = format!("/api/v1/referrals/{}/withdraw", id(&again));
     assert_problem(app.post_json(&withdraw, Some(&sof), &json!({})).await, 403).await;
-    let response = app
-        .post_json(&withdraw, Some(&bif), &json!({"reason": "Fejl"}))
-        .await;
+    let response = app.post_json(&withdraw, Some(&bif), &json!({"reason": "Fejl"})).await;
     assert_eq!(response.status(), 200);
     let withdrawn: Value = response.json().await.unwrap();
     assert_eq!(withdrawn["status"], "withdrawn");
@@ -271,19 +214,6 @@ async fn the_receiver_declines_with_a_reason_and_the_sender_may_withdraw_while_i
     assert_eq!(waiting["items"], json!([]));
     let all = get_ok(&app, "/api/v1/referrals", &sof).await;
     assert_eq!(all["items"].as_array().unwrap().len(), 2);
-    assert_problem(
-        app.get("/api/v1/referrals?direction=sideways", Some(&sof))
-            .await,
-        400,
-    )
-    .await;
-    assert_problem(
-        app.get(
-            "/api/v1/referrals",
-            Some(&app.login("mentor.bif").await.access),
-        )
-        .await,
-        403,
-    )
-    .await;
+    assert_problem(app.get("/api/v1/referrals?direction=sideways", Some(&sof)).await, 400).await;
+    assert_problem(app.get("/api/v1/referrals", Some(&app.login("mentor.bif").await.access)).await, 403).await;
 }

@@ -9,22 +9,12 @@ use crate::cases::*;
 use crate::helpers::*;
 
 fn milestone_id(enrolment: &Value, code: &str) -> String {
-    milestone(enrolment, code)["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    milestone(enrolment, code)["id"].as_str().unwrap().to_string()
 }
 
 async fn meet(app: &TestApp, token: &str, enrolment: &Value, code: &str) {
-    let path = format!(
-        "/api/v1/enrolments/{}/milestones/{}/met",
-        id(enrolment),
-        milestone_id(enrolment, code)
-    );
-    ok(app
-        .post_json(&path, Some(token), &json!({"met_on": today(app)}))
-        .await)
-    .await;
+    let path = format!("/api/v1/enrolments/{}/milestones/{}/met", id(enrolment), milestone_id(enrolment, code));
+    ok(app.post_json(&path, Some(token), &json!({"met_on": today(app)})).await).await;
 }
 
 /// BIF: cw.bif has three Københavnermodel refugees (K1 arrived 200 days ago,
@@ -44,21 +34,9 @@ async fn bif_cases(app: &TestApp) -> Bif {
     let bif = app.login("cw.bif").await.access;
     let bif2 = app.login("cw2.bif").await.access;
     let mut made = Vec::new();
-    for (cpr, days) in [
-        ("010190-1000", 200),
-        ("020190-1002", 200),
-        ("030190-1004", 10),
-    ] {
+    for (cpr, days) in [("010190-1000", 200), ("020190-1002", 200), ("030190-1004", 10)] {
         let c = register(app, &bif, &refugee(cpr, days, app)).await;
-        made.push(
-            enrol(
-                app,
-                &bif,
-                &id(&c),
-                json!({"programme_code": "kobenhavnermodellen"}),
-            )
-            .await,
-        );
+        made.push(enrol(app, &bif, &id(&c), json!({"programme_code": "kobenhavnermodellen"})).await);
     }
     let (k1, k2, k3) = (made[0].clone(), made[1].clone(), made[2].clone());
     meet(app, &bif, &k2, "company_internship_started").await;
@@ -76,13 +54,7 @@ async fn bif_cases(app: &TestApp) -> Bif {
     let c = register(app, &bif, &refugee("040190-1006", 30, app)).await;
     let j1 = enrol(app, &bif, &id(&c), json!({"programme_code": "jobdansk"})).await;
     let c = register(app, &bif2, &refugee("050190-1008", 30, app)).await;
-    let j2 = enrol(
-        app,
-        &bif2,
-        &id(&c),
-        json!({"programme_code": "jobdansk", "status": "referred"}),
-    )
-    .await;
+    let j2 = enrol(app, &bif2, &id(&c), json!({"programme_code": "jobdansk", "status": "referred"})).await;
     Bif { k1, k2, k3, j1, j2 }
 }
 
@@ -95,8 +67,11 @@ async fn the_caseload_audit_counts_exactly_and_reassignment_is_all_or_nothing() 
     let s = register(&app, &sof, &refugee("060190-1010", 30, &app)).await;
     let bif = app.login("cw.bif").await.access;
     ok(app
-        .post_json("/api/v1/access-grants", Some(&bif),
-                   &json!({"citizen_id": id(&s), "reason": "Borgeren står i receptionen og har brug for hjælp"}))
+        .post_json(
+            "/api/v1/access-grants",
+            Some(&bif),
+            &json!({"citizen_id": id(&s), "reason": "Borgeren står i receptionen og har brug for hjælp"}),
+        )
         .await)
     .await;
 
@@ -113,37 +88,17 @@ async fn the_caseload_audit_counts_exactly_and_reassignment_is_all_or_nothing() 
                "without_required_mentor": v["without_required_mentor"], "grants_awaiting_review": v["grants_awaiting_review"]})
     };
     // K1: internship and health check overdue; K2: health check.
-    let cw_bif = report["caseworkers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["open"] == 4)
-        .expect("cw.bif's row");
+    let cw_bif = report["caseworkers"].as_array().unwrap().iter().find(|c| c["open"] == 4).expect("cw.bif's row");
     assert_eq!(pick(cw_bif), expected(4, 3, 2, 1));
     let mut breakdown: Vec<String> = cw_bif["by_programme_and_status"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|b| {
-            format!(
-                "{}/{}={}",
-                b["programme_code"].as_str().unwrap(),
-                b["status"].as_str().unwrap(),
-                b["count"]
-            )
-        })
+        .map(|b| format!("{}/{}={}", b["programme_code"].as_str().unwrap(), b["status"].as_str().unwrap(), b["count"]))
         .collect();
     breakdown.sort();
-    assert_eq!(
-        breakdown,
-        ["jobdansk/active=1", "kobenhavnermodellen/active=3"]
-    );
-    let cw2 = report["caseworkers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["open"] == 1)
-        .expect("cw2.bif's row");
+    assert_eq!(breakdown, ["jobdansk/active=1", "kobenhavnermodellen/active=3"]);
+    let cw2 = report["caseworkers"].as_array().unwrap().iter().find(|c| c["open"] == 1).expect("cw2.bif's row");
     assert_eq!(pick(cw2), expected(1, 0, 0, 0));
     assert_eq!(pick(&report["totals"]), expected(5, 3, 2, 1));
     assert!(!report["teams"].as_array().unwrap().is_empty());
@@ -160,12 +115,7 @@ async fn the_caseload_audit_counts_exactly_and_reassignment_is_all_or_nothing() 
 
     // Caseworkers and mentors may not read it; managers only their department.
     assert_problem(app.get("/api/v1/reports/caseload", Some(&bif)).await, 403).await;
-    assert_problem(
-        app.get("/api/v1/reports/caseload?department=sof", Some(&manager))
-            .await,
-        403,
-    )
-    .await;
+    assert_problem(app.get("/api/v1/reports/caseload?department=sof", Some(&manager)).await, 403).await;
 
     // Reassignment: all or nothing.
     let cw2_id = app.user_id("cw2.bif").await;
@@ -181,13 +131,9 @@ async fn the_caseload_audit_counts_exactly_and_reassignment_is_all_or_nothing() 
     let mixed = json!({"to_caseworker_id": cw2_id, "enrolment_ids": [id(&cases.k1), id(&foreign)], "reason": "Ferie"});
     assert_problem(app.post_json(path, Some(&manager), &mixed).await, 422).await;
     let k1 = get_ok(&app, &format!("/api/v1/enrolments/{}", id(&cases.k1)), &bif).await;
-    assert_eq!(
-        k1["responsible_caseworker_id"], cases.k1["responsible_caseworker_id"],
-        "nothing moved"
-    );
+    assert_eq!(k1["responsible_caseworker_id"], cases.k1["responsible_caseworker_id"], "nothing moved");
     let mentor_id = app.user_id("mentor.bif").await;
-    let to_mentor =
-        json!({"to_caseworker_id": mentor_id, "enrolment_ids": [id(&cases.k1)], "reason": "Ferie"});
+    let to_mentor = json!({"to_caseworker_id": mentor_id, "enrolment_ids": [id(&cases.k1)], "reason": "Ferie"});
     assert_problem(app.post_json(path, Some(&manager), &to_mentor).await, 422).await;
     assert_problem(
         app.post_json(
@@ -201,8 +147,11 @@ async fn the_caseload_audit_counts_exactly_and_reassignment_is_all_or_nothing() 
     .await;
 
     let moved = ok(app
-        .post_json(path, Some(&manager),
-                   &json!({"to_caseworker_id": cw2_id, "enrolment_ids": [id(&cases.k1), id(&cases.j1)], "reason": "Ferie"}))
+        .post_json(
+            path,
+            Some(&manager),
+            &json!({"to_caseworker_id": cw2_id, "enrolment_ids": [id(&cases.k1), id(&cases.j1)], "reason": "Ferie"}),
+        )
         .await)
     .await;
     assert_eq!(moved["moved"], 2);
@@ -233,11 +182,7 @@ async fn the_caseload_audit_counts_exactly_and_reassignment_is_all_or_nothing() 
     assert_eq!(moved["moved"], 3, "K1, J1 and J2");
     let report = ok(app.get("/api/v1/reports/caseload", Some(&manager)).await).await;
     assert_eq!(report["totals"]["open"], 5);
-    assert!(report["caseworkers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|c| c["open"] == 5 || c["open"] == 0));
+    assert!(report["caseworkers"].as_array().unwrap().iter().all(|c| c["open"] == 5 || c["open"] == 0));
     let _ = (cases.k2, cases.k3, cases.j2);
 }
 
@@ -249,10 +194,7 @@ async fn deadline_shares_match_a_data_set_with_known_answers() {
     let from = today(&app) - Duration::days(365);
     let to = today(&app) + Duration::days(400);
     let report = ok(app
-        .get(
-            &format!("/api/v1/reports/deadlines?from={from}&to={to}&programme=kobenhavnermodellen"),
-            Some(&manager),
-        )
+        .get(&format!("/api/v1/reports/deadlines?from={from}&to={to}&programme=kobenhavnermodellen"), Some(&manager))
         .await)
     .await;
     let row = |code: &str| {
@@ -276,43 +218,24 @@ async fn deadline_shares_match_a_data_set_with_known_answers() {
         ])
     };
     // The internship within the first month: K3 on time, K2 late, K1 overdue.
-    assert_eq!(
-        pick(row("company_internship_started")),
-        json!([3, 1, 1, 1, 0, 0, 33.3])
-    );
-    assert_eq!(
-        pick(row("asylum_centre_interview")),
-        json!([3, 0, 0, 0, 3, 0, null])
-    );
-    assert_eq!(
-        pick(row("health_assessment_offered")),
-        json!([3, 0, 0, 2, 0, 1, 0.0])
-    );
-    assert_eq!(
-        pick(row("mentor_period_ends")),
-        json!([3, 0, 0, 0, 0, 3, null])
-    );
+    assert_eq!(pick(row("company_internship_started")), json!([3, 1, 1, 1, 0, 0, 33.3]));
+    assert_eq!(pick(row("asylum_centre_interview")), json!([3, 0, 0, 0, 3, 0, null]));
+    assert_eq!(pick(row("health_assessment_offered")), json!([3, 0, 0, 2, 0, 1, 0.0]));
+    assert_eq!(pick(row("mentor_period_ends")), json!([3, 0, 0, 0, 0, 3, null]));
     let overdue = report["overdue"].as_array().unwrap();
     assert_eq!(overdue.len(), 3);
-    assert!(overdue
-        .iter()
-        .all(|o| o["days_overdue"].as_i64().unwrap() > 0));
+    assert!(overdue.iter().all(|o| o["days_overdue"].as_i64().unwrap() > 0));
 
     // CSV of the same.
     let response = app
         .client
-        .get(app.url(&format!(
-            "/api/v1/reports/deadlines?from={from}&to={to}&programme=kobenhavnermodellen"
-        )))
+        .get(app.url(&format!("/api/v1/reports/deadlines?from={from}&to={to}&programme=kobenhavnermodellen")))
         .bearer_auth(&manager)
         .header("accept", "text/csv")
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        response.headers()["content-type"],
-        "text/csv; charset=utf-8"
-    );
+    assert_eq!(response.headers()["content-type"], "text/csv; charset=utf-8");
     let csv = response.text().await.unwrap();
     let mut lines = csv.lines();
     assert_eq!(
@@ -323,13 +246,9 @@ async fn deadline_shares_match_a_data_set_with_known_answers() {
 
     // An auditor gets the counts, not the list.
     let auditor = app.login("auditor").await.access;
-    let report = ok(app
-        .get(
-            &format!("/api/v1/reports/deadlines?from={from}&to={to}&department=bif"),
-            Some(&auditor),
-        )
-        .await)
-    .await;
+    let report =
+        ok(app.get(&format!("/api/v1/reports/deadlines?from={from}&to={to}&department=bif"), Some(&auditor)).await)
+            .await;
     assert!(report.get("overdue").is_none());
     assert!(!report["milestones"].as_array().unwrap().is_empty());
 }
@@ -337,12 +256,7 @@ async fn deadline_shares_match_a_data_set_with_known_answers() {
 /// Registers and enrols a citizen and records their start outcome.
 async fn with_outcome(app: &TestApp, token: &str, cpr: &str, country: &str, employed: bool) {
     let mut body = refugee(cpr, 30, app);
-    for field in [
-        "country_of_birth",
-        "citizenship",
-        "mother_country_of_birth",
-        "mother_citizenship",
-    ] {
+    for field in ["country_of_birth", "citizenship", "mother_country_of_birth", "mother_citizenship"] {
         body[field] = json!(country);
     }
     let c = register(app, token, &body).await;
@@ -351,14 +265,7 @@ async fn with_outcome(app: &TestApp, token: &str, cpr: &str, country: &str, empl
                          "employment_status": if employed { "wage_employment" } else { "unemployed" },
                          "weekly_hours": if employed { 37 } else { 0 }, "self_supporting": employed,
                          "danish_level": if employed { "b1" } else { "a1" }});
-    ok(app
-        .post_json(
-            &format!("/api/v1/enrolments/{}/outcomes", id(&e)),
-            Some(token),
-            &outcome,
-        )
-        .await)
-    .await;
+    ok(app.post_json(&format!("/api/v1/enrolments/{}/outcomes", id(&e)), Some(token), &outcome).await).await;
 }
 
 #[tokio::test]
@@ -368,24 +275,10 @@ async fn outcome_shares_gaps_and_suppression_match_known_answers() {
     // Six from Syria (3 employed), five from Germany (4 employed), one from
     // Vietnam (not employed); eleven women and one man.
     for i in 0..6 {
-        with_outcome(
-            &app,
-            &bif,
-            &format!("{:02}0190-20{:02}", i + 1, i * 2),
-            "SY",
-            i < 3,
-        )
-        .await;
+        with_outcome(&app, &bif, &format!("{:02}0190-20{:02}", i + 1, i * 2), "SY", i < 3).await;
     }
     for i in 0..5 {
-        with_outcome(
-            &app,
-            &bif,
-            &format!("{:02}0191-30{:02}", i + 1, i * 2),
-            "DE",
-            i < 4,
-        )
-        .await;
+        with_outcome(&app, &bif, &format!("{:02}0191-30{:02}", i + 1, i * 2), "DE", i < 4).await;
     }
     with_outcome(&app, &bif, "070192-4001", "VN", false).await;
 
@@ -401,12 +294,7 @@ async fn outcome_shares_gaps_and_suppression_match_known_answers() {
     assert_eq!(total["danish_b1_or_above_pct"], 58.3);
     assert_eq!(total["gap_to_danish_background_pp"], -20.1);
     let group = |dimension: &str, group: &str| {
-        start["breakdowns"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|b| b["dimension"] == dimension)
-            .unwrap()["groups"]
+        start["breakdowns"].as_array().unwrap().iter().find(|b| b["dimension"] == dimension).unwrap()["groups"]
             .as_array()
             .unwrap()
             .iter()
@@ -431,10 +319,7 @@ async fn outcome_shares_gaps_and_suppression_match_known_answers() {
     assert_eq!(male["suppressed"], "fewer than 5 people");
     let female = group("sex", "female");
     assert!(female["people"].is_null());
-    assert!(female["suppressed"]
-        .as_str()
-        .unwrap()
-        .contains("subtraction"));
+    assert!(female["suppressed"].as_str().unwrap().contains("subtraction"));
     // Nobody measured at the end yet: nothing shown.
     let end = &report["points"][1];
     assert!(end["total"]["people"].is_null());
@@ -468,13 +353,7 @@ async fn csv_cells_that_look_like_formulas_are_neutralised() {
     .await;
     let bif = app.login("cw.bif").await.access;
     let c = register(&app, &bif, &refugee("010190-1000", 30, &app)).await;
-    enrol(
-        &app,
-        &bif,
-        &id(&c),
-        json!({"programme_code": "jobdansk", "team_id": team["id"]}),
-    )
-    .await;
+    enrol(&app, &bif, &id(&c), json!({"programme_code": "jobdansk", "team_id": team["id"]})).await;
     let manager = app.login("manager.bif").await.access;
     let response = app
         .client
@@ -496,67 +375,26 @@ async fn restricted_work_is_absent_from_every_report_outside_its_team() {
     let sof = app.login("cw.sof").await.access;
     let specialist = app.login("specialist.sof").await.access;
     let c = register(&app, &sof, &refugee("010190-1000", 30, &app)).await;
-    enrol(
-        &app,
-        &sof,
-        &id(&c),
-        json!({"programme_code": "housing_first"}),
-    )
-    .await;
+    enrol(&app, &sof, &id(&c), json!({"programme_code": "housing_first"})).await;
     // A milestone rule on the restricted programme, so deadlines have something to hide.
     let admin = app.login("admin").await.access;
     let rule = json!({"milestone_rules": [{"code": "first_talk", "name_da": "Første samtale",
                       "name_en": "First talk", "anchor": "enrolment_start", "offset_days": 7}]});
-    let response = app
-        .patch_json(
-            "/api/v1/admin/programmes/negativ_social_kontrol",
-            &admin,
-            Some("\"1\""),
-            &rule,
-        )
-        .await;
+    let response =
+        app.patch_json("/api/v1/admin/programmes/negativ_social_kontrol", &admin, Some("\"1\""), &rule).await;
     assert_eq!(response.status(), 200);
-    let restricted = enrol(
-        &app,
-        &specialist,
-        &id(&c),
-        json!({"programme_code": "negativ_social_kontrol"}),
-    )
-    .await;
+    let restricted = enrol(&app, &specialist, &id(&c), json!({"programme_code": "negativ_social_kontrol"})).await;
     let outcome = json!({"measurement_point": "start", "measured_on": today(&app), "employment_status": "unemployed",
                          "weekly_hours": 0, "self_supporting": false, "danish_level": "a1"});
-    ok(app
-        .post_json(
-            &format!("/api/v1/enrolments/{}/outcomes", id(&restricted)),
-            Some(&specialist),
-            &outcome,
-        )
-        .await)
-    .await;
+    ok(app.post_json(&format!("/api/v1/enrolments/{}/outcomes", id(&restricted)), Some(&specialist), &outcome).await)
+        .await;
     // Four more of the team's cases with a start measurement: five people,
     // enough to be shown, but only to the team.
     for n in 1..=4 {
-        let other = register(
-            &app,
-            &specialist,
-            &refugee(&format!("010190-100{n}"), 30, &app),
-        )
-        .await;
-        let case = enrol(
-            &app,
-            &specialist,
-            &id(&other),
-            json!({"programme_code": "negativ_social_kontrol"}),
-        )
-        .await;
-        ok(app
-            .post_json(
-                &format!("/api/v1/enrolments/{}/outcomes", id(&case)),
-                Some(&specialist),
-                &outcome,
-            )
-            .await)
-        .await;
+        let other = register(&app, &specialist, &refugee(&format!("010190-100{n}"), 30, &app)).await;
+        let case = enrol(&app, &specialist, &id(&other), json!({"programme_code": "negativ_social_kontrol"})).await;
+        ok(app.post_json(&format!("/api/v1/enrolments/{}/outcomes", id(&case)), Some(&specialist), &outcome).await)
+            .await;
     }
 
     // A manager of SOF outside the team, and the specialist made a manager.
@@ -569,10 +407,7 @@ async fn restricted_work_is_absent_from_every_report_outside_its_team() {
         )
         .await)
     .await;
-    let outsider = app
-        .login_with("manager.sof", "a long enough passphrase")
-        .await
-        .access;
+    let outsider = app.login_with("manager.sof", "a long enough passphrase").await.access;
     let auditor = app.login("auditor").await.access;
     let specialist_id = app.user_id("specialist.sof").await;
     let user = app
@@ -597,16 +432,10 @@ async fn restricted_work_is_absent_from_every_report_outside_its_team() {
 
     let year = today(&app) - Duration::days(365);
     let far = today(&app) + Duration::days(400);
-    for (who, token, sees) in [
-        ("outsider", &outsider, false),
-        ("auditor", &auditor, false),
-        ("team manager", &team_manager, true),
-    ] {
-        let q = if who == "auditor" {
-            "department=sof&"
-        } else {
-            ""
-        };
+    for (who, token, sees) in
+        [("outsider", &outsider, false), ("auditor", &auditor, false), ("team manager", &team_manager, true)]
+    {
+        let q = if who == "auditor" { "department=sof&" } else { "" };
         let text = |path: String| {
             let app = &app;
             async move {
@@ -619,16 +448,8 @@ async fn restricted_work_is_absent_from_every_report_outside_its_team() {
         let deadlines = text(format!("/api/v1/reports/deadlines?{q}from={year}&to={far}")).await;
         let outcomes = text(format!("/api/v1/reports/outcomes?{q}")).await;
         let caseload: Value = serde_json::from_str(&caseload).unwrap();
-        assert_eq!(
-            caseload["totals"]["open"],
-            if sees { 6 } else { 1 },
-            "{who}"
-        );
-        assert_eq!(
-            deadlines.contains("negativ_social_kontrol"),
-            sees,
-            "{who}: {deadlines}"
-        );
+        assert_eq!(caseload["totals"]["open"], if sees { 6 } else { 1 }, "{who}");
+        assert_eq!(deadlines.contains("negativ_social_kontrol"), sees, "{who}: {deadlines}");
         let outcomes: Value = serde_json::from_str(&outcomes).unwrap();
         // The team counts its five; for everyone else they do not exist
         // (no one left to count, so the cell is suppressed, not five).
@@ -640,4 +461,50 @@ async fn restricted_work_is_absent_from_every_report_outside_its_team() {
             assert!(!outcomes.to_string().contains("\"people\":5"), "{who}");
         }
     }
+}
+
+/// Issue 10, door 11: the outcome report covers whole quarters, half-years or
+/// years only, so two reports a day apart cannot single out one person; the
+/// deadline report still takes any span of days.
+#[tokio::test]
+async fn the_outcome_report_covers_whole_periods_only() {
+    use chrono::Datelike;
+    let app = spawn_app().await;
+    let manager = app.login("manager.bif").await.access;
+    let y = today(&app).year();
+    let outcomes = |query: String| {
+        let (app, manager) = (&app, &manager);
+        async move { app.get(&format!("/api/v1/reports/outcomes?{query}"), Some(manager)).await }
+    };
+
+    let default = ok(outcomes(String::new()).await).await;
+    assert_eq!(
+        (default["from"].as_str(), default["to"].as_str()),
+        (Some(&*format!("{y}-01-01")), Some(&*format!("{y}-12-31")))
+    );
+    for (query, from, to) in [
+        (format!("period={y}-Q2"), format!("{y}-04-01"), format!("{y}-06-30")),
+        (format!("period={y}-H2"), format!("{y}-07-01"), format!("{y}-12-31")),
+        (format!("period={}", y - 1), format!("{}-01-01", y - 1), format!("{}-12-31", y - 1)),
+        (format!("from={y}-10-01&to={y}-12-31"), format!("{y}-10-01"), format!("{y}-12-31")),
+        (format!("from={y}-01-01&to={y}-06-30"), format!("{y}-01-01"), format!("{y}-06-30")),
+    ] {
+        let report = ok(outcomes(query.clone()).await).await;
+        assert_eq!((report["from"].as_str(), report["to"].as_str()), (Some(&*from), Some(&*to)), "{query}");
+    }
+    for query in [
+        format!("from={y}-01-01&to={y}-01-02"),
+        format!("from={y}-01-02&to={y}-03-31"),
+        format!("from={y}-01-01&to={y}-03-30"),
+        format!("from={y}-02-01&to={y}-04-30"),
+        format!("from={y}-01-01"),
+        format!("period={y}-Q5"),
+        format!("period={y}&from={y}-01-01"),
+        "period=last-week".to_string(),
+    ] {
+        assert_problem(outcomes(query).await, 422).await;
+    }
+
+    let deadlines = app.get(&format!("/api/v1/reports/deadlines?from={y}-01-01&to={y}-01-02"), Some(&manager)).await;
+    assert_eq!(deadlines.status(), 200, "any span for deadlines");
 }

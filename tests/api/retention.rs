@@ -18,19 +18,16 @@ async fn closed_case(app: &TestApp, token: &str, cpr: &str) -> (String, String) 
         .await)
     .await;
     ok(app
-        .post_json(&format!("{path}/outcomes"), Some(token),
-                   &json!({"measurement_point": "start", "measured_on": today(app), "employment_status": "wage_employment",
-                           "weekly_hours": 37, "self_supporting": true, "danish_level": "b1"}))
-        .await)
-    .await;
-    ok(app
         .post_json(
-            &format!("{path}/transitions"),
+            &format!("{path}/outcomes"),
             Some(token),
-            &json!({"to": "completed", "reason": "Job"}),
+            &json!({"measurement_point": "start", "measured_on": today(app), "employment_status": "wage_employment",
+                           "weekly_hours": 37, "self_supporting": true, "danish_level": "b1"}),
         )
         .await)
     .await;
+    ok(app.post_json(&format!("{path}/transitions"), Some(token), &json!({"to": "completed", "reason": "Job"})).await)
+        .await;
     (c, e)
 }
 
@@ -56,46 +53,19 @@ async fn retention_anonymises_closed_cases_after_the_period_except_under_legal_h
     enrol(&app, &bif, &open, json!({"programme_code": "jobdansk"})).await;
     // Registered only, but with a concern the restricted team has not handled.
     let concerned = id(&register(&app, &bif, &refugee("080190-1060", 30, &app)).await);
-    ok(app
-        .post_json(
-            "/api/v1/concerns",
-            Some(&bif),
-            &json!({"citizen_id": concerned, "text": "Bekymring"}),
-        )
-        .await)
-    .await;
+    ok(app.post_json("/api/v1/concerns", Some(&bif), &json!({"citizen_id": concerned, "text": "Bekymring"})).await)
+        .await;
 
     // Legal hold: administrators only, audited, 404 for what does not exist.
     let admin = app.login("admin").await.access;
     let hold = json!({"hold": true, "reason": "Klagesag i Ankestyrelsen"});
+    assert_problem(app.post_json(&format!("/api/v1/citizens/{held}/legal-hold"), Some(&bif), &hold).await, 403).await;
     assert_problem(
-        app.post_json(
-            &format!("/api/v1/citizens/{held}/legal-hold"),
-            Some(&bif),
-            &hold,
-        )
-        .await,
-        403,
-    )
-    .await;
-    assert_problem(
-        app.post_json(
-            "/api/v1/citizens/00000000-0000-0000-0000-000000000000/legal-hold",
-            Some(&admin),
-            &hold,
-        )
-        .await,
+        app.post_json("/api/v1/citizens/00000000-0000-0000-0000-000000000000/legal-hold", Some(&admin), &hold).await,
         404,
     )
     .await;
-    let set = ok(app
-        .post_json(
-            &format!("/api/v1/citizens/{held}/legal-hold"),
-            Some(&admin),
-            &hold,
-        )
-        .await)
-    .await;
+    let set = ok(app.post_json(&format!("/api/v1/citizens/{held}/legal-hold"), Some(&admin), &hold).await).await;
     assert_eq!(set["legal_hold"], true);
     assert_eq!(audit_count(&app, "update", &held).await, 1);
 
@@ -103,31 +73,15 @@ async fn retention_anonymises_closed_cases_after_the_period_except_under_legal_h
     let before = ok(app.get("/api/v1/reports/outcomes", Some(&manager)).await).await;
     assert_eq!(before["points"][0]["total"]["people"], 6);
 
-    let periods = medborger::retention::Periods {
-        citizen_years: 5,
-        audit_years: 10,
-    };
+    let periods = medborger::retention::Periods { citizen_years: 5, audit_years: 10 };
     let too_early = today(&app) + Months::new(60) - Duration::days(1);
-    let report = medborger::retention::run(
-        &owner_url(&app),
-        too_early,
-        periods,
-        true,
-        chrono::Utc::now(),
-    )
-    .await
-    .unwrap();
+    let report =
+        medborger::retention::run(&owner_url(&app), too_early, periods, true, chrono::Utc::now()).await.unwrap();
     assert!(report.anonymised.is_empty(), "not before five years");
 
     let as_of = today(&app) + Months::new(60) + Duration::days(1);
-    let dry = medborger::retention::run(&owner_url(&app), as_of, periods, true, chrono::Utc::now())
-        .await
-        .unwrap();
-    let mut would: Vec<String> = dry
-        .anonymised
-        .iter()
-        .map(|c| c.citizen_id.to_string())
-        .collect();
+    let dry = medborger::retention::run(&owner_url(&app), as_of, periods, true, chrono::Utc::now()).await.unwrap();
+    let mut would: Vec<String> = dry.anonymised.iter().map(|c| c.citizen_id.to_string()).collect();
     would.sort();
     let mut expected: Vec<String> = closed.iter().map(|(c, _)| c.clone()).collect();
     expected.sort();
@@ -139,16 +93,9 @@ async fn retention_anonymises_closed_cases_after_the_period_except_under_legal_h
     let record = get_ok(&app, &format!("/api/v1/citizens/{first}"), &bif).await;
     assert_eq!(record["given_name"], "Amina", "a dry run changes nothing");
 
-    let refused =
-        medborger::retention::run(&owner_url(&app), as_of, periods, false, chrono::Utc::now())
-            .await;
-    assert!(
-        refused.unwrap_err().to_string().contains("future"),
-        "only a dry run looks ahead"
-    );
-    let done = medborger::retention::run(&owner_url(&app), as_of, periods, false, noon(as_of))
-        .await
-        .unwrap();
+    let refused = medborger::retention::run(&owner_url(&app), as_of, periods, false, chrono::Utc::now()).await;
+    assert!(refused.unwrap_err().to_string().contains("future"), "only a dry run looks ahead");
+    let done = medborger::retention::run(&owner_url(&app), as_of, periods, false, noon(as_of)).await.unwrap();
     assert_eq!(done.anonymised.len(), 5);
     let (status, record) = get_json(&app, &format!("/api/v1/citizens/{first}"), &bif).await;
     assert_eq!(status, 200);
@@ -158,34 +105,19 @@ async fn retention_anonymises_closed_cases_after_the_period_except_under_legal_h
     assert_eq!(record["birth_date"], "1990-01-01");
     assert_eq!(record["country_of_birth"], "SY", "codes stay");
     assert_problem(
-        app.post_json(
-            &format!("/api/v1/citizens/{first}/cpr"),
-            Some(&bif),
-            &json!({"purpose": "identity_check"}),
-        )
-        .await,
+        app.post_json(&format!("/api/v1/citizens/{first}/cpr"), Some(&bif), &json!({"purpose": "identity_check"}))
+            .await,
         404,
     )
     .await;
-    let notes = get_ok(
-        &app,
-        &format!("/api/v1/enrolments/{first_enrolment}/notes"),
-        &bif,
-    )
-    .await;
+    let notes = get_ok(&app, &format!("/api/v1/enrolments/{first_enrolment}/notes"), &bif).await;
     assert_eq!(notes["items"][0]["text"], "[anonymiseret]");
     let kept = get_ok(&app, &format!("/api/v1/citizens/{held}"), &bif).await;
     assert_eq!(kept["given_name"], "Amina", "legal hold");
     let still_open = get_ok(&app, &format!("/api/v1/citizens/{open}"), &bif).await;
     assert_eq!(still_open["lifecycle"], "active");
     // The CPR's lookup hash is gone: the number registers as someone new.
-    let again = app
-        .post_json(
-            "/api/v1/citizens",
-            Some(&bif),
-            &refugee("010190-1000", 30, &app),
-        )
-        .await;
+    let again = app.post_json("/api/v1/citizens", Some(&bif), &refugee("010190-1000", 30, &app)).await;
     assert_eq!(again.status(), 201);
     assert_eq!(audit_count(&app, "anonymise", &first).await, 1);
 
@@ -204,11 +136,7 @@ async fn old_audit_entries_go_in_whole_sealed_windows_and_the_chain_still_verifi
     let pool = medborger::db::pool(&app.settings.database).unwrap();
     let later = chrono::Utc::now() + Duration::seconds(2);
     tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
-    while seal::seal_once(&pool, later, Duration::zero())
-        .await
-        .unwrap()
-        > 0
-    {}
+    while seal::seal_once(&pool, later, Duration::zero()).await.unwrap() > 0 {}
     let db = app.db().await;
     let count = |sql: &'static str| {
         let db = &db;
@@ -217,44 +145,23 @@ async fn old_audit_entries_go_in_whole_sealed_windows_and_the_chain_still_verifi
     let sealed_entries = count("SELECT count(*) FROM audit_log").await;
     assert!(sealed_entries > 0);
 
-    let periods = medborger::retention::Periods {
-        citizen_years: 5,
-        audit_years: 1,
-    };
+    let periods = medborger::retention::Periods { citizen_years: 5, audit_years: 1 };
     let as_of = today(&app) + Months::new(12) + Duration::days(1);
-    let dry = medborger::retention::run(&owner_url(&app), as_of, periods, true, chrono::Utc::now())
-        .await
-        .unwrap();
+    let dry = medborger::retention::run(&owner_url(&app), as_of, periods, true, chrono::Utc::now()).await.unwrap();
     assert_eq!(dry.audit_entries_removed, sealed_entries);
-    assert_eq!(
-        count("SELECT count(*) FROM audit_log").await,
-        sealed_entries,
-        "dry run"
-    );
-    let done = medborger::retention::run(&owner_url(&app), as_of, periods, false, noon(as_of))
-        .await
-        .unwrap();
+    assert_eq!(count("SELECT count(*) FROM audit_log").await, sealed_entries, "dry run");
+    let done = medborger::retention::run(&owner_url(&app), as_of, periods, false, noon(as_of)).await.unwrap();
     assert_eq!(done.audit_entries_removed, sealed_entries);
     assert_eq!(count("SELECT count(*) FROM audit_seals").await, 0);
     assert_eq!(count("SELECT count(*) FROM audit_prunes").await, 1);
     // Only the record of the pruning is left, and the chain still holds.
-    assert_eq!(
-        count("SELECT count(*) FROM audit_log WHERE action = 'prune'").await,
-        1
-    );
-    assert!(matches!(
-        seal::verify_all(&pool).await.unwrap(),
-        Verdict::Intact { .. }
-    ));
+    assert_eq!(count("SELECT count(*) FROM audit_log WHERE action = 'prune'").await, 1);
+    assert!(matches!(seal::verify_all(&pool).await.unwrap(), Verdict::Intact { .. }));
     // New entries seal onto the chain where the pruned part ended.
     app.login("cw.bif").await;
     let later = chrono::Utc::now() + Duration::seconds(2);
     tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
-    while seal::seal_once(&pool, later, Duration::zero())
-        .await
-        .unwrap()
-        > 0
-    {}
+    while seal::seal_once(&pool, later, Duration::zero()).await.unwrap() > 0 {}
     match seal::verify_all(&pool).await.unwrap() {
         Verdict::Intact { seals, .. } => assert!(seals > 0),
         broken => panic!("{broken:?}"),

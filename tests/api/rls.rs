@@ -35,10 +35,7 @@ async fn every_personal_data_table_forces_row_level_security_and_the_role_cannot
             )
             .await
             .unwrap();
-        assert!(
-            row.get::<_, bool>(0) && row.get::<_, bool>(1),
-            "{table}: RLS enabled and forced"
-        );
+        assert!(row.get::<_, bool>(0) && row.get::<_, bool>(1), "{table}: RLS enabled and forced");
     }
     // Every table that refers to a citizen or an enrolment is in the list
     // (the audit log aside: append-only, read through the audit endpoints).
@@ -55,19 +52,10 @@ async fn every_personal_data_table_forces_row_level_security_and_the_role_cannot
         .map(|r| r.get(0))
         .collect();
     for table in &referring {
-        assert!(
-            PERSONAL_TABLES.contains(&table.as_str()),
-            "{table} holds personal data but is not checked"
-        );
+        assert!(PERSONAL_TABLES.contains(&table.as_str()), "{table} holds personal data but is not checked");
     }
-    let bypass: bool = db
-        .query_one(
-            "SELECT rolbypassrls FROM pg_roles WHERE rolname = current_user",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0);
+    let bypass: bool =
+        db.query_one("SELECT rolbypassrls FROM pg_roles WHERE rolname = current_user", &[]).await.unwrap().get(0);
     assert!(!bypass);
 }
 
@@ -96,11 +84,7 @@ async fn visible(app: &TestApp, user: &str, table: &str, filter: &str) -> i64 {
     )
     .await
     .unwrap();
-    let n: i64 = db
-        .query_one(&format!("SELECT count(*) FROM {table} WHERE {filter}"), &[])
-        .await
-        .unwrap()
-        .get(0);
+    let n: i64 = db.query_one(&format!("SELECT count(*) FROM {table} WHERE {filter}"), &[]).await.unwrap().get(0);
     db.batch_execute("ROLLBACK").await.unwrap();
     n
 }
@@ -112,13 +96,7 @@ async fn the_database_alone_hides_other_departments_and_restricted_cases() {
     let sof = app.login("cw.sof").await.access;
     let specialist = app.login("specialist.sof").await.access;
     let bif_citizen = register(&app, &bif, &refugee("010190-1234", 30, &app)).await;
-    let e = enrol(
-        &app,
-        &bif,
-        &id(&bif_citizen),
-        json!({"programme_code": "jobdansk"}),
-    )
-    .await;
+    let e = enrol(&app, &bif, &id(&bif_citizen), json!({"programme_code": "jobdansk"})).await;
     app.post_json(
         &format!("/api/v1/enrolments/{}/notes", id(&e)),
         Some(&bif),
@@ -126,60 +104,26 @@ async fn the_database_alone_hides_other_departments_and_restricted_cases() {
     )
     .await;
     let sof_citizen = register(&app, &sof, &refugee("020291-2345", 30, &app)).await;
-    let restricted = enrol(
-        &app,
-        &specialist,
-        &id(&sof_citizen),
-        json!({"programme_code": "negativ_social_kontrol"}),
-    )
-    .await;
+    let restricted =
+        enrol(&app, &specialist, &id(&sof_citizen), json!({"programme_code": "negativ_social_kontrol"})).await;
 
     let bif_id = format!("'{}'", id(&bif_citizen));
     for table in ["citizens", "enrolments", "notes", "involvements"] {
-        let column = if table == "citizens" {
-            "id"
-        } else {
-            "citizen_id"
-        };
+        let column = if table == "citizens" { "id" } else { "citizen_id" };
         let filter = format!("{column} = {bif_id}");
-        assert!(
-            visible(&app, "cw.bif", table, &filter).await >= 1,
-            "BIF sees its own {table}"
-        );
-        for outsider in [
-            "cw.sof",
-            "cw.kff",
-            "specialist.sof",
-            "mentor.bif",
-            "auditor",
-            "admin",
-        ] {
-            assert_eq!(
-                visible(&app, outsider, table, &filter).await,
-                0,
-                "{outsider} sees no {table} of BIF's citizen"
-            );
+        assert!(visible(&app, "cw.bif", table, &filter).await >= 1, "BIF sees its own {table}");
+        for outsider in ["cw.sof", "cw.kff", "specialist.sof", "mentor.bif", "auditor", "admin"] {
+            assert_eq!(visible(&app, outsider, table, &filter).await, 0, "{outsider} sees no {table} of BIF's citizen");
         }
     }
     let restricted_filter = format!("id = '{}'", id(&restricted));
-    assert_eq!(
-        visible(&app, "specialist.sof", "enrolments", &restricted_filter).await,
-        1
-    );
+    assert_eq!(visible(&app, "specialist.sof", "enrolments", &restricted_filter).await, 1);
     for outsider in ["cw.sof", "cw.bif", "manager.bif"] {
-        assert_eq!(
-            visible(&app, outsider, "enrolments", &restricted_filter).await,
-            0,
-            "{outsider}"
-        );
+        assert_eq!(visible(&app, outsider, "enrolments", &restricted_filter).await, 0, "{outsider}");
     }
     // Without any caller set, nothing at all.
     let db = app.app_db().await;
-    let n: i64 = db
-        .query_one("SELECT count(*) FROM citizens", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let n: i64 = db.query_one("SELECT count(*) FROM citizens", &[]).await.unwrap().get(0);
     assert_eq!(n, 0);
 }
 
@@ -193,21 +137,13 @@ async fn two_departments_taking_turns_on_one_pooled_connection_see_nothing_of_ea
     body["family_name"] = json!("Sofsen");
     let sof_citizen = register(&app, &sof, &body).await;
     for _ in 0..10 {
-        for (token, own, other) in [
-            (&bif, &bif_citizen, &sof_citizen),
-            (&sof, &sof_citizen, &bif_citizen),
-        ] {
+        for (token, own, other) in [(&bif, &bif_citizen, &sof_citizen), (&sof, &sof_citizen, &bif_citizen)] {
             let (status, _) = get_json(&app, &format!("/api/v1/citizens/{}", id(own)), token).await;
             assert_eq!(status, 200);
-            let (status, _) =
-                get_json(&app, &format!("/api/v1/citizens/{}", id(other)), token).await;
+            let (status, _) = get_json(&app, &format!("/api/v1/citizens/{}", id(other)), token).await;
             assert_eq!(status, 404);
             let found: serde_json::Value = app
-                .post_json(
-                    "/api/v1/citizens/search",
-                    Some(token),
-                    &json!({"name": "a"}),
-                )
+                .post_json("/api/v1/citizens/search", Some(token), &json!({"name": "a"}))
                 .await
                 .json()
                 .await

@@ -17,13 +17,7 @@ fn confided(cpr: &str, app: &TestApp) -> Value {
 }
 
 async fn search_cpr(app: &TestApp, token: &str, cpr: &str) -> Value {
-    let response = app
-        .post_json(
-            "/api/v1/citizens/search",
-            Some(token),
-            &json!({ "cpr": cpr }),
-        )
-        .await;
+    let response = app.post_json("/api/v1/citizens/search", Some(token), &json!({ "cpr": cpr })).await;
     assert_eq!(response.status(), 200);
     response.json().await.unwrap()
 }
@@ -60,10 +54,7 @@ async fn registering_a_known_cpr_needs_a_basis_answers_only_what_was_sent_and_is
     assert_eq!(body["already_registered"], true);
     assert_eq!(body["basis"], "citizen_present");
     assert_eq!(body["submitted"]["given_name"], "Amina B.");
-    assert!(
-        !body.to_string().contains("Sofies Gade"),
-        "nothing SOF recorded that BIF did not send: {body}"
-    );
+    assert!(!body.to_string().contains("Sofies Gade"), "nothing SOF recorded that BIF did not send: {body}");
     assert_eq!(audit_count(&app, "register_known", &citizen_id).await, 1);
     assert_eq!(audit_count(&app, "read", &citizen_id).await, 0);
 
@@ -72,10 +63,7 @@ async fn registering_a_known_cpr_needs_a_basis_answers_only_what_was_sent_and_is
     assert_eq!(rows.len(), 1, "{review}");
     assert_eq!(rows[0]["citizen_id"], citizen["id"]);
     assert_eq!(rows[0]["basis"], "citizen_present");
-    assert_eq!(
-        rows[0]["registered_by"],
-        app.user_id("cw.bif").await.to_string()
-    );
+    assert_eq!(rows[0]["registered_by"], app.user_id("cw.bif").await.to_string());
     // A caseworker does not review; SOF's list is not BIF's.
     let response = app.get("/api/v1/known-cpr-registrations", Some(&bif)).await;
     assert_eq!(response.status(), 403);
@@ -99,10 +87,7 @@ async fn a_citizen_known_only_to_a_restricted_team_leaks_nothing_on_registration
     // The team sees what it recorded.
     let own = get_ok(&app, &path, &specialist).await;
     assert_eq!(own["phone"], "+45 99 88 77 66");
-    assert!(own["needs"]
-        .as_array()
-        .unwrap()
-        .contains(&json!("negative_social_control")));
+    assert!(own["needs"].as_array().unwrap().contains(&json!("negative_social_control")));
 
     // Door 2: SOF's ordinary caseworker finds nothing.
     let found = search_cpr(&app, &sof, "010190-1234").await;
@@ -117,26 +102,14 @@ async fn a_citizen_known_only_to_a_restricted_team_leaks_nothing_on_registration
     let response = app.post_json("/api/v1/citizens", Some(&bif), &body).await;
     assert_eq!(response.status(), 200);
     let answer = response.text().await.unwrap();
-    for secret in [
-        "negative_social_control",
-        "99 88 77 66",
-        "skjult",
-        "Krisecentret",
-        "restricted",
-        "team",
-    ] {
+    for secret in ["negative_social_control", "99 88 77 66", "skjult", "Krisecentret", "restricted", "team"] {
         assert!(!answer.contains(secret), "{secret} leaked: {answer}");
     }
     // Nor does the record BIF now reads carry anything the team recorded.
     let response = app.get(&path, Some(&bif)).await;
     assert_eq!(response.status(), 200);
     let record = response.text().await.unwrap();
-    for secret in [
-        "negative_social_control",
-        "99 88 77 66",
-        "skjult",
-        "Krisecentret",
-    ] {
+    for secret in ["negative_social_control", "99 88 77 66", "skjult", "Krisecentret"] {
         assert!(!record.contains(secret), "{secret} leaked: {record}");
     }
     // The team's record is unchanged.
@@ -161,12 +134,7 @@ async fn a_team_members_changes_to_confided_fields_stay_with_the_team() {
     register(&app, &bif, &body).await;
 
     let response = app
-        .patch_json(
-            &path,
-            &specialist,
-            Some("\"1\""),
-            &json!({ "phone": "+45 22 22 22 22", "given_name": "Amina Ny" }),
-        )
+        .patch_json(&path, &specialist, Some("\"1\""), &json!({ "phone": "+45 22 22 22 22", "given_name": "Amina Ny" }))
         .await;
     assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
     let bif_view = get_ok(&app, &path, &bif).await;
@@ -187,33 +155,13 @@ async fn audit_entries_are_tagged_by_the_resources_team_not_the_actors() {
     let citizen = register(&app, &sof, &refugee("010190-1234", 30, &app)).await;
     let c = id(&citizen);
     let ordinary = enrol(&app, &sof, &c, json!({"programme_code": "housing_first"})).await;
-    let restricted = enrol(
-        &app,
-        &specialist,
-        &c,
-        json!({"programme_code": "negativ_social_kontrol"}),
-    )
-    .await;
+    let restricted = enrol(&app, &specialist, &c, json!({"programme_code": "negativ_social_kontrol"})).await;
     let before = get_ok(&app, &format!("/api/v1/citizens/{c}/access-log"), &sof).await;
     let count_reads = |log: &Value| {
-        log.as_array()
-            .unwrap()
-            .iter()
-            .filter(|e| e["action"] == "read" && e["resource_type"] == "enrolment")
-            .count()
+        log.as_array().unwrap().iter().filter(|e| e["action"] == "read" && e["resource_type"] == "enrolment").count()
     };
-    get_ok(
-        &app,
-        &format!("/api/v1/enrolments/{}", id(&ordinary)),
-        &specialist,
-    )
-    .await;
-    get_ok(
-        &app,
-        &format!("/api/v1/enrolments/{}", id(&restricted)),
-        &specialist,
-    )
-    .await;
+    get_ok(&app, &format!("/api/v1/enrolments/{}", id(&ordinary)), &specialist).await;
+    get_ok(&app, &format!("/api/v1/enrolments/{}", id(&restricted)), &specialist).await;
     let after = get_ok(&app, &format!("/api/v1/citizens/{c}/access-log"), &sof).await;
     let log = |v: &Value| v.get("items").cloned().unwrap_or_else(|| v.clone());
     assert_eq!(
@@ -225,10 +173,7 @@ async fn audit_entries_are_tagged_by_the_resources_team_not_the_actors() {
     let team: Option<uuid::Uuid> = app
         .db()
         .await
-        .query_one(
-            "SELECT team_id FROM enrolments WHERE id = $1",
-            &[&id(&restricted).parse::<uuid::Uuid>().unwrap()],
-        )
+        .query_one("SELECT team_id FROM enrolments WHERE id = $1", &[&id(&restricted).parse::<uuid::Uuid>().unwrap()])
         .await
         .unwrap()
         .get(0);
@@ -247,9 +192,37 @@ async fn audit_entries_are_tagged_by_the_resources_team_not_the_actors() {
             .map(|r| r.get(0))
             .collect();
         assert!(!tags.is_empty());
-        assert!(
-            tags.iter().all(|t| *t == expected),
-            "{tags:?}, expected all {expected:?}"
-        );
+        assert!(tags.iter().all(|t| *t == expected), "{tags:?}, expected all {expected:?}");
     }
+}
+
+/// Door 12: a client cannot choose the id its access is audited under; its
+/// own `X-Request-Id` is only logged beside the service's.
+#[tokio::test]
+async fn a_clients_request_id_is_a_correlation_field_not_the_audits() {
+    let app = spawn_app().await;
+    let bif = app.login("cw.bif").await.access;
+    let citizen = register(&app, &bif, &refugee("010190-1234", 100, &app)).await;
+    let forged = "chosen-by-the-client-42";
+    let path = format!("/api/v1/citizens/{}", id(&citizen));
+    let response =
+        app.client.get(app.url(&path)).bearer_auth(&bif).header("X-Request-Id", forged).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let served = response.headers()["x-request-id"].to_str().unwrap().to_string();
+    assert_ne!(served, forged, "the answer names the service's id");
+    assert!(uuid::Uuid::parse_str(&served).is_ok(), "{served}");
+
+    let citizen_id: uuid::Uuid = id(&citizen).parse().unwrap();
+    let db = app.db().await;
+    let reads: Vec<Option<String>> = db
+        .query("SELECT request_id FROM audit_log WHERE action = 'read' AND citizen_id = $1", &[&citizen_id])
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    assert_eq!(reads, vec![Some(served)], "the read is audited under the service's id");
+    let forged_rows: i64 =
+        db.query_one("SELECT count(*) FROM audit_log WHERE request_id = $1", &[&forged]).await.unwrap().get(0);
+    assert_eq!(forged_rows, 0);
 }

@@ -11,13 +11,7 @@ use medborger::synthetic::{seed_city, Options};
 use crate::helpers::*;
 
 fn options(as_of: NaiveDate) -> Options {
-    Options {
-        citizens: 2_000,
-        notes: 20_000,
-        audit_entries: None,
-        seed: 7,
-        as_of,
-    }
+    Options { citizens: 2_000, notes: 20_000, audit_entries: None, seed: 7, as_of }
 }
 
 async fn strings(db: &tokio_postgres::Client, query: &str) -> Vec<String> {
@@ -30,10 +24,7 @@ async fn strings(db: &tokio_postgres::Client, query: &str) -> Vec<String> {
 }
 
 async fn number(db: &tokio_postgres::Client, query: &str) -> f64 {
-    let row = db
-        .query_one(&format!("SELECT ({query})::float8"), &[])
-        .await
-        .unwrap_or_else(|e| panic!("{query}: {e}"));
+    let row = db.query_one(&format!("SELECT ({query})::float8"), &[]).await.unwrap_or_else(|e| panic!("{query}: {e}"));
     row.get(0)
 }
 
@@ -60,23 +51,14 @@ async fn a_small_city_has_every_shape_and_its_history_verifies() {
     let as_of = Utc::now().date_naive() - Duration::days(1);
     let owner = with_user_and_db(&admin_url(), None, &app.db_name);
     let vault = CprVault::new(&app.settings.cpr).unwrap();
-    let summary = seed_city(&owner, &vault, &options(as_of), &|_| {})
-        .await
-        .unwrap();
+    let summary = seed_city(&owner, &vault, &options(as_of), &|_| {}).await.unwrap();
     assert_eq!(summary.citizens, 2_000);
     assert_eq!(summary.notes, 20_000, "exactly the notes asked for");
     let db = app.db().await;
 
     assert_eq!(
         strings(&db, "SELECT DISTINCT status FROM enrolments ORDER BY 1").await,
-        [
-            "active",
-            "cancelled",
-            "completed",
-            "dropped_out",
-            "paused",
-            "referred"
-        ]
+        ["active", "cancelled", "completed", "dropped_out", "paused", "referred"]
     );
     assert!(
         strings(
@@ -93,25 +75,14 @@ async fn a_small_city_has_every_shape_and_its_history_verifies() {
         ("met on time", "met_on <= due_date".to_string()),
         ("met late", "met_on > due_date".into()),
         ("waived", "waived_reason IS NOT NULL".into()),
-        (
-            "overdue",
-            format!("met_on IS NULL AND waived_reason IS NULL AND due_date < {today}"),
-        ),
+        ("overdue", format!("met_on IS NULL AND waived_reason IS NULL AND due_date < {today}")),
         ("pending", format!("met_on IS NULL AND due_date >= {today}")),
     ] {
-        let n = number(
-            &db,
-            &format!("SELECT count(*) FROM milestones WHERE {condition}"),
-        )
-        .await;
+        let n = number(&db, &format!("SELECT count(*) FROM milestones WHERE {condition}")).await;
         assert!(n > 0.0, "no milestone {what}");
     }
     assert_eq!(
-        strings(
-            &db,
-            "SELECT DISTINCT measurement_point FROM outcomes ORDER BY 1"
-        )
-        .await,
+        strings(&db, "SELECT DISTINCT measurement_point FROM outcomes ORDER BY 1").await,
         ["end", "end_plus_12m", "end_plus_6m", "start"]
     );
     for table in [
@@ -123,25 +94,12 @@ async fn a_small_city_has_every_shape_and_its_history_verifies() {
         "citizen_restricted_data",
         "enrolment_transitions",
     ] {
-        assert!(
-            number(&db, &format!("SELECT count(*) FROM {table}")).await > 0.0,
-            "no {table}"
-        );
+        assert!(number(&db, &format!("SELECT count(*) FROM {table}")).await > 0.0, "no {table}");
     }
     assert!(number(&db, "SELECT count(*) FROM enrolments WHERE restricted").await > 0.0);
     assert!(
-        number(
-            &db,
-            "SELECT count(*) FROM access_grants WHERE reviewed_at IS NULL"
-        )
-        .await
-            > 0.0
-            && number(
-                &db,
-                "SELECT count(*) FROM access_grants WHERE reviewed_at IS NOT NULL"
-            )
-            .await
-                > 0.0,
+        number(&db, "SELECT count(*) FROM access_grants WHERE reviewed_at IS NULL").await > 0.0
+            && number(&db, "SELECT count(*) FROM access_grants WHERE reviewed_at IS NOT NULL").await > 0.0,
         "break-the-glass grants both reviewed and awaiting review"
     );
     // The seed skips the foreign-key triggers: every reference must hold.
@@ -168,10 +126,7 @@ async fn a_small_city_has_every_shape_and_its_history_verifies() {
                               GROUP BY responsible_caseworker_id) c",
     )
     .await;
-    assert!(
-        (40.0..=90.0).contains(&per_caseworker),
-        "{per_caseworker} open cases per caseworker"
-    );
+    assert!((40.0..=90.0).contains(&per_caseworker), "{per_caseworker} open cases per caseworker");
     let per_mentor = number(
         &db,
         "SELECT avg(n) FROM (SELECT count(*) AS n FROM enrolments
@@ -179,10 +134,7 @@ async fn a_small_city_has_every_shape_and_its_history_verifies() {
                               GROUP BY mentor_id) m",
     )
     .await;
-    assert!(
-        (5.0..=25.0).contains(&per_mentor),
-        "{per_mentor} mentees per mentor"
-    );
+    assert!((5.0..=25.0).contains(&per_mentor), "{per_mentor} mentees per mentor");
 
     // The history verifies, and the service's sealer carries on after it.
     let pool = medborger::db::pool(&app.settings.database).unwrap();
@@ -195,30 +147,15 @@ async fn a_small_city_has_every_shape_and_its_history_verifies() {
     let page = app.get("/api/v1/caseload?limit=50", Some(&cw.access)).await;
     assert_eq!(page.status(), 200);
     let body: serde_json::Value = page.json().await.unwrap();
-    assert!(
-        body["items"]
-            .as_array()
-            .is_some_and(|rows| !rows.is_empty()),
-        "cw.bif has a caseload: {body}"
-    );
+    assert!(body["items"].as_array().is_some_and(|rows| !rows.is_empty()), "cw.bif has a caseload: {body}");
     app.clock.advance(Duration::minutes(2));
-    assert!(
-        seal_once(&pool, app.clock.now(), Duration::seconds(60))
-            .await
-            .unwrap()
-            > 0
-    );
-    assert!(matches!(
-        verify_all(&pool).await.unwrap(),
-        Verdict::Intact { .. }
-    ));
+    assert!(seal_once(&pool, app.clock.now(), Duration::seconds(60)).await.unwrap() > 0);
+    assert!(matches!(verify_all(&pool).await.unwrap(), Verdict::Intact { .. }));
 
     // The same seed, into another database: the same city.
     let again = spawn_app().await;
     let owner = with_user_and_db(&admin_url(), None, &again.db_name);
-    seed_city(&owner, &vault, &options(as_of), &|_| {})
-        .await
-        .unwrap();
+    seed_city(&owner, &vault, &options(as_of), &|_| {}).await.unwrap();
     let fresh = fingerprint(&again.db().await).await;
     // The first city's seals now include the sealer's later window.
     let first = fingerprint(&db).await;

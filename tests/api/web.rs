@@ -13,18 +13,11 @@ fn built_client() -> String {
 async fn the_client_is_served_at_the_root_and_for_its_own_routes() {
     let app = spawn_app().await;
     let index = built_client();
-    for path in [
-        "/",
-        "/sagsstamme",
-        "/borgere/01a2370b-abf0-73ae-a6a8-bcb6839fb3c1",
-    ] {
+    for path in ["/", "/sagsstamme", "/borgere/01a2370b-abf0-73ae-a6a8-bcb6839fb3c1"] {
         let response = app.get(path, None).await;
         assert_eq!(response.status(), 200, "{path}");
         let headers = response.headers().clone();
-        assert!(headers["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/html"));
+        assert!(headers["content-type"].to_str().unwrap().starts_with("text/html"));
         assert_eq!(headers["cache-control"], "no-cache");
         assert_eq!(response.text().await.unwrap(), index, "{path}");
     }
@@ -35,14 +28,8 @@ async fn the_client_is_served_at_the_root_and_for_its_own_routes() {
         .expect("index.html loads a script from /assets/");
     let response = app.get(script, None).await;
     assert_eq!(response.status(), 200);
-    assert!(response.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .contains("javascript"));
-    assert!(response.headers()["cache-control"]
-        .to_str()
-        .unwrap()
-        .contains("immutable"));
+    assert!(response.headers()["content-type"].to_str().unwrap().contains("javascript"));
+    assert!(response.headers()["cache-control"].to_str().unwrap().contains("immutable"));
 
     assert_problem(app.get("/assets/no-such-file.js", None).await, 404).await;
     assert_problem(app.get("/api/v1/no-such-route", None).await, 404).await;

@@ -939,7 +939,8 @@ export type paths = {
         };
         /**
          * Outcomes of the department's citizens by measurement point and group,
-         *     beside the policy's baselines; cells under five people suppressed.
+         *     beside the policy's baselines, for a whole quarter, half-year or year
+         *     (`period=2026-Q3`; this year by default); cells under five people suppressed.
          *     Managers: their department; auditors: any or all. JSON, or CSV with
          *     `Accept: text/csv`.
          */
@@ -2638,7 +2639,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The programme's version as ETag */
+                /** @description The ETag last read, or `*` for whatever is current */
                 "If-Match": string;
             };
             path: {
@@ -3027,7 +3028,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag last read */
+                /** @description The ETag last read, or `*` for whatever is current */
                 "If-Match": string;
             };
             path: {
@@ -3416,7 +3417,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag last read */
+                /** @description The ETag last read, or `*` for whatever is current */
                 "If-Match": string;
             };
             path: {
@@ -4227,7 +4228,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag last read */
+                /** @description The ETag last read, or `*` for whatever is current */
                 "If-Match": string;
             };
             path: {
@@ -5604,7 +5605,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The ETag last read */
+                /** @description The ETag last read, or `*` for whatever is current */
                 "If-Match": string;
             };
             path: {
@@ -7720,10 +7721,12 @@ export interface operations {
     outcomes_report: {
         parameters: {
             query?: {
-                /** @description First due date counted (default: 1 January this year). */
-                from?: string;
-                /** @description Last due date counted (default: today). */
-                to?: string;
+                /**
+                 * @description A whole year (`2026`), half-year (`2026-H1`) or quarter (`2026-Q3`);
+                 *     default: this year. (`from` and `to` on the first and last day of such
+                 *     a period are accepted too.)
+                 */
+                period?: string;
                 /** @description Only this programme. */
                 programme?: string;
                 /** @description Auditors: one department (default: all). Managers: their own. */

@@ -527,6 +527,13 @@ export const da = {
   },
   outcomes: {
     title: "Resultater",
+    period: "Periode",
+    periodHint: "Hele kvartaler, halvår eller år: så kan ingen person udledes af to rapporter.",
+    periodLabel: (p: string) => {
+      const [year, part] = p.split("-");
+      if (!part) return year;
+      return part.startsWith("H") ? `${part.slice(1)}. halvår ${year}` : `${part.slice(1)}. kvartal ${year}`;
+    },
     intro: "Borgernes resultater ved hvert målepunkt, opdelt på oprindelse, køn, alder og bydel, ved siden af politikkens baseline. Små grupper vises som undertrykt, aldrig som nul.",
     point: "Målepunkt",
     points: { start: "Ved start", end: "Ved afslutning", end_plus6m: "6 måneder efter", end_plus12m: "12 måneder efter", end_plus_6m: "6 måneder efter", end_plus_12m: "12 måneder efter" } as Record<string, string>,

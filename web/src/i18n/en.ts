@@ -527,6 +527,13 @@ export const en: Messages = {
   },
   outcomes: {
     title: "Outcomes",
+    period: "Period",
+    periodHint: "Whole quarters, half-years or years: then no person can be derived from two reports.",
+    periodLabel: (p: string) => {
+      const [year, part] = p.split("-");
+      if (!part) return year;
+      return part.startsWith("H") ? `${year} H${part.slice(1)}` : `${year} Q${part.slice(1)}`;
+    },
     intro: "Citizens' outcomes at each measurement point, by origin, sex, age and district, beside the policy's baseline. Small groups are shown as suppressed, never as zero.",
     point: "Measurement point",
     points: { start: "At start", end: "At the end", end_plus6m: "6 months after", end_plus12m: "12 months after", end_plus_6m: "6 months after", end_plus_12m: "12 months after" },

@@ -5,6 +5,7 @@ import { SelectField, TextField } from "../components/forms";
 import { Pagination } from "../components/Pagination";
 import { FIRST_PAGE, PAGE_SIZE, currentCursor, nextPage, previousPage, type Pager } from "../caseload/filters";
 import { formatDateTime, useT } from "../i18n";
+import { useStaffNames } from "../lib/staff";
 import { useLoad } from "../lib/useLoad";
 
 const ACTIONS = ["read", "search", "create", "update", "reveal", "break_glass", "login", "logout", "export", "denied"];
@@ -38,6 +39,9 @@ export default function AuditLog() {
       }),
     [filters, cursor],
   );
+  // Colleagues are named; staff of other departments keep their id (the API
+  // names only the caller's own department).
+  const staffName = useStaffNames(list.data?.items.map((a) => a.actor_id) ?? []);
   function submit(e: FormEvent) {
     e.preventDefault();
     const errs: typeof errors = {};
@@ -90,7 +94,7 @@ export default function AuditLog() {
                   <th scope="row">{formatDateTime(a.at, t)}</th>
                   <td>{a.action}</td>
                   <td>{a.resource_type}{a.citizen_id ? <><br /><span className="small-text">{a.citizen_id}</span></> : null}</td>
-                  <td>{(a.actor_department ?? "").toUpperCase()} {a.actor_roles.join(", ")}<br /><span className="small-text">{a.actor_id ?? ""}</span></td>
+                  <td>{(a.actor_department ?? "").toUpperCase()} {a.actor_roles.join(", ")}<br /><span className="small-text">{staffName(a.actor_id) ?? a.actor_id ?? ""}</span></td>
                   <td>{a.outcome}</td>
                   <td>{a.reason ?? ""}</td>
                 </tr>

@@ -4,7 +4,7 @@ import { describeProblem, type Described, type ProblemLike } from "../api/errors
 import type { components } from "../api/schema";
 import { BarChart } from "../components/BarChart";
 import { Loading, ProblemAlert } from "../components/feedback";
-import { SelectField, TextField } from "../components/forms";
+import { SelectField } from "../components/forms";
 import { useT } from "../i18n";
 import type { Messages } from "../i18n/da";
 import { useProgrammes } from "../lib/programmes";
@@ -13,7 +13,11 @@ import { useLoad } from "../lib/useLoad";
 type Report = components["schemas"]["OutcomeReport"];
 type Cell = components["schemas"]["OutcomeCell"];
 
-const iso = (d: Date) => d.toISOString().slice(0, 10);
+/** The whole periods the API accepts (issue 10, door 11): this year and the
+ * two before, each as the year, its halves and its quarters. */
+export function wholePeriods(year: number): string[] {
+  return [year, year - 1, year - 2].flatMap((y) => [`${y}`, `${y}-H1`, `${y}-H2`, `${y}-Q1`, `${y}-Q2`, `${y}-Q3`, `${y}-Q4`]);
+}
 const pct = (v: number | null | undefined, t: Messages) => (v == null ? t.app.none : `${v.toFixed(1)} %`);
 
 /** The API's reasons (English, stable) in the chosen language. */
@@ -31,10 +35,10 @@ export default function OutcomeReport() {
   const t = useT();
   const programmes = useProgrammes();
   const today = new Date();
-  const [form, setForm] = useState({ from: iso(new Date(today.getFullYear() - 2, 0, 1)), to: iso(today), programme: "" });
+  const [form, setForm] = useState({ period: `${today.getFullYear()}`, programme: "" });
   const [query, setQuery] = useState(form);
   const [csvError, setCsvError] = useState<Described | null>(null);
-  const q = { from: query.from, to: query.to, programme: query.programme || undefined };
+  const q = { period: query.period, programme: query.programme || undefined };
   const report = useLoad(() => api.GET("/api/v1/reports/outcomes", { params: { query: q } }), [query]);
   const data: Report | undefined = typeof report.data === "string" ? undefined : report.data;
 
@@ -52,8 +56,9 @@ export default function OutcomeReport() {
       <h1>{t.outcomes.title}</h1>
       <p className="font-lead">{t.outcomes.intro}</p>
       <form onSubmit={submit} noValidate className="filters-row">
-        <TextField id="oc-from" type="date" label={t.deadlines.from} value={form.from} onChange={(e) => setForm({ ...form, from: e.target.value })} />
-        <TextField id="oc-to" type="date" label={t.deadlines.to} value={form.to} onChange={(e) => setForm({ ...form, to: e.target.value })} />
+        <SelectField id="oc-period" label={t.outcomes.period} hint={t.outcomes.periodHint} value={form.period} onChange={(e) => setForm({ ...form, period: e.target.value })}>
+          {wholePeriods(today.getFullYear()).map((p) => <option key={p} value={p}>{t.outcomes.periodLabel(p)}</option>)}
+        </SelectField>
         <SelectField id="oc-programme" label={t.deadlines.programme} value={form.programme} onChange={(e) => setForm({ ...form, programme: e.target.value })}>
           <option value="">{t.caseload.allProgrammes}</option>
           {programmes.map((p) => <option key={p.code} value={p.code}>{t.lang === "da" ? p.name_da : p.name_en}</option>)}
