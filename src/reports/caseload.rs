@@ -8,30 +8,55 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::csv::count_cell;
 use super::csv::Table;
-use super::dto::{CaseloadCounts, CaseloadReport, CaseworkerLoad, ProgrammeStatusCount, TeamLoad};
+use super::dto::{CaseloadCounts, CaseloadReport, CaseworkerLoad, Cell, ProgrammeStatusCount, TeamLoad};
 use super::queries::{BreakdownRow, GrantRow, LoadRow};
 use super::ReportScope;
 
+/// Adds `n` to a cell being counted (`None` counts as 0 until published).
+fn plus(cell: &mut Cell, n: i64) {
+    *cell = Some(cell.unwrap_or(0) + n);
+}
+
 impl CaseloadCounts {
     fn add(&mut self, row: &LoadRow) {
-        self.open += row.open;
-        self.overdue_milestones += row.overdue_milestones;
-        self.silent_30_days += row.silent_30;
-        self.silent_60_days += row.silent_60;
-        self.silent_90_days += row.silent_90;
-        self.without_required_mentor += row.without_mentor;
+        plus(&mut self.open, row.open);
+        plus(&mut self.overdue_milestones, row.overdue_milestones);
+        plus(&mut self.silent_30_days, row.silent_30);
+        plus(&mut self.silent_60_days, row.silent_60);
+        plus(&mut self.silent_90_days, row.silent_90);
+        plus(&mut self.without_required_mentor, row.without_mentor);
     }
 
     fn add_breakdown(&mut self, programme: &str, status: &str, count: i64) {
         match self.by_programme_and_status.iter_mut().find(|c| c.programme_code == programme && c.status == status) {
-            Some(c) => c.count += count,
+            Some(c) => plus(&mut c.count, count),
             None => self.by_programme_and_status.push(ProgrammeStatusCount {
                 programme_code: programme.to_string(),
                 status: status.to_string(),
-                count,
+                count: Some(count),
             }),
         }
+    }
+
+    /// The counted cells as the scope may publish them.
+    fn published(mut self, scope: &ReportScope) -> Self {
+        for cell in [
+            &mut self.open,
+            &mut self.overdue_milestones,
+            &mut self.silent_30_days,
+            &mut self.silent_60_days,
+            &mut self.silent_90_days,
+            &mut self.without_required_mentor,
+            &mut self.grants_awaiting_review,
+        ] {
+            *cell = scope.publish(cell.unwrap_or(0));
+        }
+        for b in &mut self.by_programme_and_status {
+            b.count = scope.publish(b.count.unwrap_or(0));
+        }
+        self
     }
 }
 
@@ -81,7 +106,7 @@ pub fn build(
         }
     }
     for g in &grants {
-        caseworkers
+        let pending = &mut caseworkers
             .entry(g.user_id)
             .or_insert_with(|| CaseworkerLoad {
                 caseworker_id: g.user_id,
@@ -90,12 +115,16 @@ pub fn build(
                 counts: CaseloadCounts::default(),
             })
             .counts
-            .grants_awaiting_review += g.pending;
-        totals.grants_awaiting_review += g.pending;
+            .grants_awaiting_review;
+        plus(pending, g.pending);
+        plus(&mut totals.grants_awaiting_review, g.pending);
     }
-    let mut caseworkers: Vec<CaseworkerLoad> = caseworkers.into_values().collect();
+    let mut caseworkers: Vec<CaseworkerLoad> =
+        caseworkers.into_values().map(|c| CaseworkerLoad { counts: c.counts.published(scope), ..c }).collect();
     caseworkers.sort_by(|a, b| a.full_name.cmp(&b.full_name).then(a.caseworker_id.cmp(&b.caseworker_id)));
-    let mut teams: Vec<TeamLoad> = teams.into_values().collect();
+    let mut teams: Vec<TeamLoad> =
+        teams.into_values().map(|t| TeamLoad { counts: t.counts.published(scope), ..t }).collect();
+    let totals = totals.published(scope);
     teams.sort_by(|a, b| a.name.cmp(&b.name).then(a.team_id.cmp(&b.team_id)));
     CaseloadReport { departments: scope.department_list(), as_of: now, caseworkers, teams, totals }
 }
@@ -119,17 +148,17 @@ fn counts_cells(c: &CaseloadCounts) -> Vec<String> {
     let breakdown = c
         .by_programme_and_status
         .iter()
-        .map(|b| format!("{}/{}={}", b.programme_code, b.status, b.count))
+        .map(|b| format!("{}/{}={}", b.programme_code, b.status, count_cell(b.count)))
         .collect::<Vec<_>>()
         .join("; ");
     vec![
-        c.open.to_string(),
-        c.overdue_milestones.to_string(),
-        c.silent_30_days.to_string(),
-        c.silent_60_days.to_string(),
-        c.silent_90_days.to_string(),
-        c.without_required_mentor.to_string(),
-        c.grants_awaiting_review.to_string(),
+        count_cell(c.open),
+        count_cell(c.overdue_milestones),
+        count_cell(c.silent_30_days),
+        count_cell(c.silent_60_days),
+        count_cell(c.silent_90_days),
+        count_cell(c.without_required_mentor),
+        count_cell(c.grants_awaiting_review),
         breakdown,
     ]
 }

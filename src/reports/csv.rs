@@ -58,6 +58,11 @@ pub fn respond<T: Serialize>(
     Ok(HttpResponse::Ok().json(report))
 }
 
+/// A count as a cell: `suppressed` where the report may not publish it.
+pub fn count_cell(count: super::dto::Cell) -> String {
+    count.map_or_else(|| "suppressed".to_string(), |n| n.to_string())
+}
+
 /// An optional value as a cell ("" when absent).
 pub fn cell<T: ToString>(value: Option<T>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()

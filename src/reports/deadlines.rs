@@ -4,8 +4,28 @@
 //! whose company internship started within the first month — and, for a
 //! manager, the overdue ones themselves.
 
-use super::csv::{cell, Table};
-use super::dto::DeadlineReport;
+use super::csv::{cell, count_cell, Table};
+use super::dto::{DeadlineReport, MilestoneDeadlines};
+use super::ReportScope;
+
+/// The counts as the scope may publish them; the share goes with any count
+/// it is made of (it would give the suppressed one back).
+pub fn published(rows: Vec<MilestoneDeadlines>, scope: &ReportScope) -> Vec<MilestoneDeadlines> {
+    rows.into_iter()
+        .map(|mut m| {
+            let mut hidden = false;
+            for cell in [&mut m.due, &mut m.met_on_time, &mut m.met_late, &mut m.overdue, &mut m.waived, &mut m.pending]
+            {
+                *cell = scope.publish(cell.unwrap_or(0));
+                hidden |= cell.is_none();
+            }
+            if hidden {
+                m.share_met_on_time_pct = None;
+            }
+            m
+        })
+        .collect()
+}
 
 pub fn table(report: &DeadlineReport) -> Table {
     Table {
@@ -29,12 +49,12 @@ pub fn table(report: &DeadlineReport) -> Table {
                     m.programme_code.clone(),
                     m.milestone_code.clone(),
                     m.name_da.clone(),
-                    m.due.to_string(),
-                    m.met_on_time.to_string(),
-                    m.met_late.to_string(),
-                    m.overdue.to_string(),
-                    m.waived.to_string(),
-                    m.pending.to_string(),
+                    count_cell(m.due),
+                    count_cell(m.met_on_time),
+                    count_cell(m.met_late),
+                    count_cell(m.overdue),
+                    count_cell(m.waived),
+                    count_cell(m.pending),
                     cell(m.share_met_on_time_pct),
                 ]
             })

@@ -19,27 +19,34 @@ pub struct ReportParams {
     pub department: Option<DepartmentCode>,
 }
 
+/// A count as a report publishes it: exact in a manager's view of their own
+/// department; in an auditor's view `null` (suppressed) when it is 1–4, so
+/// that no one person can be picked out (issue 10, door 11).
+pub type Cell = Option<i64>;
+
 #[derive(Serialize, ToSchema, Debug, Clone, Default)]
 pub struct ProgrammeStatusCount {
     pub programme_code: String,
     pub status: String,
-    pub count: i64,
+    /// `null`: suppressed (1–4, auditors' view).
+    pub count: Cell,
 }
 
+/// Every count is `null` when suppressed (1–4, auditors' view).
 #[derive(Serialize, ToSchema, Debug, Clone, Default)]
 pub struct CaseloadCounts {
-    pub open: i64,
+    pub open: Cell,
     pub by_programme_and_status: Vec<ProgrammeStatusCount>,
-    pub overdue_milestones: i64,
+    pub overdue_milestones: Cell,
     /// Open enrolments without a note for 30, 60 and 90 days (since they
     /// started, when there is none).
-    pub silent_30_days: i64,
-    pub silent_60_days: i64,
-    pub silent_90_days: i64,
+    pub silent_30_days: Cell,
+    pub silent_60_days: Cell,
+    pub silent_90_days: Cell,
     /// Citizens in an active or paused enrolment of a programme that
     /// requires a mentor, with none assigned.
-    pub without_required_mentor: i64,
-    pub grants_awaiting_review: i64,
+    pub without_required_mentor: Cell,
+    pub grants_awaiting_review: Cell,
 }
 
 #[derive(Serialize, ToSchema, Debug, Clone)]
@@ -201,21 +208,22 @@ pub struct MilestoneDeadlines {
     pub milestone_code: String,
     #[diesel(sql_type = Text)]
     pub name_da: String,
-    #[diesel(sql_type = BigInt)]
-    pub due: i64,
-    #[diesel(sql_type = BigInt)]
-    pub met_on_time: i64,
-    #[diesel(sql_type = BigInt)]
-    pub met_late: i64,
-    #[diesel(sql_type = BigInt)]
-    pub overdue: i64,
-    #[diesel(sql_type = BigInt)]
-    pub waived: i64,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub due: Cell,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub met_on_time: Cell,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub met_late: Cell,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub overdue: Cell,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub waived: Cell,
     /// Not yet due and not yet met.
-    #[diesel(sql_type = BigInt)]
-    pub pending: i64,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub pending: Cell,
     /// met on time / (met on time + met late + overdue), in percent with one
-    /// decimal; absent while nothing has come due.
+    /// decimal; absent while nothing has come due, and in an auditor's view
+    /// when a count it is made of is suppressed.
     #[diesel(sql_type = Nullable<Double>)]
     pub share_met_on_time_pct: Option<f64>,
 }

@@ -116,7 +116,7 @@ pub async fn deadlines_report(ctx: Ctx, req: HttpRequest, params: web::Query<Per
     let (from, to) = (period.from, period.to);
     let (scope, period) = (&scope, &period);
     let report = run!(ctx, Subject::none(), |conn, audit| {
-        let milestones = queries::deadline_counts(conn, scope, period, today).await?;
+        let milestones = deadlines::published(queries::deadline_counts(conn, scope, period, today).await?, scope);
         let overdue = if scope.aggregate_only {
             None
         } else {

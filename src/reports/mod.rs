@@ -81,3 +81,11 @@ impl ReportScope {
 
 /// Cells counting fewer people than this are suppressed (docs/design.md §8).
 pub const MIN_CELL: i64 = 5;
+
+impl ReportScope {
+    /// `n` as this report may publish it: an auditor's aggregate view
+    /// suppresses 1–4 (a manager's view of their own department stays exact).
+    pub fn publish(&self, n: i64) -> dto::Cell {
+        (!self.aggregate_only || n == 0 || n >= MIN_CELL).then_some(n)
+    }
+}

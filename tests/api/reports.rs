@@ -98,6 +98,28 @@ async fn the_caseload_audit_counts_exactly_and_reassignment_is_all_or_nothing() 
         .collect();
     breakdown.sort();
     assert_eq!(breakdown, ["jobdansk/active=1", "kobenhavnermodellen/active=3"]);
+
+    // Door 11: the auditor's view of the same department publishes no count
+    // of 1–4 (suppressed: null); zeros stay, they single no one out.
+    let auditor = app.login("auditor").await.access;
+    let audited = ok(app.get("/api/v1/reports/caseload?department=bif", Some(&auditor)).await).await;
+    let row = audited["caseworkers"].as_array().unwrap().iter().find(|c| c["caseworker_id"] == cw_bif["caseworker_id"]);
+    let row = row.expect("cw.bif's row in the auditor's view");
+    assert_eq!(
+        pick(row),
+        json!({"open": null, "overdue_milestones": null, "silent_30_days": 0, "silent_60_days": 0,
+               "silent_90_days": 0, "without_required_mentor": null, "grants_awaiting_review": null})
+    );
+    assert!(row["by_programme_and_status"].as_array().unwrap().iter().all(|b| b["count"].is_null()));
+    fn published(v: &Value) -> bool {
+        match v {
+            Value::Number(n) => n.as_i64().is_none_or(|n| n == 0 || n >= 5),
+            Value::Array(items) => items.iter().all(published),
+            Value::Object(fields) => fields.iter().all(|(k, v)| k == "as_of" || published(v)),
+            _ => true,
+        }
+    }
+    assert!(published(&audited), "{audited}");
     let cw2 = report["caseworkers"].as_array().unwrap().iter().find(|c| c["open"] == 1).expect("cw2.bif's row");
     assert_eq!(pick(cw2), expected(1, 0, 0, 0));
     assert_eq!(pick(&report["totals"]), expected(5, 3, 2, 1));
@@ -250,7 +272,34 @@ async fn deadline_shares_match_a_data_set_with_known_answers() {
         ok(app.get(&format!("/api/v1/reports/deadlines?from={from}&to={to}&department=bif"), Some(&auditor)).await)
             .await;
     assert!(report.get("overdue").is_none());
-    assert!(!report["milestones"].as_array().unwrap().is_empty());
+    // Door 11: counts of 1–4 are suppressed for the auditor, and the share
+    // with them (it would give them back); the manager's view above is exact.
+    let internship = report["milestones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["milestone_code"] == "company_internship_started")
+        .expect("the internship row");
+    for count in ["due", "met_on_time", "met_late", "overdue"] {
+        assert!(internship[count].is_null(), "{count}: {internship}");
+    }
+    assert_eq!(internship["waived"], 0, "a zero singles no one out");
+    assert!(internship["share_met_on_time_pct"].is_null());
+    let csv = app
+        .client
+        .get(app.url(&format!("/api/v1/reports/deadlines?from={from}&to={to}&department=bif")))
+        .bearer_auth(&auditor)
+        .header("accept", "text/csv")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        csv.contains("company_internship_started,Virksomhedspraktik startet,suppressed,suppressed,suppressed,suppressed,0,"),
+        "{csv}"
+    );
 }
 
 /// Registers and enrols a citizen and records their start outcome.
@@ -448,7 +497,13 @@ async fn restricted_work_is_absent_from_every_report_outside_its_team() {
         let deadlines = text(format!("/api/v1/reports/deadlines?{q}from={year}&to={far}")).await;
         let outcomes = text(format!("/api/v1/reports/outcomes?{q}")).await;
         let caseload: Value = serde_json::from_str(&caseload).unwrap();
-        assert_eq!(caseload["totals"]["open"], if sees { 6 } else { 1 }, "{who}");
+        // The auditor's 1 is suppressed (issue 10, door 11); 6 would show.
+        let open = match who {
+            "team manager" => json!(6),
+            "outsider" => json!(1),
+            _ => Value::Null,
+        };
+        assert_eq!(caseload["totals"]["open"], open, "{who}");
         assert_eq!(deadlines.contains("negativ_social_kontrol"), sees, "{who}: {deadlines}");
         let outcomes: Value = serde_json::from_str(&outcomes).unwrap();
         // The team counts its five; for everyone else they do not exist

@@ -1105,30 +1105,24 @@ export type components = {
             dimension: string;
             groups: components["schemas"]["OutcomeCell"][];
         };
+        /** @description Every count is `null` when suppressed (1–4, auditors' view). */
         CaseloadCounts: {
             by_programme_and_status: components["schemas"]["ProgrammeStatusCount"][];
-            /** Format: int64 */
-            grants_awaiting_review: number;
-            /** Format: int64 */
-            open: number;
-            /** Format: int64 */
-            overdue_milestones: number;
+            grants_awaiting_review: components["schemas"]["Option"];
+            open: components["schemas"]["Option"];
+            overdue_milestones: components["schemas"]["Option"];
             /**
-             * Format: int64
              * @description Open enrolments without a note for 30, 60 and 90 days (since they
              *     started, when there is none).
              */
-            silent_30_days: number;
-            /** Format: int64 */
-            silent_60_days: number;
-            /** Format: int64 */
-            silent_90_days: number;
+            silent_30_days: components["schemas"]["Option"];
+            silent_60_days: components["schemas"]["Option"];
+            silent_90_days: components["schemas"]["Option"];
             /**
-             * Format: int64
              * @description Citizens in an active or paused enrolment of a programme that
              *     requires a mentor, with none assigned.
              */
-            without_required_mentor: number;
+            without_required_mentor: components["schemas"]["Option"];
         };
         CaseloadItem: {
             /** Format: uuid */
@@ -1604,30 +1598,23 @@ export type components = {
             preferred_language?: string | null;
         };
         MilestoneDeadlines: {
-            /** Format: int64 */
-            due: number;
-            /** Format: int64 */
-            met_late: number;
-            /** Format: int64 */
-            met_on_time: number;
+            due: components["schemas"]["Option"];
+            met_late: components["schemas"]["Option"];
+            met_on_time: components["schemas"]["Option"];
             milestone_code: string;
             name_da: string;
-            /** Format: int64 */
-            overdue: number;
-            /**
-             * Format: int64
-             * @description Not yet due and not yet met.
-             */
-            pending: number;
+            overdue: components["schemas"]["Option"];
+            /** @description Not yet due and not yet met. */
+            pending: components["schemas"]["Option"];
             programme_code: string;
             /**
              * Format: double
              * @description met on time / (met on time + met late + overdue), in percent with one
-             *     decimal; absent while nothing has come due.
+             *     decimal; absent while nothing has come due, and in an auditor's view
+             *     when a count it is made of is suppressed.
              */
             share_met_on_time_pct?: number | null;
-            /** Format: int64 */
-            waived: number;
+            waived: components["schemas"]["Option"];
         };
         MilestoneRule: {
             anchor: components["schemas"]["Anchor"];
@@ -1689,6 +1676,7 @@ export type components = {
         OpenCaseRequest: {
             goals?: string;
         };
+        Option: null | number;
         /** @description A person's origin as the statistics count it. */
         Origin: {
             /** @description Indvandrer or efterkommer from a non-Western country. */
@@ -1859,8 +1847,8 @@ export type components = {
             version: number;
         };
         ProgrammeStatusCount: {
-            /** Format: int64 */
-            count: number;
+            /** @description `null`: suppressed (1–4, auditors' view). */
+            count: components["schemas"]["Option"];
             programme_code: string;
             status: string;
         };

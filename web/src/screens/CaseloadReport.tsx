@@ -3,6 +3,7 @@ import { api, downloadCsv } from "../api/client";
 import { describeProblem, type Described, type ProblemLike } from "../api/errors";
 import type { CaseloadReport as Report, CaseworkerLoad } from "../api/types";
 import { BarChart } from "../components/BarChart";
+import { Count } from "../components/Count";
 import { Alert, Loading, ProblemAlert } from "../components/feedback";
 import { Checkbox, SelectField, TextField } from "../components/forms";
 import { Pagination } from "../components/Pagination";
@@ -66,6 +67,7 @@ function ReportBody({ report }: { report: Report }) {
             { name: t.report.legendSilent, className: "bar-silent" },
           ]}
           values={cws.map((c) => [c.open, c.overdue_milestones, c.silent_30_days])}
+          nullLabel={t.outcomes.suppressed}
         />
         <div className="table--responsive-scroll">
           <table className="table table--zebra table--compact">
@@ -85,22 +87,22 @@ function ReportBody({ report }: { report: Report }) {
               {cws.map((c) => (
                 <tr key={c.caseworker_id}>
                   <th scope="row">{c.full_name}</th>
-                  <td>{c.open}</td>
-                  <td>{c.overdue_milestones}</td>
-                  <td>{c.silent_30_days}</td>
-                  <td>{c.silent_60_days}</td>
-                  <td>{c.silent_90_days}</td>
-                  <td>{c.without_required_mentor}</td>
+                  <td><Count value={c.open} /></td>
+                  <td><Count value={c.overdue_milestones} /></td>
+                  <td><Count value={c.silent_30_days} /></td>
+                  <td><Count value={c.silent_60_days} /></td>
+                  <td><Count value={c.silent_90_days} /></td>
+                  <td><Count value={c.without_required_mentor} /></td>
                 </tr>
               ))}
               <tr className="row-total">
                 <th scope="row">{t.report.totals}</th>
-                <td>{report.totals.open}</td>
-                <td>{report.totals.overdue_milestones}</td>
-                <td>{report.totals.silent_30_days}</td>
-                <td>{report.totals.silent_60_days}</td>
-                <td>{report.totals.silent_90_days}</td>
-                <td>{report.totals.without_required_mentor}</td>
+                <td><Count value={report.totals.open} /></td>
+                <td><Count value={report.totals.overdue_milestones} /></td>
+                <td><Count value={report.totals.silent_30_days} /></td>
+                <td><Count value={report.totals.silent_60_days} /></td>
+                <td><Count value={report.totals.silent_90_days} /></td>
+                <td><Count value={report.totals.without_required_mentor} /></td>
               </tr>
             </tbody>
           </table>
@@ -127,11 +129,11 @@ function ReportBody({ report }: { report: Report }) {
                     {tm.name}
                     {tm.restricted ? ` (${t.report.restricted})` : ""}
                   </th>
-                  <td>{tm.open}</td>
-                  <td>{tm.overdue_milestones}</td>
-                  <td>{tm.silent_30_days}</td>
-                  <td>{tm.without_required_mentor}</td>
-                  <td>{tm.grants_awaiting_review}</td>
+                  <td><Count value={tm.open} /></td>
+                  <td><Count value={tm.overdue_milestones} /></td>
+                  <td><Count value={tm.silent_30_days} /></td>
+                  <td><Count value={tm.without_required_mentor} /></td>
+                  <td><Count value={tm.grants_awaiting_review} /></td>
                 </tr>
               ))}
             </tbody>
@@ -197,7 +199,7 @@ function Reassign({ caseworkers, onMoved }: { caseworkers: CaseworkerLoad[]; onM
         <option value="">{t.report.chooseCaseworker}</option>
         {sorted.map((c) => (
           <option key={c.caseworker_id} value={c.caseworker_id}>
-            {c.full_name} ({c.open})
+            {c.full_name} ({c.open ?? t.outcomes.suppressed})
           </option>
         ))}
       </SelectField>

@@ -3,6 +3,7 @@ import { api, downloadCsv } from "../api/client";
 import { describeProblem, type Described, type ProblemLike } from "../api/errors";
 import type { components } from "../api/schema";
 import { BarChart } from "../components/BarChart";
+import { Count } from "../components/Count";
 import { Loading, ProblemAlert } from "../components/feedback";
 import { SelectField, TextField } from "../components/forms";
 import { formatDate, useT } from "../i18n";
@@ -84,11 +85,11 @@ export default function DeadlineReport() {
                   <tr key={`${r.programme_code}-${r.milestone_code}`}>
                     <td>{programmeName(programmes, r.programme_code, t)}</td>
                     <th scope="row">{milestoneName(programmes, r.programme_code, r.milestone_code, t)}</th>
-                    <td>{r.due}</td>
-                    <td>{r.met_on_time}</td>
-                    <td>{r.met_late}</td>
-                    <td>{r.overdue}</td>
-                    <td>{r.waived}</td>
+                    <td><Count value={r.due} /></td>
+                    <td><Count value={r.met_on_time} /></td>
+                    <td><Count value={r.met_late} /></td>
+                    <td><Count value={r.overdue} /></td>
+                    <td><Count value={r.waived} /></td>
                     <td>{r.share_met_on_time_pct == null ? t.app.none : `${r.share_met_on_time_pct.toFixed(0)} %`}</td>
                   </tr>
                 ))}
