@@ -7,7 +7,7 @@ use actix_web::{get, post, web, HttpResponse};
 use super::dto::*;
 use super::queries::{self, GrantRow, NewGrant};
 use super::GRANT_LIFETIME;
-use crate::audit::{Action, AuditEntry, Resource};
+use crate::audit::{Action, AuditEntry, Purpose, Resource};
 use crate::domain::{CitizenId, GrantId};
 use crate::error::{ApiError, ApiResult, JsonResult};
 use crate::http::bounded_text;
@@ -42,7 +42,7 @@ pub async fn create_grant(ctx: Ctx, web::Json(body): web::Json<CreateGrantReques
             AuditEntry::success(Action::BreakGlass, Resource::Citizen)
                 .resource_id(grant.id)
                 .citizen(citizen)
-                .reason(reason),
+                .purpose(Purpose::BreakTheGlass),
         );
         Ok(grant.into_view())
     });
@@ -90,7 +90,7 @@ pub async fn review_grant(
             AuditEntry::success(Action::Review, Resource::AccessGrant)
                 .resource_id(id)
                 .citizen(grant.citizen_id)
-                .reason(comment),
+                .purpose(Purpose::GrantReviewed),
         );
         Ok(grant.into_view())
     });

@@ -9,9 +9,25 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
+use crate::domain::code_list;
 use crate::error::ApiError;
 use crate::request_id::current_request_id;
 use crate::schema::audit_log;
+
+code_list! {
+    /// What an entry records as its purpose where the work had a free-text
+    /// reason (issue 10, door 6): a category from this fixed list, never the
+    /// text or a staff id. The text stays with the record it belongs to (the
+    /// transition, the grant and its review), under that record's access
+    /// rules; the citizen's access log and the auditors' view see only this.
+    pub Purpose {
+        StatusChange = "status_change",
+        MentorAssigned = "mentor_assigned",
+        MentorUnassigned = "mentor_unassigned",
+        BreakTheGlass = "break_the_glass",
+        GrantReviewed = "grant_reviewed",
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -194,6 +210,11 @@ impl AuditEntry {
     pub fn reason(mut self, reason: impl Into<String>) -> Self {
         self.reason = Some(reason.into());
         self
+    }
+
+    /// The purpose category of work that had a free-text reason.
+    pub fn purpose(self, purpose: Purpose) -> Self {
+        self.reason(purpose.as_str())
     }
 
     /// Shows the entry only to this restricted team (and auditors).

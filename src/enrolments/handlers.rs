@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use super::domain::Status;
 use super::dto::*;
 use super::queries::{self, EnrolmentChangeset, Opening, Transition};
-use crate::audit::{Action, AuditEntry, Resource};
+use crate::audit::{Action, AuditEntry, Purpose, Resource};
 use crate::auth::Actor;
 use crate::citizens::queries as citizens;
 use crate::domain::{CitizenId, EnrolmentId, MilestoneId, Role};
@@ -188,11 +188,9 @@ pub async fn transition_enrolment(
             let dates = queries::anchor_dates(conn, row.citizen_id, start).await?;
             queries::create_milestones(conn, id, &programme.milestone_rules, &dates).await?;
         }
-        audit.record(row.audited(Action::Transition, Resource::Enrolment).resource_id(id).reason(format!(
-            "{} → {}: {reason}",
-            from.as_str(),
-            to.as_str()
-        )));
+        audit.record(
+            row.audited(Action::Transition, Resource::Enrolment).resource_id(id).purpose(Purpose::StatusChange),
+        );
         queries::view(conn, id, today).await
     });
     Ok(with_version(HttpResponse::Ok(), view))
@@ -227,10 +225,8 @@ pub async fn assign_mentor(
             queries::check_staff(conn, "mentor_id", mentor, &row.department, "mentor", None).await?;
         }
         queries::set_mentor(conn, id, mentor, ctx.now).await?;
-        audit.record(row.audited(Action::Update, Resource::EnrolmentMentor).resource_id(id).reason(match mentor {
-            Some(m) => format!("mentor assigned: {m}"),
-            None => "mentor assignment ended".to_string(),
-        }));
+        let purpose = if mentor.is_some() { Purpose::MentorAssigned } else { Purpose::MentorUnassigned };
+        audit.record(row.audited(Action::Update, Resource::EnrolmentMentor).resource_id(id).purpose(purpose));
         queries::view(conn, id, ctx.today()).await
     });
     Ok(with_version(HttpResponse::Ok(), view))

@@ -297,7 +297,9 @@ async fn deadline_shares_match_a_data_set_with_known_answers() {
         .await
         .unwrap();
     assert!(
-        csv.contains("company_internship_started,Virksomhedspraktik startet,suppressed,suppressed,suppressed,suppressed,0,"),
+        csv.contains(
+            "company_internship_started,Virksomhedspraktik startet,suppressed,suppressed,suppressed,suppressed,0,"
+        ),
         "{csv}"
     );
 }

@@ -226,3 +226,67 @@ async fn a_clients_request_id_is_a_correlation_field_not_the_audits() {
         db.query_one("SELECT count(*) FROM audit_log WHERE request_id = $1", &[&forged]).await.unwrap().get(0);
     assert_eq!(forged_rows, 0);
 }
+
+/// Door 6: the citizen's access log and the auditors' view carry a purpose
+/// category, never the free text of a transition, a grant or its review, nor
+/// a staff member's id; the text stays with its record.
+#[tokio::test]
+async fn audit_purposes_are_categories_without_case_content_or_staff_ids() {
+    let app = spawn_app().await;
+    let bif = app.login("cw.bif").await.access;
+    let citizen = register(&app, &bif, &refugee("010190-1234", 5, &app)).await;
+    let enrolment = enrol(&app, &bif, &id(&citizen), json!({"programme_code": "kobenhavnermodellen"})).await;
+    let enrolment_path = format!("/api/v1/enrolments/{}", id(&enrolment));
+    let illness = "Sygdom: indlagt på psykiatrisk afdeling";
+    ok(app
+        .post_json(&format!("{enrolment_path}/transitions"), Some(&bif), &json!({"to": "paused", "reason": illness}))
+        .await)
+    .await;
+    let mentor = app.user_id("mentor.bif").await.to_string();
+    let assigned = app
+        .client
+        .put(app.url(&format!("{enrolment_path}/mentor")))
+        .bearer_auth(&bif)
+        .json(&json!({"mentor_id": mentor}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(assigned.status(), 200);
+    // A break-the-glass look by BIF at a citizen SOF works with, reviewed.
+    let sof = app.login("cw.sof").await.access;
+    let other = register(&app, &sof, &refugee("020290-2345", 5, &app)).await;
+    let why = "Borgeren står i receptionen og fortæller om vold i hjemmet";
+    let grant =
+        ok(app.post_json("/api/v1/access-grants", Some(&bif), &json!({"citizen_id": id(&other), "reason": why})).await)
+            .await;
+    let manager = app.login("manager.bif").await.access;
+    let comment = "Rimeligt: borgeren var i akut krise";
+    ok(app
+        .post_json(
+            &format!("/api/v1/access-grants/{}/review", id(&grant)),
+            Some(&manager),
+            &json!({"comment": comment}),
+        )
+        .await)
+    .await;
+
+    let auditor = app.login("auditor").await.access;
+    let mut purposes = Vec::new();
+    for (citizen, involved) in [(&citizen, &bif), (&other, &sof)] {
+        let log = ok(app.get(&format!("/api/v1/citizens/{}/access-log", id(citizen)), Some(involved)).await).await;
+        let audited =
+            ok(app.get(&format!("/api/v1/audit?citizen_id={}&limit=200", id(citizen)), Some(&auditor)).await).await;
+        for (who, seen) in [("access log", log.to_string()), ("auditor", audited.to_string())] {
+            for secret in [illness, why, comment, mentor.as_str()] {
+                assert!(!seen.contains(secret), "{who} shows {secret:?}: {seen}");
+            }
+        }
+        purposes.extend(log.as_array().unwrap().iter().filter_map(|e| e["purpose"].as_str().map(String::from)));
+    }
+    for category in ["status_change", "mentor_assigned", "break_the_glass", "grant_reviewed"] {
+        assert!(purposes.iter().any(|p| p == category), "{category} in {purposes:?}");
+    }
+    // The text stays with its record, for those who may read that record.
+    let grants = ok(app.get("/api/v1/access-grants?review=all", Some(&manager)).await).await;
+    assert!(grants.to_string().contains(why) && grants.to_string().contains(comment), "{grants}");
+}
