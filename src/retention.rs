@@ -99,7 +99,7 @@ SELECT id AS citizen_id, last_closure, legal_hold FROM last
 "#;
 
 /// $1 ids, $2 now, $3 the removal marker.
-const ANONYMISE: [&str; 10] = [
+const ANONYMISE: [&str; 12] = [
     "UPDATE citizens SET given_name = $3, family_name = $3, phone = NULL, email = NULL, address = NULL,
             cpr_ciphertext = NULL, cpr_key_id = NULL, cpr_hash = NULL,
             birth_date = date_trunc('year', birth_date)::date,
@@ -123,6 +123,9 @@ const ANONYMISE: [&str; 10] = [
       WHERE citizen_id = ANY ($1)",
     "UPDATE concerns SET text = $3, signs = '{}' WHERE citizen_id = ANY ($1)",
     "UPDATE risk_assessments SET summary = $3 WHERE citizen_id = ANY ($1)",
+    "UPDATE enrolment_reassignments SET reason = $3
+      WHERE enrolment_id IN (SELECT id FROM enrolments WHERE citizen_id = ANY ($1))",
+    "UPDATE legal_hold_changes SET reason = $3 WHERE citizen_id = ANY ($1)",
     "UPDATE access_grants SET reason = $3 || ' (retention)',
             review_comment = CASE WHEN review_comment IS NULL THEN NULL ELSE $3 END
       WHERE citizen_id = ANY ($1)",

@@ -422,3 +422,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     known_cpr_registrations,
     citizen_restricted_data,
 );
+
+diesel::table! {
+    enrolment_reassignments (id) {
+        id -> Uuid,
+        enrolment_id -> Uuid,
+        from_caseworker_id -> Nullable<Uuid>,
+        to_caseworker_id -> Uuid,
+        reason -> Text,
+        reassigned_by -> Uuid,
+        at -> Timestamptz,
+    }
+}

@@ -18,7 +18,8 @@ code_list! {
     /// What an entry records as its purpose where the work had a free-text
     /// reason (issue 10, door 6): a category from this fixed list, never the
     /// text or a staff id. The text stays with the record it belongs to (the
-    /// transition, the grant and its review), under that record's access
+    /// transition, the grant and its review, the reassignment, the legal hold
+    /// change), under that record's access
     /// rules; the citizen's access log and the auditors' view see only this.
     pub Purpose {
         StatusChange = "status_change",
@@ -26,6 +27,9 @@ code_list! {
         MentorUnassigned = "mentor_unassigned",
         BreakTheGlass = "break_the_glass",
         GrantReviewed = "grant_reviewed",
+        CaseloadReassignment = "caseload_reassignment",
+        LegalHoldSet = "legal_hold_set",
+        LegalHoldLifted = "legal_hold_lifted",
     }
 }
 

@@ -5,13 +5,13 @@
 
 use actix_web::{post, web};
 use chrono::{DateTime, Utc};
-use diesel::sql_types::{Bool, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{Bool, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::audit::{Action, AuditEntry, Resource};
+use crate::audit::{Action, AuditEntry, Purpose, Resource};
 use crate::domain::CitizenId;
 use crate::error::{ApiError, ApiResult, JsonResult};
 use crate::http::bounded_text;
@@ -40,10 +40,15 @@ struct Found {
 
 /// Sets or lifts the hold through the database function; NotFound when there
 /// is no such citizen.
-async fn set_hold(conn: &mut AsyncPgConnection, citizen: CitizenId, hold: bool, now: DateTime<Utc>) -> ApiResult<()> {
-    let found: Found = diesel::sql_query("SELECT medborger_set_legal_hold($1, $2, $3) AS found")
+async fn set_hold(
+    conn: &mut AsyncPgConnection, citizen: CitizenId, hold: bool, reason: &str, now: DateTime<Utc>,
+) -> ApiResult<()> {
+    // The function keeps the reason with the change (`legal_hold_changes`,
+    // administrators only); the audit entry says only set or lifted.
+    let found: Found = diesel::sql_query("SELECT medborger_set_legal_hold($1, $2, $3, $4) AS found")
         .bind::<SqlUuid, _>(citizen)
         .bind::<Bool, _>(hold)
+        .bind::<Text, _>(reason)
         .bind::<Timestamptz, _>(now)
         .get_result(conn)
         .await?;
@@ -65,12 +70,13 @@ pub async fn set_legal_hold(
     let reason = bounded_text("reason", &body.reason, 5, 1000)?;
     let hold = body.hold;
     run!(ctx, Subject::citizen(id), |conn, audit| {
-        set_hold(conn, id, hold, ctx.now).await?;
+        set_hold(conn, id, hold, &reason, ctx.now).await?;
         audit.record(
-            AuditEntry::success(Action::Update, Resource::LegalHold)
-                .resource_id(id)
-                .citizen(id)
-                .reason(format!("{}: {reason}", if hold { "set" } else { "lifted" })),
+            AuditEntry::success(Action::Update, Resource::LegalHold).resource_id(id).citizen(id).purpose(if hold {
+                Purpose::LegalHoldSet
+            } else {
+                Purpose::LegalHoldLifted
+            }),
         );
         Ok(())
     });

@@ -7,7 +7,7 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use super::dto::*;
 use super::queries::{self, Period, Selection};
 use super::{caseload, csv, deadlines, outcomes, ReportScope};
-use crate::audit::{Action, AuditEntry, Resource};
+use crate::audit::{Action, AuditEntry, Purpose, Resource};
 use crate::domain::{DepartmentCode, EnrolmentId, UserId};
 use crate::enrolments::queries::check_staff;
 use crate::error::{ApiError, ApiResult, JsonResult};
@@ -74,18 +74,17 @@ pub async fn reassign(ctx: Ctx, web::Json(body): web::Json<ReassignRequest>) -> 
             check_staff(conn, "to_caseworker_id", to, department.as_str(), "caseworker", team.map(Into::into)).await?;
         }
         let ids: Vec<EnrolmentId> = found.iter().map(|e| e.id).collect();
-        queries::reassign(conn, &ids, to, ctx.now).await?;
+        queries::reassign(conn, &found, to, &reason, ctx.actor.user_id, ctx.now).await?;
         audit.extend(found.iter().map(|e| {
             AuditEntry::success(Action::Update, Resource::Enrolment)
                 .resource_id(e.id)
                 .citizen(e.citizen_id)
-                .reason(format!("reassigned from {} to {to}: {reason}", e.responsible_caseworker_id))
+                .purpose(Purpose::CaseloadReassignment)
         }));
         if found.is_empty() {
             // Nothing moved is still a look at the caseworker's cases.
             audit.record(
-                AuditEntry::success(Action::Search, Resource::Enrolment)
-                    .reason(format!("reassignment to {to} found no open enrolment: {reason}")),
+                AuditEntry::success(Action::Search, Resource::Enrolment).purpose(Purpose::CaseloadReassignment),
             );
         }
         Ok(ids)

@@ -13,7 +13,7 @@ use super::dto::{MilestoneDeadlines, OutcomeParams, OverdueMilestone, PeriodPara
 use super::ReportScope;
 use crate::domain::{CitizenId, DepartmentCode, EnrolmentId, UserId};
 use crate::error::ApiResult;
-use crate::schema::enrolments;
+use crate::schema::{enrolment_reassignments, enrolments};
 use crate::scope::OPEN_STATUSES;
 
 /// The query a report runs: a manager's under their own row-level security,
@@ -342,9 +342,10 @@ pub async fn lock_open_enrolments(
 }
 
 pub async fn reassign(
-    conn: &mut AsyncPgConnection, ids: &[EnrolmentId], to: UserId, now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, found: &[OpenEnrolment], to: UserId, reason: &str, by: UserId, now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    diesel::update(enrolments::table.filter(enrolments::id.eq_any(ids)))
+    let ids: Vec<EnrolmentId> = found.iter().map(|e| e.id).collect();
+    diesel::update(enrolments::table.filter(enrolments::id.eq_any(&ids)))
         .set((
             enrolments::responsible_caseworker_id.eq(to),
             enrolments::version.eq(enrolments::version + 1),
@@ -352,5 +353,22 @@ pub async fn reassign(
         ))
         .execute(conn)
         .await?;
+    // The reason stays with the reassignment, readable where the enrolment
+    // is; the audit entry carries only its purpose (issue 10, door 6).
+    let rows: Vec<_> = found
+        .iter()
+        .map(|e| {
+            (
+                enrolment_reassignments::id.eq(Uuid::now_v7()),
+                enrolment_reassignments::enrolment_id.eq(e.id),
+                enrolment_reassignments::from_caseworker_id.eq(Some(e.responsible_caseworker_id)),
+                enrolment_reassignments::to_caseworker_id.eq(to),
+                enrolment_reassignments::reason.eq(reason),
+                enrolment_reassignments::reassigned_by.eq(by),
+                enrolment_reassignments::at.eq(now),
+            )
+        })
+        .collect();
+    diesel::insert_into(enrolment_reassignments::table).values(rows).execute(conn).await?;
     Ok(())
 }

@@ -184,7 +184,8 @@ async fn the_caseload_audit_counts_exactly_and_reassignment_is_all_or_nothing() 
         .await
         .query_one(
             "SELECT count(*) FROM audit_log WHERE action = 'update' AND resource_type = 'enrolment'
-                AND reason LIKE 'reassigned from % to %: Ferie'",
+                AND reason = 'caseload_reassignment'
+                AND resource_id IN (SELECT enrolment_id::text FROM enrolment_reassignments WHERE reason = 'Ferie')",
             &[],
         )
         .await

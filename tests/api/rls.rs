@@ -21,6 +21,8 @@ const PERSONAL_TABLES: &[&str] = &[
     "referrals",
     "citizen_restricted_data",
     "known_cpr_registrations",
+    "enrolment_reassignments",
+    "legal_hold_changes",
 ];
 
 #[tokio::test]

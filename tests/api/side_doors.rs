@@ -270,6 +270,16 @@ async fn audit_purposes_are_categories_without_case_content_or_staff_ids() {
         .await)
     .await;
 
+    // A reassignment by the manager, a legal hold by an administrator.
+    let moved = "Sagsbehandleren er sygemeldt med stress";
+    let to = app.user_id("cw.bif").await;
+    let reassign = json!({"to_caseworker_id": to, "enrolment_ids": [id(&enrolment)], "reason": moved});
+    ok(app.post_json("/api/v1/reports/caseload/reassign", Some(&manager), &reassign).await).await;
+    let admin = app.login("admin").await.access;
+    let held = "Klagesag i Ankestyrelsen om anbringelse";
+    let hold = json!({"hold": true, "reason": held});
+    ok(app.post_json(&format!("/api/v1/citizens/{}/legal-hold", id(&citizen)), Some(&admin), &hold).await).await;
+
     let auditor = app.login("auditor").await.access;
     let mut purposes = Vec::new();
     for (citizen, involved) in [(&citizen, &bif), (&other, &sof)] {
@@ -277,16 +287,32 @@ async fn audit_purposes_are_categories_without_case_content_or_staff_ids() {
         let audited =
             ok(app.get(&format!("/api/v1/audit?citizen_id={}&limit=200", id(citizen)), Some(&auditor)).await).await;
         for (who, seen) in [("access log", log.to_string()), ("auditor", audited.to_string())] {
-            for secret in [illness, why, comment, mentor.as_str()] {
+            for secret in [illness, why, comment, moved, held, mentor.as_str()] {
                 assert!(!seen.contains(secret), "{who} shows {secret:?}: {seen}");
             }
         }
         purposes.extend(log.as_array().unwrap().iter().filter_map(|e| e["purpose"].as_str().map(String::from)));
     }
-    for category in ["status_change", "mentor_assigned", "break_the_glass", "grant_reviewed"] {
+    for category in [
+        "status_change",
+        "mentor_assigned",
+        "break_the_glass",
+        "grant_reviewed",
+        "caseload_reassignment",
+        "legal_hold_set",
+    ] {
         assert!(purposes.iter().any(|p| p == category), "{category} in {purposes:?}");
     }
     // The text stays with its record, for those who may read that record.
     let grants = ok(app.get("/api/v1/access-grants?review=all", Some(&manager)).await).await;
     assert!(grants.to_string().contains(why) && grants.to_string().contains(comment), "{grants}");
+    let db = app.db().await;
+    let kept: Vec<String> = db
+        .query("SELECT reason FROM enrolment_reassignments UNION ALL SELECT reason FROM legal_hold_changes", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    assert_eq!(kept, [moved, held]);
 }
