@@ -120,6 +120,9 @@ pub async fn access_log(
         .filter(audit_log::citizen_id.eq(citizen))
         .filter(audit_log::outcome.eq("success"))
         .filter(audit_log::restricted_team_id.is_null().or(audit_log::restricted_team_id.eq_any(restricted_teams)))
+        // The filing of a concern (its time and department) would name the
+        // informant, to the restricted team too (issue 10, door 5).
+        .filter(audit_log::resource_type.ne("concern"))
         .order(audit_log::id)
         .select(AccessRow::as_select())
         .load(conn)

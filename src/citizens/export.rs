@@ -18,7 +18,8 @@
 //! An informant's identity is never exported: each concern says that it was
 //! redacted and why, the audit entry records it, and the access log leaves
 //! out the filing of concerns (its time and department would name the
-//! informant).
+//! informant). The access log is the one `GET /citizens/{id}/access-log`
+//! answers (issue 10, door 5): successful accesses, without refused attempts.
 
 use actix_web::{get, web};
 use diesel::sql_types::{Array, Jsonb, Text, Uuid as SqlUuid};
@@ -81,7 +82,8 @@ SELECT jsonb_build_object(
                             'at', a.at, 'department', a.actor_department, 'roles', a.actor_roles,
                             'action', a.action, 'resource_type', a.resource_type, 'purpose', a.reason) ORDER BY a.id), '[]')
                      FROM audit_log a
-                    WHERE a.citizen_id = $1 AND (a.restricted_team_id IS NULL OR a.restricted_team_id = ANY ($2))
+                    WHERE a.citizen_id = $1 AND a.outcome = 'success'
+                      AND (a.restricted_team_id IS NULL OR a.restricted_team_id = ANY ($2))
                       AND a.resource_type <> 'concern')
 ) AS document
   FROM citizens c WHERE c.id = $1

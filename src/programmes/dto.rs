@@ -73,7 +73,7 @@ pub struct UpdateProgrammeRequest {
     pub milestone_rules: Option<Vec<MilestoneRule>>,
 }
 
-fn is_code(s: &str) -> bool {
+pub(crate) fn is_code(s: &str) -> bool {
     (2..=64).contains(&s.len())
         && s.as_bytes()[0].is_ascii_lowercase()
         && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')

@@ -105,7 +105,8 @@ pub struct PeriodParams {
     pub from: Option<NaiveDate>,
     /// Last due date counted (default: today).
     pub to: Option<NaiveDate>,
-    /// Only this programme.
+    /// Only this programme (its code).
+    #[param(pattern = "^[a-z][a-z0-9_]{1,63}$")]
     pub programme: Option<String>,
     /// Auditors: one department (default: all). Managers: their own.
     #[param(value_type = Option<DepartmentCode>)]
@@ -137,7 +138,8 @@ pub struct OutcomeParams {
     pub from: Option<NaiveDate>,
     #[param(ignore)]
     pub to: Option<NaiveDate>,
-    /// Only this programme.
+    /// Only this programme (its code).
+    #[param(pattern = "^[a-z][a-z0-9_]{1,63}$")]
     pub programme: Option<String>,
     /// Auditors: one department (default: all). Managers: their own.
     #[param(value_type = Option<DepartmentCode>)]

@@ -98,6 +98,13 @@ fn scoped(
     ctx: &Ctx, department: Option<DepartmentCode>, programme: &Option<String>,
 ) -> ApiResult<(ReportScope, String)> {
     let scope = ReportScope::of(&ctx.actor, department)?;
+    if programme.as_deref().is_some_and(|p| !crate::programmes::dto::is_code(p)) {
+        return Err(ApiError::invalid(
+            "programme",
+            "invalid",
+            "a programme code: 2–64 lower-case letters, digits or _",
+        ));
+    }
     Ok((scope, programme.clone().unwrap_or_default()))
 }
 

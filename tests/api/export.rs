@@ -191,4 +191,29 @@ async fn the_export_holds_one_of_everything_and_redacts_what_it_must() {
     assert_eq!(reasons.len(), 2);
     assert_eq!(reasons[0], None);
     assert!(reasons[1].as_deref().unwrap().contains("redacted in 1 concern"));
+
+    // Door 5: the export's access log is the access-log endpoint's, for the
+    // department and for the restricted team alike: no refused attempt (kff
+    // was refused above), no filing of the concern.
+    for token in [&bif, &specialist] {
+        let doc: Value = ok(app.get(&export, Some(token)).await).await;
+        let endpoint = ok(app.get(&format!("/api/v1/citizens/{c}/access-log"), Some(token)).await).await;
+        let shape = |items: &Value| -> Vec<String> {
+            items
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| {
+                    format!(
+                        "{} {} {} {} {}",
+                        a["department"], a["roles"], a["action"], a["resource_type"], a["purpose"]
+                    )
+                })
+                .collect()
+        };
+        let (exported, answered) = (shape(&doc["access_log"]), shape(&endpoint));
+        // The export itself is logged after the document is made.
+        assert_eq!(exported[..], answered[..exported.len()]);
+        assert!(exported.iter().all(|a| !a.contains("\"denied\"") && !a.contains("\"concern\"")), "{exported:?}");
+    }
 }

@@ -7629,7 +7629,7 @@ export interface operations {
                 from?: string;
                 /** @description Last due date counted (default: today). */
                 to?: string;
-                /** @description Only this programme. */
+                /** @description Only this programme (its code). */
                 programme?: string;
                 /** @description Auditors: one department (default: all). Managers: their own. */
                 department?: components["schemas"]["DepartmentCode"];
@@ -7715,7 +7715,7 @@ export interface operations {
                  *     a period are accepted too.)
                  */
                 period?: string;
-                /** @description Only this programme. */
+                /** @description Only this programme (its code). */
                 programme?: string;
                 /** @description Auditors: one department (default: all). Managers: their own. */
                 department?: components["schemas"]["DepartmentCode"];
