@@ -15,6 +15,10 @@
 //! is included only for a member of the owning restricted team. The query
 //! runs under the caller's row-level security, with these rules on top.
 //!
+//! Consents come only where the caller's department recorded them or is one
+//! of the departments they name: another department's consent would tell
+//! of work the caller's department has no part in (issue 10, door 5).
+//!
 //! An informant's identity is never exported: each concern says that it was
 //! redacted and why, the audit entry records it, and the access log leaves
 //! out the filing of concerns (its time and department would name the
@@ -68,7 +72,8 @@ SELECT jsonb_build_object(
                            FROM risk_assessments r JOIN visible_enrolments e ON e.id = r.enrolment_id),
     'referrals', (SELECT coalesce(jsonb_agg(to_jsonb(r) ORDER BY r.id), '[]') FROM referrals r
                    WHERE r.citizen_id = $1 AND (r.from_department = $4 OR r.to_department = $4)),
-    'consents', (SELECT coalesce(jsonb_agg(to_jsonb(k) ORDER BY k.id), '[]') FROM consents k WHERE k.citizen_id = $1),
+    'consents', (SELECT coalesce(jsonb_agg(to_jsonb(k) ORDER BY k.id), '[]') FROM consents k
+                  WHERE k.citizen_id = $1 AND ($4 = ANY (k.departments) OR k.recorded_department = $4)),
     'concerns', (SELECT coalesce(jsonb_agg(
                           to_jsonb(k) - 'filed_by' - 'filer_department'
                           || jsonb_build_object('informant', NULL, 'informant_redacted', $3::text)

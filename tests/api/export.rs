@@ -216,4 +216,22 @@ async fn the_export_holds_one_of_everything_and_redacts_what_it_must() {
         assert_eq!(exported[..], answered[..exported.len()]);
         assert!(exported.iter().all(|a| !a.contains("\"denied\"") && !a.contains("\"concern\"")), "{exported:?}");
     }
+
+    // A consent between SOF and KFF is SOF's to export, not BIF's: it would
+    // tell BIF of work it has no part in.
+    let now = Utc::now();
+    let between = json!({"purpose": "Samarbejde om bolig", "departments": ["sof", "kff"],
+                         "given_at": now - Duration::days(1), "expires_at": now + Duration::days(30),
+                         "document_reference": "2026-78"});
+    ok(app.post_json(&format!("/api/v1/citizens/{c}/consents"), Some(&sof), &between).await).await;
+    let of = |doc: &Value| -> Vec<String> {
+        doc["consents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["document_reference"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(of(&ok(app.get(&export, Some(&bif)).await).await), ["2026-77"]);
+    assert_eq!(of(&ok(app.get(&export, Some(&sof)).await).await), ["2026-77", "2026-78"]);
 }
