@@ -268,6 +268,19 @@ impl CprVault {
     pub fn lookup_hash(&self, cpr: &Cpr) -> Vec<u8> {
         hmac::sign(&self.lookup, cpr.0.as_bytes()).as_ref().to_vec()
     }
+
+    /// A keyed fingerprint of a request (`Idempotency-Key`), which may hold
+    /// a CPR: under the lookup key, apart from CPR hashes by its prefix and
+    /// the parts' lengths.
+    pub fn fingerprint(&self, parts: &[&[u8]]) -> Vec<u8> {
+        let mut context = hmac::Context::with_key(&self.lookup);
+        context.update(b"medborger idempotency v1\0");
+        for part in parts {
+            context.update(&(part.len() as u64).to_be_bytes());
+            context.update(part);
+        }
+        context.sign().as_ref().to_vec()
+    }
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ pub mod enrolments;
 pub mod error;
 pub mod health;
 pub mod http;
+pub mod idempotency;
 pub mod import;
 pub mod metrics;
 pub mod notes;

@@ -224,6 +224,26 @@ fn problem(description: &str) -> utoipa::openapi::Response {
         .build()
 }
 
+/// The header every create takes: a retry with the same key and body
+/// answers the first result (docs/design.md §6).
+fn idempotency_key() -> utoipa::openapi::path::Parameter {
+    use utoipa::openapi::path::ParameterBuilder;
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    use utoipa::openapi::Required;
+    ParameterBuilder::new()
+        .name(crate::idempotency::HEADER)
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "Makes a retry safe: a request with a key you sent in the last 24 hours, to the same \
+             operation with the same body, is not run again and answers the first result; the same \
+             key with another request is 409. Keys are yours alone. Send a new key (e.g. a UUID) \
+             for each new request, and the same key when you retry it.",
+        ))
+        .schema(Some(ObjectBuilder::new().schema_type(Type::String).min_length(Some(1)).max_length(Some(128))))
+        .build()
+}
+
 /// Creates whose body names a citizen they act on.
 const NAMES_A_CITIZEN_IN_ITS_BODY: &[(&str, &str)] =
     &[("post", "/api/v1/access-grants"), ("post", "/api/v1/concerns"), ("post", "/api/v1/referrals")];
@@ -253,6 +273,11 @@ fn describe(op: &mut Operation, verb: &str, path: &str, access: Access) {
     if op.request_body.is_some() {
         errors.push(("413", "Body too large"));
         errors.push(("415", "Body is not application/json"));
+    }
+    if verb == "post" && op.responses.responses.contains_key("201") {
+        // Every create, and only a create, answers 201 (crate::idempotency).
+        op.parameters.get_or_insert_with(Vec::new).push(idempotency_key());
+        errors.push(("409", "Conflicts with the current state, or the Idempotency-Key was used for another request"));
     }
     if verb == "patch" {
         errors.push(("412", "If-Match does not match the current ETag"));

@@ -23,6 +23,7 @@ use crate::auth::Actor;
 use crate::db::{self, DbContext};
 use crate::domain::{CitizenId, DepartmentCode};
 use crate::error::{ApiError, ApiResult};
+use crate::idempotency::{Answer, Claim, Claimed, RequestKey};
 use crate::scope::Reach;
 use crate::state::AppState;
 
@@ -40,6 +41,24 @@ macro_rules! run {
 }
 pub(crate) use run;
 
+/// `create!(ctx, subject, &body, |conn, audit| { … })` is [`Ctx::create`]
+/// as `run!` is [`Ctx::run`]: the work answers an [`Answer`], kept with the
+/// request's `Idempotency-Key`. `claimed claim` in place of `&body` takes a
+/// claim made earlier (`ctx.claim(&body)?`), for a body the handler consumes.
+macro_rules! create {
+    ($ctx:ident, $subject:expr, claimed $claim:expr, |$conn:ident, $audit:ident| $work:block) => {{
+        use diesel_async::scoped_futures::ScopedFutureExt as _;
+        let $ctx = &$ctx;
+        $ctx.create($subject, $claim, |$conn, $audit| async move $work.scope_boxed())
+            .await
+    }};
+    ($ctx:ident, $subject:expr, $body:expr, |$conn:ident, $audit:ident| $work:block) => {{
+        let claim = $ctx.claim($body)?;
+        create!($ctx, $subject, claimed claim, |$conn, $audit| $work)
+    }};
+}
+pub(crate) use create;
+
 type Manager = <AsyncPgConnection as AsyncConnection>::TransactionManager;
 
 /// Everything about the caller and the request, computed once.
@@ -52,6 +71,7 @@ pub struct Ctx {
     who: AuditActor,
     db: DbContext,
     state: web::Data<AppState>,
+    key: RequestKey,
 }
 
 impl FromRequest for Ctx {
@@ -62,7 +82,7 @@ impl FromRequest for Ctx {
         let actor = req.extensions().get::<Actor>().cloned();
         let state = req.app_data::<web::Data<AppState>>().cloned();
         ready(match (actor, state) {
-            (Some(actor), Some(state)) => Ok(Ctx::new(actor, state)),
+            (Some(actor), Some(state)) => Ok(Ctx::new(actor, state, RequestKey::of(req))),
             (None, _) => Err(ApiError::Unauthenticated),
             (_, None) => Err(ApiError::internal(anyhow::anyhow!("AppState missing"))),
         })
@@ -144,8 +164,9 @@ enum Ending<R> {
 }
 
 impl Ctx {
-    pub fn new(actor: Actor, state: web::Data<AppState>) -> Self {
+    pub fn new(actor: Actor, state: web::Data<AppState>, key: RequestKey) -> Self {
         Self {
+            key,
             reach: Reach::of(&actor),
             now: actor.now,
             who: AuditActor::from(&actor),
@@ -195,6 +216,45 @@ impl Ctx {
             db::release_after_failure(&self.state.pool, pooled);
         }
         result
+    }
+
+    /// The request's claim on its `Idempotency-Key` for `body`, if it sent one.
+    pub fn claim(&self, body: &impl serde::Serialize) -> ApiResult<Option<Claim>> {
+        self.key.claim(&self.state.vault, body)
+    }
+
+    /// Runs a create's `work` as [`Ctx::run`] does, honouring the request's
+    /// claim on its `Idempotency-Key` (crate::idempotency): a key already
+    /// answered for the same request repeats the kept answer without running
+    /// the work, recorded as a read of what was created.
+    pub async fn create<'a, F>(&'a self, subject: Subject, claim: Option<Claim>, work: F) -> ApiResult<Answer>
+    where
+        F: for<'r> FnOnce(&'r mut AsyncPgConnection, &'r mut Audit) -> ScopedBoxFuture<'a, 'r, ApiResult<Answer>>
+            + Send
+            + 'a,
+    {
+        use diesel_async::scoped_futures::ScopedFutureExt as _;
+        let Some(claim) = claim else {
+            return self.run(subject, work).await;
+        };
+        let user = self.actor.user_id;
+        self.run(subject, move |conn, audit| {
+            async move {
+                match claim.take(conn, user, self.now).await? {
+                    Claimed::Earlier(answer, entry) => {
+                        audit.extend(entry);
+                        Ok(answer)
+                    }
+                    Claimed::New => {
+                        let answer = work(conn, audit).await?;
+                        claim.keep(conn, user, &answer, audit.entries.first()).await?;
+                        Ok(answer)
+                    }
+                }
+            }
+            .scope_boxed()
+        })
+        .await
     }
 
     /// Work on data that is not personal (the programme catalogue, the list

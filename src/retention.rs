@@ -99,7 +99,7 @@ SELECT id AS citizen_id, last_closure, legal_hold FROM last
 "#;
 
 /// $1 ids, $2 now, $3 the removal marker.
-const ANONYMISE: [&str; 12] = [
+const ANONYMISE: [&str; 13] = [
     "UPDATE citizens SET given_name = $3, family_name = $3, phone = NULL, email = NULL, address = NULL,
             cpr_ciphertext = NULL, cpr_key_id = NULL, cpr_hash = NULL,
             birth_date = date_trunc('year', birth_date)::date,
@@ -126,6 +126,8 @@ const ANONYMISE: [&str; 12] = [
     "UPDATE enrolment_reassignments SET reason = $3
       WHERE enrolment_id IN (SELECT id FROM enrolments WHERE citizen_id = ANY ($1))",
     "UPDATE legal_hold_changes SET reason = $3 WHERE citizen_id = ANY ($1)",
+    // The answers kept for Idempotency-Key retries name the citizen.
+    "DELETE FROM idempotent_requests WHERE citizen_id = ANY ($1)",
     "UPDATE access_grants SET reason = $3 || ' (retention)',
             review_comment = CASE WHEN review_comment IS NULL THEN NULL ELSE $3 END
       WHERE citizen_id = ANY ($1)",
@@ -209,6 +211,12 @@ pub async fn run(
             if dry_run {
                 return Ok(report);
             }
+            // Answers kept for Idempotency-Key retries outlive their keys
+            // only until a user's next create, or this run.
+            diesel::sql_query("DELETE FROM idempotent_requests WHERE created_at < $1")
+                .bind::<Timestamptz, _>(now - crate::idempotency::KEPT_FOR)
+                .execute(conn)
+                .await?;
             let ids: Vec<Uuid> = report.anonymised.iter().map(|c| c.citizen_id).collect();
             if !ids.is_empty() {
                 for statement in ANONYMISE {

@@ -237,8 +237,6 @@ diesel::table! {
         supersedes -> Nullable<Uuid>,
         correction_reason -> Nullable<Text>,
         created_at -> Timestamptz,
-        idempotency_key -> Nullable<Text>,
-        request_hash -> Nullable<Bytea>,
     }
 }
 
@@ -375,6 +373,21 @@ diesel::table! {
         address -> Nullable<Text>,
         needs -> Array<Text>,
         updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    idempotent_requests (actor_id, key) {
+        actor_id -> Uuid,
+        key -> Text,
+        fingerprint -> Bytea,
+        created_at -> Timestamptz,
+        status -> Nullable<Int2>,
+        location -> Nullable<Text>,
+        etag -> Nullable<Text>,
+        body -> Nullable<Text>,
+        replay_entry -> Nullable<Jsonb>,
+        citizen_id -> Nullable<Uuid>,
     }
 }
 

@@ -1,8 +1,7 @@
 //! HTTP handlers for access grants: parse, run the work in the request's
 //! pipeline (`request::Ctx::run`), answer the view.
 
-use actix_web::http::header;
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web};
 
 use super::dto::*;
 use super::queries::{self, GrantRow, NewGrant};
@@ -11,17 +10,18 @@ use crate::audit::{Action, AuditEntry, Purpose, Resource};
 use crate::domain::{CitizenId, GrantId};
 use crate::error::{ApiError, ApiResult, JsonResult};
 use crate::http::bounded_text;
-use crate::request::{run, Ctx, Subject};
+use crate::idempotency::Answer;
+use crate::request::{create, run, Ctx, Subject};
 
 /// Break the glass: open a citizen outside your scope for three hours
 /// (caseworkers). Restricted enrolments stay closed. Audited as `break_glass`.
 #[utoipa::path(tag = "access-grants", request_body = CreateGrantRequest,
     responses((status = 201, body = GrantView, headers(("Location" = String)))))]
 #[post("/access-grants")]
-pub async fn create_grant(ctx: Ctx, web::Json(body): web::Json<CreateGrantRequest>) -> ApiResult<HttpResponse> {
+pub async fn create_grant(ctx: Ctx, web::Json(body): web::Json<CreateGrantRequest>) -> ApiResult<Answer> {
     let reason = bounded_text("reason", &body.reason, 20, 2000)?;
     let citizen = CitizenId(body.citizen_id);
-    let grant = run!(ctx, Subject::citizen(citizen), |conn, audit| {
+    create!(ctx, Subject::citizen(citizen), &body, |conn, audit| {
         if !queries::citizen_exists(conn, citizen).await? {
             return Err(ApiError::NotFound);
         }
@@ -44,11 +44,9 @@ pub async fn create_grant(ctx: Ctx, web::Json(body): web::Json<CreateGrantReques
                 .citizen(citizen)
                 .purpose(Purpose::BreakTheGlass),
         );
-        Ok(grant.into_view())
-    });
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/access-grants/{}", grant.id)))
-        .json(grant))
+        let grant = grant.into_view();
+        Ok(Answer::created(&grant)?.at(format!("/api/v1/access-grants/{}", grant.id)))
+    })
 }
 
 /// Grants of your department's caseworkers awaiting review (managers).

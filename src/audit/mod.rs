@@ -30,137 +30,71 @@ code_list! {
         CaseloadReassignment = "caseload_reassignment",
         LegalHoldSet = "legal_hold_set",
         LegalHoldLifted = "legal_hold_lifted",
+        IdempotentRetry = "idempotent_retry",
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Login,
-    LoginFailed,
-    Refresh,
-    RefreshReuse,
-    Logout,
-    Read,
-    Search,
-    Create,
-    Update,
-    Deactivate,
-    Reveal,
-    Transition,
-    BreakGlass,
-    Review,
-    Export,
-    /// A CPR already on file registered by another department, with a
-    /// stated basis: the department becomes involved (issue 10, door 1).
-    RegisterKnown,
-    Denied,
-}
-
-impl Action {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Login => "login",
-            Self::LoginFailed => "login_failed",
-            Self::Refresh => "refresh",
-            Self::RefreshReuse => "refresh_reuse",
-            Self::Logout => "logout",
-            Self::Read => "read",
-            Self::Search => "search",
-            Self::Create => "create",
-            Self::Update => "update",
-            Self::Deactivate => "deactivate",
-            Self::Reveal => "reveal",
-            Self::Transition => "transition",
-            Self::BreakGlass => "break_glass",
-            Self::Review => "review",
-            Self::Export => "export",
-            Self::RegisterKnown => "register_known",
-            Self::Denied => "denied",
-        }
+code_list! {
+    pub Action {
+        Login = "login",
+        LoginFailed = "login_failed",
+        Refresh = "refresh",
+        RefreshReuse = "refresh_reuse",
+        Logout = "logout",
+        Read = "read",
+        Search = "search",
+        Create = "create",
+        Update = "update",
+        Deactivate = "deactivate",
+        Reveal = "reveal",
+        Transition = "transition",
+        BreakGlass = "break_glass",
+        Review = "review",
+        Export = "export",
+        RegisterKnown = "register_known",
+        Denied = "denied",
     }
 }
 
-/// What an audit entry is about. One list, so that the same thing is always
-/// named the same way (`note`, never `notes`) in the log and in reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Resource {
-    AccessGrant,
-    AccessLog,
-    AuditLog,
-    Caseload,
-    Citizen,
-    CitizenCpr,
-    Concern,
-    Consent,
-    Enrolment,
-    EnrolmentMentor,
-    EnrolmentSummary,
-    Involvement,
-    LegalHold,
-    Milestone,
-    Note,
-    Outcome,
-    Programme,
-    Referral,
-    ReportCaseload,
-    ReportDeadlines,
-    ReportOutcomes,
-    RiskAssessment,
-    Route,
-    Seed,
-    Session,
-    StaffUser,
-    Team,
-}
-
-impl Resource {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::AccessGrant => "access_grant",
-            Self::AccessLog => "access_log",
-            Self::AuditLog => "audit_log",
-            Self::Caseload => "caseload",
-            Self::Citizen => "citizen",
-            Self::CitizenCpr => "citizen_cpr",
-            Self::Concern => "concern",
-            Self::Consent => "consent",
-            Self::Enrolment => "enrolment",
-            Self::EnrolmentMentor => "enrolment_mentor",
-            Self::EnrolmentSummary => "enrolment_summary",
-            Self::Involvement => "involvement",
-            Self::LegalHold => "legal_hold",
-            Self::Milestone => "milestone",
-            Self::Note => "note",
-            Self::Outcome => "outcome",
-            Self::Programme => "programme",
-            Self::Referral => "referral",
-            Self::ReportCaseload => "report_caseload",
-            Self::ReportDeadlines => "report_deadlines",
-            Self::ReportOutcomes => "report_outcomes",
-            Self::RiskAssessment => "risk_assessment",
-            Self::Route => "route",
-            Self::Seed => "seed",
-            Self::Session => "session",
-            Self::StaffUser => "staff_user",
-            Self::Team => "team",
-        }
+code_list! {
+    /// What an audit entry is about. One list, so that the same thing is always
+    /// named the same way (`note`, never `notes`) in the log and in reports.
+    pub Resource {
+        AccessGrant = "access_grant",
+        AccessLog = "access_log",
+        AuditLog = "audit_log",
+        Caseload = "caseload",
+        Citizen = "citizen",
+        CitizenCpr = "citizen_cpr",
+        Concern = "concern",
+        Consent = "consent",
+        Enrolment = "enrolment",
+        EnrolmentMentor = "enrolment_mentor",
+        EnrolmentSummary = "enrolment_summary",
+        Involvement = "involvement",
+        LegalHold = "legal_hold",
+        Milestone = "milestone",
+        Note = "note",
+        Outcome = "outcome",
+        Programme = "programme",
+        Referral = "referral",
+        ReportCaseload = "report_caseload",
+        ReportDeadlines = "report_deadlines",
+        ReportOutcomes = "report_outcomes",
+        RiskAssessment = "risk_assessment",
+        Route = "route",
+        Seed = "seed",
+        Session = "session",
+        StaffUser = "staff_user",
+        Team = "team",
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Success,
-    Denied,
-    Failure,
-}
-
-impl Outcome {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Success => "success",
-            Self::Denied => "denied",
-            Self::Failure => "failure",
-        }
+code_list! {
+    pub Outcome {
+        Success = "success",
+        Denied = "denied",
+        Failure = "failure",
     }
 }
 
@@ -172,7 +106,7 @@ pub struct AuditActor {
     pub roles: Vec<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AuditEntry {
     action: Action,
     resource_type: Resource,
@@ -234,6 +168,21 @@ impl AuditEntry {
     pub fn within(mut self, team: Option<Uuid>) -> Self {
         self.restricted_team = team;
         self
+    }
+
+    pub fn citizen_id(&self) -> Option<Uuid> {
+        self.citizen_id
+    }
+
+    /// What a retry with the same `Idempotency-Key` records: a read of what
+    /// this entry created, under the same team tag.
+    pub fn retried(&self) -> Self {
+        Self {
+            action: Action::Read,
+            reason: Some(Purpose::IdempotentRetry.as_str().into()),
+            outcome: Outcome::Success,
+            ..self.clone()
+        }
     }
 }
 

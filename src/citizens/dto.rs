@@ -27,7 +27,7 @@ fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result
 /// in bodies like this one, never in a URL. The record's fields are
 /// [`CitizenData`]'s, flattened into the body; a field that neither names is
 /// refused (see [`RegisterCitizenBody`]).
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(try_from = "RegisterCitizenBody")]
 pub struct RegisterCitizenRequest {
     cpr: String,

@@ -1,7 +1,6 @@
 //! HTTP handlers for citizens: parse, run the work in the request's
 //! pipeline (`request::Ctx::run`), answer the view.
 
-use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpResponse};
 
 use super::dto::*;
@@ -12,7 +11,8 @@ use crate::cpr::{mask_from_birth_date, Cpr};
 use crate::domain::CitizenId;
 use crate::error::{ApiError, ApiResult, FieldError, JsonResult};
 use crate::http::{with_etag, IfMatch, Page, PageParams};
-use crate::request::{run, Ctx, Subject};
+use crate::idempotency::Answer;
+use crate::request::{create, run, Ctx, Subject};
 use crate::scope::View;
 
 /// Register a citizen (caseworkers). A restricted team member's
@@ -24,8 +24,9 @@ use crate::scope::View;
 #[utoipa::path(tag = "citizens", request_body = RegisterCitizenRequest,
     responses( (status = 201, description = "Registered", body = CitizenView, headers(("Location" = String), ("ETag" = String))), (status = 200, description = "Already registered; now involving your department on the stated basis", body = KnownCitizenRegistered), (status = 403, description = "Under a break-the-glass grant: reading only"), (status = 422, description = "Invalid, or a known CPR without a basis"), ))]
 #[post("/citizens")]
-pub async fn register_citizen(ctx: Ctx, body: web::Json<RegisterCitizenRequest>) -> ApiResult<HttpResponse> {
-    let (cpr, basis, data) = body.into_inner().split();
+pub async fn register_citizen(ctx: Ctx, web::Json(body): web::Json<RegisterCitizenRequest>) -> ApiResult<Answer> {
+    let claim = ctx.claim(&body)?;
+    let (cpr, basis, data) = body.split();
     let cpr = Cpr::parse(&cpr).map_err(|e| ApiError::invalid("cpr", "invalid", e.to_string()))?;
     let data = data.validate(cpr.birth_date(), ctx.today()).map_err(ApiError::Validation)?;
     let vault = &ctx.state().vault;
@@ -34,7 +35,7 @@ pub async fn register_citizen(ctx: Ctx, body: web::Json<RegisterCitizenRequest>)
     let (birth_date, sex) = (cpr.birth_date(), cpr.sex());
     // A restricted team member registers for the team (door 2).
     let team = ctx.actor.restricted_teams().into_iter().min();
-    let registered = run!(ctx, Subject::none(), |conn, audit| {
+    create!(ctx, Subject::none(), claimed claim, |conn, audit| {
         // The shared record of a team's registration holds none of
         // what the team was told in confidence.
         let shared = match team {
@@ -53,7 +54,8 @@ pub async fn register_citizen(ctx: Ctx, body: web::Json<RegisterCitizenRequest>)
                 AuditEntry::success(Action::Create, Resource::Citizen).resource_id(id).citizen(id).within(team),
             );
             let (row, _) = queries::find_visible(conn, &ctx.reach, id.into(), false).await?;
-            return Ok(Registered::Created(Box::new(row.into_view()?)));
+            let view = row.into_view()?;
+            return Ok(Answer::created(&view)?.at(format!("/api/v1/citizens/{}", view.id)).version(view.version));
         }
         if queries::find_visible(conn, &ctx.reach, id.into(), false)
             .await
@@ -68,7 +70,8 @@ pub async fn register_citizen(ctx: Ctx, body: web::Json<RegisterCitizenRequest>)
                     .reason("registration of a CPR already in your care"),
             );
             let (row, _) = queries::find_visible(conn, &ctx.reach, id.into(), false).await?;
-            return Ok(Registered::Known(Box::new(row.into_view()?)));
+            let view = row.into_view()?;
+            return Ok(Answer::ok(&view)?.version(view.version));
         }
         if queries::find_visible(conn, &ctx.reach, id.into(), false).await.is_ok()
             || holds_grant(conn, ctx.actor.user_id, id.into(), ctx.now).await?
@@ -95,38 +98,14 @@ pub async fn register_citizen(ctx: Ctx, body: web::Json<RegisterCitizenRequest>)
                 .within(team)
                 .reason(basis.as_str()),
         );
-        Ok(Registered::Involved(Box::new(KnownCitizenRegistered {
+        Answer::ok(&KnownCitizenRegistered {
             id,
             cpr_masked: mask_from_birth_date(birth_date),
             already_registered: true,
             basis,
             submitted: data,
-        })))
-    });
-    Ok(match registered {
-        Registered::Created(view) => {
-            let version = view.version;
-            with_etag(
-                HttpResponse::Created()
-                    .insert_header((header::LOCATION, format!("/api/v1/citizens/{}", view.id)))
-                    .json(view),
-                version,
-            )
-        }
-        Registered::Known(view) => {
-            let version = view.version;
-            with_etag(HttpResponse::Ok().json(view), version)
-        }
-        Registered::Involved(receipt) => HttpResponse::Ok().json(receipt),
+        })
     })
-}
-
-enum Registered {
-    Created(Box<CitizenView>),
-    /// Already in the caller's care.
-    Known(Box<CitizenView>),
-    /// Newly involved on a stated basis.
-    Involved(Box<KnownCitizenRegistered>),
 }
 
 /// Registrations of CPRs already on file by your department's staff in the

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::error::{ApiError, ApiResult};
 use crate::http::bounded_text;
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FileConcernRequest {
     pub citizen_id: Uuid,
@@ -56,7 +56,7 @@ pub struct ConcernView {
     pub handled_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpenCaseRequest {
     #[serde(default)]

@@ -1,8 +1,7 @@
 //! HTTP handlers for concerns: parse, run the work in the request's
 //! pipeline (`request::Ctx::run`), answer the receipt or view.
 
-use actix_web::http::header;
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web};
 
 use super::dto::*;
 use super::queries::{self, ConcernRow, NewConcern};
@@ -13,8 +12,9 @@ use crate::enrolments::domain::Status;
 use crate::enrolments::dto::EnrolmentView;
 use crate::enrolments::queries::{self as enrolments, NewEnrolment};
 use crate::error::{ApiError, ApiResult, JsonResult};
+use crate::idempotency::Answer;
 use crate::programmes::queries as programmes;
-use crate::request::{run, Ctx, Subject};
+use crate::request::{create, run, Ctx, Subject};
 
 /// The restricted programme a concern opens.
 const PROGRAMME: &str = "negativ_social_kontrol";
@@ -28,10 +28,10 @@ fn teams_of(ctx: &Ctx) -> Vec<TeamId> {
 /// get a receipt and can read nothing more of it.
 #[utoipa::path(tag = "concerns", request_body = FileConcernRequest, responses((status = 201, body = ConcernReceipt)))]
 #[post("/concerns")]
-pub async fn file_concern(ctx: Ctx, body: web::Json<FileConcernRequest>) -> ApiResult<HttpResponse> {
+pub async fn file_concern(ctx: Ctx, web::Json(body): web::Json<FileConcernRequest>) -> ApiResult<Answer> {
     let (text, signs) = body.validate()?;
     let citizen = CitizenId(body.citizen_id);
-    let receipt = run!(ctx, Subject::citizen(citizen), |conn, audit| {
+    create!(ctx, Subject::citizen(citizen), &body, |conn, audit| {
         citizens::find_visible(conn, &ctx.reach, citizen, false).await?;
         let team = queries::receiving_team(conn)
             .await?
@@ -52,9 +52,8 @@ pub async fn file_concern(ctx: Ctx, body: web::Json<FileConcernRequest>) -> ApiR
                 .citizen(citizen)
                 .restricted_to(team.into()),
         );
-        Ok(ConcernReceipt { id: id.into(), received_at: ctx.now })
-    });
-    Ok(HttpResponse::Created().json(receipt))
+        Answer::created(&ConcernReceipt { id: id.into(), received_at: ctx.now })
+    })
 }
 
 /// The restricted team's inbox of concerns, oldest first, with the informant.
@@ -80,12 +79,13 @@ pub async fn list_concerns(ctx: Ctx) -> JsonResult<Vec<ConcernView>> {
     responses((status = 201, body = EnrolmentView, headers(("Location" = String)))))]
 #[post("/concerns/{id}/open")]
 pub async fn open_case(
-    ctx: Ctx, id: web::Path<ConcernId>, body: web::Json<OpenCaseRequest>,
-) -> ApiResult<HttpResponse> {
+    ctx: Ctx, id: web::Path<ConcernId>, web::Json(body): web::Json<OpenCaseRequest>,
+) -> ApiResult<Answer> {
     let id = id.into_inner();
-    let goals = body.into_inner().goals()?;
+    let claim = ctx.claim(&body)?;
+    let goals = body.goals()?;
     let teams = teams_of(&ctx);
-    let view = run!(ctx, Subject::new(Resource::Concern, id), |conn, audit| {
+    create!(ctx, Subject::new(Resource::Concern, id), claimed claim, |conn, audit| {
         let concern = queries::find_for_team(conn, id, &teams).await?;
         if concern.opened_enrolment_id.is_some() {
             return Err(ApiError::Conflict("A case is already opened from this concern.".into()));
@@ -127,7 +127,7 @@ pub async fn open_case(
                 .restricted_to(team.into())
                 .reason(format!("opened from concern {id}")),
         );
-        enrolments::view(conn, enrolment, ctx.today()).await
-    });
-    Ok(HttpResponse::Created().insert_header((header::LOCATION, format!("/api/v1/enrolments/{}", view.id))).json(view))
+        let view = enrolments::view(conn, enrolment, ctx.today()).await?;
+        Ok(Answer::created(&view)?.at(format!("/api/v1/enrolments/{}", view.id)).version(view.version))
+    })
 }

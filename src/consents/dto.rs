@@ -10,7 +10,7 @@ use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::bounded_field;
 use crate::org::dto::Errors;
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecordConsentRequest {
     /// What the citizen consented to, in their words or the form's.

@@ -2,8 +2,7 @@
 //! run the work in the request's pipeline (`request::Ctx::run`), answer the
 //! view.
 
-use actix_web::http::header;
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web};
 
 use super::dto::*;
 use super::queries::{self, Recorder};
@@ -12,7 +11,8 @@ use crate::citizens::queries as citizens;
 use crate::domain::{CitizenId, ConsentId};
 use crate::error::{ApiError, ApiResult, JsonResult};
 use crate::http::bounded_text;
-use crate::request::{run, Ctx, Subject};
+use crate::idempotency::Answer;
+use crate::request::{create, run, Ctx, Subject};
 
 /// Record a citizen's consent (caseworkers of a department that works with
 /// the citizen).
@@ -20,20 +20,18 @@ use crate::request::{run, Ctx, Subject};
     request_body = RecordConsentRequest, responses((status = 201, body = ConsentView, headers(("Location" = String)))))]
 #[post("/citizens/{id}/consents")]
 pub async fn record_consent(
-    ctx: Ctx, citizen: web::Path<CitizenId>, body: web::Json<RecordConsentRequest>,
-) -> ApiResult<HttpResponse> {
+    ctx: Ctx, citizen: web::Path<CitizenId>, web::Json(body): web::Json<RecordConsentRequest>,
+) -> ApiResult<Answer> {
     let citizen = citizen.into_inner();
-    let new = body.into_inner().validate(ctx.now)?;
-    let view = run!(ctx, Subject::citizen(citizen), |conn, audit| {
+    let new = body.clone().validate(ctx.now)?;
+    create!(ctx, Subject::citizen(citizen), &body, |conn, audit| {
         citizens::find_for_caseworker(conn, &ctx.reach, citizen, false).await?;
         let by = Recorder { user: ctx.actor.user_id, department: ctx.department() };
         let row = queries::insert(conn, citizen, &new, by, ctx.now).await?;
         audit.record(AuditEntry::success(Action::Create, Resource::Consent).resource_id(row.id).citizen(citizen));
-        Ok(row.into_view(ctx.now))
-    });
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/citizens/{citizen}/consents/{}", view.id)))
-        .json(view))
+        let location = format!("/api/v1/citizens/{citizen}/consents/{}", row.id);
+        Ok(Answer::created(&row.into_view(ctx.now))?.at(location))
+    })
 }
 
 /// A citizen's consents, withdrawn and expired ones included.

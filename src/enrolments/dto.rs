@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::domain::Status;
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateEnrolmentRequest {
     pub programme_code: String,

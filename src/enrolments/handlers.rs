@@ -2,7 +2,6 @@
 //! milestones: parse, run the work in the request's pipeline
 //! (`request::Ctx::run`), answer the view.
 
-use actix_web::http::header;
 use actix_web::{get, patch, post, put, web, HttpResponse, HttpResponseBuilder};
 use chrono::NaiveDate;
 
@@ -15,8 +14,9 @@ use crate::citizens::queries as citizens;
 use crate::domain::{CitizenId, EnrolmentId, MilestoneId, Role};
 use crate::error::{ApiError, ApiResult, JsonResult};
 use crate::http::{bounded_text, with_etag, IfMatch};
+use crate::idempotency::Answer;
 use crate::programmes::queries as programmes;
-use crate::request::{run, Ctx, Subject};
+use crate::request::{create, run, Ctx, Subject};
 use crate::scope::View;
 
 /// What a refusal on an enrolment (or on something of it) is recorded
@@ -40,7 +40,7 @@ fn with_version(mut response: HttpResponseBuilder, view: EnrolmentView) -> HttpR
 #[post("/citizens/{id}/enrolments")]
 pub async fn create_enrolment(
     ctx: Ctx, citizen_id: web::Path<CitizenId>, web::Json(body): web::Json<CreateEnrolmentRequest>,
-) -> ApiResult<HttpResponse> {
+) -> ApiResult<Answer> {
     let citizen_id = citizen_id.into_inner();
     let goals = bounded_text("goals", &body.goals, 0, 4000)?;
     let status = body.status.unwrap_or(Status::Active);
@@ -52,7 +52,7 @@ pub async fn create_enrolment(
         Status::Active => Some(body.start_date.unwrap_or(today)),
         _ => body.start_date,
     };
-    let view = run!(ctx, Subject::citizen(citizen_id), |conn, audit| {
+    create!(ctx, Subject::citizen(citizen_id), &body, |conn, audit| {
         citizens::find_for_caseworker(conn, &ctx.reach, citizen_id, false).await?;
         let programme = programmes::find_requested(conn, &body.programme_code).await?;
         if !programme.active {
@@ -82,12 +82,8 @@ pub async fn create_enrolment(
                 .citizen(citizen_id)
                 .within(programme.restricted.then_some(view.team_id)),
         );
-        Ok(view)
-    });
-    let location = format!("/api/v1/enrolments/{}", view.id);
-    let mut created = HttpResponse::Created();
-    created.insert_header((header::LOCATION, location));
-    Ok(with_version(created, view))
+        Ok(Answer::created(&view)?.at(format!("/api/v1/enrolments/{}", view.id)).version(view.version))
+    })
 }
 
 /// A citizen's enrolments that you may see (a mentor: only the mentored one).

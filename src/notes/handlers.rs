@@ -1,12 +1,10 @@
 //! HTTP handlers for journal notes: parse, run the work in the request's
 //! pipeline (`request::Ctx::run`), answer the view.
 
-use actix_web::http::header;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web};
 use diesel_async::AsyncPgConnection;
 
 use super::dto::{CreateNoteRequest, NoteKind, NoteView};
-use super::idempotency::Idempotency;
 use super::queries::{self, NewNote, NoteRow};
 use crate::audit::{Action, Resource};
 use crate::domain::{EnrolmentId, NoteId};
@@ -14,46 +12,31 @@ use crate::enrolments::handlers::{enrolment, may_write};
 use crate::enrolments::queries::{self as enrolments, EnrolmentRow};
 use crate::error::{ApiError, ApiResult, JsonResult};
 use crate::http::{Page, PageParams};
-use crate::request::{run, Ctx};
+use crate::idempotency::Answer;
+use crate::request::{create, run, Ctx};
 use crate::risk_assessments::queries::check_family_contact;
 use crate::scope::View;
 
 /// Write a journal note (caseworkers of the department, and the enrolment's
-/// mentor). Send `Idempotency-Key` so that a retry is not written twice.
-#[utoipa::path(tag = "notes",
-    params(("id" = Uuid, Path, description = "The enrolment"), ("Idempotency-Key" = Option<String>, Header, description = "Repeat a POST safely: the same key and body answer the first result")),
+/// mentor).
+#[utoipa::path(tag = "notes", params(("id" = Uuid, Path, description = "The enrolment")),
     request_body = CreateNoteRequest, responses((status = 201, body = NoteView, headers(("Location" = String)))))]
 #[post("/enrolments/{id}/notes")]
 pub async fn create_note(
-    ctx: Ctx, req: HttpRequest, id: web::Path<EnrolmentId>, web::Json(body): web::Json<CreateNoteRequest>,
-) -> ApiResult<HttpResponse> {
+    ctx: Ctx, id: web::Path<EnrolmentId>, web::Json(body): web::Json<CreateNoteRequest>,
+) -> ApiResult<Answer> {
     let id = id.into_inner();
     body.validate(ctx.now)?;
-    let idempotency = Idempotency::of(&req, &body)?;
-    let note = run!(ctx, enrolment(id), |conn, audit| {
+    create!(ctx, enrolment(id), &body, |conn, audit| {
         let (row, view) = enrolments::find_visible(conn, &ctx.reach, id, true).await?;
         if !may_write(&ctx.actor, view) {
             return Err(ApiError::NotFound);
         }
-        let author = ctx.actor.user_id;
-        if let Some(idempotency) = &idempotency {
-            if let Some((note, by)) = idempotency.earlier_note(conn, author, id).await? {
-                // The retry answers the note written first: a read of it.
-                audit.record(
-                    row.audited(Action::Read, Resource::Note)
-                        .resource_id(note.id)
-                        .reason("retry with the same Idempotency-Key"),
-                );
-                return note.into_view(by);
-            }
-        }
-        let note = write_note(conn, ctx, &row, view, &body, idempotency.as_ref()).await?;
+        let note = write_note(conn, ctx, &row, view, &body).await?;
         audit.record(row.audited(Action::Create, Resource::Note).resource_id(note.id));
-        note.into_view(None)
-    });
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/enrolments/{id}/notes/{}", note.id)))
-        .json(note))
+        let location = format!("/api/v1/enrolments/{id}/notes/{}", note.id);
+        Ok(Answer::created(&note.into_view(None)?)?.at(location))
+    })
 }
 
 /// Writes a new note on the enrolment, seen by the author as `view`: the
@@ -62,7 +45,6 @@ pub async fn create_note(
 /// their own).
 async fn write_note(
     conn: &mut AsyncPgConnection, ctx: &Ctx, enrolment: &EnrolmentRow, view: View, body: &CreateNoteRequest,
-    idempotency: Option<&Idempotency>,
 ) -> ApiResult<NoteRow> {
     let author = ctx.actor.user_id;
     if body.kind == NoteKind::ParentContact {
@@ -91,7 +73,6 @@ async fn write_note(
         shared_with_mentor: body.shared_with_mentor,
         supersedes,
         correction_reason: body.correction_reason.as_deref().map(str::trim),
-        idempotency: idempotency.map(|i| (i.key.as_str(), &i.hash[..])),
     };
     queries::insert(conn, new, ctx.now).await
 }

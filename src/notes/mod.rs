@@ -5,5 +5,4 @@
 
 pub mod dto;
 pub mod handlers;
-pub mod idempotency;
 pub mod queries;

@@ -49,7 +49,7 @@ impl NoteRow {
     }
 }
 
-/// A note to write; the idempotency key and request hash travel together.
+/// A note to write.
 pub struct NewNote<'a> {
     pub enrolment_id: EnrolmentId,
     pub citizen_id: CitizenId,
@@ -61,13 +61,11 @@ pub struct NewNote<'a> {
     pub shared_with_mentor: bool,
     pub supersedes: Option<NoteId>,
     pub correction_reason: Option<&'a str>,
-    pub idempotency: Option<(&'a str, &'a [u8])>,
 }
 
 /// Inserts the note and stamps the enrolment's `last_note_at` (the
 /// caseload's "days since the last note").
 pub async fn insert(conn: &mut AsyncPgConnection, new: NewNote<'_>, now: DateTime<Utc>) -> ApiResult<NoteRow> {
-    let (key, hash) = new.idempotency.unzip();
     let row = diesel::insert_into(notes::table)
         .values((
             notes::id.eq(Uuid::now_v7()),
@@ -82,8 +80,6 @@ pub async fn insert(conn: &mut AsyncPgConnection, new: NewNote<'_>, now: DateTim
             notes::supersedes.eq(new.supersedes),
             notes::correction_reason.eq(new.correction_reason),
             notes::created_at.eq(now),
-            notes::idempotency_key.eq(key),
-            notes::request_hash.eq(hash),
         ))
         .returning(NoteRow::as_returning())
         .get_result(conn)
@@ -93,20 +89,6 @@ pub async fn insert(conn: &mut AsyncPgConnection, new: NewNote<'_>, now: DateTim
         .execute(conn)
         .await?;
     Ok(row)
-}
-
-/// The note an author wrote earlier with this idempotency key, with the
-/// hash of the request that wrote it.
-pub async fn find_by_key(
-    conn: &mut AsyncPgConnection, author: UserId, key: &str,
-) -> ApiResult<Option<(NoteRow, Option<Vec<u8>>)>> {
-    Ok(notes::table
-        .filter(notes::author_id.eq(author))
-        .filter(notes::idempotency_key.eq(key))
-        .select((NoteRow::as_select(), notes::request_hash))
-        .first(conn)
-        .await
-        .optional()?)
 }
 
 /// The author of a note on the enrolment, if it is one.

@@ -19,7 +19,7 @@ pub struct DepartmentView {
     pub name_en: String,
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
     /// Lower-case letters, digits, `.`, `_`, `-`; 2–64 characters.
@@ -34,7 +34,16 @@ pub struct CreateUserRequest {
     pub team_ids: Vec<Uuid>,
     /// 12–256 characters.
     #[schema(value_type = String, format = Password)]
+    #[serde(serialize_with = "password_digest")]
     pub password: SecretString,
+}
+
+/// A request is serialised only for its `Idempotency-Key` fingerprint; the
+/// password goes into it as a digest, so no serialisation carries it.
+fn password_digest<S: serde::Serializer>(password: &SecretString, s: S) -> Result<S::Ok, S::Error> {
+    use secrecy::ExposeSecret;
+    let digest = ring::digest::digest(&ring::digest::SHA256, password.expose_secret().as_bytes());
+    s.serialize_bytes(digest.as_ref())
 }
 
 /// Fields to change; absent fields stay as they are. `active: false`
@@ -66,7 +75,7 @@ pub struct UserView {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTeamRequest {
     pub department: DepartmentCode,

@@ -4,7 +4,6 @@
 //! staff user, is audited; departments and teams are organisation data, read
 //! without an entry.
 
-use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 
@@ -15,7 +14,8 @@ use crate::auth::password;
 use crate::domain::{TeamId, UserId};
 use crate::error::{ApiError, ApiResult, JsonResult};
 use crate::http::{with_etag, IfMatch, Page, PageParams};
-use crate::request::{run, Ctx, Subject};
+use crate::idempotency::Answer;
+use crate::request::{create, run, Ctx, Subject};
 
 /// The seven departments (forvaltninger).
 #[utoipa::path(tag = "organisation", responses((status = 200, body = Vec<DepartmentView>)))]
@@ -42,7 +42,8 @@ pub async fn list_users(ctx: Ctx, page: web::Query<PageParams>) -> JsonResult<Pa
 #[utoipa::path(tag = "admin", request_body = CreateUserRequest,
     responses((status = 201, description = "Created", body = UserView, headers(("Location" = String), ("ETag" = String)))))]
 #[post("/admin/users")]
-pub async fn create_user(ctx: Ctx, web::Json(body): web::Json<CreateUserRequest>) -> ApiResult<HttpResponse> {
+pub async fn create_user(ctx: Ctx, web::Json(body): web::Json<CreateUserRequest>) -> ApiResult<Answer> {
+    let claim = ctx.claim(&body)?;
     let mut errors = Errors::default();
     let username = errors.check(parse_username(&body.username));
     let full_name = errors.check(parse_name("full_name", &body.full_name));
@@ -63,15 +64,11 @@ pub async fn create_user(ctx: Ctx, web::Json(body): web::Json<CreateUserRequest>
         team_ids,
         password_hash: password::hash(new_password).await?,
     };
-    let user = run!(ctx, Subject::none(), |conn, audit| {
+    create!(ctx, Subject::none(), claimed claim, |conn, audit| {
         let user = queries::insert_user(conn, new, ctx.now).await?;
         audit.record(AuditEntry::success(Action::Create, Resource::StaffUser).resource_id(user.id));
-        Ok(user)
-    });
-    let response = HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/admin/users/{}", user.id)))
-        .json(&user);
-    Ok(with_etag(response, user.version))
+        Ok(Answer::created(&user)?.at(format!("/api/v1/admin/users/{}", user.id)).version(user.version))
+    })
 }
 
 /// One staff user.
@@ -153,17 +150,13 @@ pub async fn list_teams(ctx: Ctx, page: web::Query<PageParams>) -> JsonResult<Pa
 #[utoipa::path(tag = "admin", request_body = CreateTeamRequest,
     responses((status = 201, description = "Created", body = TeamView, headers(("Location" = String), ("ETag" = String)))))]
 #[post("/admin/teams")]
-pub async fn create_team(ctx: Ctx, web::Json(body): web::Json<CreateTeamRequest>) -> ApiResult<HttpResponse> {
+pub async fn create_team(ctx: Ctx, web::Json(body): web::Json<CreateTeamRequest>) -> ApiResult<Answer> {
     let name = parse_name("name", &body.name).map_err(|e| ApiError::Validation(vec![e]))?;
-    let team = run!(ctx, Subject::none(), |conn, audit| {
+    create!(ctx, Subject::none(), &body, |conn, audit| {
         let team = queries::insert_team(conn, body.department, &name, body.restricted, ctx.now).await?;
         audit.record(AuditEntry::success(Action::Create, Resource::Team).resource_id(team.id));
-        Ok(team)
-    });
-    let response = HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/admin/teams/{}", team.id)))
-        .json(&team);
-    Ok(with_etag(response, team.version))
+        Ok(Answer::created(&team)?.at(format!("/api/v1/admin/teams/{}", team.id)).version(team.version))
+    })
 }
 
 /// One team.

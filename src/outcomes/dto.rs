@@ -41,7 +41,7 @@ impl MeasurementPoint {
     }
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateOutcomeRequest {
     pub measurement_point: MeasurementPoint,

@@ -1,7 +1,7 @@
 //! HTTP handlers for outcome measurements: parse, run the work in the
 //! request's pipeline (`request::Ctx::run`), answer the view.
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web};
 
 use super::dto::{CreateOutcomeRequest, OutcomeView};
 use super::queries::{self, OutcomeRow};
@@ -10,7 +10,8 @@ use crate::domain::EnrolmentId;
 use crate::enrolments::handlers::enrolment;
 use crate::enrolments::queries as enrolments;
 use crate::error::{ApiError, ApiResult, JsonResult};
-use crate::request::{run, Ctx};
+use crate::idempotency::Answer;
+use crate::request::{create, run, Ctx};
 
 /// Record an outcome measurement (caseworkers); one per measurement point.
 #[utoipa::path(tag = "outcomes", params(("id" = Uuid, Path, description = "The enrolment")),
@@ -18,7 +19,7 @@ use crate::request::{run, Ctx};
 #[post("/enrolments/{id}/outcomes")]
 pub async fn create_outcome(
     ctx: Ctx, id: web::Path<EnrolmentId>, web::Json(body): web::Json<CreateOutcomeRequest>,
-) -> ApiResult<HttpResponse> {
+) -> ApiResult<Answer> {
     let id = id.into_inner();
     if body.weekly_hours.is_some_and(|h| !(0.0..=80.0).contains(&h)) {
         return Err(ApiError::invalid("weekly_hours", "out_of_range", "0–80 hours"));
@@ -26,13 +27,12 @@ pub async fn create_outcome(
     if body.measured_on > ctx.today() {
         return Err(ApiError::invalid("measured_on", "in_future", "cannot be after today"));
     }
-    let view = run!(ctx, enrolment(id), |conn, audit| {
+    create!(ctx, enrolment(id), &body, |conn, audit| {
         let row = enrolments::find_for_caseworker(conn, &ctx.reach, id).await?;
         let outcome = queries::insert(conn, id, row.citizen_id, &body, ctx.actor.user_id, ctx.now).await?;
         audit.record(row.audited(Action::Create, Resource::Outcome).resource_id(outcome.id));
-        outcome.into_view()
-    });
-    Ok(HttpResponse::Created().json(view))
+        Answer::created(&outcome.into_view()?)
+    })
 }
 
 /// The enrolment's outcome measurements (caseworkers and managers).

@@ -39,7 +39,7 @@ pub struct Programme {
     pub milestone_rules: Vec<MilestoneRule>,
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateProgrammeRequest {
     pub code: String,

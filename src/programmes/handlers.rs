@@ -1,7 +1,6 @@
 //! HTTP handlers for the programme catalogue: reading it is not personal
 //! data (no audit entry); admins' changes are audited.
 
-use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpResponse};
 use diesel_async::scoped_futures::ScopedFutureExt;
 
@@ -10,7 +9,8 @@ use super::queries;
 use crate::audit::{Action, AuditEntry, Resource};
 use crate::error::{ApiResult, JsonResult};
 use crate::http::{with_etag, IfMatch};
-use crate::request::{run, Ctx, Subject};
+use crate::idempotency::Answer;
+use crate::request::{create, run, Ctx, Subject};
 
 /// The programme catalogue with milestone rules.
 #[utoipa::path(tag = "programmes", responses((status = 200, body = Vec<Programme>)))]
@@ -24,18 +24,13 @@ pub async fn list_programmes(ctx: Ctx) -> JsonResult<Vec<Programme>> {
 #[utoipa::path(tag = "admin", request_body = CreateProgrammeRequest,
     responses((status = 201, body = Programme, headers(("Location" = String), ("ETag" = String)))))]
 #[post("/admin/programmes")]
-pub async fn create_programme(ctx: Ctx, web::Json(body): web::Json<CreateProgrammeRequest>) -> ApiResult<HttpResponse> {
+pub async fn create_programme(ctx: Ctx, web::Json(body): web::Json<CreateProgrammeRequest>) -> ApiResult<Answer> {
     body.validate()?;
-    let programme = run!(ctx, Subject::none(), |conn, audit| {
+    create!(ctx, Subject::none(), &body, |conn, audit| {
         let p = queries::insert(conn, &body).await?;
         audit.record(AuditEntry::success(Action::Create, Resource::Programme).resource_id(&p.code));
-        Ok(p)
-    });
-    let version = programme.version;
-    let response = HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/admin/programmes/{}", programme.code)))
-        .json(programme);
-    Ok(with_etag(response, version))
+        Ok(Answer::created(&p)?.at(format!("/api/v1/admin/programmes/{}", p.code)).version(p.version))
+    })
 }
 
 /// Change a programme or replace its milestone rules (admins; `If-Match`).

@@ -13,7 +13,7 @@ use crate::enrolments::domain::Status;
 use crate::error::{ApiError, ApiResult};
 use crate::http::bounded_text;
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SendReferralRequest {
     pub citizen_id: Uuid,

@@ -1,8 +1,7 @@
 //! HTTP handlers for referrals: parse, run the work in the request's
 //! pipeline (`request::Ctx::run`), answer the view.
 
-use actix_web::http::header;
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web};
 use diesel_async::AsyncPgConnection;
 
 use super::domain::{self, Decision};
@@ -15,8 +14,9 @@ use crate::domain::{CitizenId, ConsentId, EnrolmentId, ReferralId};
 use crate::enrolments::queries::{self as enrolments, Opening};
 use crate::error::{ApiError, ApiResult, JsonResult};
 use crate::http::{bounded_text, Page, PageParams};
+use crate::idempotency::Answer;
 use crate::programmes::queries as programmes;
-use crate::request::{run, Ctx, Subject};
+use crate::request::{create, run, Ctx, Subject};
 
 fn read_entry(r: &ReferralRow) -> AuditEntry {
     AuditEntry::success(Action::Read, Resource::Referral).resource_id(r.id).citizen(r.citizen_id)
@@ -37,7 +37,7 @@ async fn waiting(
 #[utoipa::path(tag = "referrals", request_body = SendReferralRequest,
     responses((status = 201, body = ReferralView, headers(("Location" = String)))))]
 #[post("/referrals")]
-pub async fn send_referral(ctx: Ctx, web::Json(body): web::Json<SendReferralRequest>) -> ApiResult<HttpResponse> {
+pub async fn send_referral(ctx: Ctx, web::Json(body): web::Json<SendReferralRequest>) -> ApiResult<Answer> {
     let reason = bounded_text("reason", &body.reason, 1, 4000)?;
     let legal_basis = body.legal_basis.as_deref().map(|b| bounded_text("legal_basis", b, 1, 500)).transpose()?;
     if body.consent_id.is_none() && legal_basis.is_none() {
@@ -49,7 +49,7 @@ pub async fn send_referral(ctx: Ctx, web::Json(body): web::Json<SendReferralRequ
     }
     let citizen = CitizenId(body.citizen_id);
     let consent = body.consent_id.map(ConsentId);
-    let view = run!(ctx, Subject::citizen(citizen), |conn, audit| {
+    create!(ctx, Subject::citizen(citizen), &body, |conn, audit| {
         citizens::find_for_caseworker(conn, &ctx.reach, citizen, false).await?;
         let programme = programmes::find_requested(conn, &body.programme_code).await?;
         domain::check_receiving(&programme, ctx.department())?;
@@ -83,9 +83,9 @@ pub async fn send_referral(ctx: Ctx, web::Json(body): web::Json<SendReferralRequ
                 .citizen(citizen)
                 .reason(format!("to {to}")),
         );
-        queries::view(conn, row).await
-    });
-    Ok(HttpResponse::Created().insert_header((header::LOCATION, format!("/api/v1/referrals/{}", view.id))).json(view))
+        let view = queries::view(conn, row).await?;
+        Ok(Answer::created(&view)?.at(format!("/api/v1/referrals/{}", view.id)))
+    })
 }
 
 /// Your department's referrals: the inbox (`direction=incoming`, default) or

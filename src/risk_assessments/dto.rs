@@ -13,7 +13,7 @@ code_list! {
         High = "high",
     }
 }
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateRiskAssessmentRequest {
     pub level: RiskLevel,

@@ -1,7 +1,7 @@
 //! HTTP handlers for risk assessments: parse, run the work in the request's
 //! pipeline (`request::Ctx::run`), answer the view.
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web};
 
 use super::dto::{CreateRiskAssessmentRequest, RiskAssessmentView};
 use super::queries::{self, NewRiskAssessment};
@@ -11,7 +11,8 @@ use crate::enrolments::handlers::enrolment;
 use crate::enrolments::queries as enrolments;
 use crate::error::{ApiError, ApiResult, JsonResult};
 use crate::http::bounded_text;
-use crate::request::{run, Ctx};
+use crate::idempotency::Answer;
+use crate::request::{create, run, Ctx};
 
 /// Record a risk assessment (caseworkers of the enrolment's department or restricted team).
 #[utoipa::path(tag = "enrolments", params(("id" = Uuid, Path, description = "The enrolment")),
@@ -19,13 +20,13 @@ use crate::request::{run, Ctx};
 #[post("/enrolments/{id}/risk-assessments")]
 pub async fn create_risk_assessment(
     ctx: Ctx, id: web::Path<EnrolmentId>, web::Json(body): web::Json<CreateRiskAssessmentRequest>,
-) -> ApiResult<HttpResponse> {
+) -> ApiResult<Answer> {
     let id = id.into_inner();
     let summary = bounded_text("summary", &body.summary, 1, 20_000)?;
     if body.assessed_at > ctx.now + chrono::Duration::minutes(5) {
         return Err(ApiError::invalid("assessed_at", "in_future", "cannot be in the future"));
     }
-    let view = run!(ctx, enrolment(id), |conn, audit| {
+    create!(ctx, enrolment(id), &body, |conn, audit| {
         let row = enrolments::find_for_caseworker(conn, &ctx.reach, id).await?;
         let new = NewRiskAssessment {
             enrolment_id: id,
@@ -37,9 +38,8 @@ pub async fn create_risk_assessment(
         };
         let assessment = queries::insert(conn, new, ctx.now).await?;
         audit.record(row.audited(Action::Create, Resource::RiskAssessment).resource_id(assessment.id));
-        Ok(assessment.into_view())
-    });
-    Ok(HttpResponse::Created().json(view))
+        Answer::created(&assessment.into_view())
+    })
 }
 
 /// The enrolment's risk assessments (its department's caseworkers and managers).

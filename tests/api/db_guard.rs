@@ -18,6 +18,7 @@ const PERSONAL_TABLES: &[&str] = &[
     "concerns",
     "consents",
     "referrals",
+    "idempotent_requests",
 ];
 
 /// Rows of every personal table, as the service role sees them with `settings`.

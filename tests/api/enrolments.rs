@@ -247,27 +247,6 @@ async fn notes_are_never_overwritten_a_correction_keeps_both() {
     assert_eq!(err.code().unwrap().code(), "42501");
 }
 
-#[tokio::test]
-async fn a_retried_note_with_the_same_idempotency_key_is_written_once() {
-    let app = spawn_app().await;
-    let bif = app.login("cw.bif").await.access;
-    let citizen = register(&app, &bif, &refugee("010190-1234", 5, &app)).await;
-    let e = enrol(&app, &bif, &id(&citizen), json!({"programme_code": "jobdansk"})).await;
-    let body = json!({"kind": "phone", "occurred_at": chrono::Utc::now(), "text": "Ringede"});
-    let first = write_note(&app, &bif, &id(&e), body.clone(), Some("retry-1")).await;
-    assert_eq!(first.status(), 201);
-    let first: Value = first.json().await.unwrap();
-    let retry = write_note(&app, &bif, &id(&e), body.clone(), Some("retry-1")).await;
-    assert_eq!(retry.status(), 201);
-    let retry: Value = retry.json().await.unwrap();
-    assert_eq!(retry["id"], first["id"]);
-    let mut other = body.clone();
-    other["text"] = json!("Noget andet");
-    assert_problem(write_note(&app, &bif, &id(&e), other, Some("retry-1")).await, 409).await;
-    let count: i64 = app.db().await.query_one("SELECT count(*) FROM notes", &[]).await.unwrap().get(0);
-    assert_eq!(count, 1);
-}
-
 /// A citizen with two BIF enrolments, the second mentored by mentor.bif.
 async fn mentored(app: &TestApp) -> (String, Value, Value, String) {
     let bif = app.login("cw.bif").await.access;

@@ -18,6 +18,7 @@ mod errors;
 mod export;
 mod faults;
 mod helpers;
+mod idempotency;
 mod import;
 mod matrix;
 mod ops;

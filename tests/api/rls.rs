@@ -23,6 +23,7 @@ const PERSONAL_TABLES: &[&str] = &[
     "known_cpr_registrations",
     "enrolment_reassignments",
     "legal_hold_changes",
+    "idempotent_requests",
 ];
 
 #[tokio::test]

@@ -636,7 +636,7 @@ export type paths = {
         put?: never;
         /**
          * Write a journal note (caseworkers of the department, and the enrolment's
-         *     mentor). Send `Idempotency-Key` so that a retry is not written twice.
+         *     mentor).
          */
         post: operations["create_note"];
         delete?: never;
@@ -2309,7 +2309,10 @@ export interface operations {
     create_grant: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a request with a key you sent in the last 24 hours, to the same operation with the same body, is not run again and answers the first result; the same key with another request is 409. Keys are yours alone. Send a new key (e.g. a UUID) for each new request, and the same key when you retry it. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2357,6 +2360,15 @@ export interface operations {
             };
             /** @description The body's `citizen_id` names no citizen, or not one the caller may see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2520,7 +2532,10 @@ export interface operations {
     create_programme: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a request with a key you sent in the last 24 hours, to the same operation with the same body, is not run again and answers the first result; the same key with another request is 409. Keys are yours alone. Send a new key (e.g. a UUID) for each new request, and the same key when you retry it. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2567,7 +2582,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the current state (a taken name, locking yourself out) */
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2841,7 +2856,10 @@ export interface operations {
     create_team: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a request with a key you sent in the last 24 hours, to the same operation with the same body, is not run again and answers the first result; the same key with another request is 409. Keys are yours alone. Send a new key (e.g. a UUID) for each new request, and the same key when you retry it. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2889,7 +2907,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the current state (a taken name, locking yourself out) */
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3230,7 +3248,10 @@ export interface operations {
     create_user: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a request with a key you sent in the last 24 hours, to the same operation with the same body, is not run again and answers the first result; the same key with another request is 409. Keys are yours alone. Send a new key (e.g. a UUID) for each new request, and the same key when you retry it. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3278,7 +3299,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflicts with the current state (a taken name, locking yourself out) */
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3950,7 +3971,10 @@ export interface operations {
     register_citizen: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a request with a key you sent in the last 24 hours, to the same operation with the same body, is not run again and answers the first result; the same key with another request is 409. Keys are yours alone. Send a new key (e.g. a UUID) for each new request, and the same key when you retry it. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4004,6 +4028,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Body too large */
             413: {
@@ -4477,7 +4510,10 @@ export interface operations {
     record_consent: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a request with a key you sent in the last 24 hours, to the same operation with the same body, is not run again and answers the first result; the same key with another request is 409. Keys are yours alone. Send a new key (e.g. a UUID) for each new request, and the same key when you retry it. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description The citizen */
                 id: string;
@@ -4528,6 +4564,15 @@ export interface operations {
             };
             /** @description No such resource, or not one the caller may see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4931,7 +4976,10 @@ export interface operations {
     create_enrolment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a request with a key you sent in the last 24 hours, to the same operation with the same body, is not run again and answers the first result; the same key with another request is 409. Keys are yours alone. Send a new key (e.g. a UUID) for each new request, and the same key when you retry it. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description The citizen */
                 id: string;
@@ -4983,6 +5031,15 @@ export interface operations {
             };
             /** @description No such resource, or not one the caller may see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5268,7 +5325,10 @@ export interface operations {
     file_concern: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a request with a key you sent in the last 24 hours, to the same operation with the same body, is not run again and answers the first result; the same key with another request is 409. Keys are yours alone. Send a new key (e.g. a UUID) for each new request, and the same key when you retry it. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5315,6 +5375,15 @@ export interface operations {
             };
             /** @description The body's `citizen_id` names no citizen, or not one the caller may see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5372,7 +5441,10 @@ export interface operations {
     open_case: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a request with a key you sent in the last 24 hours, to the same operation with the same body, is not run again and answers the first result; the same key with another request is 409. Keys are yours alone. Send a new key (e.g. a UUID) for each new request, and the same key when you retry it. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -5422,6 +5494,15 @@ export interface operations {
             };
             /** @description No such resource, or not one the caller may see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6132,8 +6213,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeat a POST safely: the same key and body answer the first result */
-                "Idempotency-Key"?: string | null;
+                /** @description Makes a retry safe: a request with a key you sent in the last 24 hours, to the same operation with the same body, is not run again and answers the first result; the same key with another request is 409. Keys are yours alone. Send a new key (e.g. a UUID) for each new request, and the same key when you retry it. */
+                "Idempotency-Key"?: string;
             };
             path: {
                 /** @description The enrolment */
@@ -6185,6 +6266,15 @@ export interface operations {
             };
             /** @description No such resource, or not one the caller may see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6309,7 +6399,10 @@ export interface operations {
     create_outcome: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a request with a key you sent in the last 24 hours, to the same operation with the same body, is not run again and answers the first result; the same key with another request is 409. Keys are yours alone. Send a new key (e.g. a UUID) for each new request, and the same key when you retry it. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description The enrolment */
                 id: string;
@@ -6359,6 +6452,15 @@ export interface operations {
             };
             /** @description No such resource, or not one the caller may see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6483,7 +6585,10 @@ export interface operations {
     create_risk_assessment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a request with a key you sent in the last 24 hours, to the same operation with the same body, is not run again and answers the first result; the same key with another request is 409. Keys are yours alone. Send a new key (e.g. a UUID) for each new request, and the same key when you retry it. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description The enrolment */
                 id: string;
@@ -6533,6 +6638,15 @@ export interface operations {
             };
             /** @description No such resource, or not one the caller may see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6963,7 +7077,10 @@ export interface operations {
     send_referral: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a request with a key you sent in the last 24 hours, to the same operation with the same body, is not run again and answers the first result; the same key with another request is 409. Keys are yours alone. Send a new key (e.g. a UUID) for each new request, and the same key when you retry it. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7011,6 +7128,15 @@ export interface operations {
             };
             /** @description The body's `citizen_id` names no citizen, or not one the caller may see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state, or the Idempotency-Key was used for another request */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
