@@ -1,11 +1,15 @@
 //! Conventions shared by all resources: ETags and `If-Match`, keyset
 //! pagination with opaque cursors, and the JSON/path/query error mapping.
 
-use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::dev::Payload;
+use actix_web::error::{PathError, QueryPayloadError};
 use actix_web::http::header;
-use actix_web::{web, HttpRequest};
+use actix_web::{mime, web, FromRequest, HttpMessage, HttpRequest};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use futures_util::future::LocalBoxFuture;
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::{ObjectBuilder, Required, Type};
@@ -165,35 +169,94 @@ impl<T> Page<T> {
     }
 }
 
-/// Maps body errors to problems: 413, 415, 400 for broken JSON, 422 naming the
-/// field for well-formed JSON of the wrong shape (unknown fields included).
-pub fn json_config(limit: usize) -> web::JsonConfig {
-    web::JsonConfig::default().limit(limit).error_handler(|err, _req| {
-        let api = match &err {
-            JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
-                ApiError::PayloadTooLarge
-            }
-            JsonPayloadError::ContentType => ApiError::UnsupportedMediaType,
-            JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::Validation(vec![field_error(&e.to_string())]),
-            JsonPayloadError::Deserialize(_) => ApiError::BadRequest("The body is not valid JSON.".into()),
-            _ => ApiError::BadRequest("The body could not be read.".into()),
-        };
-        api.into()
-    })
+/// A JSON body, in place of actix's `web::Json`: the same limit (413) and
+/// content type (415), 400 for what is not JSON, and for well-formed JSON of
+/// the wrong shape a 422 that names the field by its path (`given_name`,
+/// `needs[2]`, `milestone_rules[0].code`), which actix's extractor, given
+/// only serde's line and column, cannot.
+pub struct Json<T>(pub T);
+
+impl<T> Json<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
 }
 
-/// Turns serde's message into a field error. serde names an unknown or
-/// missing field in backticks; other shape errors concern the body.
-fn field_error(message: &str) -> FieldError {
-    let message = message.split(" at line ").next().unwrap_or(message).to_string();
-    let named = message.split('`').nth(1).map(str::to_string);
-    if message.starts_with("unknown field") {
-        FieldError::new(named.unwrap_or_default(), "unknown_field", message)
-    } else if message.starts_with("missing field") {
-        FieldError::new(named.unwrap_or_default(), "required", message)
-    } else {
-        FieldError::new("body", "invalid", message)
+impl<T> std::ops::Deref for Json<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
     }
+}
+
+/// The largest body a request may send (`MEDBORGER_MAX_BODY_BYTES`).
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let is_json =
+            matches!(req.mime_type(), Ok(Some(m)) if m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON));
+        let limit = req.app_data::<BodyLimit>().map_or(256 * 1024, |l| l.0);
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !is_json {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+            if declared.is_some_and(|n| n > limit) {
+                return Err(ApiError::PayloadTooLarge);
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|_| ApiError::BadRequest("The body could not be read.".into()))?;
+                if body.len() + chunk.len() > limit {
+                    return Err(ApiError::PayloadTooLarge);
+                }
+                body.extend_from_slice(&chunk);
+            }
+            let mut json = serde_json::Deserializer::from_slice(&body);
+            let value = serde_path_to_error::deserialize(&mut json).map_err(body_error)?;
+            json.end().map_err(|_| ApiError::BadRequest("The body is not valid JSON.".into()))?;
+            Ok(Json(value))
+        })
+    }
+}
+
+/// Reads a JSON value as `T` with the errors of [`Json`]: for bodies read
+/// in two steps (a registration's CPR apart from the record).
+pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(body_error)
+}
+
+/// 400 for what is not JSON; 422 naming the field for the wrong shape.
+fn body_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    if !e.inner().is_data() {
+        return ApiError::BadRequest("The body is not valid JSON.".into());
+    }
+    let path = e.path().to_string();
+    let message = e.inner().to_string();
+    let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+    // The path of an unknown field is the field's; a missing field is
+    // named in backticks, at its parent's path.
+    let named = message.split('`').nth(1).filter(|_| message.contains(" field `"));
+    let within = |name: &str| if path == "." { name.to_string() } else { format!("{path}.{name}") };
+    let error = if message.starts_with("unknown field") {
+        FieldError::new(path, "unknown_field", message.clone())
+    } else if message.starts_with("missing field") {
+        FieldError::new(within(named.unwrap_or_default()), "required", message.clone())
+    } else {
+        FieldError::new(if path == "." { "body".to_string() } else { path }, "invalid", message.clone())
+    };
+    ApiError::Validation(vec![error])
 }
 
 /// A path that does not parse (a malformed UUID) names nothing that exists.

@@ -126,7 +126,12 @@ fn validate_row(
         };
         body.insert(name.clone(), json);
     }
-    let request: RegisterCitizenRequest = serde_json::from_value(Value::Object(body)).map_err(|e| e.to_string())?;
+    let request = RegisterCitizenRequest::parse(body).map_err(|e| match e {
+        crate::error::ApiError::Validation(errors) => {
+            errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
+        }
+        other => other.to_string(),
+    })?;
     let (cpr, _basis, data) = request.split();
     let cpr = Cpr::parse(&cpr).map_err(|e| format!("cpr: {e}"))?;
     let data = data.validate(cpr.birth_date(), today).map_err(|errors| {

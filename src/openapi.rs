@@ -264,6 +264,8 @@ fn describe(op: &mut Operation, verb: &str, path: &str, access: Access) {
         errors.push(("404", "No such resource, or not one the caller may see"));
     } else if NAMES_A_CITIZEN_IN_ITS_BODY.contains(&(verb, path)) {
         errors.push(("404", "The body's `citizen_id` names no citizen, or not one the caller may see"));
+    } else if (verb, path) == ("get", "/api/v1/caseload") {
+        errors.push(("404", "A manager's `caseworker_id` names no caseworker of the department"));
     }
     let has_query = op.parameters.as_ref().is_some_and(|ps| ps.iter().any(|p| p.parameter_in == ParameterIn::Query));
     if op.request_body.is_some() || has_query {

@@ -41,7 +41,7 @@ impl Application {
                 .app_data(app_state.clone())
                 .app_data(metrics.clone())
                 .app_data(doc.clone())
-                .app_data(http::json_config(max_body))
+                .app_data(http::BodyLimit(max_body))
                 .app_data(http::path_config())
                 .app_data(http::query_config())
                 .default_service(web::to(crate::web::client_or_not_found))

@@ -9,7 +9,7 @@ use super::GRANT_LIFETIME;
 use crate::audit::{Action, AuditEntry, Purpose, Resource};
 use crate::domain::{CitizenId, GrantId};
 use crate::error::{ApiError, ApiResult, JsonResult};
-use crate::http::bounded_text;
+use crate::http::{bounded_text, Json};
 use crate::idempotency::Answer;
 use crate::request::{create, run, Ctx, Subject};
 
@@ -18,7 +18,7 @@ use crate::request::{create, run, Ctx, Subject};
 #[utoipa::path(tag = "access-grants", request_body = CreateGrantRequest,
     responses((status = 201, body = GrantView, headers(("Location" = String)))))]
 #[post("/access-grants")]
-pub async fn create_grant(ctx: Ctx, web::Json(body): web::Json<CreateGrantRequest>) -> ApiResult<Answer> {
+pub async fn create_grant(ctx: Ctx, Json(body): Json<CreateGrantRequest>) -> ApiResult<Answer> {
     let reason = bounded_text("reason", &body.reason, 20, 2000)?;
     let citizen = CitizenId(body.citizen_id);
     create!(ctx, Subject::citizen(citizen), &body, |conn, audit| {
@@ -68,9 +68,7 @@ pub async fn list_grants(ctx: Ctx, params: web::Query<GrantListParams>) -> JsonR
 #[utoipa::path(tag = "access-grants", params(("id" = Uuid, Path)), request_body = ReviewGrantRequest,
     responses((status = 200, body = GrantView)))]
 #[post("/access-grants/{id}/review")]
-pub async fn review_grant(
-    ctx: Ctx, id: web::Path<GrantId>, body: web::Json<ReviewGrantRequest>,
-) -> JsonResult<GrantView> {
+pub async fn review_grant(ctx: Ctx, id: web::Path<GrantId>, body: Json<ReviewGrantRequest>) -> JsonResult<GrantView> {
     let id = id.into_inner();
     let comment = bounded_text("comment", &body.into_inner().comment, 1, 2000)?;
     // A grant names a citizen: a look at another department's is recorded.

@@ -12,6 +12,7 @@ use secrecy::SecretString;
 use super::dto::{LoginRequest, MeResponse, RefreshRequest, TokenResponse};
 use super::{queries, service, Actor};
 use crate::error::{ApiError, ApiResult, JsonResult};
+use crate::http::Json;
 use crate::state::AppState;
 
 /// The request header that asks for cookie mode, and is the CSRF guard of
@@ -66,9 +67,7 @@ fn token_response(state: &AppState, cookie: bool, mut tokens: TokenResponse) -> 
     params(("X-Medborger-Refresh" = Option<String>, Header, description = "`cookie`: the refresh token goes into an HttpOnly cookie")),
     responses( (status = 200, description = "Signed in", body = TokenResponse), (status = 429, description = "Too many failures from this source; see Retry-After"), (status = 503, description = "Every password verification slot is busy; see Retry-After"), ))]
 #[post("/auth/login")]
-pub async fn login(
-    state: web::Data<AppState>, req: HttpRequest, body: web::Json<LoginRequest>,
-) -> ApiResult<HttpResponse> {
+pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: Json<LoginRequest>) -> ApiResult<HttpResponse> {
     let LoginRequest { username, password } = body.into_inner();
     let source = login_source(&req, state.settings.auth.trusted_proxy_header.as_deref());
     let tokens = service::login(&state, &username, password, &source).await?;
@@ -86,7 +85,7 @@ pub async fn login(
     responses( (status = 200, description = "New tokens", body = TokenResponse), (status = 403, description = "The refresh cookie without the X-Medborger-Refresh header"), ))]
 #[post("/auth/refresh")]
 pub async fn refresh(
-    state: web::Data<AppState>, req: HttpRequest, body: web::Json<RefreshRequest>,
+    state: web::Data<AppState>, req: HttpRequest, body: Json<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
     let cookie = cookie_mode(&req);
     let token = match (cookie, body.into_inner().refresh_token) {

@@ -1,10 +1,7 @@
 //! Bodies of the citizen endpoints, and their validation into [`CitizenData`].
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::openapi::schema::AdditionalProperties;
 use utoipa::openapi::{RefOr, Schema};
@@ -25,38 +22,31 @@ fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result
 
 /// Register a citizen: the CPR and the record. The CPR number travels only
 /// in bodies like this one, never in a URL. The record's fields are
-/// [`CitizenData`]'s, flattened into the body; a field that neither names is
-/// refused (see [`RegisterCitizenBody`]).
-#[derive(Deserialize, Serialize)]
-#[serde(try_from = "RegisterCitizenBody")]
+/// [`CitizenData`]'s, beside `cpr` and `basis` in one object. Read with
+/// [`RegisterCitizenRequest::parse`], not serde's `flatten`, so that a field
+/// of the wrong type is named in the 422 (flatten loses the field's name).
+#[derive(Serialize)]
 pub struct RegisterCitizenRequest {
     cpr: String,
     basis: Option<KnownCprBasis>,
     data: CitizenData,
 }
 
-/// The body as sent. serde's `deny_unknown_fields` does not combine with
-/// `flatten`, so what neither `cpr` nor [`CitizenData`] takes is collected
-/// and refused with serde's own words (the 422 names the field).
-#[derive(Deserialize)]
-struct RegisterCitizenBody {
-    cpr: String,
-    #[serde(default)]
-    basis: Option<KnownCprBasis>,
-    #[serde(flatten)]
-    data: CitizenData,
-    #[serde(flatten)]
-    unknown: BTreeMap<String, IgnoredAny>,
-}
-
-impl TryFrom<RegisterCitizenBody> for RegisterCitizenRequest {
-    type Error = String;
-
-    fn try_from(body: RegisterCitizenBody) -> Result<Self, String> {
-        match body.unknown.keys().next() {
-            Some(field) => Err(format!("unknown field `{field}`")),
-            None => Ok(Self { cpr: body.cpr, basis: body.basis, data: body.data }),
+impl RegisterCitizenRequest {
+    /// The body as sent: `cpr` and `basis` apart, the rest the record,
+    /// where a field that the record does not have is refused.
+    pub fn parse(mut body: serde_json::Map<String, serde_json::Value>) -> Result<Self, crate::error::ApiError> {
+        #[derive(Deserialize)]
+        struct Head {
+            cpr: String,
+            #[serde(default)]
+            basis: Option<KnownCprBasis>,
         }
+        let head: serde_json::Map<_, _> =
+            ["cpr", "basis"].into_iter().filter_map(|k| body.remove(k).map(|v| (k.to_string(), v))).collect();
+        let Head { cpr, basis } = crate::http::from_value(serde_json::Value::Object(head))?;
+        let data = crate::http::from_value(serde_json::Value::Object(body))?;
+        Ok(Self { cpr, basis, data })
     }
 }
 
@@ -162,6 +152,7 @@ pub struct UpdateCitizenRequest {
 /// (flattened into [`CitizenView`]), so the list is written once.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ToSchema, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = citizens, check_for_backend(diesel::pg::Pg), treat_none_as_null = true)]
+#[serde(deny_unknown_fields)]
 pub struct CitizenData {
     #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub given_name: String,
@@ -350,6 +341,17 @@ pub struct KnownCitizenRegistered {
     pub basis: KnownCprBasis,
     /// The record as you sent it (validated).
     pub submitted: CitizenData,
+}
+
+/// What registering a CPR already on file answers (200): the record when
+/// the citizen is already in your department's care, otherwise the receipt
+/// of your department's new involvement. The two share no required field
+/// set (the receipt's `submitted` and `already_registered` are its own).
+#[derive(Serialize, ToSchema, Debug)]
+#[serde(untagged)]
+pub enum KnownCitizenAnswer {
+    InYourCare(Box<CitizenView>),
+    Involved(Box<KnownCitizenRegistered>),
 }
 
 /// A registration of a known CPR, for the department's managers to review.

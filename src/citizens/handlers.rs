@@ -10,7 +10,7 @@ use crate::audit::{Action, AuditEntry, Resource};
 use crate::cpr::{mask_from_birth_date, Cpr};
 use crate::domain::CitizenId;
 use crate::error::{ApiError, ApiResult, FieldError, JsonResult};
-use crate::http::{with_etag, IfMatch, Page, PageParams};
+use crate::http::{with_etag, IfMatch, Json, Page, PageParams};
 use crate::idempotency::Answer;
 use crate::request::{create, run, Ctx, Subject};
 use crate::scope::View;
@@ -22,9 +22,12 @@ use crate::scope::View;
 /// caller's department becomes involved, audited as `register_known` and
 /// listed for its managers, and the answer holds only what the caller sent.
 #[utoipa::path(tag = "citizens", request_body = RegisterCitizenRequest,
-    responses( (status = 201, description = "Registered", body = CitizenView, headers(("Location" = String), ("ETag" = String))), (status = 200, description = "Already registered; now involving your department on the stated basis", body = KnownCitizenRegistered), (status = 403, description = "Under a break-the-glass grant: reading only"), (status = 422, description = "Invalid, or a known CPR without a basis"), ))]
+    responses( (status = 201, description = "Registered", body = CitizenView, headers(("Location" = String), ("ETag" = String))), (status = 200, description = "Already registered: the record when already in your department's care, else the receipt of your department's involvement on the stated basis", body = KnownCitizenAnswer), (status = 403, description = "Under a break-the-glass grant: reading only"), (status = 422, description = "Invalid, or a known CPR without a basis"), ))]
 #[post("/citizens")]
-pub async fn register_citizen(ctx: Ctx, web::Json(body): web::Json<RegisterCitizenRequest>) -> ApiResult<Answer> {
+pub async fn register_citizen(
+    ctx: Ctx, Json(body): Json<serde_json::Map<String, serde_json::Value>>,
+) -> ApiResult<Answer> {
+    let body = RegisterCitizenRequest::parse(body)?;
     let claim = ctx.claim(&body)?;
     let (cpr, basis, data) = body.split();
     let cpr = Cpr::parse(&cpr).map_err(|e| ApiError::invalid("cpr", "invalid", e.to_string()))?;
@@ -71,7 +74,8 @@ pub async fn register_citizen(ctx: Ctx, web::Json(body): web::Json<RegisterCitiz
             );
             let (row, _) = queries::find_visible(conn, &ctx.reach, id.into(), false).await?;
             let view = row.into_view()?;
-            return Ok(Answer::ok(&view)?.version(view.version));
+            let version = view.version;
+            return Ok(Answer::ok(&KnownCitizenAnswer::InYourCare(Box::new(view)))?.version(version));
         }
         if queries::find_visible(conn, &ctx.reach, id.into(), false).await.is_ok()
             || holds_grant(conn, ctx.actor.user_id, id.into(), ctx.now).await?
@@ -98,13 +102,13 @@ pub async fn register_citizen(ctx: Ctx, web::Json(body): web::Json<RegisterCitiz
                 .within(team)
                 .reason(basis.as_str()),
         );
-        Answer::ok(&KnownCitizenRegistered {
+        Answer::ok(&KnownCitizenAnswer::Involved(Box::new(KnownCitizenRegistered {
             id,
             cpr_masked: mask_from_birth_date(birth_date),
             already_registered: true,
             basis,
             submitted: data,
-        })
+        })))
     })
 }
 
@@ -163,7 +167,7 @@ pub async fn find_citizen(ctx: Ctx, id: web::Path<CitizenId>) -> ApiResult<HttpR
     responses((status = 200, body = CitizenView, headers(("ETag" = String)))))]
 #[patch("/citizens/{id}")]
 pub async fn update_citizen(
-    ctx: Ctx, id: web::Path<CitizenId>, web::Json(body): web::Json<UpdateCitizenRequest>, expected: IfMatch,
+    ctx: Ctx, id: web::Path<CitizenId>, Json(body): Json<UpdateCitizenRequest>, expected: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let view = run!(ctx, Subject::citizen(id), |conn, audit| {
@@ -210,7 +214,7 @@ pub async fn update_citizen(
     responses( (status = 200, body = RevealedCpr), (status = 400, description = "No purpose, or one not on the list"), ))]
 #[post("/citizens/{id}/cpr")]
 pub async fn reveal_cpr(
-    ctx: Ctx, id: web::Path<CitizenId>, body: Option<web::Json<RevealCprRequest>>,
+    ctx: Ctx, id: web::Path<CitizenId>, body: Option<Json<RevealCprRequest>>,
 ) -> JsonResult<RevealedCpr> {
     let id = id.into_inner();
     let purpose = reveal_purpose(body)?;
@@ -229,7 +233,7 @@ pub async fn reveal_cpr(
 }
 
 /// The purpose of a reveal, or the 400 that names the list.
-fn reveal_purpose(body: Option<web::Json<RevealCprRequest>>) -> ApiResult<RevealPurpose> {
+fn reveal_purpose(body: Option<Json<RevealCprRequest>>) -> ApiResult<RevealPurpose> {
     body.map(|b| b.into_inner().purpose).ok_or_else(|| {
         ApiError::BadRequest(
             "Revealing a CPR number needs a purpose: a JSON body {\"purpose\": …} with one of \
@@ -244,9 +248,7 @@ fn reveal_purpose(body: Option<web::Json<RevealCprRequest>>) -> ApiResult<Reveal
 #[utoipa::path(tag = "citizens", request_body = SearchCitizensRequest,
     responses((status = 200, body = Page<CitizenSummary>)))]
 #[post("/citizens/search")]
-pub async fn search_citizens(
-    ctx: Ctx, web::Json(body): web::Json<SearchCitizensRequest>,
-) -> JsonResult<Page<CitizenSummary>> {
+pub async fn search_citizens(ctx: Ctx, Json(body): Json<SearchCitizensRequest>) -> JsonResult<Page<CitizenSummary>> {
     let page = PageParams { limit: body.limit, cursor: body.cursor.clone() };
     let (after, limit) = (page.after()?, page.limit()?);
     let filters = body.name.is_some() || body.district.is_some() || body.programme.is_some();

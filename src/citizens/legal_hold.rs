@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::audit::{Action, AuditEntry, Purpose, Resource};
 use crate::domain::CitizenId;
 use crate::error::{ApiError, ApiResult, JsonResult};
-use crate::http::bounded_text;
+use crate::http::{bounded_text, Json};
 use crate::request::{run, Ctx, Subject};
 
 #[derive(Deserialize, ToSchema)]
@@ -64,7 +64,7 @@ async fn set_hold(
     responses((status = 200, body = LegalHoldView)))]
 #[post("/citizens/{id}/legal-hold")]
 pub async fn set_legal_hold(
-    ctx: Ctx, id: web::Path<CitizenId>, web::Json(body): web::Json<LegalHoldRequest>,
+    ctx: Ctx, id: web::Path<CitizenId>, Json(body): Json<LegalHoldRequest>,
 ) -> JsonResult<LegalHoldView> {
     let id = id.into_inner();
     let reason = bounded_text("reason", &body.reason, 5, 1000)?;

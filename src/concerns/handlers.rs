@@ -12,6 +12,7 @@ use crate::enrolments::domain::Status;
 use crate::enrolments::dto::EnrolmentView;
 use crate::enrolments::queries::{self as enrolments, NewEnrolment};
 use crate::error::{ApiError, ApiResult, JsonResult};
+use crate::http::Json;
 use crate::idempotency::Answer;
 use crate::programmes::queries as programmes;
 use crate::request::{create, run, Ctx, Subject};
@@ -28,7 +29,7 @@ fn teams_of(ctx: &Ctx) -> Vec<TeamId> {
 /// get a receipt and can read nothing more of it.
 #[utoipa::path(tag = "concerns", request_body = FileConcernRequest, responses((status = 201, body = ConcernReceipt)))]
 #[post("/concerns")]
-pub async fn file_concern(ctx: Ctx, web::Json(body): web::Json<FileConcernRequest>) -> ApiResult<Answer> {
+pub async fn file_concern(ctx: Ctx, Json(body): Json<FileConcernRequest>) -> ApiResult<Answer> {
     let (text, signs) = body.validate()?;
     let citizen = CitizenId(body.citizen_id);
     create!(ctx, Subject::citizen(citizen), &body, |conn, audit| {
@@ -78,9 +79,7 @@ pub async fn list_concerns(ctx: Ctx) -> JsonResult<Vec<ConcernView>> {
 #[utoipa::path(tag = "concerns", params(("id" = Uuid, Path)), request_body = OpenCaseRequest,
     responses((status = 201, body = EnrolmentView, headers(("Location" = String)))))]
 #[post("/concerns/{id}/open")]
-pub async fn open_case(
-    ctx: Ctx, id: web::Path<ConcernId>, web::Json(body): web::Json<OpenCaseRequest>,
-) -> ApiResult<Answer> {
+pub async fn open_case(ctx: Ctx, id: web::Path<ConcernId>, Json(body): Json<OpenCaseRequest>) -> ApiResult<Answer> {
     let id = id.into_inner();
     let claim = ctx.claim(&body)?;
     let goals = body.goals()?;

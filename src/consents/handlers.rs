@@ -10,7 +10,7 @@ use crate::audit::{Action, AuditEntry, Resource};
 use crate::citizens::queries as citizens;
 use crate::domain::{CitizenId, ConsentId};
 use crate::error::{ApiError, ApiResult, JsonResult};
-use crate::http::bounded_text;
+use crate::http::{bounded_text, Json};
 use crate::idempotency::Answer;
 use crate::request::{create, run, Ctx, Subject};
 
@@ -20,7 +20,7 @@ use crate::request::{create, run, Ctx, Subject};
     request_body = RecordConsentRequest, responses((status = 201, body = ConsentView, headers(("Location" = String)))))]
 #[post("/citizens/{id}/consents")]
 pub async fn record_consent(
-    ctx: Ctx, citizen: web::Path<CitizenId>, web::Json(body): web::Json<RecordConsentRequest>,
+    ctx: Ctx, citizen: web::Path<CitizenId>, Json(body): Json<RecordConsentRequest>,
 ) -> ApiResult<Answer> {
     let citizen = citizen.into_inner();
     let new = body.clone().validate(ctx.now)?;
@@ -55,7 +55,7 @@ pub async fn list_consents(ctx: Ctx, citizen: web::Path<CitizenId>) -> JsonResul
     request_body = WithdrawConsentRequest, responses((status = 200, body = ConsentView)))]
 #[post("/citizens/{id}/consents/{consent_id}/withdraw")]
 pub async fn withdraw_consent(
-    ctx: Ctx, path: web::Path<(CitizenId, ConsentId)>, body: web::Json<WithdrawConsentRequest>,
+    ctx: Ctx, path: web::Path<(CitizenId, ConsentId)>, body: Json<WithdrawConsentRequest>,
 ) -> JsonResult<ConsentView> {
     let (citizen, id) = path.into_inner();
     let reason = body.into_inner().reason.map(|r| bounded_text("reason", &r, 1, 2000)).transpose()?;

@@ -13,7 +13,7 @@ use crate::auth::Actor;
 use crate::citizens::queries as citizens;
 use crate::domain::{CitizenId, EnrolmentId, MilestoneId, Role};
 use crate::error::{ApiError, ApiResult, JsonResult};
-use crate::http::{bounded_text, with_etag, IfMatch};
+use crate::http::{bounded_text, with_etag, IfMatch, Json};
 use crate::idempotency::Answer;
 use crate::programmes::queries as programmes;
 use crate::request::{create, run, Ctx, Subject};
@@ -39,7 +39,7 @@ fn with_version(mut response: HttpResponseBuilder, view: EnrolmentView) -> HttpR
     responses((status = 201, body = EnrolmentView, headers(("Location" = String), ("ETag" = String)))))]
 #[post("/citizens/{id}/enrolments")]
 pub async fn create_enrolment(
-    ctx: Ctx, citizen_id: web::Path<CitizenId>, web::Json(body): web::Json<CreateEnrolmentRequest>,
+    ctx: Ctx, citizen_id: web::Path<CitizenId>, Json(body): Json<CreateEnrolmentRequest>,
 ) -> ApiResult<Answer> {
     let citizen_id = citizen_id.into_inner();
     let goals = bounded_text("goals", &body.goals, 0, 4000)?;
@@ -122,7 +122,7 @@ pub async fn find_enrolment(ctx: Ctx, id: web::Path<EnrolmentId>) -> ApiResult<H
     responses((status = 200, body = EnrolmentView, headers(("ETag" = String)))))]
 #[patch("/enrolments/{id}")]
 pub async fn update_enrolment(
-    ctx: Ctx, id: web::Path<EnrolmentId>, web::Json(body): web::Json<UpdateEnrolmentRequest>, expected: IfMatch,
+    ctx: Ctx, id: web::Path<EnrolmentId>, Json(body): Json<UpdateEnrolmentRequest>, expected: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let goals = body.goals.as_deref().map(|g| bounded_text("goals", g, 0, 4000)).transpose()?;
@@ -159,7 +159,7 @@ pub async fn update_enrolment(
     responses((status = 200, body = EnrolmentView, headers(("ETag" = String)))))]
 #[post("/enrolments/{id}/transitions")]
 pub async fn transition_enrolment(
-    ctx: Ctx, id: web::Path<EnrolmentId>, web::Json(body): web::Json<TransitionRequest>,
+    ctx: Ctx, id: web::Path<EnrolmentId>, Json(body): Json<TransitionRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let reason = bounded_text("reason", &body.reason, 1, 2000)?;
@@ -208,7 +208,7 @@ fn not_allowed(from: Status) -> ApiError {
     responses((status = 200, body = EnrolmentView, headers(("ETag" = String)))))]
 #[put("/enrolments/{id}/mentor")]
 pub async fn assign_mentor(
-    ctx: Ctx, id: web::Path<EnrolmentId>, body: web::Json<AssignMentorRequest>,
+    ctx: Ctx, id: web::Path<EnrolmentId>, body: Json<AssignMentorRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let mentor = body.into_inner().mentor_id.map(Into::into);
@@ -233,7 +233,7 @@ pub async fn assign_mentor(
     request_body = MeetMilestoneRequest, responses((status = 200, body = EnrolmentView)))]
 #[post("/enrolments/{id}/milestones/{milestone_id}/met")]
 pub async fn meet_milestone(
-    ctx: Ctx, path: web::Path<(EnrolmentId, MilestoneId)>, body: web::Json<MeetMilestoneRequest>,
+    ctx: Ctx, path: web::Path<(EnrolmentId, MilestoneId)>, body: Json<MeetMilestoneRequest>,
 ) -> JsonResult<EnrolmentView> {
     let (id, milestone) = path.into_inner();
     let met_on = body.into_inner().met_on;
@@ -248,7 +248,7 @@ pub async fn meet_milestone(
     request_body = WaiveMilestoneRequest, responses((status = 200, body = EnrolmentView)))]
 #[post("/enrolments/{id}/milestones/{milestone_id}/waive")]
 pub async fn waive_milestone(
-    ctx: Ctx, path: web::Path<(EnrolmentId, MilestoneId)>, body: web::Json<WaiveMilestoneRequest>,
+    ctx: Ctx, path: web::Path<(EnrolmentId, MilestoneId)>, body: Json<WaiveMilestoneRequest>,
 ) -> JsonResult<EnrolmentView> {
     let (id, milestone) = path.into_inner();
     let reason = bounded_text("reason", &body.into_inner().reason, 1, 2000)?;

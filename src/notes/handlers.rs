@@ -11,7 +11,7 @@ use crate::domain::{EnrolmentId, NoteId};
 use crate::enrolments::handlers::{enrolment, may_write};
 use crate::enrolments::queries::{self as enrolments, EnrolmentRow};
 use crate::error::{ApiError, ApiResult, JsonResult};
-use crate::http::{Page, PageParams};
+use crate::http::{Json, Page, PageParams};
 use crate::idempotency::Answer;
 use crate::request::{create, run, Ctx};
 use crate::risk_assessments::queries::check_family_contact;
@@ -23,7 +23,7 @@ use crate::scope::View;
     request_body = CreateNoteRequest, responses((status = 201, body = NoteView, headers(("Location" = String)))))]
 #[post("/enrolments/{id}/notes")]
 pub async fn create_note(
-    ctx: Ctx, id: web::Path<EnrolmentId>, web::Json(body): web::Json<CreateNoteRequest>,
+    ctx: Ctx, id: web::Path<EnrolmentId>, Json(body): Json<CreateNoteRequest>,
 ) -> ApiResult<Answer> {
     let id = id.into_inner();
     body.validate(ctx.now)?;

@@ -13,7 +13,7 @@ use crate::audit::{Action, AuditEntry, Resource};
 use crate::auth::password;
 use crate::domain::{TeamId, UserId};
 use crate::error::{ApiError, ApiResult, JsonResult};
-use crate::http::{with_etag, IfMatch, Page, PageParams};
+use crate::http::{with_etag, IfMatch, Json, Page, PageParams};
 use crate::idempotency::Answer;
 use crate::request::{create, run, Ctx, Subject};
 
@@ -42,7 +42,7 @@ pub async fn list_users(ctx: Ctx, page: web::Query<PageParams>) -> JsonResult<Pa
 #[utoipa::path(tag = "admin", request_body = CreateUserRequest,
     responses((status = 201, description = "Created", body = UserView, headers(("Location" = String), ("ETag" = String)))))]
 #[post("/admin/users")]
-pub async fn create_user(ctx: Ctx, web::Json(body): web::Json<CreateUserRequest>) -> ApiResult<Answer> {
+pub async fn create_user(ctx: Ctx, Json(body): Json<CreateUserRequest>) -> ApiResult<Answer> {
     let claim = ctx.claim(&body)?;
     let mut errors = Errors::default();
     let username = errors.check(parse_username(&body.username));
@@ -95,7 +95,7 @@ pub async fn find_user(ctx: Ctx, id: web::Path<UserId>) -> ApiResult<HttpRespons
     responses((status = 200, body = UserView, headers(("ETag" = String)))))]
 #[patch("/admin/users/{id}")]
 pub async fn update_user(
-    ctx: Ctx, id: web::Path<UserId>, web::Json(body): web::Json<UpdateUserRequest>, expected: IfMatch,
+    ctx: Ctx, id: web::Path<UserId>, Json(body): Json<UpdateUserRequest>, expected: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let mut errors = Errors::default();
@@ -150,7 +150,7 @@ pub async fn list_teams(ctx: Ctx, page: web::Query<PageParams>) -> JsonResult<Pa
 #[utoipa::path(tag = "admin", request_body = CreateTeamRequest,
     responses((status = 201, description = "Created", body = TeamView, headers(("Location" = String), ("ETag" = String)))))]
 #[post("/admin/teams")]
-pub async fn create_team(ctx: Ctx, web::Json(body): web::Json<CreateTeamRequest>) -> ApiResult<Answer> {
+pub async fn create_team(ctx: Ctx, Json(body): Json<CreateTeamRequest>) -> ApiResult<Answer> {
     let name = parse_name("name", &body.name).map_err(|e| ApiError::Validation(vec![e]))?;
     create!(ctx, Subject::none(), &body, |conn, audit| {
         let team = queries::insert_team(conn, body.department, &name, body.restricted, ctx.now).await?;
@@ -175,7 +175,7 @@ pub async fn find_team(ctx: Ctx, id: web::Path<TeamId>) -> ApiResult<HttpRespons
     responses((status = 200, body = TeamView, headers(("ETag" = String)))))]
 #[patch("/admin/teams/{id}")]
 pub async fn update_team(
-    ctx: Ctx, id: web::Path<TeamId>, web::Json(body): web::Json<UpdateTeamRequest>, expected: IfMatch,
+    ctx: Ctx, id: web::Path<TeamId>, Json(body): Json<UpdateTeamRequest>, expected: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let name =

@@ -10,6 +10,7 @@ use crate::domain::EnrolmentId;
 use crate::enrolments::handlers::enrolment;
 use crate::enrolments::queries as enrolments;
 use crate::error::{ApiError, ApiResult, JsonResult};
+use crate::http::Json;
 use crate::idempotency::Answer;
 use crate::request::{create, run, Ctx};
 
@@ -18,7 +19,7 @@ use crate::request::{create, run, Ctx};
     request_body = CreateOutcomeRequest, responses((status = 201, body = OutcomeView)))]
 #[post("/enrolments/{id}/outcomes")]
 pub async fn create_outcome(
-    ctx: Ctx, id: web::Path<EnrolmentId>, web::Json(body): web::Json<CreateOutcomeRequest>,
+    ctx: Ctx, id: web::Path<EnrolmentId>, Json(body): Json<CreateOutcomeRequest>,
 ) -> ApiResult<Answer> {
     let id = id.into_inner();
     if body.weekly_hours.is_some_and(|h| !(0.0..=80.0).contains(&h)) {

@@ -8,7 +8,7 @@ use super::dto::{CreateProgrammeRequest, Programme, UpdateProgrammeRequest};
 use super::queries;
 use crate::audit::{Action, AuditEntry, Resource};
 use crate::error::{ApiResult, JsonResult};
-use crate::http::{with_etag, IfMatch};
+use crate::http::{with_etag, IfMatch, Json};
 use crate::idempotency::Answer;
 use crate::request::{create, run, Ctx, Subject};
 
@@ -24,7 +24,7 @@ pub async fn list_programmes(ctx: Ctx) -> JsonResult<Vec<Programme>> {
 #[utoipa::path(tag = "admin", request_body = CreateProgrammeRequest,
     responses((status = 201, body = Programme, headers(("Location" = String), ("ETag" = String)))))]
 #[post("/admin/programmes")]
-pub async fn create_programme(ctx: Ctx, web::Json(body): web::Json<CreateProgrammeRequest>) -> ApiResult<Answer> {
+pub async fn create_programme(ctx: Ctx, Json(body): Json<CreateProgrammeRequest>) -> ApiResult<Answer> {
     body.validate()?;
     create!(ctx, Subject::none(), &body, |conn, audit| {
         let p = queries::insert(conn, &body).await?;
@@ -38,7 +38,7 @@ pub async fn create_programme(ctx: Ctx, web::Json(body): web::Json<CreateProgram
     responses((status = 200, body = Programme, headers(("ETag" = String)))))]
 #[patch("/admin/programmes/{code}")]
 pub async fn update_programme(
-    ctx: Ctx, code: web::Path<String>, web::Json(body): web::Json<UpdateProgrammeRequest>, expected: IfMatch,
+    ctx: Ctx, code: web::Path<String>, Json(body): Json<UpdateProgrammeRequest>, expected: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let code = code.into_inner();
     body.validate()?;

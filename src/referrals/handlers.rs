@@ -13,7 +13,7 @@ use crate::consents::queries as consents;
 use crate::domain::{CitizenId, ConsentId, EnrolmentId, ReferralId};
 use crate::enrolments::queries::{self as enrolments, Opening};
 use crate::error::{ApiError, ApiResult, JsonResult};
-use crate::http::{bounded_text, Page, PageParams};
+use crate::http::{bounded_text, Json, Page, PageParams};
 use crate::idempotency::Answer;
 use crate::programmes::queries as programmes;
 use crate::request::{create, run, Ctx, Subject};
@@ -37,7 +37,7 @@ async fn waiting(
 #[utoipa::path(tag = "referrals", request_body = SendReferralRequest,
     responses((status = 201, body = ReferralView, headers(("Location" = String)))))]
 #[post("/referrals")]
-pub async fn send_referral(ctx: Ctx, web::Json(body): web::Json<SendReferralRequest>) -> ApiResult<Answer> {
+pub async fn send_referral(ctx: Ctx, Json(body): Json<SendReferralRequest>) -> ApiResult<Answer> {
     let reason = bounded_text("reason", &body.reason, 1, 4000)?;
     let legal_basis = body.legal_basis.as_deref().map(|b| bounded_text("legal_basis", b, 1, 500)).transpose()?;
     if body.consent_id.is_none() && legal_basis.is_none() {
@@ -126,7 +126,7 @@ pub async fn find_referral(ctx: Ctx, id: web::Path<ReferralId>) -> JsonResult<Re
     responses((status = 200, body = ReferralView)))]
 #[post("/referrals/{id}/accept")]
 pub async fn accept_referral(
-    ctx: Ctx, id: web::Path<ReferralId>, body: web::Json<AcceptReferralRequest>,
+    ctx: Ctx, id: web::Path<ReferralId>, body: Json<AcceptReferralRequest>,
 ) -> JsonResult<ReferralView> {
     let acceptance = body.into_inner().validate(ctx.today())?;
     decide(&ctx, id.into_inner(), Decision::Accept, None, Some(acceptance)).await
@@ -137,7 +137,7 @@ pub async fn accept_referral(
     responses((status = 200, body = ReferralView)))]
 #[post("/referrals/{id}/decline")]
 pub async fn decline_referral(
-    ctx: Ctx, id: web::Path<ReferralId>, body: web::Json<DeclineReferralRequest>,
+    ctx: Ctx, id: web::Path<ReferralId>, body: Json<DeclineReferralRequest>,
 ) -> JsonResult<ReferralView> {
     let reason = bounded_text("reason", &body.reason, 1, 2000)?;
     decide(&ctx, id.into_inner(), Decision::Decline, Some(reason), None).await
@@ -148,7 +148,7 @@ pub async fn decline_referral(
     responses((status = 200, body = ReferralView)))]
 #[post("/referrals/{id}/withdraw")]
 pub async fn withdraw_referral(
-    ctx: Ctx, id: web::Path<ReferralId>, body: web::Json<WithdrawReferralRequest>,
+    ctx: Ctx, id: web::Path<ReferralId>, body: Json<WithdrawReferralRequest>,
 ) -> JsonResult<ReferralView> {
     let reason = body.into_inner().reason.map(|r| bounded_text("reason", &r, 1, 2000)).transpose()?;
     decide(&ctx, id.into_inner(), Decision::Withdraw, reason, None).await

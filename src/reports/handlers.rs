@@ -11,6 +11,7 @@ use crate::audit::{Action, AuditEntry, Purpose, Resource};
 use crate::domain::{DepartmentCode, EnrolmentId, UserId};
 use crate::enrolments::queries::check_staff;
 use crate::error::{ApiError, ApiResult, JsonResult};
+use crate::http::Json;
 use crate::request::{run, Ctx, Subject};
 
 /// The caseload audit of your department (managers; a restricted team's
@@ -33,7 +34,7 @@ pub async fn caseload_report(ctx: Ctx, req: HttpRequest, params: web::Query<Repo
 /// each move audited (managers).
 #[utoipa::path(tag = "reports", request_body = ReassignRequest, responses((status = 200, body = ReassignResult)))]
 #[post("/reports/caseload/reassign")]
-pub async fn reassign(ctx: Ctx, web::Json(body): web::Json<ReassignRequest>) -> JsonResult<ReassignResult> {
+pub async fn reassign(ctx: Ctx, Json(body): Json<ReassignRequest>) -> JsonResult<ReassignResult> {
     // Leaves room in the audit entry for the ids around it.
     let reason = crate::http::bounded_text("reason", &body.reason, 1, 1800)?;
     let selection = match (body.enrolment_ids, body.from_caseworker_id) {

@@ -10,7 +10,7 @@ use crate::domain::EnrolmentId;
 use crate::enrolments::handlers::enrolment;
 use crate::enrolments::queries as enrolments;
 use crate::error::{ApiError, ApiResult, JsonResult};
-use crate::http::bounded_text;
+use crate::http::{bounded_text, Json};
 use crate::idempotency::Answer;
 use crate::request::{create, run, Ctx};
 
@@ -19,7 +19,7 @@ use crate::request::{create, run, Ctx};
     request_body = CreateRiskAssessmentRequest, responses((status = 201, body = RiskAssessmentView)))]
 #[post("/enrolments/{id}/risk-assessments")]
 pub async fn create_risk_assessment(
-    ctx: Ctx, id: web::Path<EnrolmentId>, web::Json(body): web::Json<CreateRiskAssessmentRequest>,
+    ctx: Ctx, id: web::Path<EnrolmentId>, Json(body): Json<CreateRiskAssessmentRequest>,
 ) -> ApiResult<Answer> {
     let id = id.into_inner();
     let summary = bounded_text("summary", &body.summary, 1, 20_000)?;

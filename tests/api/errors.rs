@@ -60,6 +60,52 @@ async fn unknown_fields_are_refused_by_name() {
     assert_eq!(body["errors"][0]["code"], "required");
 }
 
+/// Issue 11: a value of the wrong type is named by its path, not as `body`,
+/// in a registration's flat record as in any other body.
+#[tokio::test]
+async fn a_wrong_type_names_the_field_by_its_path() {
+    let app = spawn_app().await;
+    let bif = app.login("cw.bif").await.access;
+    let admin = app.login("admin").await.access;
+    let mut citizen = crate::cases::refugee("010190-1234", 5, &app);
+    citizen["given_name"] = json!(5);
+    let problem = assert_problem(app.post_json("/api/v1/citizens", Some(&bif), &citizen).await, 422).await;
+    assert_eq!(problem["errors"][0]["field"], "given_name", "{problem}");
+    assert_eq!(problem["errors"][0]["code"], "invalid");
+    citizen["given_name"] = json!("Amina");
+    citizen["needs"] = json!(["danish", "work_identity", 7]);
+    let problem = assert_problem(app.post_json("/api/v1/citizens", Some(&bif), &citizen).await, 422).await;
+    assert_eq!(problem["errors"][0]["field"], "needs[2]", "{problem}");
+    citizen["needs"] = json!(["danish"]);
+    citizen["favourite_colour"] = json!("blue");
+    let problem = assert_problem(app.post_json("/api/v1/citizens", Some(&bif), &citizen).await, 422).await;
+    assert_eq!(problem["errors"][0]["field"], "favourite_colour", "{problem}");
+    assert_eq!(problem["errors"][0]["code"], "unknown_field");
+    citizen.as_object_mut().unwrap().remove("favourite_colour");
+    citizen["cpr"] = json!(101901234);
+    let problem = assert_problem(app.post_json("/api/v1/citizens", Some(&bif), &citizen).await, 422).await;
+    assert_eq!(problem["errors"][0]["field"], "cpr", "{problem}");
+    // Nested: a programme's milestone rule.
+    let programme = json!({"code": "sprogcafe", "name_da": "Sprogcafé", "name_en": "Language café", "department": "kff",
+                           "milestone_rules": [{"code": "first_visit", "name_da": 1}]});
+    let problem = assert_problem(app.post_json("/api/v1/admin/programmes", Some(&admin), &programme).await, 422).await;
+    let field = problem["errors"][0]["field"].as_str().unwrap();
+    assert!(field.starts_with("milestone_rules[0]"), "{problem}");
+    // Not JSON at all, or JSON with trailing rubbish, is a 400.
+    for broken in ["{\"given_name\": ", "{} {}"] {
+        let response = app
+            .client
+            .post(app.url("/api/v1/citizens"))
+            .bearer_auth(&bif)
+            .header("content-type", "application/json")
+            .body(broken)
+            .send()
+            .await
+            .unwrap();
+        assert_problem(response, 400).await;
+    }
+}
+
 #[tokio::test]
 async fn an_invalid_id_in_a_path_is_a_404() {
     let app = spawn_app().await;

@@ -1522,6 +1522,13 @@ export type components = {
             status: string;
         };
         /**
+         * @description What registering a CPR already on file answers (200): the record when
+         *     the citizen is already in your department's care, otherwise the receipt
+         *     of your department's new involvement. The two share no required field
+         *     set (the receipt's `submitted` and `already_registered` are its own).
+         */
+        KnownCitizenAnswer: components["schemas"]["CitizenView"] | components["schemas"]["KnownCitizenRegistered"];
+        /**
          * @description The answer to registering a CPR already on file: the citizen's id and
          *     what the caller sent, nothing that another department or a restricted
          *     team recorded. The shared record is then `GET /citizens/{id}`.
@@ -3939,6 +3946,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A manager's `caseworker_id` names no caseworker of the department */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Well-formed but invalid input; `errors` names the fields */
             422: {
                 headers: {
@@ -3984,13 +4000,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Already registered; now involving your department on the stated basis */
+            /** @description Already registered: the record when already in your department's care, else the receipt of your department's involvement on the stated basis */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["KnownCitizenRegistered"];
+                    "application/json": components["schemas"]["KnownCitizenAnswer"];
                 };
             };
             /** @description Registered */
