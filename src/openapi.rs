@@ -244,6 +244,10 @@ fn idempotency_key() -> utoipa::openapi::path::Parameter {
         .build()
 }
 
+/// Actions on a resource whose state may already rule them out (409).
+const RESOURCE_ACTIONS: &[&str] =
+    &["/withdraw", "/accept", "/decline", "/review", "/met", "/waive", "/transitions", "/open", "/reassign"];
+
 /// Creates whose body names a citizen they act on.
 const NAMES_A_CITIZEN_IN_ITS_BODY: &[(&str, &str)] =
     &[("post", "/api/v1/access-grants"), ("post", "/api/v1/concerns"), ("post", "/api/v1/referrals")];
@@ -280,6 +284,9 @@ fn describe(op: &mut Operation, verb: &str, path: &str, access: Access) {
         // Every create, and only a create, answers 201 (crate::idempotency).
         op.parameters.get_or_insert_with(Vec::new).push(idempotency_key());
         errors.push(("409", "Conflicts with the current state, or the Idempotency-Key was used for another request"));
+    }
+    if verb == "post" && RESOURCE_ACTIONS.iter().any(|action| path.ends_with(action)) {
+        errors.push(("409", "Conflicts with the resource's current state (already done, or no longer possible)"));
     }
     if verb == "patch" {
         errors.push(("412", "If-Match does not match the current ETag"));

@@ -45,6 +45,19 @@ impl RegisterCitizenRequest {
         let head: serde_json::Map<_, _> =
             ["cpr", "basis"].into_iter().filter_map(|k| body.remove(k).map(|v| (k.to_string(), v))).collect();
         let Head { cpr, basis } = crate::http::from_value(serde_json::Value::Object(head))?;
+        // The record's fields are its schema's: refusing the rest here, not
+        // by `deny_unknown_fields`, keeps the views that flatten the record open.
+        let fields = match CitizenData::schema() {
+            RefOr::T(Schema::Object(object)) => object.properties.into_keys().collect::<Vec<_>>(),
+            _ => Vec::new(),
+        };
+        if let Some(unknown) = body.keys().find(|k| !fields.contains(k)) {
+            return Err(crate::error::ApiError::invalid(
+                unknown,
+                "unknown_field",
+                format!("unknown field `{unknown}`"),
+            ));
+        }
         let data = crate::http::from_value(serde_json::Value::Object(body))?;
         Ok(Self { cpr, basis, data })
     }
@@ -152,7 +165,6 @@ pub struct UpdateCitizenRequest {
 /// (flattened into [`CitizenView`]), so the list is written once.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ToSchema, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = citizens, check_for_backend(diesel::pg::Pg), treat_none_as_null = true)]
-#[serde(deny_unknown_fields)]
 pub struct CitizenData {
     #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub given_name: String,

@@ -26,6 +26,7 @@
 //! answers (issue 10, door 5): successful accesses, without refused attempts.
 
 use actix_web::{get, web};
+use chrono::{DateTime, SecondsFormat, Utc};
 use diesel::sql_types::{Array, Jsonb, Text, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::Value;
@@ -148,10 +149,34 @@ pub async fn export_citizen(ctx: Ctx, id: web::Path<CitizenId>) -> JsonResult<Va
         audit.record(entry);
         Ok((document, sealed))
     });
+    in_utc(&mut document);
     // Anonymised: the number is gone.
     document["citizen"]["cpr"] = match sealed {
         Some(sealed) => Value::String(ctx.state().vault.reveal(&sealed).map_err(ApiError::Internal)?),
         None => Value::Null,
     };
     Ok(web::Json(document))
+}
+
+/// Writes the document's times as the rest of the API does (`…Z`, UTC):
+/// PostgreSQL's JSON writes them with the session's offset (`+00:00`). Only
+/// the values of time fields (`…_at`, `at`, `since`) are touched, never text.
+fn in_utc(value: &mut Value) {
+    match value {
+        Value::Object(fields) => {
+            for (name, field) in fields.iter_mut() {
+                let is_time = name.ends_with("_at") || name == "at" || name == "since";
+                match field {
+                    Value::String(text) if is_time => {
+                        if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+                            *text = at.with_timezone(&Utc).to_rfc3339_opts(SecondsFormat::AutoSi, true);
+                        }
+                    }
+                    other => in_utc(other),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(in_utc),
+        _ => {}
+    }
 }

@@ -25,7 +25,11 @@ pub struct CreateUserRequest {
     /// Lower-case letters, digits, `.`, `_`, `-`; 2–64 characters.
     #[schema(example = "cw.bif", max_length = 64)]
     pub username: String,
-    #[schema(max_length = 200)]
+    /// Not blank, no control characters.
+    #[schema(
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
+    )]
     pub full_name: String,
     pub department: DepartmentCode,
     pub roles: Vec<Role>,
@@ -33,7 +37,7 @@ pub struct CreateUserRequest {
     #[serde(default)]
     pub team_ids: Vec<Uuid>,
     /// 12–256 characters.
-    #[schema(value_type = String, format = Password)]
+    #[schema(value_type = String, format = Password, min_length = 12, max_length = 256)]
     #[serde(serialize_with = "password_digest")]
     pub password: SecretString,
 }
@@ -51,13 +55,18 @@ fn password_digest<S: serde::Serializer>(password: &SecretString, s: S) -> Resul
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
-    #[schema(max_length = 200)]
+    /// Not blank, no control characters.
+    #[schema(
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
+    )]
     pub full_name: Option<String>,
     pub department: Option<DepartmentCode>,
     pub roles: Option<Vec<Role>>,
     pub team_ids: Option<Vec<Uuid>>,
     pub active: Option<bool>,
-    #[schema(value_type = Option<String>, format = Password)]
+    /// A new password, 12–256 characters: ends the user's sessions.
+    #[schema(value_type = Option<String>, format = Password, min_length = 12, max_length = 256)]
     pub password: Option<SecretString>,
 }
 
@@ -79,7 +88,11 @@ pub struct UserView {
 #[serde(deny_unknown_fields)]
 pub struct CreateTeamRequest {
     pub department: DepartmentCode,
-    #[schema(max_length = 200)]
+    /// Not blank, no control characters.
+    #[schema(
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
+    )]
     pub name: String,
     /// Membership of a restricted team opens restricted programmes.
     #[serde(default)]
@@ -89,7 +102,11 @@ pub struct CreateTeamRequest {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateTeamRequest {
-    #[schema(max_length = 200)]
+    /// Not blank, no control characters.
+    #[schema(
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
+    )]
     pub name: Option<String>,
     pub restricted: Option<bool>,
     pub active: Option<bool>,

@@ -7,29 +7,19 @@ use uuid::Uuid;
 
 use crate::citizens::codes::{DanishLevel, EmploymentStatus};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MeasurementPoint {
-    Start,
-    End,
-    EndPlus6m,
-    EndPlus12m,
+crate::domain::code_list! {
+    /// When an outcome is measured: at the start, at the end, and six and
+    /// twelve months after the end. One spelling in the API, the reports,
+    /// the export and the database.
+    pub MeasurementPoint {
+        Start = "start",
+        End = "end",
+        EndPlus6m = "end_plus_6m",
+        EndPlus12m = "end_plus_12m",
+    }
 }
 
 impl MeasurementPoint {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Start => "start",
-            Self::End => "end",
-            Self::EndPlus6m => "end_plus_6m",
-            Self::EndPlus12m => "end_plus_12m",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Start, Self::End, Self::EndPlus6m, Self::EndPlus12m].into_iter().find(|m| m.as_str() == s)
-    }
-
     /// For a follow-up measurement, how many months after the enrolment's
     /// end it is taken: it needs an ended enrolment and a date that far on.
     pub fn months_after_end(self) -> Option<u32> {

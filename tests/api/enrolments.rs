@@ -639,9 +639,9 @@ async fn follow_up_outcomes_wait_for_the_end_of_the_enrolment() {
 
     // Six months after an end that has not come: refused, nothing recorded.
     let problem =
-        assert_problem(app.post_json(&path, Some(&bif), &measured("end_plus6m", today(&app))).await, 409).await;
+        assert_problem(app.post_json(&path, Some(&bif), &measured("end_plus_6m", today(&app))).await, 409).await;
     assert!(problem["detail"].as_str().unwrap().contains("not ended"), "{problem}");
-    assert_problem(app.post_json(&path, Some(&bif), &measured("end_plus12m", today(&app))).await, 409).await;
+    assert_problem(app.post_json(&path, Some(&bif), &measured("end_plus_12m", today(&app))).await, 409).await;
     assert_eq!(get_ok(&app, &path, &bif).await, json!([]));
 
     // Ended today: the 6-month measurement is due six months on, not before.
@@ -654,14 +654,17 @@ async fn follow_up_outcomes_wait_for_the_end_of_the_enrolment() {
         .await)
     .await;
     let ended = today(&app);
-    let problem = assert_problem(app.post_json(&path, Some(&bif), &measured("end_plus6m", ended)).await, 422).await;
+    let problem = assert_problem(app.post_json(&path, Some(&bif), &measured("end_plus_6m", ended)).await, 422).await;
     assert_eq!(problem["errors"][0]["field"], "measured_on");
     app.clock.advance(Duration::days(200));
     let bif = app.login("cw.bif").await.access;
     let six = ended + Months::new(6);
-    let response = app.post_json(&path, Some(&bif), &measured("end_plus6m", six)).await;
+    let response = app.post_json(&path, Some(&bif), &measured("end_plus_6m", six)).await;
     assert_eq!(response.status(), 201);
     let list = get_ok(&app, &path, &bif).await;
-    assert_eq!(list[0]["measurement_point"], "end_plus6m");
+    assert_eq!(list[0]["measurement_point"], "end_plus_6m");
+    // One spelling: the API's is the report's and the export's.
+    let problem = assert_problem(app.post_json(&path, Some(&bif), &measured("end_plus6m", six)).await, 422).await;
+    assert_eq!(problem["errors"][0]["field"], "measurement_point");
     assert_eq!(list[0]["measured_on"], json!(six));
 }

@@ -125,6 +125,12 @@ async fn the_export_holds_one_of_everything_and_redacts_what_it_must() {
     assert_eq!(doc["citizen"]["given_name"], "Amina");
     assert!(doc["citizen"].get("cpr_ciphertext").is_none());
     assert!(doc["citizen"].get("cpr_hash").is_none());
+    // No internal columns; times as the rest of the API writes them (issue 11).
+    assert!(!text.contains("idempotency_key") && !text.contains("request_hash"), "{text}");
+    assert!(!text.contains("+00:00"), "times in UTC with Z: {text}");
+    let note = &doc["enrolments"][0]["notes"][0];
+    let at = doc["citizen"]["created_at"].as_str().or_else(|| note["created_at"].as_str()).unwrap();
+    assert!(at.ends_with('Z'), "{at}");
     let departments: Vec<&str> =
         doc["involvements"].as_array().unwrap().iter().map(|i| i["department"].as_str().unwrap()).collect();
     // Under the caller's own row-level security (issue 10, door 3): its

@@ -50,7 +50,7 @@ test("a caseworker picks a mentor by name; the mentor milestone is met and names
 
   // A measurement six months after the end, on an enrolment that has not ended: refused, in Danish.
   await page.getByRole("button", { name: "Registrér måling" }).click();
-  await page.getByLabel("Målepunkt").selectOption("end_plus6m");
+  await page.getByLabel("Målepunkt").selectOption("end_plus_6m");
   await page.getByLabel("Beskæftigelse").selectOption("unemployed");
   await page.getByRole("button", { name: "Gem måling" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "kan først registreres, når forløbet er afsluttet" })).toBeVisible();

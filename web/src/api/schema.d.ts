@@ -1371,12 +1371,14 @@ export type components = {
         };
         CreateTeamRequest: {
             department: components["schemas"]["DepartmentCode"];
+            /** @description Not blank, no control characters. */
             name: string;
             /** @description Membership of a restricted team opens restricted programmes. */
             restricted?: boolean;
         };
         CreateUserRequest: {
             department: components["schemas"]["DepartmentCode"];
+            /** @description Not blank, no control characters. */
             full_name: string;
             /**
              * Format: password
@@ -1586,8 +1588,11 @@ export type components = {
             teams: components["schemas"]["TeamRef"][];
             username: string;
         };
-        /** @enum {string} */
-        MeasurementPoint: "start" | "end" | "end_plus6m" | "end_plus12m";
+        /**
+         * @description When an outcome is measured: at the start, at the end, and six and twelve months after the end. One spelling in the API, the reports, the export and the database.
+         * @enum {string}
+         */
+        MeasurementPoint: "start" | "end" | "end_plus_6m" | "end_plus_12m";
         MeetMilestoneRequest: {
             /** Format: date */
             met_on: string;
@@ -2186,6 +2191,7 @@ export type components = {
         };
         UpdateTeamRequest: {
             active?: boolean | null;
+            /** @description Not blank, no control characters. */
             name?: string | null;
             restricted?: boolean | null;
         };
@@ -2196,8 +2202,12 @@ export type components = {
         UpdateUserRequest: {
             active?: boolean | null;
             department?: null | components["schemas"]["DepartmentCode"];
+            /** @description Not blank, no control characters. */
             full_name?: string | null;
-            /** Format: password */
+            /**
+             * Format: password
+             * @description A new password, 12–256 characters: ends the user's sessions.
+             */
             password?: string | null;
             roles?: components["schemas"]["Role"][] | null;
             team_ids?: string[] | null;
@@ -2482,6 +2492,15 @@ export interface operations {
             };
             /** @description No such resource, or not one the caller may see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state (already done, or no longer possible) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4704,6 +4723,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicts with the resource's current state (already done, or no longer possible) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -5981,6 +6009,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicts with the resource's current state (already done, or no longer possible) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -6081,6 +6118,15 @@ export interface operations {
             };
             /** @description No such resource, or not one the caller may see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state (already done, or no longer possible) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6777,6 +6823,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicts with the resource's current state (already done, or no longer possible) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -7332,6 +7387,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicts with the resource's current state (already done, or no longer possible) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -7438,6 +7502,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicts with the resource's current state (already done, or no longer possible) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -7537,6 +7610,15 @@ export interface operations {
             };
             /** @description No such resource, or not one the caller may see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state (already done, or no longer possible) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7710,6 +7792,15 @@ export interface operations {
             };
             /** @description The user's roles do not allow this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource's current state (already done, or no longer possible) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

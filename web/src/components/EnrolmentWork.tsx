@@ -13,7 +13,7 @@ type Point = components["schemas"]["MeasurementPoint"];
 type Level = components["schemas"]["RiskLevel"];
 type Employment = components["schemas"]["EmploymentStatus"];
 type Danish = components["schemas"]["DanishLevel"];
-const POINTS: Point[] = ["start", "end", "end_plus6m", "end_plus12m"];
+const POINTS: Point[] = ["start", "end", "end_plus_6m", "end_plus_12m"];
 const LEVELS: Level[] = ["low", "medium", "high"];
 
 export function Outcomes({ enrolmentId, canRecord }: { enrolmentId: string; canRecord: boolean }) {

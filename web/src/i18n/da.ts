@@ -536,7 +536,7 @@ export const da = {
     },
     intro: "Borgernes resultater ved hvert målepunkt, opdelt på oprindelse, køn, alder og bydel, ved siden af politikkens baseline. Små grupper vises som undertrykt, aldrig som nul.",
     point: "Målepunkt",
-    points: { start: "Ved start", end: "Ved afslutning", end_plus6m: "6 måneder efter", end_plus12m: "12 måneder efter", end_plus_6m: "6 måneder efter", end_plus_12m: "12 måneder efter" } as Record<string, string>,
+    points: { start: "Ved start", end: "Ved afslutning", end_plus_6m: "6 måneder efter", end_plus_12m: "12 måneder efter" } as Record<string, string>,
     group: "Gruppe",
     people: "Personer",
     wage: "I lønmodtagerbeskæftigelse",

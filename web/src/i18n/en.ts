@@ -536,7 +536,7 @@ export const en: Messages = {
     },
     intro: "Citizens' outcomes at each measurement point, by origin, sex, age and district, beside the policy's baseline. Small groups are shown as suppressed, never as zero.",
     point: "Measurement point",
-    points: { start: "At start", end: "At the end", end_plus6m: "6 months after", end_plus12m: "12 months after", end_plus_6m: "6 months after", end_plus_12m: "12 months after" },
+    points: { start: "At start", end: "At the end", end_plus_6m: "6 months after", end_plus_12m: "12 months after" },
     group: "Group",
     people: "People",
     wage: "In wage employment",
