@@ -2,7 +2,7 @@
 //! pagination with opaque cursors, and the JSON/path/query error mapping.
 
 use actix_web::dev::Payload;
-use actix_web::error::{PathError, QueryPayloadError};
+use actix_web::error::PathError;
 use actix_web::http::header;
 use actix_web::{mime, web, FromRequest, HttpMessage, HttpRequest};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -231,6 +231,47 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     }
 }
 
+/// A query string, in place of actix's `web::Query`: a parameter of the
+/// wrong type or an unknown one is a 422 naming the parameter (`limit`),
+/// not a 400 about the whole query string.
+pub struct Query<T>(pub T);
+
+impl<T> Query<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Query<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned> FromRequest for Query<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let pairs = serde_urlencoded::Deserializer::new(form_urlencoded::parse(req.query_string().as_bytes()));
+        std::future::ready(serde_path_to_error::deserialize(pairs).map(Query).map_err(|e| {
+            let path = e.path().to_string();
+            let message = e.inner().to_string();
+            let named = message.split('`').nth(1).filter(|_| message.contains(" field `"));
+            let (field, code) = match (message.starts_with("unknown field"), message.starts_with("missing field")) {
+                (true, _) => (path, "unknown_field"),
+                (_, true) => (named.unwrap_or_default().to_string(), "required"),
+                // A parameter inside a flattened group is not named by the path.
+                _ if path == "." => ("query".to_string(), "invalid"),
+                _ => (path, "invalid"),
+            };
+            ApiError::Validation(vec![FieldError::new(field, code, message)])
+        }))
+    }
+}
+
 /// Reads a JSON value as `T` with the errors of [`Json`]: for bodies read
 /// in two steps (a registration's CPR apart from the record).
 pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
@@ -262,11 +303,4 @@ fn body_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
 /// A path that does not parse (a malformed UUID) names nothing that exists.
 pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|_: PathError, _| ApiError::NotFound.into())
-}
-
-pub fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default().error_handler(|err: QueryPayloadError, _| {
-        let message = err.to_string();
-        ApiError::BadRequest(format!("Invalid query parameters: {message}")).into()
-    })
 }

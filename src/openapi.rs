@@ -137,6 +137,7 @@ const LINKS: &[LinkRow] = &[
         &["meet_milestone", "waive_milestone"],
     ),
     ("post /api/v1/enrolments/{id}/notes", "201", BY_PATH_ID, &["list_notes"]),
+    ("post /api/v1/enrolments/{id}/notes", "201", BY_BODY_ID, &["find_note"]),
     (
         "post /api/v1/citizens/{id}/consents",
         "201",

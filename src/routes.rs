@@ -51,6 +51,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(enrolments::handlers::waive_milestone)
                 .service(notes::handlers::create_note)
                 .service(notes::handlers::list_notes)
+                .service(notes::handlers::find_note)
                 .service(outcomes::handlers::create_outcome)
                 .service(outcomes::handlers::list_outcomes)
                 .service(risk_assessments::handlers::create_risk_assessment)

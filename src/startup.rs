@@ -43,7 +43,6 @@ impl Application {
                 .app_data(doc.clone())
                 .app_data(http::BodyLimit(max_body))
                 .app_data(http::path_config())
-                .app_data(http::query_config())
                 .default_service(web::to(crate::web::client_or_not_found))
                 .wrap(from_fn(auth::gate::authorize))
                 .wrap(from_fn(telemetry::request_context))

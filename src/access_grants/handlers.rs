@@ -9,7 +9,7 @@ use super::GRANT_LIFETIME;
 use crate::audit::{Action, AuditEntry, Purpose, Resource};
 use crate::domain::{CitizenId, GrantId};
 use crate::error::{ApiError, ApiResult, JsonResult};
-use crate::http::{bounded_text, Json};
+use crate::http::{bounded_text, Json, Query};
 use crate::idempotency::Answer;
 use crate::request::{create, run, Ctx, Subject};
 
@@ -52,7 +52,7 @@ pub async fn create_grant(ctx: Ctx, Json(body): Json<CreateGrantRequest>) -> Api
 /// Grants of your department's caseworkers awaiting review (managers).
 #[utoipa::path(tag = "access-grants", params(GrantListParams), responses((status = 200, body = Vec<GrantView>)))]
 #[get("/access-grants")]
-pub async fn list_grants(ctx: Ctx, params: web::Query<GrantListParams>) -> JsonResult<Vec<GrantView>> {
+pub async fn list_grants(ctx: Ctx, params: Query<GrantListParams>) -> JsonResult<Vec<GrantView>> {
     let pending = params.pending_only()?;
     let grants = run!(ctx, Subject::none(), |conn, audit| {
         let grants = queries::list(conn, ctx.department(), pending).await?;

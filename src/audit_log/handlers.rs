@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::audit::{Action, AuditEntry, Resource};
 use crate::domain::{CitizenId, Role};
 use crate::error::{ApiError, ApiResult, JsonResult};
-use crate::http::page_limit;
+use crate::http::{page_limit, Query};
 use crate::request::{run, Ctx, Subject};
 
 /// The cursor is the id of the last entry shown.
@@ -36,7 +36,7 @@ fn before_of(cursor: Option<&str>) -> ApiResult<Option<i64>> {
 /// and to that team's members.
 #[utoipa::path(tag = "audit", params(AuditParams), responses((status = 200, body = AuditPage)))]
 #[get("/audit")]
-pub async fn list_audit(ctx: Ctx, params: web::Query<AuditParams>) -> JsonResult<AuditPage> {
+pub async fn list_audit(ctx: Ctx, params: Query<AuditParams>) -> JsonResult<AuditPage> {
     let p = params.into_inner();
     let limit = page_limit(p.limit)?;
     let before = before_of(p.cursor.as_deref())?;

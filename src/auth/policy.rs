@@ -133,6 +133,7 @@ pub static RULES: &[Rule] = &[
     rule(Post, "/api/v1/enrolments/{id}/milestones/{milestone_id}/waive", AnyRole(CASEWORKER)),
     rule(Post, "/api/v1/enrolments/{id}/notes", AnyRole(CASE_WRITERS)),
     rule(Get, "/api/v1/enrolments/{id}/notes", AnyRole(CASE_READERS)),
+    rule(Get, "/api/v1/notes/{id}", AnyRole(CASE_READERS)),
     rule(Post, "/api/v1/enrolments/{id}/outcomes", AnyRole(CASEWORKER)),
     rule(Get, "/api/v1/enrolments/{id}/outcomes", AnyRole(CASE_STAFF)),
     rule(Post, "/api/v1/enrolments/{id}/risk-assessments", AnyRole(CASEWORKER)),

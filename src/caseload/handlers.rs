@@ -9,14 +9,14 @@ use crate::audit::{Action, AuditEntry, Resource};
 use crate::domain::{Role, UserId};
 use crate::enrolments::queries::check_staff;
 use crate::error::{ApiError, ApiResult, JsonResult};
-use crate::http::page_limit;
+use crate::http::{page_limit, Query};
 use crate::request::{run, Ctx, Subject};
 
 /// Open enrolments with the next deadline, overdue milestones and days since
 /// the last note; sorted by the next due date.
 #[utoipa::path(tag = "caseload", params(CaseloadParams), responses((status = 200, body = CaseloadPage)))]
 #[get("/caseload")]
-pub async fn caseload(ctx: Ctx, params: web::Query<CaseloadParams>) -> JsonResult<CaseloadPage> {
+pub async fn caseload(ctx: Ctx, params: Query<CaseloadParams>) -> JsonResult<CaseloadPage> {
     let p = params.into_inner();
     let limit = page_limit(p.limit)?;
     let after = p

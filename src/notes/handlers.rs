@@ -11,9 +11,9 @@ use crate::domain::{EnrolmentId, NoteId};
 use crate::enrolments::handlers::{enrolment, may_write};
 use crate::enrolments::queries::{self as enrolments, EnrolmentRow};
 use crate::error::{ApiError, ApiResult, JsonResult};
-use crate::http::{Json, Page, PageParams};
+use crate::http::{Json, Page, PageParams, Query};
 use crate::idempotency::Answer;
-use crate::request::{create, run, Ctx};
+use crate::request::{create, run, Ctx, Subject};
 use crate::risk_assessments::queries::check_family_contact;
 use crate::scope::View;
 
@@ -34,7 +34,7 @@ pub async fn create_note(
         }
         let note = write_note(conn, ctx, &row, view, &body).await?;
         audit.record(row.audited(Action::Create, Resource::Note).resource_id(note.id));
-        let location = format!("/api/v1/enrolments/{id}/notes/{}", note.id);
+        let location = format!("/api/v1/notes/{}", note.id);
         Ok(Answer::created(&note.into_view(None)?)?.at(location))
     })
 }
@@ -77,13 +77,30 @@ async fn write_note(
     queries::insert(conn, new, ctx.now).await
 }
 
+/// One journal note, where a new note's `Location` points: to whoever may
+/// read the enrolment's journal (a mentor: their own notes and those shared
+/// with mentors, on the enrolment they mentor).
+#[utoipa::path(tag = "notes", params(("id" = Uuid, Path, description = "The note")),
+    responses((status = 200, body = NoteView)))]
+#[get("/notes/{id}")]
+pub async fn find_note(ctx: Ctx, id: web::Path<NoteId>) -> JsonResult<NoteView> {
+    let id = id.into_inner();
+    let note = run!(ctx, Subject::new(Resource::Note, id), |conn, audit| {
+        let enrolment = queries::enrolment_of(conn, id).await?.ok_or(ApiError::NotFound)?;
+        let (row, view) = enrolments::find_visible(conn, &ctx.reach, enrolment, false).await?;
+        let mentor = (view == View::Mentor).then_some(ctx.actor.user_id);
+        let (note, by) = queries::find(conn, enrolment, id, mentor).await?.ok_or(ApiError::NotFound)?;
+        audit.record(row.audited(Action::Read, Resource::Note).resource_id(id));
+        note.into_view(by)
+    });
+    Ok(web::Json(note))
+}
+
 /// The enrolment's journal, newest first, with superseded notes marked.
 #[utoipa::path(tag = "notes", params(("id" = Uuid, Path, description = "The enrolment"), PageParams),
     responses((status = 200, body = Page<NoteView>)))]
 #[get("/enrolments/{id}/notes")]
-pub async fn list_notes(
-    ctx: Ctx, id: web::Path<EnrolmentId>, page: web::Query<PageParams>,
-) -> JsonResult<Page<NoteView>> {
+pub async fn list_notes(ctx: Ctx, id: web::Path<EnrolmentId>, page: Query<PageParams>) -> JsonResult<Page<NoteView>> {
     let id = id.into_inner();
     let (after, limit) = (page.after()?, page.limit()?);
     let rows = run!(ctx, enrolment(id), |conn, audit| {

@@ -91,6 +91,11 @@ pub async fn insert(conn: &mut AsyncPgConnection, new: NewNote<'_>, now: DateTim
     Ok(row)
 }
 
+/// The enrolment a note is on, if the caller's row-level security shows it.
+pub async fn enrolment_of(conn: &mut AsyncPgConnection, note: NoteId) -> ApiResult<Option<EnrolmentId>> {
+    Ok(notes::table.find(note).select(notes::enrolment_id).first(conn).await.optional()?)
+}
+
 /// The author of a note on the enrolment, if it is one.
 pub async fn author_on(
     conn: &mut AsyncPgConnection, note: NoteId, enrolment: EnrolmentId,
@@ -115,17 +120,44 @@ pub async fn superseded_by(conn: &mut AsyncPgConnection, note: NoteId) -> ApiRes
 pub async fn list(
     conn: &mut AsyncPgConnection, enrolment: EnrolmentId, after: Option<Uuid>, limit: i64, mentor: Option<UserId>,
 ) -> ApiResult<Vec<(NoteRow, Option<NoteId>)>> {
+    journal(conn, enrolment, Page::After(after, limit), mentor).await
+}
+
+/// One note of the enrolment, as `mentor` (if one) may see it.
+pub async fn find(
+    conn: &mut AsyncPgConnection, enrolment: EnrolmentId, note: NoteId, mentor: Option<UserId>,
+) -> ApiResult<Option<(NoteRow, Option<NoteId>)>> {
+    Ok(journal(conn, enrolment, Page::Only(note), mentor).await?.pop())
+}
+
+/// Which notes of a journal: a page, or one.
+enum Page {
+    After(Option<Uuid>, i64),
+    Only(NoteId),
+}
+
+/// Notes of the enrolment, newest first, each with the note that
+/// supersedes it; a mentor's only their own and those shared with mentors.
+async fn journal(
+    conn: &mut AsyncPgConnection, enrolment: EnrolmentId, page: Page, mentor: Option<UserId>,
+) -> ApiResult<Vec<(NoteRow, Option<NoteId>)>> {
     let later = diesel::alias!(notes as later);
     let mut query = notes::table
         .left_join(later.on(later.field(notes::supersedes).eq(notes::id.nullable())))
         .filter(notes::enrolment_id.eq(enrolment))
         .select((NoteRow::as_select(), later.field(notes::id).nullable()))
         .order(notes::id.desc())
-        .limit(limit)
         .into_boxed();
-    if let Some(after) = after {
-        query = query.filter(notes::id.lt(after));
-    }
+    query = match page {
+        Page::After(after, limit) => {
+            let query = query.limit(limit);
+            match after {
+                Some(after) => query.filter(notes::id.lt(after)),
+                None => query,
+            }
+        }
+        Page::Only(note) => query.filter(notes::id.eq(note)),
+    };
     if let Some(mentor) = mentor {
         query = query.filter(notes::author_id.eq(mentor).or(notes::shared_with_mentor.eq(true)));
     }

@@ -13,7 +13,7 @@ use crate::audit::{Action, AuditEntry, Resource};
 use crate::auth::password;
 use crate::domain::{TeamId, UserId};
 use crate::error::{ApiError, ApiResult, JsonResult};
-use crate::http::{with_etag, IfMatch, Json, Page, PageParams};
+use crate::http::{with_etag, IfMatch, Json, Page, PageParams, Query};
 use crate::idempotency::Answer;
 use crate::request::{create, run, Ctx, Subject};
 
@@ -28,7 +28,7 @@ pub async fn list_departments(ctx: Ctx) -> JsonResult<Vec<DepartmentView>> {
 /// Staff users, in creation order.
 #[utoipa::path(tag = "admin", params(PageParams), responses((status = 200, body = Page<UserView>)))]
 #[get("/admin/users")]
-pub async fn list_users(ctx: Ctx, page: web::Query<PageParams>) -> JsonResult<Page<UserView>> {
+pub async fn list_users(ctx: Ctx, page: Query<PageParams>) -> JsonResult<Page<UserView>> {
     let (after, limit) = (page.after()?, page.limit()?);
     let rows = run!(ctx, Subject::none(), |conn, audit| {
         let rows = queries::list_users(conn, after, limit).await?;
@@ -138,7 +138,7 @@ pub async fn update_user(
 /// Teams, in creation order.
 #[utoipa::path(tag = "admin", params(PageParams), responses((status = 200, body = Page<TeamView>)))]
 #[get("/admin/teams")]
-pub async fn list_teams(ctx: Ctx, page: web::Query<PageParams>) -> JsonResult<Page<TeamView>> {
+pub async fn list_teams(ctx: Ctx, page: Query<PageParams>) -> JsonResult<Page<TeamView>> {
     let (after, limit) = (page.after()?, page.limit()?);
     let rows = ctx
         .run_unaudited(move |conn| async move { queries::list_teams(conn, after, limit).await }.scope_boxed())
@@ -201,7 +201,7 @@ pub async fn update_team(
 /// (`ids`). Never another department's staff; audited as a search.
 #[utoipa::path(tag = "organisation", params(StaffParams), responses((status = 200, body = Page<StaffMember>)))]
 #[get("/staff")]
-pub async fn list_staff(ctx: Ctx, params: web::Query<StaffParams>) -> JsonResult<Page<StaffMember>> {
+pub async fn list_staff(ctx: Ctx, params: Query<StaffParams>) -> JsonResult<Page<StaffMember>> {
     let page = PageParams { limit: params.limit, cursor: params.cursor.clone() };
     let (after, limit) = (page.after()?, page.limit()?);
     let ids = params.ids()?;

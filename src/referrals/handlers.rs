@@ -13,7 +13,7 @@ use crate::consents::queries as consents;
 use crate::domain::{CitizenId, ConsentId, EnrolmentId, ReferralId};
 use crate::enrolments::queries::{self as enrolments, Opening};
 use crate::error::{ApiError, ApiResult, JsonResult};
-use crate::http::{bounded_text, Json, Page, PageParams};
+use crate::http::{bounded_text, Json, Page, PageParams, Query};
 use crate::idempotency::Answer;
 use crate::programmes::queries as programmes;
 use crate::request::{create, run, Ctx, Subject};
@@ -92,7 +92,7 @@ pub async fn send_referral(ctx: Ctx, Json(body): Json<SendReferralRequest>) -> A
 /// the ones it sent (`outgoing`), oldest first.
 #[utoipa::path(tag = "referrals", params(ReferralListParams), responses((status = 200, body = Page<ReferralView>)))]
 #[get("/referrals")]
-pub async fn list_referrals(ctx: Ctx, params: web::Query<ReferralListParams>) -> JsonResult<Page<ReferralView>> {
+pub async fn list_referrals(ctx: Ctx, params: Query<ReferralListParams>) -> JsonResult<Page<ReferralView>> {
     let params = params.into_inner();
     let page = PageParams { limit: params.limit, cursor: params.cursor };
     let (limit, after) = (page.limit()?, page.after()?.map(ReferralId));

@@ -11,7 +11,7 @@ use crate::audit::{Action, AuditEntry, Purpose, Resource};
 use crate::domain::{DepartmentCode, EnrolmentId, UserId};
 use crate::enrolments::queries::check_staff;
 use crate::error::{ApiError, ApiResult, JsonResult};
-use crate::http::Json;
+use crate::http::{Json, Query};
 use crate::request::{run, Ctx, Subject};
 
 /// The caseload audit of your department (managers; a restricted team's
@@ -20,7 +20,7 @@ use crate::request::{run, Ctx, Subject};
 #[utoipa::path(tag = "reports", params(ReportParams),
     responses((status = 200, description = "The report", content((CaseloadReport = "application/json"), (String = "text/csv")))))]
 #[get("/reports/caseload")]
-pub async fn caseload_report(ctx: Ctx, req: HttpRequest, params: web::Query<ReportParams>) -> ApiResult<HttpResponse> {
+pub async fn caseload_report(ctx: Ctx, req: HttpRequest, params: Query<ReportParams>) -> ApiResult<HttpResponse> {
     let scope = ReportScope::of(&ctx.actor, params.department)?;
     let report = run!(ctx, Subject::none(), |conn, audit| {
         let rows = queries::caseload(conn, &scope, ctx.now, ctx.today()).await?;
@@ -115,7 +115,7 @@ fn scoped(
 #[utoipa::path(tag = "reports", params(PeriodParams),
     responses((status = 200, description = "The report", content((DeadlineReport = "application/json"), (String = "text/csv")))))]
 #[get("/reports/deadlines")]
-pub async fn deadlines_report(ctx: Ctx, req: HttpRequest, params: web::Query<PeriodParams>) -> ApiResult<HttpResponse> {
+pub async fn deadlines_report(ctx: Ctx, req: HttpRequest, params: Query<PeriodParams>) -> ApiResult<HttpResponse> {
     let params = params.into_inner();
     let (scope, programme) = scoped(&ctx, params.department, &params.programme)?;
     let period = Period::new(&params, ctx.today(), &programme)?;
@@ -152,7 +152,7 @@ pub async fn deadlines_report(ctx: Ctx, req: HttpRequest, params: web::Query<Per
 #[utoipa::path(tag = "reports", params(OutcomeParams),
     responses((status = 200, description = "The report", content((OutcomeReport = "application/json"), (String = "text/csv")))))]
 #[get("/reports/outcomes")]
-pub async fn outcomes_report(ctx: Ctx, req: HttpRequest, params: web::Query<OutcomeParams>) -> ApiResult<HttpResponse> {
+pub async fn outcomes_report(ctx: Ctx, req: HttpRequest, params: Query<OutcomeParams>) -> ApiResult<HttpResponse> {
     let params = params.into_inner();
     let (scope, programme) = scoped(&ctx, params.department, &params.programme)?;
     let period = Period::whole(&params, ctx.today(), &programme)?;

@@ -180,8 +180,11 @@ async fn every_kind_of_request_writes_exactly_its_audit_entries() {
     )
     .await;
     let note = json!({"kind": "meeting", "occurred_at": now, "text": "Samtale", "shared_with_mentor": true});
-    s.check(&bif, "POST", &format!("{enr}/notes"), Some(note), 201, &["create note success"]).await;
+    let written = s.check(&bif, "POST", &format!("{enr}/notes"), Some(note), 201, &["create note success"]).await;
     s.check(&mentor, "GET", &format!("{enr}/notes"), None, 200, &["read note success"]).await;
+    let one = format!("/api/v1/notes/{}", id(&written));
+    s.check(&mentor, "GET", &one, None, 200, &["read note success"]).await;
+    s.check(&sof, "GET", &one, None, 404, &["denied note denied"]).await;
     let outcome = json!({"measurement_point": "start", "measured_on": today(&app), "employment_status": "unemployed",
                          "weekly_hours": 0, "self_supporting": false, "danish_level": "a1"});
     s.check(&bif, "POST", &format!("{enr}/outcomes"), Some(outcome), 201, &["create outcome success"]).await;

@@ -435,7 +435,8 @@ async fn the_caseload_sorts_by_deadline_filters_and_respects_who_asks() {
     let filtered = get_ok(&app, "/api/v1/caseload?programme=jobdansk", &manager).await;
     assert_eq!(filtered["items"].as_array().unwrap().len(), 1);
     assert_problem(app.get("/api/v1/caseload?limit=500", Some(&bif)).await, 422).await;
-    assert_problem(app.get("/api/v1/caseload?status=bogus", Some(&bif)).await, 400).await;
+    let problem = assert_problem(app.get("/api/v1/caseload?status=bogus", Some(&bif)).await, 422).await;
+    assert_eq!(problem["errors"][0]["field"], "status");
 }
 
 #[tokio::test]
@@ -667,4 +668,28 @@ async fn follow_up_outcomes_wait_for_the_end_of_the_enrolment() {
     let problem = assert_problem(app.post_json(&path, Some(&bif), &measured("end_plus6m", six)).await, 422).await;
     assert_eq!(problem["errors"][0]["field"], "measurement_point");
     assert_eq!(list[0]["measured_on"], json!(six));
+}
+
+/// Issue 11 (F6): a new note's `Location` answers, with what the reader may
+/// see there: a mentor only notes shared with mentors (or their own).
+#[tokio::test]
+async fn a_note_answers_at_its_location() {
+    let app = spawn_app().await;
+    let (_, _, km, bif) = mentored(&app).await;
+    let now = chrono::Utc::now();
+    let internal = json!({"kind": "meeting", "occurred_at": now, "text": "Intern vurdering"});
+    let written = write_note(&app, &bif, &id(&km), internal, None).await;
+    assert_eq!(written.status(), 201);
+    let location = written.headers()["location"].to_str().unwrap().to_string();
+    let written: Value = written.json().await.unwrap();
+    assert_eq!(location, format!("/api/v1/notes/{}", id(&written)));
+    assert_eq!(get_ok(&app, &location, &bif).await, written);
+    let mentor = app.login("mentor.bif").await.access;
+    assert_problem(app.get(&location, Some(&mentor)).await, 404).await;
+    let shared = json!({"kind": "meeting", "occurred_at": now, "text": "Aftale", "shared_with_mentor": true});
+    let shared: Value = write_note(&app, &bif, &id(&km), shared, None).await.json().await.unwrap();
+    assert_eq!(get_ok(&app, &format!("/api/v1/notes/{}", id(&shared)), &mentor).await["text"], "Aftale");
+    let sof = app.login("cw.sof").await.access;
+    assert_problem(app.get(&location, Some(&sof)).await, 404).await;
+    assert_problem(app.get("/api/v1/notes/00000000-0000-0000-0000-000000000000", Some(&bif)).await, 404).await;
 }

@@ -106,6 +106,21 @@ async fn a_wrong_type_names_the_field_by_its_path() {
     }
 }
 
+/// Issue 11 (F8): a query parameter of the wrong type, or one the route
+/// does not take, is a 422 naming it.
+#[tokio::test]
+async fn a_wrong_query_parameter_is_named() {
+    let app = spawn_app().await;
+    let bif = app.login("cw.bif").await.access;
+    let problem = assert_problem(app.get("/api/v1/caseload?limit=abc", Some(&bif)).await, 422).await;
+    assert_eq!(problem["errors"][0]["field"], "limit", "{problem}");
+    assert_eq!(problem["errors"][0]["code"], "invalid");
+    let problem = assert_problem(app.get("/api/v1/referrals?colour=blue", Some(&bif)).await, 422).await;
+    assert_eq!(problem["errors"][0]["field"], "colour", "{problem}");
+    assert_eq!(problem["errors"][0]["code"], "unknown_field");
+    assert_eq!(app.get("/api/v1/caseload?limit=5", Some(&bif)).await.status(), 200);
+}
+
 #[tokio::test]
 async fn an_invalid_id_in_a_path_is_a_404() {
     let app = spawn_app().await;

@@ -214,6 +214,7 @@ async fn the_receiver_declines_with_a_reason_and_the_sender_may_withdraw_while_i
     assert_eq!(waiting["items"], json!([]));
     let all = get_ok(&app, "/api/v1/referrals", &sof).await;
     assert_eq!(all["items"].as_array().unwrap().len(), 2);
-    assert_problem(app.get("/api/v1/referrals?direction=sideways", Some(&sof)).await, 400).await;
+    let problem = assert_problem(app.get("/api/v1/referrals?direction=sideways", Some(&sof)).await, 422).await;
+    assert_eq!(problem["errors"][0]["field"], "direction");
     assert_problem(app.get("/api/v1/referrals", Some(&app.login("mentor.bif").await.access)).await, 403).await;
 }
