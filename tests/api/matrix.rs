@@ -57,6 +57,13 @@ const MATRIX: &[Cell] = &[
     ("GET", "/api/v1/enrolments/{ES}", None, [404, 404, 404, 404, 404, 200, 200, 200, 403, 403], None),
     ("GET", "/api/v1/enrolments/{R}", None, [404, 404, 404, 404, 404, 404, 200, 404, 403, 403], None),
     ("GET", "/api/v1/enrolments/{R}/notes", None, [404, 404, 404, 404, 404, 404, 200, 404, 403, 403], None),
+    // One note at its own address (issue 11): {NA} a BIF note on {EA} not
+    // shared with mentors, {NM} one shared, {NS} a SOF note on {ES} (cw.kff
+    // under the grant), {NR} a note of the restricted case.
+    ("GET", "/api/v1/notes/{NA}", None, [200, 200, 200, 404, 404, 404, 404, 404, 403, 403], None),
+    ("GET", "/api/v1/notes/{NM}", None, [200, 200, 200, 200, 404, 404, 404, 404, 403, 403], None),
+    ("GET", "/api/v1/notes/{NS}", None, [404, 404, 404, 404, 404, 200, 200, 200, 403, 403], None),
+    ("GET", "/api/v1/notes/{NR}", None, [404, 404, 404, 404, 404, 404, 200, 404, 403, 403], None),
     // Break-the-glass: cw.kff holds a live grant for {S} (cw.bif holds none).
     ("GET", "/api/v1/citizens/{S}/enrolments", None, [404, 404, 404, 404, 404, 200, 200, 200, 403, 403], None),
     // Consent: {C} is known to BIF and SOF, with a consent covering both;
@@ -253,6 +260,21 @@ async fn run(unscoped: bool) -> usize {
     k["address"] = json!("Krisecentret, Hemmelig Vej 1");
     k["needs"] = json!(["negative_social_control"]);
     let k = register(&app, &specialist, &k).await;
+    let note = |token: String, enrolment: String, shared: bool| {
+        let app = &app;
+        async move {
+            let body = json!({"kind": "meeting", "occurred_at": chrono::Utc::now(), "text": "Matrix",
+                              "shared_with_mentor": shared});
+            let path = format!("/api/v1/enrolments/{enrolment}/notes");
+            let response = app.post_json(&path, Some(&token), &body).await;
+            assert_eq!(response.status(), 201);
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    let na = note(bif.clone(), id(&ea), false).await;
+    let nm = note(bif.clone(), id(&ea), true).await;
+    let ns = note(sof.clone(), id(&es), false).await;
+    let nr = note(specialist.clone(), id(&restricted), false).await;
     let fill = |path: &str| {
         path.replace("{A}", &id(&a))
             .replace("{C}", &id(&c))
@@ -263,6 +285,10 @@ async fn run(unscoped: bool) -> usize {
             .replace("{EA}", &id(&ea))
             .replace("{S}", &id(&s))
             .replace("{ES}", &id(&es))
+            .replace("{NA}", &id(&na))
+            .replace("{NM}", &id(&nm))
+            .replace("{NS}", &id(&ns))
+            .replace("{NR}", &id(&nr))
             .replace("{R}", &id(&restricted))
             .replace("{MS}", es["milestones"][0]["id"].as_str().unwrap_or("none"))
     };
