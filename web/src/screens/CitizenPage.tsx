@@ -10,6 +10,7 @@ import { useAuth } from "../lib/auth";
 import { programmeName, useProgrammes } from "../lib/programmes";
 import { Link, navigate } from "../lib/router";
 import { useAction, useLoad } from "../lib/useLoad";
+import { useSubmissionKey } from "../lib/submissionKey";
 
 function isFull(c: CitizenResponse): c is Extract<CitizenResponse, { view: "full" }> {
   return c.view === "full";
@@ -270,17 +271,21 @@ function Enrol({ citizenId, onDone }: { citizenId: string; onDone: (e: Enrolment
   const [goals, setGoals] = useState("");
   const [open, setOpen] = useState(false);
   const { run, busy, error } = useAction();
+  const submission = useSubmissionKey();
   if (!me?.roles.includes("caseworker")) return null;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     const created = await run(() =>
       api.POST("/api/v1/citizens/{id}/enrolments", {
-        params: { path: { id: citizenId } },
+        params: { path: { id: citizenId }, header: { "Idempotency-Key": submission.value } },
         body: { programme_code: programme, goals: goals.trim() || undefined },
       }),
     );
-    if (created) onDone(created);
+    if (created) {
+      submission.created();
+      onDone(created);
+    }
   }
 
   if (!open) {

@@ -7,6 +7,7 @@ import { useT } from "../i18n";
 import { DANISH_LEVELS, DISTRICTS, EMPLOYMENT, NEEDS, RESIDENCE } from "../lib/codes";
 import { setFlash } from "../lib/flash";
 import { navigate } from "../lib/router";
+import { useSubmissionKey } from "../lib/submissionKey";
 import { useAction } from "../lib/useLoad";
 
 type Form = Record<
@@ -59,6 +60,7 @@ export default function RegisterCitizen() {
   const [needs, setNeeds] = useState<string[]>([]);
   const [interpreter, setInterpreter] = useState(false);
   const { run, busy, error } = useAction();
+  const submission = useSubmissionKey();
   const fe = error?.fields ?? {};
 
   const field = (name: keyof Form, extra: { required?: boolean; hint?: string; type?: string; className?: string } = {}) => (
@@ -88,11 +90,15 @@ export default function RegisterCitizen() {
     e.preventDefault();
     let status = 0;
     const created = await run(async () => {
-      const res = await api.POST("/api/v1/citizens", { body: toRequest(form, needs, interpreter) });
+      const res = await api.POST("/api/v1/citizens", {
+        params: { header: { "Idempotency-Key": submission.value } },
+        body: toRequest(form, needs, interpreter),
+      });
       status = res.response.status;
       return res;
     });
     if (created) {
+      submission.created();
       setFlash(status === 201 ? t.register.created : t.register.existing);
       navigate(`/borgere/${created.id}`);
     }
