@@ -7,6 +7,7 @@ import { formatDate, formatDateTime, useT } from "../i18n";
 import { useAuth } from "../lib/auth";
 import { useProgrammes } from "../lib/programmes";
 import { useAction, useLoad } from "../lib/useLoad";
+import { useSubmissionKey } from "../lib/submissionKey";
 import { Alert, Badge, ProblemAlert } from "./feedback";
 import { Checkbox, SelectField, TextArea, TextField } from "./forms";
 
@@ -107,11 +108,12 @@ function RecordConsent({ citizenId, onDone, onCancel }: { citizenId: string; onD
   const [expires, setExpires] = useState(isoDate(inAYear));
   const [doc, setDoc] = useState("");
   const { run, busy, error } = useAction();
+  const submission = useSubmissionKey();
   async function submit(e: FormEvent) {
     e.preventDefault();
     const res = await run(() =>
       api.POST("/api/v1/citizens/{id}/consents", {
-        params: { path: { id: citizenId } },
+        params: { path: { id: citizenId }, header: { "Idempotency-Key": submission.value } },
         body: {
           purpose: purpose.trim(),
           departments,
@@ -121,7 +123,10 @@ function RecordConsent({ citizenId, onDone, onCancel }: { citizenId: string; onD
         },
       }),
     );
-    if (res) onDone();
+    if (res) {
+      submission.created();
+      onDone();
+    }
   }
   const fe = error?.fields ?? {};
   return (
@@ -166,6 +171,7 @@ export function SendReferral({ citizenId }: { citizenId: string }) {
   const [legal, setLegal] = useState("");
   const [sent, setSent] = useState(false);
   const { run, busy, error } = useAction();
+  const submission = useSubmissionKey();
   if (!me?.roles.includes("caseworker")) return null;
   const dept = programmes.find((p) => p.code === programme)?.department;
   const covering = (consents.data ?? []).filter((c) => c.valid && dept && c.departments.includes(dept));
@@ -174,6 +180,7 @@ export function SendReferral({ citizenId }: { citizenId: string }) {
     e.preventDefault();
     const res = await run(() =>
       api.POST("/api/v1/referrals", {
+        params: { header: { "Idempotency-Key": submission.value } },
         body: {
           citizen_id: citizenId,
           programme_code: programme,
@@ -184,6 +191,7 @@ export function SendReferral({ citizenId }: { citizenId: string }) {
       }),
     );
     if (res) {
+      submission.created();
       setSent(true);
       setOpen(false);
       setProgramme("");
@@ -240,14 +248,17 @@ export function FileConcern({ citizenId }: { citizenId: string }) {
   const [signs, setSigns] = useState("");
   const [receipt, setReceipt] = useState<{ id: string; received_at: string } | null>(null);
   const { run, busy, error } = useAction();
+  const submission = useSubmissionKey();
   async function submit(e: FormEvent) {
     e.preventDefault();
     const res = await run(() =>
       api.POST("/api/v1/concerns", {
+        params: { header: { "Idempotency-Key": submission.value } },
         body: { citizen_id: citizenId, text: text.trim(), signs: signs.split("\n").map((s) => s.trim()).filter(Boolean) },
       }),
     );
     if (res) {
+      submission.created();
       setReceipt(res);
       setText("");
       setSigns("");
@@ -291,6 +302,7 @@ export function BreakGlass({ citizenId, onGranted }: { citizenId: string; onGran
   const [reason, setReason] = useState("");
   const [tooShort, setTooShort] = useState(false);
   const { run, busy, error } = useAction();
+  const submission = useSubmissionKey();
   if (!me?.roles.includes("caseworker")) return null;
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -299,8 +311,14 @@ export function BreakGlass({ citizenId, onGranted }: { citizenId: string; onGran
       return;
     }
     setTooShort(false);
-    const res = await run(() => api.POST("/api/v1/access-grants", { body: { citizen_id: citizenId, reason: reason.trim() } }));
+    const res = await run(() =>
+      api.POST("/api/v1/access-grants", {
+        params: { header: { "Idempotency-Key": submission.value } },
+        body: { citizen_id: citizenId, reason: reason.trim() },
+      }),
+    );
     if (res) {
+      submission.created();
       grants.set(citizenId, res);
       onGranted();
     }

@@ -6,6 +6,7 @@ import { todayIso } from "../caseload/filters";
 import { formatDate, formatDateTime, useT } from "../i18n";
 import { DANISH_LEVELS, EMPLOYMENT } from "../lib/codes";
 import { useAction, useLoad } from "../lib/useLoad";
+import { useSubmissionKey } from "../lib/submissionKey";
 import { Alert, ProblemAlert } from "./feedback";
 import { Checkbox, SelectField, TextArea, TextField } from "./forms";
 
@@ -23,11 +24,12 @@ export function Outcomes({ enrolmentId, canRecord }: { enrolmentId: string; canR
   const [saved, setSaved] = useState(false);
   const [form, setForm] = useState({ point: "start" as Point, on: todayIso(), employment: "unemployed" as Employment, self: false, edu: false, danish: "" as Danish | "", hours: "" });
   const { run, busy, error } = useAction();
+  const submission = useSubmissionKey();
   async function submit(e: FormEvent) {
     e.preventDefault();
     const res = await run(() =>
       api.POST("/api/v1/enrolments/{id}/outcomes", {
-        params: { path: { id: enrolmentId } },
+        params: { path: { id: enrolmentId }, header: { "Idempotency-Key": submission.value } },
         body: {
           measurement_point: form.point,
           measured_on: form.on,
@@ -40,6 +42,7 @@ export function Outcomes({ enrolmentId, canRecord }: { enrolmentId: string; canR
       }),
     );
     if (res) {
+      submission.created();
       setSaved(true);
       setOpen(false);
       list.reload();
