@@ -170,20 +170,31 @@ pub struct CitizenData {
     pub given_name: String,
     #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub family_name: String,
+    /// Digits, spaces and `+-()`; at most 40 characters.
+    #[schema(max_length = 40, pattern = r"^[0-9 +()\-]*$")]
     pub phone: Option<String>,
     pub email: Option<String>,
+    /// At most 400 characters; line breaks allowed, no other control characters.
+    #[schema(max_length = 400, pattern = r"^[^\u0000-\u0009\u000B-\u001F\u007F-\u009F]*$")]
     pub address: Option<String>,
     pub district: Option<District>,
     /// ISO 639-1 code, e.g. `ar`, `uk`, `so`.
+    #[schema(pattern = r"^[a-z]{2,3}$")]
     pub preferred_language: Option<String>,
     #[serde(default)]
     pub interpreter_needed: bool,
     /// ISO 3166-1 alpha-2 codes; absent means unknown.
+    #[schema(pattern = r"^[A-Z]{2}$")]
     pub country_of_birth: Option<String>,
+    #[schema(pattern = r"^[A-Z]{2}$")]
     pub citizenship: Option<String>,
+    #[schema(pattern = r"^[A-Z]{2}$")]
     pub mother_country_of_birth: Option<String>,
+    #[schema(pattern = r"^[A-Z]{2}$")]
     pub mother_citizenship: Option<String>,
+    #[schema(pattern = r"^[A-Z]{2}$")]
     pub father_country_of_birth: Option<String>,
+    #[schema(pattern = r"^[A-Z]{2}$")]
     pub father_citizenship: Option<String>,
     pub arrival_date: Option<NaiveDate>,
     /// The date the citizen was visited (boligplaceret) to Copenhagen.

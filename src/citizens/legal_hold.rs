@@ -23,6 +23,7 @@ pub struct LegalHoldRequest {
     /// `true` sets the hold, `false` lifts it.
     pub hold: bool,
     /// Why (a case, a complaint, a court order): 5–1000 characters.
+    #[schema(min_length = 5, max_length = 1000, pattern = r"\S")]
     pub reason: String,
 }
 

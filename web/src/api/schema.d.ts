@@ -1192,6 +1192,7 @@ export type components = {
          *     (flattened into [`CitizenView`]), so the list is written once.
          */
         CitizenData: {
+            /** @description At most 400 characters; line breaks allowed, no other control characters. */
             address?: string | null;
             /** Format: date */
             arrival_date?: string | null;
@@ -1210,6 +1211,7 @@ export type components = {
             mother_citizenship?: string | null;
             mother_country_of_birth?: string | null;
             needs?: components["schemas"]["Need"][];
+            /** @description Digits, spaces and `+-()`; at most 40 characters. */
             phone?: string | null;
             /** @description ISO 639-1 code, e.g. `ar`, `uk`, `so`. */
             preferred_language?: string | null;
@@ -1989,6 +1991,7 @@ export type components = {
          *     never in a URL.
          */
         RegisterCitizenRequest: {
+            /** @description At most 400 characters; line breaks allowed, no other control characters. */
             address?: string | null;
             /** Format: date */
             arrival_date?: string | null;
@@ -2013,6 +2016,7 @@ export type components = {
             mother_citizenship?: string | null;
             mother_country_of_birth?: string | null;
             needs?: components["schemas"]["Need"][];
+            /** @description Digits, spaces and `+-()`; at most 40 characters. */
             phone?: string | null;
             /** @description ISO 639-1 code, e.g. `ar`, `uk`, `so`. */
             preferred_language?: string | null;
