@@ -256,19 +256,11 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let pairs = serde_urlencoded::Deserializer::new(form_urlencoded::parse(req.query_string().as_bytes()));
-        std::future::ready(serde_path_to_error::deserialize(pairs).map(Query).map_err(|e| {
-            let path = e.path().to_string();
-            let message = e.inner().to_string();
-            let named = message.split('`').nth(1).filter(|_| message.contains(" field `"));
-            let (field, code) = match (message.starts_with("unknown field"), message.starts_with("missing field")) {
-                (true, _) => (path, "unknown_field"),
-                (_, true) => (named.unwrap_or_default().to_string(), "required"),
-                // A parameter inside a flattened group is not named by the path.
-                _ if path == "." => ("query".to_string(), "invalid"),
-                _ => (path, "invalid"),
-            };
-            ApiError::Validation(vec![FieldError::new(field, code, message)])
-        }))
+        std::future::ready(
+            serde_path_to_error::deserialize(pairs)
+                .map(Query)
+                .map_err(|e| shape_error(e.path(), e.inner().to_string(), "query")),
+        )
     }
 }
 
@@ -283,21 +275,28 @@ fn body_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     if !e.inner().is_data() {
         return ApiError::BadRequest("The body is not valid JSON.".into());
     }
-    let path = e.path().to_string();
     let message = e.inner().to_string();
     let message = message.split(" at line ").next().unwrap_or(&message).to_string();
-    // The path of an unknown field is the field's; a missing field is
-    // named in backticks, at its parent's path.
-    let named = message.split('`').nth(1).filter(|_| message.contains(" field `"));
-    let within = |name: &str| if path == "." { name.to_string() } else { format!("{path}.{name}") };
-    let error = if message.starts_with("unknown field") {
-        FieldError::new(path, "unknown_field", message.clone())
+    shape_error(e.path(), message, "body")
+}
+
+/// 422 naming the field of input of the wrong shape, by its path; `whole`
+/// where the path names nothing (the root, or inside a flattened group).
+/// The path of an unknown field is the field's; a missing field is named in
+/// backticks, at its parent's path.
+fn shape_error(path: &serde_path_to_error::Path, message: String, whole: &str) -> ApiError {
+    let path = path.to_string();
+    let named = message.split('`').nth(1).filter(|_| message.contains(" field `")).unwrap_or_default();
+    let (field, code) = if message.starts_with("unknown field") {
+        (path, "unknown_field")
     } else if message.starts_with("missing field") {
-        FieldError::new(within(named.unwrap_or_default()), "required", message.clone())
+        (if path == "." { named.to_string() } else { format!("{path}.{named}") }, "required")
+    } else if path == "." {
+        (whole.to_string(), "invalid")
     } else {
-        FieldError::new(if path == "." { "body".to_string() } else { path }, "invalid", message.clone())
+        (path, "invalid")
     };
-    ApiError::Validation(vec![error])
+    ApiError::Validation(vec![FieldError::new(field, code, message)])
 }
 
 /// A path that does not parse (a malformed UUID) names nothing that exists.

@@ -47,11 +47,11 @@ impl RegisterCitizenRequest {
         let Head { cpr, basis } = crate::http::from_value(serde_json::Value::Object(head))?;
         // The record's fields are its schema's: refusing the rest here, not
         // by `deny_unknown_fields`, keeps the views that flatten the record open.
-        let fields = match CitizenData::schema() {
-            RefOr::T(Schema::Object(object)) => object.properties.into_keys().collect::<Vec<_>>(),
+        static FIELDS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| match CitizenData::schema() {
+            RefOr::T(Schema::Object(object)) => object.properties.into_keys().collect(),
             _ => Vec::new(),
-        };
-        if let Some(unknown) = body.keys().find(|k| !fields.contains(k)) {
+        });
+        if let Some(unknown) = body.keys().find(|k| !FIELDS.contains(k)) {
             return Err(crate::error::ApiError::invalid(
                 unknown,
                 "unknown_field",
