@@ -36,7 +36,7 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::audit::Resource;
-use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome};
+use crate::audit::{self, Action, AuditActor, AuditEntry, Outcome, Purpose};
 use crate::citizens::dto::{CitizenData, RegisterCitizenRequest};
 use crate::citizens::queries::{self, NewCitizen};
 use crate::cpr::{Cpr, CprVault, Sealed, Sex};
@@ -227,7 +227,11 @@ async fn import_batch(
     let now = Utc::now();
     let hashes: Vec<Vec<u8>> = batch.iter().map(|v| v.hash.clone()).collect();
     let department = department.to_string();
-    let source = source.to_string();
+    // Where the batch came from, on one entry about no single citizen: the
+    // citizens' own entries carry the category only (issue 10, door 6).
+    let lines = (batch.first().map_or(0, |v| v.line), batch.last().map_or(0, |v| v.line));
+    let provenance = AuditEntry::new(Action::Create, Resource::Citizen, Outcome::Success)
+        .reason(format!("import {source} lines {}-{}, for {department}", lines.0, lines.1));
     let counts = db::transaction(pool, DbContext::default(), move |conn| {
         async move {
             // Sees every citizen: the schema owner's pool, never a flag.
@@ -283,30 +287,27 @@ async fn import_batch(
                 .await?;
             let mut entries: Vec<AuditEntry> = fresh
                 .iter()
-                .map(|(id, v)| {
+                .map(|(id, _)| {
                     AuditEntry::new(Action::Create, Resource::Citizen, Outcome::Success)
                         .resource_id(id)
                         .citizen(*id)
-                        .reason(format!("import {source} line {}, for {department}", v.line))
+                        .purpose(Purpose::Import)
                 })
                 .collect();
             // A registered citizen the department now works with, as when
             // the API registers a known CPR.
-            let line_of: HashMap<&Vec<u8>, u64> = batch.iter().map(|v| (&v.hash, v.line)).collect();
-            for (hash, id) in &existing {
+            for id in existing.values() {
                 if newly_involved.contains(id) {
                     entries.push(
                         AuditEntry::new(Action::Create, Resource::Involvement, Outcome::Success)
                             .resource_id(id)
                             .citizen(*id)
-                            .reason(format!(
-                                "import {source} line {}: already registered, now involving {department}",
-                                line_of.get(hash).copied().unwrap_or_default()
-                            )),
+                            .purpose(Purpose::Import),
                     );
                 }
             }
             if !entries.is_empty() {
+                entries.push(provenance);
                 audit::record_many(conn, now, &who, entries).await?;
             }
             Ok::<_, ApiError>((fresh.len() as u64, existing.len() as u64))

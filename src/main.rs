@@ -391,7 +391,7 @@ async fn audit(settings: Settings, what: AuditCommand) -> anyhow::Result<()> {
             let lag = chrono::Duration::from_std(settings.audit.seal_lag)?;
             let mut total = 0;
             loop {
-                let n = seal::seal_once(&pool, chrono::Utc::now(), lag).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                let n = seal::seal_once(&pool, lag).await.map_err(|e| anyhow::anyhow!("{e}"))?;
                 if n == 0 {
                     break;
                 }
@@ -453,7 +453,6 @@ async fn serve(settings: Settings, migrate: bool) -> anyhow::Result<()> {
         let state = app.state();
         medborger::audit::seal::spawn_sealer(
             state.pool.clone(),
-            state.clock.clone(),
             audit.seal_interval,
             chrono::Duration::from_std(audit.seal_lag)?,
         );

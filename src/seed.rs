@@ -175,6 +175,17 @@ pub async fn seed_demo(pool: &DbPool, password: SecretString) -> anyhow::Result<
                     .returning(staff_users::id)
                     .get_result(conn)
                     .await?;
+                // A staff user's access changes only beside its audit entry
+                // (the database refuses it otherwise, issue 10 door 8).
+                audit::record(
+                    conn,
+                    now,
+                    &system_actor(),
+                    AuditEntry::new(Action::Create, Resource::StaffUser, Outcome::Success)
+                        .resource_id(id)
+                        .reason("demo users seeded from the CLI"),
+                )
+                .await?;
                 diesel::delete(staff_user_teams::table.filter(staff_user_teams::user_id.eq(id))).execute(conn).await?;
                 if let Some(team) = user.team {
                     let team_id: Uuid = teams::table

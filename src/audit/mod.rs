@@ -31,6 +31,36 @@ code_list! {
         LegalHoldSet = "legal_hold_set",
         LegalHoldLifted = "legal_hold_lifted",
         IdempotentRetry = "idempotent_retry",
+        Search = "search",
+        CprLookup = "cpr_lookup",
+        AlreadyInCare = "already_in_care",
+        KnownCprReview = "known_cpr_review",
+        InformantRedacted = "informant_redacted",
+        UnderConsent = "under_consent",
+        ConsentWithdrawn = "consent_withdrawn",
+        ReferralSent = "referral_sent",
+        ReferralAccepted = "referral_accepted",
+        ReferralDeclined = "referral_declined",
+        ReferralWithdrawn = "referral_withdrawn",
+        FromReferral = "from_referral",
+        FromConcern = "from_concern",
+        MilestoneMet = "milestone_met",
+        MilestoneWaived = "milestone_waived",
+        OverdueList = "overdue_list",
+        Import = "import",
+    }
+}
+
+/// A code from a fixed list that an entry about a citizen may carry as its
+/// purpose: [`Purpose`], and the lists of the requests themselves (a CPR
+/// reveal's purpose, the basis of registering a known CPR).
+pub trait Category {
+    fn code(&self) -> &'static str;
+}
+
+impl Category for Purpose {
+    fn code(&self) -> &'static str {
+        self.as_str()
     }
 }
 
@@ -113,6 +143,10 @@ pub struct AuditEntry {
     resource_id: Option<String>,
     citizen_id: Option<Uuid>,
     reason: Option<String>,
+    /// Whether `reason` is a category (set by [`AuditEntry::purpose`]): an
+    /// entry about a citizen carries nothing else (issue 10, door 6).
+    #[serde(default)]
+    categorised: bool,
     outcome: Outcome,
     restricted_team: Option<Uuid>,
 }
@@ -125,6 +159,7 @@ impl AuditEntry {
             resource_id: None,
             citizen_id: None,
             reason: None,
+            categorised: false,
             outcome,
             restricted_team: None,
         }
@@ -145,14 +180,35 @@ impl AuditEntry {
         self
     }
 
+    /// A note on an entry about no citizen (a session, a staff user, a
+    /// report, a seed). An entry about a citizen takes [`Self::purpose`]:
+    /// writing one with free text fails (see [`Self::checked`]).
     pub fn reason(mut self, reason: impl Into<String>) -> Self {
         self.reason = Some(reason.into());
+        self.categorised = false;
         self
     }
 
-    /// The purpose category of work that had a free-text reason.
-    pub fn purpose(self, purpose: Purpose) -> Self {
-        self.reason(purpose.as_str())
+    /// The purpose, as a category from a fixed list: all an entry about a
+    /// citizen may carry, since the citizen's access log and the auditors'
+    /// view show it (issue 10, door 6).
+    pub fn purpose(mut self, purpose: impl Category) -> Self {
+        self.reason = Some(purpose.code().to_string());
+        self.categorised = true;
+        self
+    }
+
+    /// The entry, if it may be written: one about a citizen carries no free
+    /// text. A failure here is a programming error, loud in every test.
+    fn checked(self) -> Result<Self, ApiError> {
+        if self.citizen_id.is_some() && self.reason.is_some() && !self.categorised {
+            return Err(ApiError::internal(anyhow::anyhow!(
+                "an audit entry about a citizen carries free text ({} {})",
+                self.action.as_str(),
+                self.resource_type.as_str()
+            )));
+        }
+        Ok(self)
     }
 
     /// Shows the entry only to this restricted team (and auditors).
@@ -180,6 +236,7 @@ impl AuditEntry {
         Self {
             action: Action::Read,
             reason: Some(Purpose::IdempotentRetry.as_str().into()),
+            categorised: true,
             outcome: Outcome::Success,
             ..self.clone()
         }
@@ -191,6 +248,7 @@ impl AuditEntry {
 pub async fn record(
     conn: &mut AsyncPgConnection, at: DateTime<Utc>, actor: &AuditActor, entry: AuditEntry,
 ) -> Result<(), ApiError> {
+    let entry = entry.checked()?;
     diesel::insert_into(audit_log::table)
         .values((
             audit_log::at.eq(at),
@@ -218,6 +276,7 @@ pub async fn record_many(
     conn: &mut AsyncPgConnection, at: DateTime<Utc>, actor: &AuditActor, entries: Vec<AuditEntry>,
 ) -> Result<(), ApiError> {
     const PER_STATEMENT: usize = 4000;
+    let entries = entries.into_iter().map(AuditEntry::checked).collect::<Result<Vec<_>, _>>()?;
     let request_id = current_request_id();
     let mut entries = entries.into_iter().peekable();
     while entries.peek().is_some() {

@@ -98,7 +98,9 @@ struct Locked {
 }
 
 /// Seals the next closed window, if any; returns how many entries it sealed.
-pub async fn seal_once(pool: &DbPool, now: DateTime<Utc>, lag: Duration) -> ApiResult<usize> {
+/// "Now" is the database's: the database stamps every entry's time (issue
+/// 10, door 8), so the service's clock has no say in which window is closed.
+pub async fn seal_once(pool: &DbPool, lag: Duration) -> ApiResult<usize> {
     db::transaction(pool, DbContext::default(), move |conn| {
         async move {
             let lock: Locked = diesel::sql_query("SELECT pg_try_advisory_xact_lock($1) AS locked")
@@ -108,6 +110,8 @@ pub async fn seal_once(pool: &DbPool, now: DateTime<Utc>, lag: Duration) -> ApiR
             if !lock.locked {
                 return Ok(0);
             }
+            let now: DateTime<Utc> =
+                diesel::select(diesel::dsl::sql::<diesel::sql_types::Timestamptz>("now()")).get_result(conn).await?;
             seal_window(conn, now - lag, now).await
         }
         .scope_boxed()
@@ -343,15 +347,13 @@ pub async fn verify_all(pool: &DbPool) -> ApiResult<Verdict> {
 
 /// Seals every `interval` until the process ends; failures are logged and
 /// retried at the next turn.
-pub fn spawn_sealer(
-    pool: DbPool, clock: std::sync::Arc<dyn crate::clock::Clock>, interval: std::time::Duration, lag: Duration,
-) {
+pub fn spawn_sealer(pool: DbPool, interval: std::time::Duration, lag: Duration) {
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticker.tick().await;
-            match seal_once(&pool, clock.now(), lag).await {
+            match seal_once(&pool, lag).await {
                 Ok(0) => {}
                 Ok(n) => tracing::debug!(entries = n, "audit entries sealed"),
                 Err(ApiError::Unavailable(e)) => {

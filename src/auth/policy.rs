@@ -62,7 +62,8 @@ pub struct Rule {
     pub path: &'static str,
     pub access: Access,
     /// Whether the route only reads case data: every GET, and the POSTs that
-    /// search, reveal a CPR or file a concern. Only these are open to a
+    /// search, reveal a CPR or file a concern — but not the export, whose
+    /// copy would outlast the grant. Only these are open to a
     /// break-the-glass grant (docs/design.md §4); in any other request the
     /// caller's grants count for nothing, in the queries and in row-level
     /// security alike.
@@ -91,6 +92,12 @@ const fn rule(verb: Verb, path: &'static str, access: Access) -> Rule {
 /// A POST that reads: a search, a reveal, a concern (see [`Rule::reads`]).
 const fn reading(path: &'static str, access: Access) -> Rule {
     Rule { reads: true, ..rule(Post, path, access) }
+}
+
+/// A GET that hands over a copy of the whole file (the export): the copy
+/// outlasts a break-the-glass grant's three hours, so no grant opens it.
+const fn copying(path: &'static str, access: Access) -> Rule {
+    Rule { reads: false, ..rule(Get, path, access) }
 }
 
 /// Literal segments before parameters where both could match, as in routing.
@@ -152,7 +159,7 @@ pub static RULES: &[Rule] = &[
     rule(Get, "/api/v1/citizens/{id}/consents", AnyRole(CASE_STAFF)),
     rule(Post, "/api/v1/citizens/{id}/consents/{consent_id}/withdraw", AnyRole(CASEWORKER)),
     rule(Get, "/api/v1/citizens/{id}/enrolment-summaries", AnyRole(CASE_STAFF)),
-    rule(Get, "/api/v1/citizens/{id}/export", AnyRole(CASE_STAFF)),
+    copying("/api/v1/citizens/{id}/export", AnyRole(CASE_STAFF)),
     rule(Post, "/api/v1/citizens/{id}/legal-hold", AnyRole(ADMIN)),
     rule(Get, "/api/v1/reports/caseload", AnyRole(AUDIT_READERS)),
     rule(Post, "/api/v1/reports/caseload/reassign", AnyRole(MANAGER)),

@@ -342,6 +342,12 @@ pub enum KnownCprBasis {
     ReferralByLetter,
 }
 
+impl crate::audit::Category for KnownCprBasis {
+    fn code(&self) -> &'static str {
+        self.as_str()
+    }
+}
+
 impl KnownCprBasis {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -452,6 +458,12 @@ pub enum RevealPurpose {
     CitizenRequest,
     /// Correcting the registration.
     RecordCorrection,
+}
+
+impl crate::audit::Category for RevealPurpose {
+    fn code(&self) -> &'static str {
+        self.as_str()
+    }
 }
 
 impl RevealPurpose {

@@ -33,7 +33,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::queries;
-use crate::audit::{Action, AuditEntry, Resource};
+use crate::audit::{Action, AuditEntry, Purpose, Resource};
 use crate::domain::{CitizenId, DepartmentCode};
 use crate::error::{ApiError, ApiResult, JsonResult};
 use crate::request::{run, Ctx, Subject};
@@ -144,7 +144,8 @@ pub async fn export_citizen(ctx: Ctx, id: web::Path<CitizenId>) -> JsonResult<Va
         let redacted = document["concerns"].as_array().map_or(0, Vec::len);
         let mut entry = AuditEntry::success(Action::Export, Resource::Citizen).resource_id(id).citizen(id);
         if redacted > 0 {
-            entry = entry.reason(format!("informant identity redacted in {redacted} concern(s): {INFORMANT_REDACTED}"));
+            // The category only: the export's own concerns say why (§ 15).
+            entry = entry.purpose(Purpose::InformantRedacted);
         }
         audit.record(entry);
         Ok((document, sealed))

@@ -6,7 +6,7 @@ use actix_web::{get, patch, post, web, HttpResponse};
 use super::dto::*;
 use super::queries::{self, NewCitizen, SearchBy};
 use crate::access_grants::queries::holds_grant;
-use crate::audit::{Action, AuditEntry, Resource};
+use crate::audit::{Action, AuditEntry, Purpose, Resource};
 use crate::cpr::{mask_from_birth_date, Cpr};
 use crate::domain::CitizenId;
 use crate::error::{ApiError, ApiResult, FieldError, JsonResult};
@@ -70,7 +70,7 @@ pub async fn register_citizen(
                     .resource_id(id)
                     .citizen(id)
                     .within(team)
-                    .reason("registration of a CPR already in your care"),
+                    .purpose(Purpose::AlreadyInCare),
             );
             let (row, _) = queries::find_visible(conn, &ctx.reach, id.into(), false).await?;
             let view = row.into_view()?;
@@ -100,7 +100,7 @@ pub async fn register_citizen(
                 .resource_id(registration)
                 .citizen(id)
                 .within(team)
-                .reason(basis.as_str()),
+                .purpose(basis),
         );
         Answer::ok(&KnownCitizenAnswer::Involved(Box::new(KnownCitizenRegistered {
             id,
@@ -120,7 +120,7 @@ pub async fn list_known_registrations(ctx: Ctx) -> JsonResult<Vec<KnownCprRegist
     let rows = run!(ctx, Subject::none(), |conn, audit| {
         let since = ctx.now - chrono::Duration::days(90);
         let rows = queries::list_known_registrations(conn, &ctx.department().to_string(), since).await?;
-        let review = || AuditEntry::success(Action::Read, Resource::Citizen).reason("known cpr registrations review");
+        let review = || AuditEntry::success(Action::Read, Resource::Citizen).purpose(Purpose::KnownCprReview);
         audit.listed(rows.iter().map(|(id, citizen, ..)| review().resource_id(*id).citizen(*citizen)), review());
         Ok(rows)
     });
@@ -221,10 +221,7 @@ pub async fn reveal_cpr(
     let sealed = run!(ctx, Subject::citizen(id), |conn, audit| {
         let sealed = queries::sealed_cpr(conn, &ctx.reach, id).await?;
         audit.record(
-            AuditEntry::success(Action::Reveal, Resource::CitizenCpr)
-                .resource_id(id)
-                .citizen(id)
-                .reason(purpose.as_str()),
+            AuditEntry::success(Action::Reveal, Resource::CitizenCpr).resource_id(id).citizen(id).purpose(purpose),
         );
         Ok(sealed)
     });
@@ -277,10 +274,10 @@ pub async fn search_citizens(ctx: Ctx, Json(body): Json<SearchCitizensRequest>) 
         Some(hash) => SearchBy::LookupHash(hash),
         None => SearchBy::Filters { name, district: body.district, programme: body.programme.as_deref() },
     };
-    let reason = if lookup_hash.is_some() { "cpr lookup" } else { "search" };
+    let reason = if lookup_hash.is_some() { Purpose::CprLookup } else { Purpose::Search };
     let rows = run!(ctx, Subject::none(), |conn, audit| {
         let rows = queries::search(conn, &ctx.reach, by, after, limit).await?;
-        let searched = || AuditEntry::success(Action::Search, Resource::Citizen).reason(reason);
+        let searched = || AuditEntry::success(Action::Search, Resource::Citizen).purpose(reason);
         audit.listed(rows.iter().take(limit as usize).map(|r| searched().resource_id(r.id).citizen(r.id)), searched());
         Ok(rows)
     });

@@ -5,7 +5,7 @@ use actix_web::{get, post, web};
 
 use super::dto::*;
 use super::queries::{self, ConcernRow, NewConcern};
-use crate::audit::{Action, AuditEntry, Resource};
+use crate::audit::{Action, AuditEntry, Purpose, Resource};
 use crate::citizens::queries as citizens;
 use crate::domain::{CitizenId, ConcernId, TeamId};
 use crate::enrolments::domain::Status;
@@ -124,7 +124,7 @@ pub async fn open_case(ctx: Ctx, id: web::Path<ConcernId>, Json(body): Json<Open
                 .resource_id(enrolment)
                 .citizen(citizen)
                 .restricted_to(team.into())
-                .reason(format!("opened from concern {id}")),
+                .purpose(Purpose::FromConcern),
         );
         let view = enrolments::view(conn, enrolment, ctx.today()).await?;
         Ok(Answer::created(&view)?.at(format!("/api/v1/enrolments/{}", view.id)).version(view.version))

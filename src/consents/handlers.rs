@@ -6,7 +6,7 @@ use actix_web::{get, post, web};
 
 use super::dto::*;
 use super::queries::{self, Recorder};
-use crate::audit::{Action, AuditEntry, Resource};
+use crate::audit::{Action, AuditEntry, Purpose, Resource};
 use crate::citizens::queries as citizens;
 use crate::domain::{CitizenId, ConsentId};
 use crate::error::{ApiError, ApiResult, JsonResult};
@@ -73,7 +73,10 @@ pub async fn withdraw_consent(
         }
         let row = queries::withdraw(conn, id, ctx.actor.user_id, reason.as_deref(), ctx.now).await?;
         audit.record(
-            AuditEntry::success(Action::Update, Resource::Consent).resource_id(id).citizen(citizen).reason("withdrawn"),
+            AuditEntry::success(Action::Update, Resource::Consent)
+                .resource_id(id)
+                .citizen(citizen)
+                .purpose(Purpose::ConsentWithdrawn),
         );
         Ok(row.into_view(ctx.now))
     });
@@ -91,14 +94,12 @@ pub async fn enrolment_summaries(ctx: Ctx, citizen: web::Path<CitizenId>) -> Jso
     let summaries = run!(ctx, Subject::citizen(citizen), |conn, audit| {
         citizens::find_for_caseworker(conn, &ctx.reach, citizen, false).await?;
         let summaries = queries::summaries(conn, citizen, ctx.now).await?;
-        let mut consents: Vec<String> = summaries.iter().map(|s| s.consent_id.to_string()).collect();
-        consents.sort();
-        consents.dedup();
         let mut entry =
             AuditEntry::success(Action::Read, Resource::EnrolmentSummary).resource_id(citizen).citizen(citizen);
-        // Which consents opened what the caller saw.
-        if !consents.is_empty() {
-            entry = entry.reason(format!("consent {}", consents.join(", ")));
+        // A consent opened what the caller saw (the consent itself says
+        // which departments, under its own access rules).
+        if !summaries.is_empty() {
+            entry = entry.purpose(Purpose::UnderConsent);
         }
         audit.record(entry);
         Ok(summaries)

@@ -267,8 +267,8 @@ async fn close_milestone(
     let view = run!(ctx, enrolment(id), |conn, audit| {
         let (row, view) = queries::find_visible(conn, &ctx.reach, id, true).await?;
         let (met_on, waived, reason) = match &closing {
-            Closing::Met(on) => (Some(*on), None, "met"),
-            Closing::Waived(why) => (None, Some(why.as_str()), "waived"),
+            Closing::Met(on) => (Some(*on), None, Purpose::MilestoneMet),
+            Closing::Waived(why) => (None, Some(why.as_str()), Purpose::MilestoneWaived),
         };
         // Waiving a deadline is a caseworker's decision.
         if !may_write(&ctx.actor, view) || (waived.is_some() && view != View::Caseworker) {
@@ -276,7 +276,7 @@ async fn close_milestone(
         }
         let by = ctx.actor.user_id;
         queries::close_milestone(conn, id, milestone, met_on, waived, by, ctx.now).await?;
-        audit.record(row.audited(Action::Update, Resource::Milestone).resource_id(milestone).reason(reason));
+        audit.record(row.audited(Action::Update, Resource::Milestone).resource_id(milestone).purpose(reason));
         queries::view(conn, id, ctx.today()).await
     });
     Ok(view)

@@ -50,6 +50,15 @@ pub enum Decision {
 }
 
 impl Decision {
+    /// The purpose category of the decision's audit entry.
+    pub fn purpose(self) -> crate::audit::Purpose {
+        match self {
+            Self::Accept => crate::audit::Purpose::ReferralAccepted,
+            Self::Decline => crate::audit::Purpose::ReferralDeclined,
+            Self::Withdraw => crate::audit::Purpose::ReferralWithdrawn,
+        }
+    }
+
     pub fn outcome(self) -> ReferralStatus {
         match self {
             Self::Accept => ReferralStatus::Accepted,

@@ -7,7 +7,7 @@ use diesel_async::AsyncPgConnection;
 use super::domain::{self, Decision};
 use super::dto::*;
 use super::queries::{self, Decided, NewReferral, ReferralRow};
-use crate::audit::{Action, AuditEntry, Resource};
+use crate::audit::{Action, AuditEntry, Purpose, Resource};
 use crate::citizens::queries as citizens;
 use crate::consents::queries as consents;
 use crate::domain::{CitizenId, ConsentId, EnrolmentId, ReferralId};
@@ -81,7 +81,7 @@ pub async fn send_referral(ctx: Ctx, Json(body): Json<SendReferralRequest>) -> A
             AuditEntry::success(Action::Create, Resource::Referral)
                 .resource_id(row.id)
                 .citizen(citizen)
-                .reason(format!("to {to}")),
+                .purpose(Purpose::ReferralSent),
         );
         let view = queries::view(conn, row).await?;
         Ok(Answer::created(&view)?.at(format!("/api/v1/referrals/{}", view.id)))
@@ -173,14 +173,14 @@ async fn decide(
             AuditEntry::success(Action::Update, Resource::Referral)
                 .resource_id(id)
                 .citizen(row.citizen_id)
-                .reason(decision.outcome().as_str()),
+                .purpose(decision.purpose()),
         );
         if let Some(enrolment) = enrolment {
             audit.record(
                 AuditEntry::success(Action::Create, Resource::Enrolment)
                     .resource_id(enrolment)
                     .citizen(row.citizen_id)
-                    .reason(format!("from referral {id}")),
+                    .purpose(Purpose::FromReferral),
             );
         }
         queries::view(conn, row).await

@@ -137,7 +137,7 @@ pub async fn deadlines_report(ctx: Ctx, req: HttpRequest, params: Query<PeriodPa
             AuditEntry::success(Action::Read, Resource::Milestone)
                 .resource_id(o.enrolment_id)
                 .citizen(o.citizen_id)
-                .reason("overdue list of the deadline report")
+                .purpose(Purpose::OverdueList)
         }));
         Ok(DeadlineReport { departments: scope.department_list(), from, to, as_of: ctx.now, milestones, overdue })
     });

@@ -509,9 +509,10 @@ SELECT {{base}} + g.k, {{t0}}::timestamptz + interval '1 microsecond' * (g.k * {
                        WHEN 'milestone' THEN s_uid(4, e.no * 8 + 1)::text
                        WHEN 'session' THEN s_uid(16, g.k)::text END,
        CASE WHEN a.resource IN ('session', 'report_caseload') THEN NULL ELSE e.citizen_id END,
-       CASE WHEN a.action = 'search' THEN 'search' WHEN a.resource = 'milestone' THEN 'met'
+       -- Purpose categories, as the service writes them (issue 10, door 6).
+       CASE WHEN a.action = 'search' THEN 'search' WHEN a.resource = 'milestone' THEN 'milestone_met'
             WHEN a.resource = 'report_caseload' THEN 'departments ' || e.dept
-            WHEN a.action = 'transition' THEN 'active → paused: Borgeren er sygemeldt' END,
+            WHEN a.action = 'transition' THEN 'status_change' END,
        s_uid(17, g.k)::text,
        CASE WHEN a.action = 'denied' THEN 'denied' ELSE 'success' END,
        CASE WHEN e.restricted AND a.kind <> 'report' THEN e.team_id END

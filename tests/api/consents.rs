@@ -138,7 +138,7 @@ async fn a_valid_consent_shows_other_departments_enrolment_summaries_until_withd
         .map(|r| (r.get(0), r.get(1)))
         .collect();
     let expected =
-        [("create", ""), ("read", ""), ("denied", ""), ("update", "withdrawn"), ("create", ""), ("read", "")];
+        [("create", ""), ("read", ""), ("denied", ""), ("update", "consent_withdrawn"), ("create", ""), ("read", "")];
     assert_eq!(audited, expected.map(|(a, r)| (a.to_string(), r.to_string())));
 }
 

@@ -92,11 +92,9 @@ async fn the_service_role_cannot_switch_row_level_security_off_with_a_setting() 
     db.batch_execute("ROLLBACK").await.unwrap();
 }
 
-/// Seals everything the test's clock has closed, through the service's pool.
-async fn seal_all(app: &TestApp, pool: &medborger::db::DbPool) {
-    use medborger::clock::Clock;
-    app.clock.advance(chrono::Duration::minutes(2));
-    while medborger::audit::seal::seal_once(pool, app.clock.now(), chrono::Duration::seconds(60)).await.unwrap() > 0 {}
+/// Seals everything written so far, through the service's pool.
+async fn seal_all(pool: &medborger::db::DbPool) {
+    while medborger::audit::seal::seal_once(pool, chrono::Duration::zero()).await.unwrap() > 0 {}
 }
 
 /// Door 8: as the service's role, no back-dated entry, no seal of its own,
@@ -107,24 +105,37 @@ async fn the_service_role_cannot_forge_history() {
     app.login("cw.bif").await;
     app.login("admin").await;
     let pool = medborger::db::pool(&app.settings.database).unwrap();
-    seal_all(&app, &pool).await;
+    seal_all(&pool).await;
     let (_, head) = medborger::audit::seal::head(&pool).await.unwrap().unwrap();
 
     let db = app.app_db().await;
-    // A back-dated entry, before the chain and inside a sealed window.
-    for at in ["2000-01-01T00:00:00Z", "now() - interval '1 minute'"] {
-        let at = if at.starts_with("now") { at.to_string() } else { format!("'{at}'::timestamptz") };
-        let refused = db
-            .execute(
+    // A back-dated entry (before the chain, inside a sealed window) or one
+    // dated ahead: the database dates it itself, by its own transaction.
+    for at in ["'2000-01-01T00:00:00Z'::timestamptz", "now() - interval '1 minute'", "now() + interval '1 year'"] {
+        let row = db
+            .query_one(
                 &format!(
                     "INSERT INTO audit_log (at, action, resource_type, outcome) \
-                     VALUES ({at}, 'read', 'citizen', 'success')"
+                     VALUES ({at}, 'read', 'citizen', 'success') RETURNING at = now() AS stamped"
                 ),
                 &[],
             )
-            .await;
-        assert!(refused.is_err(), "back-dated entry at {at} accepted");
+            .await
+            .unwrap();
+        assert!(row.get::<_, bool>("stamped"), "an entry dated {at} kept its date");
     }
+    // So is an entry the service writes: the access log's times are the
+    // database's, whatever the service's clock says.
+    app.clock.advance(chrono::Duration::days(400));
+    app.login("cw.bif").await;
+    let future: i64 = app
+        .db()
+        .await
+        .query_one("SELECT count(*) FROM audit_log WHERE at > now() + interval '1 day'", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(future, 0, "an entry took the service's clock");
     // A seal of its own: refused outright, and through the sealer's function
     // unless it is the chain's next link.
     let refused = db
@@ -151,6 +162,16 @@ async fn the_service_role_cannot_forge_history() {
         "UPDATE concerns SET filed_by = NULL",
         "UPDATE concerns SET text = 'x'",
         "UPDATE staff_users SET username = 'x'",
+        // A user's access changes only beside its audit entry (the audited
+        // administration route); these are refused at commit.
+        "UPDATE staff_users SET roles = '{admin,caseworker}' WHERE username = 'admin'",
+        "UPDATE staff_users SET password_hash = 'x' WHERE username = 'cw.bif'",
+        "UPDATE staff_users SET active = true, department = 'sof' WHERE username = 'cw.bif'",
+        "INSERT INTO staff_users (id, username, full_name, department, roles, password_hash, created_at, updated_at)
+         VALUES (gen_random_uuid(), 'intruder', 'Ind Trænger', 'bif', '{admin}', 'x', now(), now())",
+        "INSERT INTO staff_user_teams (user_id, team_id)
+         SELECT u.id, t.id FROM staff_users u, teams t WHERE u.username = 'cw.sof' AND t.restricted LIMIT 1",
+        "DELETE FROM staff_user_teams",
         "UPDATE citizens SET legal_hold = true",
         "UPDATE citizens SET cpr_hash = NULL",
     ] {
@@ -164,6 +185,23 @@ async fn the_service_role_cannot_forge_history() {
         );
     }
 
+    // Even beside an entry of its own, nobody's entry changes their own roles.
+    let admin = app.user_id("admin").await.to_string();
+    let own = db
+        .batch_execute(&format!(
+            "BEGIN;
+             INSERT INTO audit_log (at, actor_id, actor_roles, action, resource_type, resource_id, outcome)
+             VALUES (now(), '{admin}', '{{admin}}', 'update', 'staff_user', '{admin}', 'success');
+             UPDATE staff_users SET roles = '{{admin,caseworker}}' WHERE id = '{admin}';
+             COMMIT;"
+        ))
+        .await;
+    assert!(own.is_err(), "an administrator gave themselves the caseworker role");
+    db.batch_execute("ROLLBACK").await.ok();
+    let roles: Vec<String> =
+        app.db().await.query_one("SELECT roles FROM staff_users WHERE username = 'admin'", &[]).await.unwrap().get(0);
+    assert_eq!(roles, vec!["admin".to_string()]);
+
     // The owner rewrites an old entry and re-seals everything: the chain is
     // intact again, but no longer leads to the published head.
     assert!(medborger::audit::seal::leads_to(&pool, &head).await.unwrap());
@@ -175,7 +213,7 @@ async fn the_service_role_cannot_forge_history() {
         )
         .await
         .unwrap();
-    seal_all(&app, &pool).await;
+    seal_all(&pool).await;
     assert!(matches!(
         medborger::audit::seal::verify_all(&pool).await.unwrap(),
         medborger::audit::seal::Verdict::Intact { .. }

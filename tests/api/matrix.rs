@@ -73,6 +73,17 @@ const MATRIX: &[Cell] = &[
     ("GET", "/api/v1/enrolments/{EC}", None, [200, 200, 200, 404, 404, 404, 404, 404, 403, 403], None),
     ("GET", "/api/v1/enrolments/{EC}/notes", None, [200, 200, 200, 404, 404, 404, 404, 404, 403, 403], None),
     ("GET", "/api/v1/citizens/{D}/enrolment-summaries", None, [200, 200, 200, 403, 403, 200, 200, 404, 403, 403], None),
+    // Issue 10, door 5: the export holds what the caller's department may
+    // see — its own work in full, others' summaries only under a valid
+    // consent ({C} yes, {D} no; checked below) — and door 6: every access
+    // log, the export's too, carries purpose categories only.
+    ("GET", "/api/v1/citizens/{C}/export", None, [200, 200, 200, 403, 403, 200, 200, 404, 403, 403], None),
+    ("GET", "/api/v1/citizens/{D}/export", None, [200, 200, 200, 403, 403, 200, 200, 404, 403, 403], None),
+    ("GET", "/api/v1/citizens/{S}/export", None, [404, 404, 404, 403, 403, 200, 200, 404, 403, 403], None),
+    ("GET", "/api/v1/citizens/{C}/access-log", None, [200, 200, 200, 403, 403, 200, 200, 404, 403, 403], None),
+    // cw.kff's grant on {S} opens reading (the access log too), never a copy
+    // of the file that would outlast it (door 4).
+    ("GET", "/api/v1/citizens/{S}/access-log", None, [404, 404, 404, 403, 403, 200, 200, 200, 403, 403], None),
     // Referral {F} of {G} from BIF to SOF, waiting. The receiver reads the
     // referral, not the citizen's record: that narrowing is the
     // application's; row-level security lets the receiving department read
@@ -185,6 +196,65 @@ const LISTS: &[(&str, [Option<usize>; 10])] = &[
     ("the restricted case in S's enrolments", [None, None, None, None, None, Some(0), Some(1), Some(0), None, None]),
 ];
 
+/// What an export or an access log must (not) show, by who asks.
+struct Ids {
+    ec: String,
+    ed: String,
+    restricted: String,
+    mentor: String,
+    grant_reason: &'static str,
+}
+
+/// A purpose from one of the fixed lists: the audit's own categories, a CPR
+/// reveal's purpose, the basis of registering a known CPR.
+fn is_category(purpose: &str) -> bool {
+    use medborger::citizens::dto::{KnownCprBasis, RevealPurpose};
+    medborger::audit::Purpose::parse(purpose).is_some()
+        || serde_json::from_value::<RevealPurpose>(json!(purpose)).is_ok()
+        || serde_json::from_value::<KnownCprBasis>(json!(purpose)).is_ok()
+}
+
+/// Doors 5 and 6 in an answered export or access log: the restricted case
+/// only for its team; another department's enrolment only under a consent;
+/// the access log with purpose categories, never a staff id or free text.
+fn export_and_log_leaks(user: &str, path: &str, body: &Value, ids: &Ids) -> Vec<String> {
+    let mut out = Vec::new();
+    let text = body.to_string();
+    let bif = user.ends_with(".bif");
+    if user != "specialist.sof" && (text.contains(&ids.restricted) || text.contains("negativ_social_kontrol")) {
+        out.push(format!("{user} {path}: the restricted case leaked"));
+    }
+    if path.contains("/export") {
+        // {C}: BIF's own enrolment, shown to SOF as a summary under the consent.
+        if path.contains("/{C}/") && !text.contains(&ids.ec) {
+            out.push(format!("{user} {path}: EC missing ({})", if bif { "own work" } else { "consented summary" }));
+        }
+        // {D}: no consent, so SOF sees nothing of BIF's enrolment.
+        if path.contains("/{D}/") && text.contains(&ids.ed) != bif {
+            out.push(format!("{user} {path}: ED shown {}, expected {bif}", text.contains(&ids.ed)));
+        }
+    }
+    let log = if path.ends_with("/access-log") { body.get("items").unwrap_or(body) } else { &body["access_log"] };
+    let Some(items) = log.as_array() else {
+        out.push(format!("{user} {path}: no access log in {text}"));
+        return out;
+    };
+    for item in items {
+        let purpose = item["purpose"].as_str();
+        if purpose.is_some_and(|p| !is_category(p)) {
+            out.push(format!("{user} {path}: purpose {purpose:?} is no category"));
+        }
+        if item.get("actor_id").is_some() {
+            out.push(format!("{user} {path}: the log names staff"));
+        }
+    }
+    let log_text = log.to_string();
+    if log_text.contains(&ids.mentor) || log_text.contains(ids.grant_reason) {
+        out.push(format!("{user} {path}: a staff id or a grant's reason in the log"));
+    }
+    out
+}
+
 async fn run(unscoped: bool) -> usize {
     let overrides: &[(&str, &str)] = if unscoped { &[("MEDBORGER_TEST_ONLY_DISABLE_APP_SCOPE", "1")] } else { &[] };
     let app = spawn_app_with(overrides).await;
@@ -293,6 +363,13 @@ async fn run(unscoped: bool) -> usize {
             .replace("{MS}", es["milestones"][0]["id"].as_str().unwrap_or("none"))
     };
 
+    let ids = Ids {
+        ec: id(&ec),
+        ed: id(&ed),
+        restricted: id(&restricted),
+        mentor: mentor.to_string(),
+        grant_reason: "Akut henvendelse",
+    };
     let mut cells = 0;
     let mut failures = Vec::new();
     for (i, user) in ACTORS.iter().enumerate() {
@@ -319,6 +396,9 @@ async fn run(unscoped: bool) -> usize {
                 && (body.get("cpr_masked").is_some() || body.get("country_of_birth").is_some())
             {
                 failures.push("mentor.bif sees more than a mentor may".into());
+            }
+            if status == 200 && (path.ends_with("/export") || path.ends_with("/access-log")) {
+                failures.extend(export_and_log_leaks(user, path, &body, &ids));
             }
             // The referred citizen's consents stay with the departments that
             // work with them, whoever reads the citizen's row.

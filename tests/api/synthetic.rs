@@ -4,7 +4,6 @@
 
 use chrono::{Duration, NaiveDate, Utc};
 use medborger::audit::seal::{seal_once, verify_all, Verdict};
-use medborger::clock::Clock;
 use medborger::cpr::CprVault;
 use medborger::synthetic::{seed_city, Options};
 
@@ -148,8 +147,7 @@ async fn a_small_city_has_every_shape_and_its_history_verifies() {
     assert_eq!(page.status(), 200);
     let body: serde_json::Value = page.json().await.unwrap();
     assert!(body["items"].as_array().is_some_and(|rows| !rows.is_empty()), "cw.bif has a caseload: {body}");
-    app.clock.advance(Duration::minutes(2));
-    assert!(seal_once(&pool, app.clock.now(), Duration::seconds(60)).await.unwrap() > 0);
+    assert!(seal_once(&pool, Duration::zero()).await.unwrap() > 0);
     assert!(matches!(verify_all(&pool).await.unwrap(), Verdict::Intact { .. }));
 
     // The same seed, into another database: the same city.
