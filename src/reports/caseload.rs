@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::csv::count_cell;
 use super::csv::Table;
 use super::dto::{CaseloadCounts, CaseloadReport, CaseworkerLoad, Cell, ProgrammeStatusCount, TeamLoad};
-use super::queries::{BreakdownRow, GrantRow, LoadRow};
+use super::queries::{CaseloadRows, LoadRow};
 use super::ReportScope;
 
 /// Adds `n` to a cell being counted (`None` counts as 0 until published).
@@ -60,11 +60,10 @@ impl CaseloadCounts {
     }
 }
 
-/// The report out of its three aggregates: each caseworker's and team's
-/// counts, and the totals.
+/// The report out of its aggregates: each caseworker's and team's counts,
+/// and the totals.
 pub fn build(
-    scope: &ReportScope, now: DateTime<Utc>,
-    (rows, breakdown, grants): (Vec<LoadRow>, Vec<BreakdownRow>, Vec<GrantRow>),
+    scope: &ReportScope, now: DateTime<Utc>, (rows, breakdown, grants, grantee_teams): CaseloadRows,
 ) -> CaseloadReport {
     let mut caseworkers: BTreeMap<Uuid, CaseworkerLoad> = BTreeMap::new();
     let mut teams: BTreeMap<Uuid, TeamLoad> = BTreeMap::new();
@@ -118,6 +117,18 @@ pub fn build(
             .grants_awaiting_review;
         plus(pending, g.pending);
         plus(&mut totals.grants_awaiting_review, g.pending);
+        // A team counts its members' grants, whether or not they have open
+        // cases (a member of two teams counts in both; totals count once).
+        for t in grantee_teams.iter().filter(|t| t.user_id == g.user_id) {
+            let team = teams.entry(t.team_id).or_insert_with(|| TeamLoad {
+                team_id: t.team_id,
+                name: t.team_name.clone(),
+                department: t.department.clone(),
+                restricted: t.team_restricted,
+                counts: CaseloadCounts::default(),
+            });
+            plus(&mut team.counts.grants_awaiting_review, g.pending);
+        }
     }
     let mut caseworkers: Vec<CaseworkerLoad> =
         caseworkers.into_values().map(|c| CaseworkerLoad { counts: c.counts.published(scope), ..c }).collect();

@@ -84,6 +84,21 @@ pub struct GrantRow {
     pub pending: i64,
 }
 
+/// A grantee's team, where the team row counts their grants awaiting review.
+#[derive(QueryableByName, Debug)]
+pub struct GranteeTeamRow {
+    #[diesel(sql_type = SqlUuid)]
+    pub user_id: Uuid,
+    #[diesel(sql_type = SqlUuid)]
+    pub team_id: Uuid,
+    #[diesel(sql_type = Text)]
+    pub team_name: String,
+    #[diesel(sql_type = Text)]
+    pub department: String,
+    #[diesel(sql_type = Bool)]
+    pub team_restricted: bool,
+}
+
 /// $1 departments, $2 restricted teams included, $3 now, $4 today.
 const LOAD: &str = r#"
 SELECT e.responsible_caseworker_id AS caseworker_id, u.full_name, e.department,
@@ -126,10 +141,22 @@ SELECT g.user_id, u.full_name, g.department, count(*) AS pending
  GROUP BY 1, 2, 3
 "#;
 
-/// The caseload audit's three aggregates.
+/// The teams of the grantees ($1) of the report's departments ($2), restricted
+/// ones only where the report includes them ($3).
+const GRANTEE_TEAMS: &str = r#"
+SELECT ut.user_id, t.id AS team_id, t.name AS team_name, t.department, t.restricted AS team_restricted
+  FROM staff_user_teams ut JOIN teams t ON t.id = ut.team_id
+ WHERE ut.user_id = ANY ($1) AND t.department = ANY ($2) AND (NOT t.restricted OR t.id = ANY ($3))
+"#;
+
+/// What the caseload audit counts: the load, its breakdown, the grants
+/// awaiting review and their grantees' teams.
+pub type CaseloadRows = (Vec<LoadRow>, Vec<BreakdownRow>, Vec<GrantRow>, Vec<GranteeTeamRow>);
+
+/// The caseload audit's aggregates.
 pub async fn caseload(
     conn: &mut AsyncPgConnection, scope: &ReportScope, now: DateTime<Utc>, today: NaiveDate,
-) -> ApiResult<(Vec<LoadRow>, Vec<BreakdownRow>, Vec<GrantRow>)> {
+) -> ApiResult<CaseloadRows> {
     let departments = scope.department_names();
     let load = diesel::sql_query(pick(scope, LOAD, "SELECT * FROM medborger_audit_report_load($1, $2, $3, $4)"))
         .bind::<Array<Text>, _>(&departments)
@@ -143,11 +170,23 @@ pub async fn caseload(
         .bind::<Array<SqlUuid>, _>(&scope.restricted_teams)
         .load(conn)
         .await?;
-    let grants = diesel::sql_query(pick(scope, GRANTS, "SELECT * FROM medborger_audit_report_grants($1)"))
-        .bind::<Array<Text>, _>(&departments)
-        .load(conn)
-        .await?;
-    Ok((load, breakdown, grants))
+    let grants: Vec<GrantRow> =
+        diesel::sql_query(pick(scope, GRANTS, "SELECT * FROM medborger_audit_report_grants($1)"))
+            .bind::<Array<Text>, _>(&departments)
+            .load(conn)
+            .await?;
+    let grantees: Vec<Uuid> = grants.iter().map(|g| g.user_id).collect();
+    let teams = if grantees.is_empty() {
+        Vec::new()
+    } else {
+        diesel::sql_query(GRANTEE_TEAMS)
+            .bind::<Array<SqlUuid>, _>(&grantees)
+            .bind::<Array<Text>, _>(&departments)
+            .bind::<Array<SqlUuid>, _>(&scope.restricted_teams)
+            .load(conn)
+            .await?
+    };
+    Ok((load, breakdown, grants, teams))
 }
 
 /// $1 departments, $2 restricted teams, $3 from, $4 to, $5 today, $6 programme or ''.

@@ -124,6 +124,10 @@ async fn the_caseload_audit_counts_exactly_and_reassignment_is_all_or_nothing() 
     assert_eq!(pick(cw2), expected(1, 0, 0, 0));
     assert_eq!(pick(&report["totals"]), expected(5, 3, 2, 1));
     assert!(!report["teams"].as_array().unwrap().is_empty());
+    // Issue 13: the team row counts its member's grant awaiting review, as
+    // cw.bif's own row does.
+    let team = report["teams"].as_array().unwrap().iter().find(|t| t["name"] == "Jobcenter København, Integration");
+    assert_eq!(team.expect("cw.bif's team")["grants_awaiting_review"], 1, "{}", report["teams"]);
 
     // Sixty-one days on, every open enrolment is silent for 30 and 60 days.
     app.clock.advance(Duration::days(61));
