@@ -132,8 +132,9 @@ pub fn app_url(db: &str) -> String {
     with_user_and_db(&admin_url(), Some((APP_ROLE, APP_ROLE)), db)
 }
 
-/// Settings as production would have them, with fresh development keys.
-pub fn settings_for(database_url: &str, overrides: &[(&str, &str)]) -> Settings {
+/// The environment of a service as production would have it, with fresh
+/// development keys.
+pub fn service_env(database_url: &str, overrides: &[(&str, &str)]) -> HashMap<String, String> {
     let mut env: HashMap<String, String> = medborger::config::generate_dev_keys().unwrap().into_iter().collect();
     env.insert("DATABASE_URL".into(), database_url.into());
     env.insert("MEDBORGER_BIND".into(), "127.0.0.1:0".into());
@@ -142,6 +143,12 @@ pub fn settings_for(database_url: &str, overrides: &[(&str, &str)]) -> Settings 
     for (k, v) in overrides {
         env.insert(k.to_string(), v.to_string());
     }
+    env
+}
+
+/// Settings as production would have them, with fresh development keys.
+pub fn settings_for(database_url: &str, overrides: &[(&str, &str)]) -> Settings {
+    let env = service_env(database_url, overrides);
     Settings::from_lookup(|k| env.get(k).cloned()).unwrap()
 }
 
@@ -160,12 +167,18 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     medborger::telemetry::init("info,medborger=debug", || LogWriter);
+    let db_name = fresh_database().await;
+    let settings = settings_for(&app_url(&db_name), overrides);
+    spawn_server(settings, db_name).await
+}
+
+/// A new database of this test's own, migrated and with the demo users.
+pub async fn fresh_database() -> String {
     let admin = connect(&admin_url()).await;
     let template = ensure_template(&admin).await;
     let db_name = format!("medborger_t_{}", uuid::Uuid::new_v4().simple());
     admin.batch_execute(&format!("CREATE DATABASE {db_name} TEMPLATE {template}")).await.unwrap();
-    let settings = settings_for(&app_url(&db_name), overrides);
-    spawn_server(settings, db_name).await
+    db_name
 }
 
 /// A server for `settings` (which may point anywhere, even nowhere).

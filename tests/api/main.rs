@@ -27,6 +27,7 @@ mod referrals;
 mod reports;
 mod retention;
 mod rls;
+mod scale_out;
 mod side_doors;
 mod synthetic;
 mod throttling;
