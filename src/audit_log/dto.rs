@@ -45,6 +45,26 @@ pub struct AuditPage {
     pub next_cursor: Option<String>,
 }
 
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AccessLogParams {
+    /// 1–200, default 50.
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// A page of a citizen's access log, oldest first.
+#[derive(Serialize, ToSchema, Debug)]
+pub struct AccessLogPage {
+    pub items: Vec<AccessLogItem>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
 /// One access to a citizen's data, as the citizen is told of it.
 #[derive(Serialize, ToSchema, Debug)]
 pub struct AccessLogItem {

@@ -6,7 +6,7 @@ use actix_web::{get, web};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
-use super::dto::{AccessLogItem, AuditPage, AuditParams};
+use super::dto::{AccessLogPage, AccessLogParams, AuditPage, AuditParams};
 use super::queries::{self, ManagerView};
 use uuid::Uuid;
 
@@ -17,7 +17,7 @@ use crate::http::{page_limit, Query};
 use crate::request::{run, Ctx, Subject};
 
 /// The cursor is the id of the last entry shown.
-fn before_of(cursor: Option<&str>) -> ApiResult<Option<i64>> {
+fn entry_of(cursor: Option<&str>) -> ApiResult<Option<i64>> {
     cursor
         .map(|c| {
             URL_SAFE_NO_PAD
@@ -39,7 +39,7 @@ fn before_of(cursor: Option<&str>) -> ApiResult<Option<i64>> {
 pub async fn list_audit(ctx: Ctx, params: Query<AuditParams>) -> JsonResult<AuditPage> {
     let p = params.into_inner();
     let limit = page_limit(p.limit)?;
-    let before = before_of(p.cursor.as_deref())?;
+    let before = entry_of(p.cursor.as_deref())?;
     if p.action.as_deref().is_some_and(|a| a.len() > 64) {
         return Err(ApiError::invalid("action", "too_long", "at most 64 characters"));
     }
@@ -69,16 +69,25 @@ pub async fn list_audit(ctx: Ctx, params: Query<AuditParams>) -> JsonResult<Audi
 /// Every access to this citizen's data: when, which department and role, what
 /// and why — no staff names. For caseworkers and managers of an involved
 /// department; accesses by a restricted team appear only to that team.
-#[utoipa::path(tag = "audit", params(("id" = Uuid, Path, description = "The citizen")),
-    responses((status = 200, body = Vec<AccessLogItem>)))]
+/// Oldest first, a page at a time.
+#[utoipa::path(tag = "audit", params(("id" = Uuid, Path, description = "The citizen"), AccessLogParams),
+    responses((status = 200, body = AccessLogPage)))]
 #[get("/citizens/{id}/access-log")]
-pub async fn citizen_access_log(ctx: Ctx, id: web::Path<CitizenId>) -> JsonResult<Vec<AccessLogItem>> {
+pub async fn citizen_access_log(
+    ctx: Ctx, id: web::Path<CitizenId>, params: Query<AccessLogParams>,
+) -> JsonResult<AccessLogPage> {
     let id = id.into_inner();
+    let p = params.into_inner();
+    let limit = page_limit(p.limit)?;
+    let after = entry_of(p.cursor.as_deref())?;
     let teams = ctx.actor.restricted_teams();
-    let items = run!(ctx, Subject::citizen(id), |conn, audit| {
-        let items = queries::access_log(conn, &ctx.reach, &teams, id).await?;
+    let mut rows = run!(ctx, Subject::citizen(id), |conn, audit| {
+        let rows = queries::access_log(conn, &ctx.reach, &teams, id, after, limit).await?;
         audit.record(AuditEntry::success(Action::Read, Resource::AccessLog).resource_id(id).citizen(id));
-        Ok(items)
+        Ok(rows)
     });
-    Ok(web::Json(items))
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next_cursor = more.then(|| rows.last().map(|(entry, _)| URL_SAFE_NO_PAD.encode(entry.to_string()))).flatten();
+    Ok(web::Json(AccessLogPage { items: rows.into_iter().map(|(_, item)| item).collect(), next_cursor }))
 }

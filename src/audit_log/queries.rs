@@ -37,6 +37,7 @@ fn into_view(row: EntryRow) -> AuditEntryView {
 #[diesel(table_name = audit_log)]
 #[diesel(check_for_backend(diesel::pg::Pg))]
 struct AccessRow {
+    id: i64,
     at: DateTime<Utc>,
     actor_department: Option<String>,
     actor_roles: Vec<String>,
@@ -46,15 +47,18 @@ struct AccessRow {
 }
 
 impl AccessRow {
-    fn into_view(self) -> AccessLogItem {
-        AccessLogItem {
-            at: self.at,
-            department: self.actor_department,
-            roles: self.actor_roles,
-            action: self.action,
-            resource_type: self.resource_type,
-            purpose: self.reason,
-        }
+    fn into_view(self) -> (i64, AccessLogItem) {
+        (
+            self.id,
+            AccessLogItem {
+                at: self.at,
+                department: self.actor_department,
+                roles: self.actor_roles,
+                action: self.action,
+                resource_type: self.resource_type,
+                purpose: self.reason,
+            },
+        )
     }
 }
 
@@ -107,10 +111,14 @@ pub async fn list(
 }
 
 /// The successful accesses to a citizen the caller's department works with
-/// (NotFound otherwise), oldest first; a restricted team's only to its members.
+/// (NotFound otherwise), oldest first, from after the entry `after`, at most
+/// `limit + 1` (with their ids, the cursor); a restricted team's only to its
+/// members. A page is a range of the per-citizen index `(citizen_id, id)`,
+/// whatever the size of the log.
 pub async fn access_log(
-    conn: &mut AsyncPgConnection, reach: &Reach, restricted_teams: &[Uuid], citizen: CitizenId,
-) -> ApiResult<Vec<AccessLogItem>> {
+    conn: &mut AsyncPgConnection, reach: &Reach, restricted_teams: &[Uuid], citizen: CitizenId, after: Option<i64>,
+    limit: i64,
+) -> ApiResult<Vec<(i64, AccessLogItem)>> {
     let visible: i64 =
         citizens::table.find(citizen).filter(scope::citizens_by_department(reach)).count().get_result(conn).await?;
     if visible == 0 {
@@ -123,7 +131,9 @@ pub async fn access_log(
         // The filing of a concern (its time and department) would name the
         // informant, to the restricted team too (issue 10, door 5).
         .filter(audit_log::resource_type.ne("concern"))
+        .filter(audit_log::id.gt(after.unwrap_or(0)))
         .order(audit_log::id)
+        .limit(limit + 1)
         .select(AccessRow::as_select())
         .load(conn)
         .await?;

@@ -288,7 +288,7 @@ mod reading {
         let path = format!("/api/v1/citizens/{c}/access-log");
         let (status, log) = get_json(&app, &path, &bif).await;
         assert_eq!(status, 200);
-        let items = log.as_array().unwrap();
+        let items = log["items"].as_array().unwrap();
         assert!(items.iter().any(|i| i["department"] == "sof" && i["action"] == "create"));
         assert!(items.iter().any(|i| i["department"] == "bif"));
         for item in items {
@@ -301,7 +301,7 @@ mod reading {
 
         // The team sees its own work; the BIF manager's audit view does not.
         let own = get_ok(&app, &path, &specialist).await;
-        assert!(own.as_array().unwrap().iter().any(|i| i["resource_type"] == "enrolment"));
+        assert!(own["items"].as_array().unwrap().iter().any(|i| i["resource_type"] == "enrolment"));
         let manager = app.login("manager.bif").await.access;
         let audit = get_ok(&app, &format!("/api/v1/audit?citizen_id={c}&limit=200"), &manager).await;
         let items = audit["items"].as_array().unwrap();
@@ -311,5 +311,43 @@ mod reading {
         let kff = app.login("cw.kff").await.access;
         assert_problem(app.get(&path, Some(&kff)).await, 404).await;
         assert!(audit_count(&app, "read", &c).await >= 3, "reading the log is itself logged");
+    }
+
+    /// Issue 13: the access log comes a page at a time, oldest first, along
+    /// the per-citizen index; the pages together are the whole log.
+    #[tokio::test]
+    async fn the_access_log_pages_with_a_cursor() {
+        let app = spawn_app().await;
+        let bif = app.login("cw.bif").await.access;
+        let c = id(&register(&app, &bif, &refugee("010190-1234", 30, &app)).await);
+        for _ in 0..6 {
+            get_ok(&app, &format!("/api/v1/citizens/{c}"), &bif).await;
+        }
+        let path = format!("/api/v1/citizens/{c}/access-log");
+        let all = get_ok(&app, &format!("{path}?limit=200"), &bif).await;
+        assert!(all.get("next_cursor").is_none(), "one page holds it all");
+        let all = all["items"].as_array().unwrap().clone();
+        assert!(all.len() >= 7, "{all:?}");
+        let mut paged = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let url = match &cursor {
+                Some(c) => format!("{path}?limit=3&cursor={c}"),
+                None => format!("{path}?limit=3"),
+            };
+            let page = get_ok(&app, &url, &bif).await;
+            let items = page["items"].as_array().unwrap();
+            assert!(items.len() <= 3);
+            paged.extend(items.iter().cloned());
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = Some(next.to_string()),
+                None => break,
+            }
+        }
+        // Each page's own read is logged after it was made: the pages hold
+        // at least the log as it was, in the same order.
+        assert_eq!(paged[..all.len()], all[..]);
+        assert_problem(app.get(&format!("{path}?cursor=not-a-cursor"), Some(&bif)).await, 422).await;
+        assert_problem(app.get(&format!("{path}?limit=0"), Some(&bif)).await, 422).await;
     }
 }

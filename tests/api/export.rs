@@ -203,7 +203,7 @@ async fn the_export_holds_one_of_everything_and_redacts_what_it_must() {
     // was refused above), no filing of the concern.
     for token in [&bif, &specialist] {
         let doc: Value = ok(app.get(&export, Some(token)).await).await;
-        let endpoint = ok(app.get(&format!("/api/v1/citizens/{c}/access-log"), Some(token)).await).await;
+        let endpoint = ok(app.get(&format!("/api/v1/citizens/{c}/access-log?limit=200"), Some(token)).await).await;
         let shape = |items: &Value| -> Vec<String> {
             items
                 .as_array()
@@ -217,7 +217,7 @@ async fn the_export_holds_one_of_everything_and_redacts_what_it_must() {
                 })
                 .collect()
         };
-        let (exported, answered) = (shape(&doc["access_log"]), shape(&endpoint));
+        let (exported, answered) = (shape(&doc["access_log"]), shape(&endpoint["items"]));
         // The export itself is logged after the document is made.
         assert_eq!(exported[..], answered[..exported.len()]);
         assert!(exported.iter().all(|a| !a.contains("\"denied\"") && !a.contains("\"concern\"")), "{exported:?}");

@@ -336,6 +336,7 @@ export type paths = {
          * Every access to this citizen's data: when, which department and role, what
          *     and why — no staff names. For caseworkers and managers of an involved
          *     department; accesses by a restricted team appear only to that team.
+         *     Oldest first, a page at a time.
          */
         get: operations["citizen_access_log"];
         put?: never;
@@ -1079,6 +1080,12 @@ export type components = {
             purpose?: string | null;
             resource_type: string;
             roles: string[];
+        };
+        /** @description A page of a citizen's access log, oldest first. */
+        AccessLogPage: {
+            items: components["schemas"]["AccessLogItem"][];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
         };
         /**
          * @description What a milestone's due date counts from.
@@ -4435,7 +4442,12 @@ export interface operations {
     };
     citizen_access_log: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 1–200, default 50. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
             header?: never;
             path: {
                 /** @description The citizen */
@@ -4450,7 +4462,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccessLogItem"][];
+                    "application/json": components["schemas"]["AccessLogPage"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No valid access token, or the user was deactivated or changed since it was issued */
@@ -4473,6 +4494,15 @@ export interface operations {
             };
             /** @description No such resource, or not one the caller may see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid input; `errors` names the fields */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
