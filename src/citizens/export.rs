@@ -55,7 +55,9 @@ SELECT jsonb_build_object(
     'involvements', (SELECT coalesce(jsonb_agg(to_jsonb(i) ORDER BY i.since, i.id), '[]')
                        FROM involvements i
                       WHERE i.citizen_id = $1 AND (i.restricted_team_id IS NULL OR i.restricted_team_id = ANY ($2))),
-    'enrolments', (SELECT coalesce(jsonb_agg(to_jsonb(e) ORDER BY e.id), '[]') FROM visible_enrolments e),
+    -- The next deadline is derived from the milestones (the caseload's order).
+    'enrolments', (SELECT coalesce(jsonb_agg(to_jsonb(e) - 'next_due_date' - 'next_due_code' - 'next_due_key'
+                                             ORDER BY e.id), '[]') FROM visible_enrolments e),
     'other_departments_enrolments', (SELECT coalesce(jsonb_agg(jsonb_build_object(
                                'id', e.id, 'programme_code', e.programme_code, 'department', e.department,
                                'status', e.status, 'start_date', e.start_date, 'end_date', e.end_date,

@@ -262,12 +262,15 @@ pub async fn seed_city(
     let dated = [("as_of", as_of.clone()), ("notes", options.notes.to_string())];
     let last_note =
         fill(sql::NOTE_TIME, &[("i", "e.notes_cnt - 1".into()), ("k", "e.notes_first + e.notes_cnt - 1".into())]);
-    let steps: [(&str, String); 7] = [
+    let steps: [(&str, String); 8] = [
         ("enrolment plan", fill(sql::PLAN, &dated)),
         ("staff and teams", fill(sql::STAFF, &dated)),
         ("caseloads", fill(sql::ENROL, &dated)),
         ("enrolments", fill(sql::ENROLMENTS, &[("as_of", as_of.clone()), ("last_note", last_note)])),
         ("milestones", fill(sql::MILESTONES, &dated)),
+        // The seed runs with triggers off: the enrolments' next deadlines
+        // (the caseload's order) are set here in one pass.
+        ("next deadlines", sql::NEXT_DUE.to_string()),
         ("outcomes", fill(sql::OUTCOMES, &dated)),
         ("referrals, consents, concerns, grants", fill(sql::CROSS_DEPARTMENT, &dated)),
     ];

@@ -110,3 +110,23 @@ pub async fn refugee_enrolled(app: &TestApp, token: &str, cpr: &str, arrived_day
     let citizen = register(app, token, &refugee(cpr, arrived_days_ago, app)).await;
     enrol(app, token, &id(&citizen), json!({ "programme_code": programme })).await
 }
+
+/// Issue 13: every enrolment's next deadline, as the database keeps it for
+/// the caseload's order, is its earliest open milestone.
+pub async fn next_deadlines_are_kept(app: &TestApp) {
+    let wrong: i64 = app
+        .db()
+        .await
+        .query_one(
+            "SELECT count(*) FROM enrolments e
+               LEFT JOIN LATERAL (SELECT m.due_date, m.code FROM milestones m
+                                   WHERE m.enrolment_id = e.id AND m.met_on IS NULL AND m.waived_reason IS NULL
+                                   ORDER BY m.due_date, m.code LIMIT 1) n ON true
+              WHERE (e.next_due_date, e.next_due_code) IS DISTINCT FROM (n.due_date, n.code)",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(wrong, 0, "enrolments whose next deadline is stale");
+}

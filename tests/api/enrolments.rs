@@ -434,6 +434,33 @@ async fn the_caseload_sorts_by_deadline_filters_and_respects_who_asks() {
     assert_eq!(department["items"].as_array().unwrap().len(), 3);
     let filtered = get_ok(&app, "/api/v1/caseload?programme=jobdansk", &manager).await;
     assert_eq!(filtered["items"].as_array().unwrap().len(), 1);
+    // Meeting the soonest deadline moves the case along: its next deadline
+    // is the following milestone, with one overdue milestone fewer.
+    next_deadlines_are_kept(&app).await;
+    let row_of = |page: &Value| {
+        page["items"].as_array().unwrap().iter().find(|i| i["enrolment_id"] == mine_soon["id"]).unwrap().clone()
+    };
+    let before = row_of(&get_ok(&app, "/api/v1/caseload", &bif).await);
+    assert_eq!(before["next_due_milestone"], "company_internship_started");
+    let internship =
+        mine_soon["milestones"].as_array().unwrap().iter().find(|m| m["code"] == "company_internship_started").unwrap()
+            ["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+    let met = app
+        .post_json(
+            &format!("/api/v1/enrolments/{}/milestones/{internship}/met", id(&mine_soon)),
+            Some(&bif),
+            &json!({"met_on": today(&app)}),
+        )
+        .await;
+    assert_eq!(met.status(), 200);
+    next_deadlines_are_kept(&app).await;
+    let after = row_of(&get_ok(&app, "/api/v1/caseload", &bif).await);
+    assert_ne!(after["next_due_milestone"], "company_internship_started");
+    assert!(after["next_due_date"].as_str() > before["next_due_date"].as_str(), "{before} {after}");
+    assert_eq!(after["overdue_milestones"], before["overdue_milestones"].as_i64().unwrap() - 1);
     assert_problem(app.get("/api/v1/caseload?limit=500", Some(&bif)).await, 422).await;
     let problem = assert_problem(app.get("/api/v1/caseload?status=bogus", Some(&bif)).await, 422).await;
     assert_eq!(problem["errors"][0]["field"], "status");
