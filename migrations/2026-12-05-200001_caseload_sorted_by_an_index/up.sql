@@ -48,13 +48,20 @@ CREATE TRIGGER milestones_next_due_update AFTER UPDATE ON milestones
 CREATE TRIGGER milestones_next_due_delete AFTER DELETE ON milestones
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION medborger_milestones_next_due();
 
--- What is there already.
+-- Every enrolment's at once, in one pass: for what is there already, and
+-- for the synthetic seed, which writes with triggers off. The schema
+-- owner's only.
+CREATE FUNCTION medborger_set_every_next_due() RETURNS void
+    LANGUAGE sql SET search_path = public, pg_temp AS $$
 UPDATE enrolments e
    SET next_due_date = n.due_date, next_due_code = n.code
   FROM (SELECT DISTINCT ON (enrolment_id) enrolment_id, due_date, code
           FROM milestones WHERE met_on IS NULL AND waived_reason IS NULL
          ORDER BY enrolment_id, due_date, code) n
- WHERE e.id = n.enrolment_id;
+ WHERE e.id = n.enrolment_id
+$$;
+REVOKE ALL ON FUNCTION medborger_set_every_next_due() FROM PUBLIC;
+SELECT medborger_set_every_next_due();
 
 -- The page's order, for each way of asking: a department's, one
 -- caseworker's, a mentor's. Open enrolments only.

@@ -70,7 +70,7 @@ macro_rules! caseload_query {
         concat!(
             "
 SELECT e.id AS enrolment_id, e.citizen_id, c.given_name, c.family_name, e.programme_code, e.status,
-       e.responsible_caseworker_id, e.next_due_date, e.next_due_code AS next_due_code,
+       e.responsible_caseworker_id, e.next_due_date, e.next_due_code,
        (SELECT count(*) FROM milestones m
          WHERE m.enrolment_id = e.id AND m.met_on IS NULL AND m.waived_reason IS NULL AND m.due_date < $9
        ) AS overdue_count,

@@ -535,12 +535,5 @@ SELECT {{base}} + g.k, {{t0}}::timestamptz + interval '1 microsecond' * (g.k * {
 ";
 
 /// Each enrolment's next open milestone, as the trigger on milestones keeps
-/// it in service (migration `2026-12-05-200001`).
-pub const NEXT_DUE: &str = "
-UPDATE enrolments e
-   SET next_due_date = n.due_date, next_due_code = n.code
-  FROM (SELECT DISTINCT ON (enrolment_id) enrolment_id, due_date, code
-          FROM milestones WHERE met_on IS NULL AND waived_reason IS NULL
-         ORDER BY enrolment_id, due_date, code) n
- WHERE e.id = n.enrolment_id;
-";
+/// it in service (the function is migration `2026-12-05-200001`'s).
+pub const NEXT_DUE: &str = "SELECT medborger_set_every_next_due();";
