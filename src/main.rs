@@ -457,6 +457,7 @@ async fn serve(settings: Settings, migrate: bool) -> anyhow::Result<()> {
             chrono::Duration::from_std(audit.seal_lag)?,
         );
     }
+    medborger::reports::rollups::spawn_folder(app.state().pool.clone());
     tracing::info!(port = app.port(), "listening");
     app.run_until_stopped().await?;
     tracing::info!("stopped");

@@ -18,6 +18,7 @@ pub mod dto;
 pub mod handlers;
 pub mod outcomes;
 pub mod queries;
+pub mod rollups;
 
 use uuid::Uuid;
 

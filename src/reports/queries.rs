@@ -99,37 +99,17 @@ pub struct GranteeTeamRow {
     pub team_restricted: bool,
 }
 
-/// $1 departments, $2 restricted teams included, $3 now, $4 today.
-const LOAD: &str = r#"
-SELECT e.responsible_caseworker_id AS caseworker_id, u.full_name, e.department,
-       e.team_id, t.name AS team_name, t.restricted AS team_restricted,
-       count(*) AS open,
-       coalesce(sum(m.overdue), 0)::bigint AS overdue_milestones,
-       count(*) FILTER (WHERE coalesce(e.last_note_at, e.created_at) < $3 - interval '30 days') AS silent_30,
-       count(*) FILTER (WHERE coalesce(e.last_note_at, e.created_at) < $3 - interval '60 days') AS silent_60,
-       count(*) FILTER (WHERE coalesce(e.last_note_at, e.created_at) < $3 - interval '90 days') AS silent_90,
-       count(DISTINCT e.citizen_id) FILTER (WHERE p.requires_mentor AND e.mentor_id IS NULL
-                                              AND e.status IN ('active', 'paused')) AS without_mentor
-  FROM enrolments e
-  JOIN programmes p ON p.code = e.programme_code
-  JOIN staff_users u ON u.id = e.responsible_caseworker_id
-  JOIN teams t ON t.id = e.team_id
-  LEFT JOIN LATERAL (
-        SELECT count(*) AS overdue FROM milestones m
-         WHERE m.enrolment_id = e.id AND m.met_on IS NULL AND m.waived_reason IS NULL AND m.due_date < $4
-  ) m ON true
- WHERE e.status IN ('referred', 'active', 'paused')
-   AND e.department = ANY ($1) AND (NOT e.restricted OR e.team_id = ANY ($2))
- GROUP BY 1, 2, 3, 4, 5, 6
- ORDER BY 2, 1, 5
-"#;
+/// The caseload's counts per caseworker and team, from the roll-ups the
+/// database keeps (migration 2026-12-06-100001): $1 departments, $2
+/// restricted teams included, $3 now, $4 today.
+const LOAD: &str = "SELECT * FROM medborger_report_load($1, $2, $3, $4)";
 
+/// Open enrolments by caseworker, team, programme and status, from the roll-up.
 const BREAKDOWN: &str = r#"
-SELECT e.responsible_caseworker_id AS caseworker_id, e.team_id, e.programme_code, e.status, count(*) AS count
-  FROM enrolments e
- WHERE e.status IN ('referred', 'active', 'paused')
-   AND e.department = ANY ($1) AND (NOT e.restricted OR e.team_id = ANY ($2))
- GROUP BY 1, 2, 3, 4
+SELECT r.caseworker_id, r.team_id, r.programme_code, r.status, sum(r.n)::bigint AS count
+  FROM report_open_enrolments r
+ WHERE r.department = ANY ($1) AND (NOT r.restricted OR r.team_id = ANY ($2))
+ GROUP BY 1, 2, 3, 4 HAVING sum(r.n) <> 0
  ORDER BY 3, 4
 "#;
 
@@ -189,27 +169,9 @@ pub async fn caseload(
     Ok((load, breakdown, grants, teams))
 }
 
-/// $1 departments, $2 restricted teams, $3 from, $4 to, $5 today, $6 programme or ''.
-const DEADLINE_COUNTS: &str = r#"
-SELECT e.programme_code, m.code AS milestone_code, min(m.name_da) AS name_da,
-       count(*) AS due,
-       count(*) FILTER (WHERE m.met_on <= m.due_date) AS met_on_time,
-       count(*) FILTER (WHERE m.met_on > m.due_date) AS met_late,
-       count(*) FILTER (WHERE m.met_on IS NULL AND m.waived_reason IS NULL AND m.due_date < $5) AS overdue,
-       count(*) FILTER (WHERE m.waived_reason IS NOT NULL) AS waived,
-       count(*) FILTER (WHERE m.met_on IS NULL AND m.waived_reason IS NULL AND m.due_date >= $5) AS pending,
-       round(100.0 * count(*) FILTER (WHERE m.met_on <= m.due_date)
-             / nullif(count(*) FILTER (WHERE m.met_on IS NOT NULL
-                                          OR (m.waived_reason IS NULL AND m.due_date < $5)), 0), 1)::float8
-           AS share_met_on_time_pct
-  FROM milestones m
-  JOIN enrolments e ON e.id = m.enrolment_id
- WHERE e.department = ANY ($1) AND (NOT e.restricted OR e.team_id = ANY ($2))
-   AND m.due_date BETWEEN $3 AND $4
-   AND ($6 = '' OR e.programme_code = $6)
- GROUP BY 1, 2
- ORDER BY 1, min(m.due_date - coalesce(e.start_date, m.due_date)), 2
-"#;
+/// The deadline counts from their roll-up: $1 departments, $2 restricted
+/// teams, $3 from, $4 to, $5 today, $6 programme or ''.
+const DEADLINE_COUNTS: &str = "SELECT * FROM medborger_report_deadlines($1, $2, $3, $4, $5, $6)";
 
 /// The same parameters as DEADLINE_COUNTS.
 const OVERDUE: &str = r#"

@@ -262,7 +262,7 @@ pub async fn seed_city(
     let dated = [("as_of", as_of.clone()), ("notes", options.notes.to_string())];
     let last_note =
         fill(sql::NOTE_TIME, &[("i", "e.notes_cnt - 1".into()), ("k", "e.notes_first + e.notes_cnt - 1".into())]);
-    let steps: [(&str, String); 8] = [
+    let steps: [(&str, String); 9] = [
         ("enrolment plan", fill(sql::PLAN, &dated)),
         ("staff and teams", fill(sql::STAFF, &dated)),
         ("caseloads", fill(sql::ENROL, &dated)),
@@ -273,6 +273,8 @@ pub async fn seed_city(
         ("next deadlines", sql::NEXT_DUE.to_string()),
         ("outcomes", fill(sql::OUTCOMES, &dated)),
         ("referrals, consents, concerns, grants", fill(sql::CROSS_DEPARTMENT, &dated)),
+        // And the reports' roll-ups, which the triggers would have kept.
+        ("report roll-ups", sql::ROLLUPS.to_string()),
     ];
     for (phase, text) in &steps {
         report(Progress { phase, done: 0, total: 1 });

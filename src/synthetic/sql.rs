@@ -537,3 +537,8 @@ SELECT {{base}} + g.k, {{t0}}::timestamptz + interval '1 microsecond' * (g.k * {
 /// Each enrolment's next open milestone, as the trigger on milestones keeps
 /// it in service (the function is migration `2026-12-05-200001`'s).
 pub const NEXT_DUE: &str = "SELECT medborger_set_every_next_due();";
+
+/// The reports' roll-ups from scratch, as the triggers keep them in service
+/// (the functions are migration `2026-12-06-100001`'s).
+pub const ROLLUPS: &str =
+    "SELECT medborger_rebuild_report_rollups(); SELECT medborger_compact_report_rollups(current_date - 1);";

@@ -130,3 +130,53 @@ pub async fn next_deadlines_are_kept(app: &TestApp) {
         .get(0);
     assert_eq!(wrong, 0, "enrolments whose next deadline is stale");
 }
+
+/// The reports' roll-ups (migration 2026-12-06-100001) agree with the rows
+/// they count: open enrolments by group, each group's open milestones (in
+/// all and before today, whatever has been folded), and every milestone day.
+pub async fn report_rollups_are_kept(app: &TestApp) {
+    let wrong: i64 = app
+        .db()
+        .await
+        .query_one(
+            "WITH kept_open AS (
+                 SELECT department, restricted, team_id, caseworker_id, programme_code, status, mentor_missing,
+                        sum(n) AS n FROM report_open_enrolments GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(n) <> 0),
+             fresh_open AS (
+                 SELECT department, restricted, team_id, responsible_caseworker_id, programme_code, status,
+                        mentor_id IS NULL, count(*) AS n
+                   FROM enrolments WHERE status IN ('referred', 'active', 'paused') GROUP BY 1, 2, 3, 4, 5, 6, 7),
+             kept_due AS (
+                 SELECT department, restricted, team_id, caseworker_id, sum(n) AS n,
+                        coalesce(sum(n) FILTER (WHERE due_date < current_date), 0) AS past
+                   FROM report_open_milestones GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0),
+             fresh_due AS (
+                 SELECT e.department, e.restricted, e.team_id, e.responsible_caseworker_id, count(*) AS n,
+                        count(*) FILTER (WHERE m.due_date < current_date) AS past
+                   FROM milestones m JOIN enrolments e ON e.id = m.enrolment_id
+                  WHERE m.met_on IS NULL AND m.waived_reason IS NULL AND e.status IN ('referred', 'active', 'paused')
+                  GROUP BY 1, 2, 3, 4),
+             kept_days AS (
+                 SELECT * FROM report_milestone_days WHERE due <> 0 OR met_on_time <> 0 OR met_late <> 0
+                     OR waived <> 0 OR open <> 0),
+             fresh_days AS (
+                 SELECT e.department, m.due_date, e.programme_code, m.code, e.restricted,
+                        CASE WHEN e.restricted THEN e.team_id ELSE '00000000-0000-0000-0000-000000000000'::uuid END,
+                        count(*), count(*) FILTER (WHERE m.met_on <= m.due_date),
+                        count(*) FILTER (WHERE m.met_on > m.due_date),
+                        count(*) FILTER (WHERE m.waived_reason IS NOT NULL),
+                        count(*) FILTER (WHERE m.met_on IS NULL AND m.waived_reason IS NULL)
+                   FROM milestones m JOIN enrolments e ON e.id = m.enrolment_id GROUP BY 1, 2, 3, 4, 5, 6)
+             SELECT (SELECT count(*) FROM ((TABLE kept_open EXCEPT TABLE fresh_open)
+                                           UNION ALL (TABLE fresh_open EXCEPT TABLE kept_open)) a)
+                  + (SELECT count(*) FROM ((TABLE kept_due EXCEPT TABLE fresh_due)
+                                           UNION ALL (TABLE fresh_due EXCEPT TABLE kept_due)) b)
+                  + (SELECT count(*) FROM ((TABLE kept_days EXCEPT TABLE fresh_days)
+                                           UNION ALL (TABLE fresh_days EXCEPT TABLE kept_days)) c)",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(wrong, 0, "report roll-ups that disagree with the rows they count");
+}

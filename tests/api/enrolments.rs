@@ -137,6 +137,7 @@ async fn the_status_machine_refuses_invalid_moves_naming_the_allowed_ones() {
     let missing_reason = app.post_json(&transitions, Some(&bif), &json!({"to": "active", "reason": ""})).await;
     assert_problem(missing_reason, 422).await;
     assert_eq!(audit_count(&app, "transition", &id(&citizen)).await, 4);
+    report_rollups_are_kept(&app).await;
 }
 
 #[tokio::test]
@@ -174,6 +175,7 @@ async fn milestones_are_met_or_waived_once_and_become_overdue_with_time() {
         )
         .await;
     assert_problem(unknown, 404).await;
+    report_rollups_are_kept(&app).await;
 }
 
 async fn write_note(app: &TestApp, token: &str, enrolment: &str, body: Value, key: Option<&str>) -> reqwest::Response {
@@ -437,6 +439,7 @@ async fn the_caseload_sorts_by_deadline_filters_and_respects_who_asks() {
     // Meeting the soonest deadline moves the case along: its next deadline
     // is the following milestone, with one overdue milestone fewer.
     next_deadlines_are_kept(&app).await;
+    report_rollups_are_kept(&app).await;
     let row_of = |page: &Value| {
         page["items"].as_array().unwrap().iter().find(|i| i["enrolment_id"] == mine_soon["id"]).unwrap().clone()
     };
@@ -457,6 +460,7 @@ async fn the_caseload_sorts_by_deadline_filters_and_respects_who_asks() {
         .await;
     assert_eq!(met.status(), 200);
     next_deadlines_are_kept(&app).await;
+    report_rollups_are_kept(&app).await;
     let after = row_of(&get_ok(&app, "/api/v1/caseload", &bif).await);
     assert_ne!(after["next_due_milestone"], "company_internship_started");
     assert!(after["next_due_date"].as_str() > before["next_due_date"].as_str(), "{before} {after}");
@@ -652,6 +656,7 @@ async fn assigning_a_mentor_meets_the_mentor_milestone() {
         .await)
     .await;
     assert_eq!(milestone(&started, "mentor_assigned")["met_on"], json!(t + Duration::days(20)));
+    report_rollups_are_kept(&app).await;
 }
 
 #[tokio::test]

@@ -211,6 +211,7 @@ async fn the_caseload_audit_counts_exactly_and_reassignment_is_all_or_nothing() 
     assert_eq!(report["totals"]["open"], 5);
     assert!(report["caseworkers"].as_array().unwrap().iter().all(|c| c["open"] == 5 || c["open"] == 0));
     let _ = (cases.k2, cases.k3, cases.j2);
+    report_rollups_are_kept(&app).await;
 }
 
 #[tokio::test]
@@ -307,6 +308,25 @@ async fn deadline_shares_match_a_data_set_with_known_answers() {
         ),
         "{csv}"
     );
+
+    // The counts come from roll-ups that agree with the rows, and folding
+    // the past days of the open milestones (the service's hourly upkeep)
+    // changes no report.
+    report_rollups_are_kept(&app).await;
+    let deadlines = format!("/api/v1/reports/deadlines?from={from}&to={to}");
+    let before = (
+        ok(app.get(&deadlines, Some(&manager)).await).await["milestones"].clone(),
+        ok(app.get("/api/v1/reports/caseload", Some(&manager)).await).await["caseworkers"].clone(),
+    );
+    assert!(before.1.as_array().unwrap().iter().any(|c| c["overdue_milestones"].as_i64() > Some(0)));
+    let pool = medborger::db::pool(&app.settings.database).unwrap();
+    assert!(medborger::reports::rollups::fold_past_deadlines(&pool).await.unwrap() > 0, "something was folded");
+    let after = (
+        ok(app.get(&deadlines, Some(&manager)).await).await["milestones"].clone(),
+        ok(app.get("/api/v1/reports/caseload", Some(&manager)).await).await["caseworkers"].clone(),
+    );
+    assert_eq!(before, after);
+    report_rollups_are_kept(&app).await;
 }
 
 /// Registers and enrols a citizen and records their start outcome.
@@ -523,6 +543,7 @@ async fn restricted_work_is_absent_from_every_report_outside_its_team() {
             assert!(!outcomes.to_string().contains("\"people\":5"), "{who}");
         }
     }
+    report_rollups_are_kept(&app).await;
 }
 
 /// Issue 10, door 11: the outcome report covers whole quarters, half-years or

@@ -7,7 +7,7 @@ use medborger::audit::seal::{seal_once, verify_all, Verdict};
 use medborger::cpr::CprVault;
 use medborger::synthetic::{seed_city, Options};
 
-use crate::cases::next_deadlines_are_kept;
+use crate::cases::{next_deadlines_are_kept, report_rollups_are_kept};
 use crate::helpers::*;
 
 fn options(as_of: NaiveDate) -> Options {
@@ -120,6 +120,7 @@ async fn a_small_city_has_every_shape_and_its_history_verifies() {
     }
     // The seed writes with triggers off; the caseload's order still holds.
     next_deadlines_are_kept(&app).await;
+    report_rollups_are_kept(&app).await;
     // About one caseworker per 60 open cases, mentors with 5–25 mentees.
     let per_caseworker = number(
         &db,
