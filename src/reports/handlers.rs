@@ -159,11 +159,11 @@ pub async fn outcomes_report(ctx: Ctx, req: HttpRequest, params: Query<OutcomePa
     let (from, to) = (period.from, period.to);
     let (scope, period) = (&scope, &period);
     let report = run!(ctx, Subject::none(), |conn, audit| {
-        let people = queries::outcome_people(conn, scope, period).await?;
+        let tallies = queries::outcome_tallies(conn, scope, period).await?;
         audit.record(
             AuditEntry::success(Action::Read, Resource::ReportOutcomes).reason(scope.audit_reason(Some((from, to)))),
         );
-        Ok(outcomes::build(scope, period, ctx.now, &people))
+        Ok(outcomes::build(scope, period, ctx.now, &tallies))
     });
     csv::respond(&req, &report, outcomes::table, "outcomes")
 }

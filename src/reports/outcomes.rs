@@ -11,11 +11,11 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 
 use super::csv::{cell, Table};
 use super::dto::{Baselines, Breakdown, OutcomeCell, OutcomeReport, PointReport};
-use super::queries::{Period, Person};
+use super::queries::{GroupTally, Period};
 use super::{ReportScope, MIN_CELL};
 
 /// The policy's baselines: wage employment, first half of 2022.
@@ -28,36 +28,10 @@ pub const POINTS: [&str; 4] = ["start", "end", "end_plus_6m", "end_plus_12m"];
 const SMALL: &str = "fewer than 5 people";
 const DERIVABLE: &str = "suppressed so that a group of fewer than 5 cannot be derived by subtraction from the total";
 
-const POPULATION: &str = "Citizens with an outcome measured in the period on an enrolment of the \
-    department(s); one measurement per citizen and point (the latest). Restricted work only for \
-    its team's manager.";
-
-fn age_band(birth: NaiveDate, on: NaiveDate) -> &'static str {
-    let mut age = on.year() - birth.year();
-    if (on.month(), on.day()) < (birth.month(), birth.day()) {
-        age -= 1;
-    }
-    match age {
-        ..=17 => "under_18",
-        18..=29 => "18_29",
-        30..=39 => "30_39",
-        40..=49 => "40_49",
-        50..=64 => "50_64",
-        _ => "65_plus",
-    }
-}
-
-fn level_rank(level: Option<&str>) -> u8 {
-    match level {
-        Some("a1") => 1,
-        Some("a2") => 2,
-        Some("b1") => 3,
-        Some("b2") => 4,
-        Some("c1") => 5,
-        Some("c2") => 6,
-        _ => 0,
-    }
-}
+const POPULATION: &str = "Citizens with an outcome measured in the period: each citizen once per \
+    measurement point, with their latest measurement in the period, counted in the department and \
+    programme of that measurement's enrolment. Age at the measurement; the other groups as the \
+    citizen is registered now. Restricted work only for its team's manager.";
 
 #[derive(Default, Clone, Copy)]
 struct Tally {
@@ -69,15 +43,16 @@ struct Tally {
     b1: i64,
 }
 
-impl Tally {
-    fn add(&mut self, p: &Person) {
-        self.people += 1;
-        self.wage += i64::from(p.employment_status == "wage_employment");
-        self.self_supporting += i64::from(p.self_supporting);
-        self.education += i64::from(p.in_education || p.employment_status == "education");
-        let rank = level_rank(p.danish_level.as_deref());
-        self.a2 += i64::from(rank >= 2);
-        self.b1 += i64::from(rank >= 3);
+impl From<&GroupTally> for Tally {
+    fn from(t: &GroupTally) -> Self {
+        Self {
+            people: t.people,
+            wage: t.wage,
+            self_supporting: t.self_supporting,
+            education: t.education,
+            a2: t.a2,
+            b1: t.b1,
+        }
     }
 }
 
@@ -153,39 +128,29 @@ fn breakdown_cells(groups: &BTreeMap<String, i64>, mut cells: Vec<OutcomeCell>) 
     cells
 }
 
-fn dimensions(p: &Person) -> [(&'static str, String); 6] {
-    [
-        ("origin_region", p.origin_region.clone().unwrap_or_else(|| "unknown".into())),
-        ("menapt", if p.menapt { "menapt" } else { "not_menapt" }.into()),
-        ("origin_group", p.origin_group.clone().unwrap_or_else(|| "dansk_oprindelse_eller_ukendt".into())),
-        ("sex", p.sex.clone()),
-        ("age_band", age_band(p.birth_date, p.measured_on).into()),
-        ("district", p.district.clone().unwrap_or_else(|| "unknown".into())),
-    ]
-}
+/// The breakdowns in the order the report shows them.
+const DIMENSIONS: [&str; 6] = ["origin_region", "menapt", "origin_group", "sex", "age_band", "district"];
 
-fn point_report(point: &'static str, people: &[&Person]) -> PointReport {
-    let mut total = Tally::default();
-    let mut by: BTreeMap<&'static str, BTreeMap<String, Tally>> = BTreeMap::new();
-    for p in people {
-        total.add(p);
-        for (dimension, group) in dimensions(p) {
-            by.entry(dimension).or_default().entry(group).or_default().add(p);
-        }
-    }
+/// One measurement point's report out of its tallies.
+fn point_report(point: &'static str, tallies: &[&GroupTally]) -> PointReport {
+    let total = tallies.iter().find(|t| t.dimension == "total").map(|t| Tally::from(*t)).unwrap_or_default();
     if total.people < MIN_CELL {
         // Nothing can be shown without showing a small group.
         return PointReport { measurement_point: point, total: suppressed("total", SMALL), breakdowns: Vec::new() };
     }
-    let order = ["origin_region", "menapt", "origin_group", "sex", "age_band", "district"];
-    let breakdowns = order
+    let breakdowns = DIMENSIONS
         .iter()
-        .filter_map(|d| by.get(d).map(|groups| (*d, groups)))
-        .map(|(dimension, groups)| {
+        .map(|dimension| {
+            let groups: BTreeMap<String, Tally> = tallies
+                .iter()
+                .filter(|t| t.dimension == *dimension)
+                .map(|t| (t.grp.clone(), Tally::from(*t)))
+                .collect();
             let sizes: BTreeMap<String, i64> = groups.iter().map(|(g, t)| (g.clone(), t.people)).collect();
             let cells = groups.iter().map(|(g, t)| cell_of(dimension, g, *t)).collect();
             Breakdown { dimension, groups: breakdown_cells(&sizes, cells) }
         })
+        .filter(|b| !b.groups.is_empty())
         .collect();
     PointReport { measurement_point: point, total: cell_of("total", "total", total), breakdowns }
 }
@@ -237,12 +202,12 @@ pub fn table(report: &OutcomeReport) -> Table {
     }
 }
 
-/// The report out of the people measured in the period.
-pub fn build(scope: &ReportScope, period: &Period<'_>, now: DateTime<Utc>, people: &[Person]) -> OutcomeReport {
+/// The report out of the tallies of the people measured in the period.
+pub fn build(scope: &ReportScope, period: &Period<'_>, now: DateTime<Utc>, tallies: &[GroupTally]) -> OutcomeReport {
     let points = POINTS
         .iter()
         .map(|point| {
-            let at: Vec<&Person> = people.iter().filter(|p| p.measurement_point == *point).collect();
+            let at: Vec<&GroupTally> = tallies.iter().filter(|t| t.measurement_point == *point).collect();
             point_report(point, &at)
         })
         .collect();

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
-use diesel::sql_types::{Array, BigInt, Bool, Date, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{Array, BigInt, Bool, Date, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
@@ -246,62 +246,49 @@ pub async fn overdue_milestones(
     Ok(deadline_query(OVERDUE, scope, &departments, period, today).load(conn).await?)
 }
 
-/// One citizen's latest measurement at one point, with what the outcome
-/// report breaks it down by.
+/// People measured at one point in one group of one breakdown (or in
+/// total), and how many of them were in wage employment, self-supporting,
+/// in education, at Danish A2 or above and at B1 or above.
 #[derive(QueryableByName, Debug)]
-pub struct Person {
+pub struct GroupTally {
     #[diesel(sql_type = Text)]
     pub measurement_point: String,
-    #[diesel(sql_type = Date)]
-    pub measured_on: NaiveDate,
-    #[diesel(sql_type = Date)]
-    pub birth_date: NaiveDate,
     #[diesel(sql_type = Text)]
-    pub sex: String,
-    #[diesel(sql_type = Nullable<Text>)]
-    pub district: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
-    pub origin_group: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
-    pub origin_region: Option<String>,
-    #[diesel(sql_type = Bool)]
-    pub menapt: bool,
+    pub dimension: String,
     #[diesel(sql_type = Text)]
-    pub employment_status: String,
-    #[diesel(sql_type = Bool)]
-    pub self_supporting: bool,
-    #[diesel(sql_type = Bool)]
-    pub in_education: bool,
-    #[diesel(sql_type = Nullable<Text>)]
-    pub danish_level: Option<String>,
+    pub grp: String,
+    #[diesel(sql_type = BigInt)]
+    pub people: i64,
+    #[diesel(sql_type = BigInt)]
+    pub wage: i64,
+    #[diesel(sql_type = BigInt)]
+    pub self_supporting: i64,
+    #[diesel(sql_type = BigInt)]
+    pub education: i64,
+    #[diesel(sql_type = BigInt)]
+    pub a2: i64,
+    #[diesel(sql_type = BigInt)]
+    pub b1: i64,
 }
 
-/// $1 departments, $2 restricted teams, $3 from, $4 to, $5 programme or ''.
-const PEOPLE: &str = r#"
-SELECT DISTINCT ON (o.citizen_id, o.measurement_point)
-       o.measurement_point, o.measured_on, c.birth_date, c.sex, c.district,
-       c.origin_group, c.origin_region, c.menapt,
-       o.employment_status, o.self_supporting, o.in_education, o.danish_level
-  FROM outcomes o
-  JOIN enrolments e ON e.id = o.enrolment_id
-  JOIN citizens c ON c.id = o.citizen_id
- WHERE e.department = ANY ($1) AND (NOT e.restricted OR e.team_id = ANY ($2))
-   AND o.measured_on BETWEEN $3 AND $4
-   AND ($5 = '' OR e.programme_code = $5)
- ORDER BY o.citizen_id, o.measurement_point, o.measured_on DESC, o.id DESC
-"#;
-
-pub async fn outcome_people(
+/// The outcome tallies the database keeps (migration 2026-12-06-100002) for
+/// one whole period: $1 departments, $2 restricted teams, $3 from, $4 to, $5
+/// programme or ''.
+pub async fn outcome_tallies(
     conn: &mut AsyncPgConnection, scope: &ReportScope, period: &Period<'_>,
-) -> ApiResult<Vec<Person>> {
-    Ok(diesel::sql_query(pick(scope, PEOPLE, "SELECT * FROM medborger_audit_report_outcomes($1, $2, $3, $4, $5)"))
-        .bind::<Array<Text>, _>(scope.department_names())
-        .bind::<Array<SqlUuid>, _>(&scope.restricted_teams)
-        .bind::<Date, _>(period.from)
-        .bind::<Date, _>(period.to)
-        .bind::<Text, _>(period.programme)
-        .load(conn)
-        .await?)
+) -> ApiResult<Vec<GroupTally>> {
+    Ok(diesel::sql_query(pick(
+        scope,
+        "SELECT * FROM medborger_report_outcomes($1, $2, $3, $4, $5)",
+        "SELECT * FROM medborger_audit_report_outcomes($1, $2, $3, $4, $5)",
+    ))
+    .bind::<Array<Text>, _>(scope.department_names())
+    .bind::<Array<SqlUuid>, _>(&scope.restricted_teams)
+    .bind::<Date, _>(period.from)
+    .bind::<Date, _>(period.to)
+    .bind::<Text, _>(period.programme)
+    .load(conn)
+    .await?)
 }
 
 /// Which open enrolments a reassignment moves.

@@ -539,6 +539,6 @@ SELECT {{base}} + g.k, {{t0}}::timestamptz + interval '1 microsecond' * (g.k * {
 pub const NEXT_DUE: &str = "SELECT medborger_set_every_next_due();";
 
 /// The reports' roll-ups from scratch, as the triggers keep them in service
-/// (the functions are migration `2026-12-06-100001`'s).
-pub const ROLLUPS: &str =
-    "SELECT medborger_rebuild_report_rollups(); SELECT medborger_compact_report_rollups(current_date - 1);";
+/// (the functions are migrations `2026-12-06-100001` and `-100002`'s).
+pub const ROLLUPS: &str = "SELECT medborger_rebuild_report_rollups(); \
+    SELECT medborger_compact_report_rollups(current_date - 1); SELECT medborger_rebuild_outcome_rollups();";

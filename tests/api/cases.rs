@@ -179,4 +179,32 @@ pub async fn report_rollups_are_kept(app: &TestApp) {
         .unwrap()
         .get(0);
     assert_eq!(wrong, 0, "report roll-ups that disagree with the rows they count");
+    let wrong: i64 = app
+        .db()
+        .await
+        .query_one(
+            "WITH counted AS (
+                 SELECT DISTINCT ON (o.citizen_id, o.measurement_point, p.period_start, p.period_end)
+                        o.measurement_point, p.period_start, p.period_end, x.*
+                   FROM outcomes o
+                  CROSS JOIN LATERAL medborger_outcome_periods(o.measured_on) p
+                  CROSS JOIN LATERAL medborger_outcome_contribution(o) x
+                  ORDER BY o.citizen_id, o.measurement_point, p.period_start, p.period_end,
+                           o.measured_on DESC, o.id DESC),
+             fresh AS (
+                 SELECT k.period_start, k.period_end, k.department, k.programme_code, k.measurement_point,
+                        k.restricted, k.team_id, d.dimension, d.grp, count(*) AS people, sum(k.wage) AS wage,
+                        sum(k.self_supporting) AS self_supporting, sum(k.education) AS education,
+                        sum(k.a2) AS a2, sum(k.b1) AS b1
+                   FROM counted k CROSS JOIN LATERAL unnest(medborger_outcome_dimensions(), k.groups) AS d(dimension, grp)
+                  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9),
+             kept AS (SELECT * FROM report_outcome_tallies
+                       WHERE people <> 0 OR wage <> 0 OR self_supporting <> 0 OR education <> 0 OR a2 <> 0 OR b1 <> 0)
+             SELECT count(*) FROM ((TABLE kept EXCEPT TABLE fresh) UNION ALL (TABLE fresh EXCEPT TABLE kept)) d",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(wrong, 0, "outcome tallies that disagree with the measurements they count");
 }

@@ -330,7 +330,7 @@ async fn deadline_shares_match_a_data_set_with_known_answers() {
 }
 
 /// Registers and enrols a citizen and records their start outcome.
-async fn with_outcome(app: &TestApp, token: &str, cpr: &str, country: &str, employed: bool) {
+async fn with_outcome(app: &TestApp, token: &str, cpr: &str, country: &str, employed: bool) -> Value {
     let mut body = refugee(cpr, 30, app);
     for field in ["country_of_birth", "citizenship", "mother_country_of_birth", "mother_citizenship"] {
         body[field] = json!(country);
@@ -342,6 +342,7 @@ async fn with_outcome(app: &TestApp, token: &str, cpr: &str, country: &str, empl
                          "weekly_hours": if employed { 37 } else { 0 }, "self_supporting": employed,
                          "danish_level": if employed { "b1" } else { "a1" }});
     ok(app.post_json(&format!("/api/v1/enrolments/{}/outcomes", id(&e)), Some(token), &outcome).await).await;
+    c
 }
 
 #[tokio::test]
@@ -350,8 +351,9 @@ async fn outcome_shares_gaps_and_suppression_match_known_answers() {
     let bif = app.login("cw.bif").await.access;
     // Six from Syria (3 employed), five from Germany (4 employed), one from
     // Vietnam (not employed); eleven women and one man.
+    let mut syrians = Vec::new();
     for i in 0..6 {
-        with_outcome(&app, &bif, &format!("{:02}0190-20{:02}", i + 1, i * 2), "SY", i < 3).await;
+        syrians.push(with_outcome(&app, &bif, &format!("{:02}0190-20{:02}", i + 1, i * 2), "SY", i < 3).await);
     }
     for i in 0..5 {
         with_outcome(&app, &bif, &format!("{:02}0191-30{:02}", i + 1, i * 2), "DE", i < 4).await;
@@ -413,6 +415,18 @@ async fn outcome_shares_gaps_and_suppression_match_known_answers() {
     let csv = response.text().await.unwrap();
     assert!(csv.contains("start,sex,male,,,,,,,,,,fewer than 5 people"));
     assert!(csv.contains("start,total,total,12,58.3,"));
+
+    // A Syrian without work starts a second programme in work, measured
+    // later: still one person, now counted with the later measurement.
+    let second = enrol(&app, &bif, &id(&syrians[5]), json!({"programme_code": "danskuddannelse"})).await;
+    let later = json!({"measurement_point": "start", "measured_on": today(&app), "employment_status": "wage_employment",
+                       "weekly_hours": 37, "self_supporting": true, "danish_level": "b1"});
+    ok(app.post_json(&format!("/api/v1/enrolments/{}/outcomes", id(&second)), Some(&bif), &later).await).await;
+    let report = ok(app.get("/api/v1/reports/outcomes", Some(&manager)).await).await;
+    let total = &report["points"][0]["total"];
+    assert_eq!(total["people"], 12, "{total}");
+    assert_eq!(total["wage_employment_pct"], 66.7, "8 of 12");
+    report_rollups_are_kept(&app).await;
 }
 
 #[tokio::test]
