@@ -8,8 +8,9 @@
 //! it commits. Work that declares no entry is refused (500) and rolled back,
 //! so a handler cannot forget its audit entry and still succeed; a test sends
 //! every route and checks each left its entries. A not-found or forbidden
-//! outcome rolls the work back to a savepoint and records the denied attempt
-//! on the subject in the same transaction.
+//! outcome rolls the work back and records the denied attempt on the subject
+//! in a transaction of its own. A read that succeeds is four round trips:
+//! BEGIN with the caller's settings, the read, the audit insert, COMMIT.
 
 use std::future::{ready, Ready};
 
@@ -156,11 +157,11 @@ impl Audit {
     }
 }
 
-/// What the work's transaction ends in: a value to commit, a refusal to
-/// commit (its denied entry), or an error to roll back.
+/// What the work's transaction ends in: a value to commit, a refusal (the
+/// work rolled back, its denied entry written after), or an error to roll back.
 enum Ending<R> {
     Commit(R),
-    CommitThenFail(ApiError),
+    Refused(ApiError),
 }
 
 impl Ctx {
@@ -198,14 +199,17 @@ impl Ctx {
     {
         let mut pooled = self.state.pool.get().await?;
         let conn: &mut AsyncPgConnection = &mut pooled;
-        let ending = match Manager::begin_transaction(conn).await {
-            Ok(()) => self.work_in_transaction(conn, subject, work).await,
+        let ending = match db::begin(conn, &self.db).await {
+            Ok(()) => self.work_in_transaction(conn, work).await,
             Err(e) => Err(e.into()),
         };
         let result = match ending {
             // A connection lost during COMMIT answers commit-unknown.
             Ok(Ending::Commit(value)) => db::commit(conn).await.map(|()| value),
-            Ok(Ending::CommitThenFail(refusal)) => db::commit(conn).await.and(Err(refusal)),
+            Ok(Ending::Refused(refusal)) => match Manager::rollback_transaction(conn).await {
+                Ok(()) => self.record_denied(conn, &subject).await.and(Err(refusal)),
+                Err(e) => Err(e.into()),
+            },
             Err(e) => {
                 let _ = Manager::rollback_transaction(conn).await;
                 Err(e)
@@ -267,22 +271,16 @@ impl Ctx {
         db::transaction(&self.state.pool, self.db.clone(), work).await
     }
 
-    async fn work_in_transaction<'a, R, F>(
-        &'a self, conn: &mut AsyncPgConnection, subject: Subject, work: F,
-    ) -> ApiResult<Ending<R>>
+    async fn work_in_transaction<'a, R, F>(&'a self, conn: &mut AsyncPgConnection, work: F) -> ApiResult<Ending<R>>
     where
         F: for<'r> FnOnce(&'r mut AsyncPgConnection, &'r mut Audit) -> ScopedBoxFuture<'a, 'r, ApiResult<R>>
             + Send
             + 'a,
         R: Send + 'a,
     {
-        db::set_context(conn, &self.db).await?;
-        // The savepoint lets a refusal undo the work but keep its denied entry.
-        Manager::begin_transaction(conn).await?;
         let mut declared = Audit::default();
         match work(conn, &mut declared).await {
             Ok(value) => {
-                Manager::commit_transaction(conn).await?;
                 if declared.entries.is_empty() {
                     return Err(ApiError::internal(anyhow::anyhow!(
                         "request work on personal data declared no audit entry"
@@ -291,17 +289,28 @@ impl Ctx {
                 audit::record_many(conn, self.now, &self.who, declared.entries).await?;
                 Ok(Ending::Commit(value))
             }
-            Err(refusal @ (ApiError::NotFound | ApiError::Forbidden)) => {
-                Manager::rollback_transaction(conn).await?;
-                match subject.denied_entry() {
-                    Some(entry) => {
-                        audit::record(conn, self.now, &self.who, entry).await?;
-                        Ok(Ending::CommitThenFail(refusal))
-                    }
-                    None => Err(refusal),
-                }
-            }
+            Err(refusal @ (ApiError::NotFound | ApiError::Forbidden)) => Ok(Ending::Refused(refusal)),
             Err(e) => Err(e),
+        }
+    }
+
+    /// A refused attempt on a subject, recorded once the work is undone (a
+    /// refusal with no single subject is not an attempt on anyone's data).
+    async fn record_denied(&self, conn: &mut AsyncPgConnection, subject: &Subject) -> ApiResult<()> {
+        let Some(entry) = subject.denied_entry() else {
+            return Ok(());
+        };
+        let written = async {
+            db::begin(conn, &self.db).await?;
+            audit::record(conn, self.now, &self.who, entry).await
+        }
+        .await;
+        match written {
+            Ok(()) => db::commit(conn).await,
+            Err(e) => {
+                let _ = Manager::rollback_transaction(conn).await;
+                Err(e)
+            }
         }
     }
 }

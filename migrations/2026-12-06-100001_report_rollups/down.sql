@@ -83,4 +83,5 @@ DROP FUNCTION medborger_report_load(text[], uuid[], timestamptz, date);
 DROP FUNCTION medborger_report_deadlines(text[], uuid[], date, date, date, text);
 DROP FUNCTION medborger_open_status(text);
 DROP INDEX enrolments_open_activity;
+ALTER TABLE enrolments DROP COLUMN last_activity_at;
 DROP TABLE report_milestone_days, report_open_milestones, report_open_enrolments;

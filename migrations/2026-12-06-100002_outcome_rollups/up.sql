@@ -68,6 +68,8 @@ CREATE POLICY report_outcome_tallies_department ON report_outcome_tallies FOR SE
     (SELECT medborger_system()) OR ((SELECT medborger_case_staff())
         AND department = (SELECT medborger_department())
         AND (NOT restricted OR team_id = ANY ((SELECT medborger_teams())::uuid[]))));
+-- The triggers write as the schema owner, which need not be a superuser.
+CREATE POLICY report_outcome_tallies_system ON report_outcome_tallies USING ((SELECT medborger_system()));
 GRANT SELECT ON report_outcome_tallies TO medborger_app;
 -- Which measurement counts names citizens: the owner's only.
 ALTER TABLE report_outcome_counted ENABLE ROW LEVEL SECURITY;
@@ -91,12 +93,14 @@ SELECT s::date, (s + m * interval '1 month' - interval '1 day')::date
 $$;
 
 -- What one measurement adds: its enrolment's place, the citizen's group in
--- each breakdown, and the five shares' numerators. As the report made them
--- before (src/reports/outcomes.rs).
-CREATE FUNCTION medborger_outcome_contribution(o outcomes, OUT department text, OUT restricted boolean,
-    OUT team_id uuid, OUT programme_code text, OUT groups text[], OUT wage integer, OUT self_supporting integer,
-    OUT education integer, OUT a2 integer, OUT b1 integer)
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+-- each breakdown, and the five shares' numerators, as the report made them
+-- before (src/reports/outcomes.rs). A plain SQL function, so that the
+-- rebuild's join inlines it (three times faster than a call per row); only
+-- the definer functions below call it.
+CREATE FUNCTION medborger_outcome_contribution(o outcomes)
+    RETURNS TABLE (department text, restricted boolean, team_id uuid, programme_code text, groups text[],
+                   wage integer, self_supporting integer, education integer, a2 integer, b1 integer)
+    LANGUAGE sql STABLE AS $$
 SELECT e.department, e.restricted,
        CASE WHEN e.restricted THEN e.team_id ELSE '00000000-0000-0000-0000-000000000000'::uuid END,
        e.programme_code,

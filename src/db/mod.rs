@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use anyhow::Context;
 use diesel::result::Error as DieselError;
-use diesel::sql_types::{Array, Nullable, Text};
 use diesel::{sql_query, QueryDsl};
 use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
 use diesel_async::pooled_connection::deadpool::{Object, Pool};
@@ -141,9 +140,9 @@ pub async fn require_system(conn: &mut AsyncPgConnection) -> Result<(), ApiError
     }
 }
 
-/// Runs `f` in one transaction whose first statement records the caller for
-/// row-level security with `set_config(…, true)`: the settings end with the
-/// transaction, so a pooled connection never carries them to the next user.
+/// Runs `f` in one transaction opened by [`begin`], which records the caller
+/// for row-level security with `set_config(…, true)`: the settings end with
+/// the transaction, so a pooled connection never carries them to the next user.
 pub async fn transaction<'a, R, F>(pool: &DbPool, ctx: DbContext, f: F) -> Result<R, ApiError>
 where
     F: for<'r> FnOnce(&'r mut AsyncPgConnection) -> ScopedBoxFuture<'a, 'r, Result<R, ApiError>> + Send + 'a,
@@ -152,8 +151,7 @@ where
     let mut pooled = pool.get().await?;
     let conn: &mut AsyncPgConnection = &mut pooled;
     let outcome = async {
-        Manager::begin_transaction(conn).await?;
-        set_context(conn, &ctx).await?;
+        begin(conn, &ctx).await?;
         f(conn).await
     }
     .await;
@@ -201,22 +199,26 @@ pub async fn commit(conn: &mut AsyncPgConnection) -> Result<(), ApiError> {
     }
 }
 
-pub async fn set_context(conn: &mut AsyncPgConnection, ctx: &DbContext) -> Result<(), DieselError> {
-    sql_query(
-        "SELECT set_config('medborger.user_id', coalesce($1, ''), true), \
-                set_config('medborger.department', coalesce($2, ''), true), \
-                set_config('medborger.roles', array_to_string($3, ','), true), \
-                set_config('medborger.teams', array_to_string($4, ','), true), \
-                set_config('medborger.writing', $5, true)",
-    )
-    .bind::<Nullable<Text>, _>(ctx.user_id.map(|u| u.to_string()))
-    .bind::<Nullable<Text>, _>(ctx.department.map(|d| d.as_str()))
-    .bind::<Array<Text>, _>(&ctx.roles)
-    .bind::<Array<Text>, _>(&ctx.teams)
-    .bind::<Text, _>(if ctx.writing { "on" } else { "off" })
-    .execute(conn)
-    .await
-    .map(|_| ())
+/// Opens a transaction whose settings name the caller for row-level
+/// security (`set_config(…, true)`, so they end with the transaction): BEGIN
+/// and the settings in one round trip, as one simple-protocol batch (issue
+/// 13, S1). The values are quoted literals; every one is a uuid, a
+/// department, role or team code, or on/off, and quoting doubles any quote.
+pub async fn begin(conn: &mut AsyncPgConnection, ctx: &DbContext) -> Result<(), DieselError> {
+    fn literal(value: &str) -> String {
+        format!("'{}'", value.replace('\'', "''"))
+    }
+    let sql = format!(
+        "BEGIN; SELECT set_config('medborger.user_id', {}, true), set_config('medborger.department', {}, true), \
+         set_config('medborger.roles', {}, true), set_config('medborger.teams', {}, true), \
+         set_config('medborger.writing', {}, true)",
+        literal(&ctx.user_id.map(|u| u.to_string()).unwrap_or_default()),
+        literal(ctx.department.map_or("", |d| d.as_str())),
+        literal(&ctx.roles.join(",")),
+        literal(&ctx.teams.join(",")),
+        literal(if ctx.writing { "on" } else { "off" }),
+    );
+    Manager::begin_transaction_sql(conn, &sql).await
 }
 
 impl From<PoolError> for ApiError {

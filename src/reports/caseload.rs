@@ -56,6 +56,8 @@ impl CaseloadCounts {
         for b in &mut self.by_programme_and_status {
             b.count = scope.publish(b.count.unwrap_or(0));
         }
+        self.by_programme_and_status
+            .sort_by(|a, b| (&a.programme_code, &a.status).cmp(&(&b.programme_code, &b.status)));
         self
     }
 }

@@ -104,13 +104,13 @@ pub struct GranteeTeamRow {
 /// restricted teams included, $3 now, $4 today.
 const LOAD: &str = "SELECT * FROM medborger_report_load($1, $2, $3, $4)";
 
-/// Open enrolments by caseworker, team, programme and status, from the roll-up.
+/// Open enrolments by caseworker, team, programme and status, from the
+/// roll-up (in no order: each list is sorted where it is made).
 const BREAKDOWN: &str = r#"
 SELECT r.caseworker_id, r.team_id, r.programme_code, r.status, sum(r.n)::bigint AS count
   FROM report_open_enrolments r
  WHERE r.department = ANY ($1) AND (NOT r.restricted OR r.team_id = ANY ($2))
  GROUP BY 1, 2, 3, 4 HAVING sum(r.n) <> 0
- ORDER BY 3, 4
 "#;
 
 /// Grants awaiting review, by grantee: a manager's department or the auditor's.
