@@ -7,9 +7,9 @@
 -- today?) cannot be a stored count. So the roll-ups are kept by date, and
 -- the report sums the dates before today:
 --
--- * report_open_enrolments: open enrolments by caseworker, team, programme,
---   status and whether a mentor is missing (the caseload's counts and its
---   breakdown; "without the required mentor" joins programmes).
+-- * report_open_enrolments: open enrolments by caseworker, team, programme
+--   and status, and how many of them lack a mentor (the caseload's counts
+--   and its breakdown; "without the required mentor" joins programmes).
 -- * report_open_milestones: open milestones of open enrolments by
 --   caseworker, team and due date ("overdue" = the dates before today).
 --   Past dates are folded into one row per group dated -infinity, by
@@ -36,9 +36,9 @@ CREATE TABLE report_open_enrolments (
     caseworker_id uuid NOT NULL,
     programme_code text NOT NULL,
     status text NOT NULL,
-    mentor_missing boolean NOT NULL,
     n integer NOT NULL,
-    PRIMARY KEY (department, restricted, team_id, caseworker_id, programme_code, status, mentor_missing)
+    mentor_missing integer NOT NULL,
+    PRIMARY KEY (department, restricted, team_id, caseworker_id, programme_code, status)
 );
 
 CREATE TABLE report_open_milestones (
@@ -110,9 +110,9 @@ BEGIN
     IF with_open AND medborger_open_status(e.status) THEN
         INSERT INTO report_open_enrolments AS r
              VALUES (e.department, e.restricted, e.team_id, e.responsible_caseworker_id, e.programme_code,
-                     e.status, e.mentor_id IS NULL, sign)
-        ON CONFLICT (department, restricted, team_id, caseworker_id, programme_code, status, mentor_missing)
-        DO UPDATE SET n = r.n + EXCLUDED.n;
+                     e.status, sign, sign * (e.mentor_id IS NULL)::int)
+        ON CONFLICT (department, restricted, team_id, caseworker_id, programme_code, status)
+        DO UPDATE SET n = r.n + EXCLUDED.n, mentor_missing = r.mentor_missing + EXCLUDED.mentor_missing;
         INSERT INTO report_open_milestones AS r
         SELECT e.department, e.restricted, e.team_id, e.responsible_caseworker_id, m.due_date, sign * count(*)
           FROM milestones m
@@ -249,10 +249,10 @@ CREATE FUNCTION medborger_rebuild_report_rollups() RETURNS void
     LANGUAGE sql SET search_path = public, pg_temp AS $$
 TRUNCATE report_open_enrolments, report_open_milestones, report_milestone_days;
 INSERT INTO report_open_enrolments
-SELECT department, restricted, team_id, responsible_caseworker_id, programme_code, status, mentor_id IS NULL,
-       count(*)
+SELECT department, restricted, team_id, responsible_caseworker_id, programme_code, status, count(*),
+       count(*) FILTER (WHERE mentor_id IS NULL)
   FROM enrolments WHERE medborger_open_status(status)
- GROUP BY 1, 2, 3, 4, 5, 6, 7;
+ GROUP BY 1, 2, 3, 4, 5, 6;
 INSERT INTO report_open_milestones
 SELECT e.department, e.restricted, e.team_id, e.responsible_caseworker_id, m.due_date, count(*)
   FROM milestones m JOIN enrolments e ON e.id = m.enrolment_id
@@ -284,8 +284,8 @@ CREATE FUNCTION medborger_report_load(departments text[], teams uuid[], now time
  LANGUAGE sql STABLE SET search_path = public, pg_temp AS $$
 WITH open AS (
     SELECT r.caseworker_id, r.team_id, r.department, sum(r.n)::bigint AS open,
-           coalesce(sum(r.n) FILTER (WHERE r.mentor_missing AND p.requires_mentor
-                                       AND r.status IN ('active', 'paused')), 0)::bigint AS without_mentor
+           coalesce(sum(r.mentor_missing) FILTER (WHERE p.requires_mentor
+                                                    AND r.status IN ('active', 'paused')), 0)::bigint AS without_mentor
       FROM report_open_enrolments r JOIN programmes p ON p.code = r.programme_code
      WHERE r.department = ANY (departments) AND (NOT r.restricted OR r.team_id = ANY (teams))
      GROUP BY 1, 2, 3 HAVING sum(r.n) <> 0
@@ -358,10 +358,9 @@ $$;
 CREATE OR REPLACE FUNCTION medborger_audit_report_breakdown(departments text[], teams uuid[])
  RETURNS TABLE(caseworker_id uuid, team_id uuid, programme_code text, status text, count bigint)
  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-SELECT r.caseworker_id, r.team_id, r.programme_code, r.status, sum(r.n)::bigint
+SELECT r.caseworker_id, r.team_id, r.programme_code, r.status, r.n::bigint
   FROM report_open_enrolments r
- WHERE r.department = ANY (departments) AND NOT r.restricted AND 'auditor' = ANY (medborger_roles())
- GROUP BY 1, 2, 3, 4 HAVING sum(r.n) <> 0
+ WHERE r.department = ANY (departments) AND NOT r.restricted AND r.n <> 0 AND 'auditor' = ANY (medborger_roles())
 $$;
 
 CREATE OR REPLACE FUNCTION medborger_audit_report_deadlines(departments text[], teams uuid[], period_from date,

@@ -255,7 +255,9 @@ pub struct DeadlineReport {
     pub to: NaiveDate,
     pub as_of: DateTime<Utc>,
     pub milestones: Vec<MilestoneDeadlines>,
-    /// The overdue milestones themselves (managers only; absent for auditors).
+    /// The overdue milestones themselves, the 500 longest overdue first (the
+    /// counts in `milestones` hold them all; narrow the period or programme
+    /// for the rest). Managers only; absent for auditors.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub overdue: Option<Vec<OverdueMilestone>>,
 }

@@ -104,13 +104,12 @@ pub struct GranteeTeamRow {
 /// restricted teams included, $3 now, $4 today.
 const LOAD: &str = "SELECT * FROM medborger_report_load($1, $2, $3, $4)";
 
-/// Open enrolments by caseworker, team, programme and status, from the
-/// roll-up (in no order: each list is sorted where it is made).
+/// Open enrolments by caseworker, team, programme and status: the roll-up's
+/// rows as they are (in no order: each list is sorted where it is made).
 const BREAKDOWN: &str = r#"
-SELECT r.caseworker_id, r.team_id, r.programme_code, r.status, sum(r.n)::bigint AS count
+SELECT r.caseworker_id, r.team_id, r.programme_code, r.status, r.n::bigint AS count
   FROM report_open_enrolments r
- WHERE r.department = ANY ($1) AND (NOT r.restricted OR r.team_id = ANY ($2))
- GROUP BY 1, 2, 3, 4 HAVING sum(r.n) <> 0
+ WHERE r.department = ANY ($1) AND (NOT r.restricted OR r.team_id = ANY ($2)) AND r.n <> 0
 "#;
 
 /// Grants awaiting review, by grantee: a manager's department or the auditor's.
@@ -184,7 +183,7 @@ SELECT e.id AS enrolment_id, e.citizen_id, e.programme_code, m.code AS milestone
    AND ($6 = '' OR e.programme_code = $6)
    AND m.met_on IS NULL AND m.waived_reason IS NULL AND m.due_date < $5
  ORDER BY m.due_date, e.id
- LIMIT 5000
+ LIMIT 500
 "#;
 
 /// What the deadline and outcome reports count: milestones due, or
@@ -238,7 +237,9 @@ pub async fn deadline_counts(
     .await?)
 }
 
-/// At most 5,000, the longest overdue first.
+/// The 500 longest overdue. Each is a read of a citizen's case, with its
+/// audit entry, under row-level security per row: at a million citizens 5,000
+/// took 0.7 s. The report's counts hold them all.
 pub async fn overdue_milestones(
     conn: &mut AsyncPgConnection, scope: &ReportScope, period: &Period<'_>, today: NaiveDate,
 ) -> ApiResult<Vec<OverdueMilestone>> {

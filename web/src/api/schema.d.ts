@@ -1436,7 +1436,11 @@ export type components = {
             /** Format: date */
             from: string;
             milestones: components["schemas"]["MilestoneDeadlines"][];
-            /** @description The overdue milestones themselves (managers only; absent for auditors). */
+            /**
+             * @description The overdue milestones themselves, the 500 longest overdue first (the
+             *     counts in `milestones` hold them all; narrow the period or programme
+             *     for the rest). Managers only; absent for auditors.
+             */
             overdue?: components["schemas"]["OverdueMilestone"][] | null;
             /** Format: date */
             to: string;
