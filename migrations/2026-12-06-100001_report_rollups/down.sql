@@ -77,11 +77,10 @@ SELECT e.programme_code::text, m.code::text, min(m.name_da)::text,
  ORDER BY 1, min(m.due_date - coalesce(e.start_date, m.due_date)), 2
 $$;
 
--- The outcome report's input: one row per citizen and measurement point,
--- with no identifier; the report groups them and suppresses small cells.
 DROP FUNCTION medborger_report_load(text[], uuid[], timestamptz, date);
 DROP FUNCTION medborger_report_deadlines(text[], uuid[], date, date, date, text);
 DROP FUNCTION medborger_open_status(text);
+DROP INDEX enrolments_without_mentor;
 DROP INDEX enrolments_open_activity;
 ALTER TABLE enrolments DROP COLUMN last_activity_at;
 DROP TABLE report_milestone_days, report_open_milestones, report_open_enrolments;

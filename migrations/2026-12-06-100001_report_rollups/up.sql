@@ -8,8 +8,7 @@
 -- the report sums the dates before today:
 --
 -- * report_open_enrolments: open enrolments by caseworker, team, programme
---   and status, and how many of them lack a mentor (the caseload's counts
---   and its breakdown; "without the required mentor" joins programmes).
+--   and status (the caseload's counts and its breakdown).
 -- * report_open_milestones: open milestones of open enrolments by
 --   caseworker, team and due date ("overdue" = the dates before today).
 --   Past dates are folded into one row per group dated -infinity, by
@@ -21,7 +20,9 @@
 --   ("overdue" and "pending" = open before and from today).
 -- * Silent cases are counted from an index of open enrolments by their last
 --   activity (a generated column): the cost is the number of silent cases,
---   not of all cases.
+--   not of all cases. Citizens without the mentor their programme requires
+--   (distinct citizens, so not a sum) likewise, from an index of the active
+--   and paused enrolments without a mentor.
 --
 -- Restricted work is kept apart by its team, so a report includes it only
 -- for that team, exactly as before. Non-restricted rows of the deadline
@@ -37,7 +38,6 @@ CREATE TABLE report_open_enrolments (
     programme_code text NOT NULL,
     status text NOT NULL,
     n integer NOT NULL,
-    mentor_missing integer NOT NULL,
     PRIMARY KEY (department, restricted, team_id, caseworker_id, programme_code, status)
 );
 
@@ -55,6 +55,7 @@ CREATE TABLE report_open_milestones (
 CREATE INDEX report_open_milestones_by_date ON report_open_milestones (department, due_date)
     INCLUDE (restricted, team_id, caseworker_id, n);
 
+-- Counts summed over a period's days only: bigint is fine here.
 CREATE TABLE report_milestone_days (
     department text NOT NULL,
     due_date date NOT NULL,
@@ -78,6 +79,9 @@ ALTER TABLE enrolments ADD COLUMN last_activity_at timestamptz
 CREATE INDEX enrolments_open_activity ON enrolments (department, last_activity_at)
     INCLUDE (responsible_caseworker_id, team_id, restricted)
     WHERE status IN ('referred', 'active', 'paused');
+CREATE INDEX enrolments_without_mentor ON enrolments (department)
+    INCLUDE (responsible_caseworker_id, team_id, restricted, programme_code, citizen_id)
+    WHERE mentor_id IS NULL AND status IN ('active', 'paused');
 
 -- Read under the reader's row-level security, as the enrolments are: one's
 -- own department, restricted work only for its team.
@@ -110,9 +114,9 @@ BEGIN
     IF with_open AND medborger_open_status(e.status) THEN
         INSERT INTO report_open_enrolments AS r
              VALUES (e.department, e.restricted, e.team_id, e.responsible_caseworker_id, e.programme_code,
-                     e.status, sign, sign * (e.mentor_id IS NULL)::int)
+                     e.status, sign)
         ON CONFLICT (department, restricted, team_id, caseworker_id, programme_code, status)
-        DO UPDATE SET n = r.n + EXCLUDED.n, mentor_missing = r.mentor_missing + EXCLUDED.mentor_missing;
+        DO UPDATE SET n = r.n + EXCLUDED.n;
         INSERT INTO report_open_milestones AS r
         SELECT e.department, e.restricted, e.team_id, e.responsible_caseworker_id, m.due_date, sign * count(*)
           FROM milestones m
@@ -176,9 +180,9 @@ BEGIN
         PERFORM medborger_rollup_enrolment(OLD, -1, true, true);
     ELSE
         open_moved := (OLD.status, OLD.department, OLD.restricted, OLD.team_id, OLD.responsible_caseworker_id,
-                       OLD.programme_code, OLD.mentor_id IS NULL)
+                       OLD.programme_code)
             IS DISTINCT FROM (NEW.status, NEW.department, NEW.restricted, NEW.team_id,
-                              NEW.responsible_caseworker_id, NEW.programme_code, NEW.mentor_id IS NULL);
+                              NEW.responsible_caseworker_id, NEW.programme_code);
         days_moved := (OLD.department, OLD.restricted, OLD.team_id, OLD.programme_code)
             IS DISTINCT FROM (NEW.department, NEW.restricted, NEW.team_id, NEW.programme_code);
         PERFORM medborger_rollup_enrolment(OLD, -1, open_moved, days_moved);
@@ -192,7 +196,7 @@ CREATE TRIGGER enrolments_rollup_insert_delete AFTER INSERT OR DELETE ON enrolme
 -- Not for a note's last_note_at or a milestone's next_due: only what moves
 -- an enrolment between the roll-ups' rows.
 CREATE TRIGGER enrolments_rollup_update
-    AFTER UPDATE OF status, department, restricted, team_id, responsible_caseworker_id, programme_code, mentor_id
+    AFTER UPDATE OF status, department, restricted, team_id, responsible_caseworker_id, programme_code
     ON enrolments FOR EACH ROW EXECUTE FUNCTION medborger_enrolments_rollup();
 
 CREATE FUNCTION medborger_milestones_rollup() RETURNS trigger
@@ -200,14 +204,16 @@ CREATE FUNCTION medborger_milestones_rollup() RETURNS trigger
 DECLARE
     e enrolments;
 BEGIN
+    -- The enrolment is locked (shared): a reassignment or closure beside
+    -- this write waits, and then moves the milestone as it now is.
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        SELECT * INTO e FROM enrolments WHERE id = OLD.enrolment_id;
+        SELECT * INTO e FROM enrolments WHERE id = OLD.enrolment_id FOR SHARE;
         IF FOUND THEN
             PERFORM medborger_rollup_milestone(e, OLD, -1);
         END IF;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        SELECT * INTO e FROM enrolments WHERE id = NEW.enrolment_id;
+        SELECT * INTO e FROM enrolments WHERE id = NEW.enrolment_id FOR SHARE;
         PERFORM medborger_rollup_milestone(e, NEW, 1);
     END IF;
     RETURN NULL;
@@ -224,11 +230,13 @@ REVOKE ALL ON FUNCTION medborger_rollup_milestone(enrolments, milestones, intege
 -- Folds the open milestones' dates before `before` into one row per group
 -- (dated -infinity). Every sum of dates before `before` stays what it was,
 -- so this may run beside any write; the service runs it hourly.
+-- Never past yesterday, whatever the caller asks: folding a future date
+-- would count it as overdue.
 CREATE FUNCTION medborger_compact_report_rollups(before date) RETURNS bigint
     LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 WITH moved AS (
     DELETE FROM report_open_milestones
-     WHERE due_date < before AND due_date > DATE '-infinity'
+     WHERE due_date < least(before, current_date - 1) AND due_date > DATE '-infinity'
  RETURNING department, restricted, team_id, caseworker_id, n
 ), folded AS (
     INSERT INTO report_open_milestones AS r
@@ -249,8 +257,7 @@ CREATE FUNCTION medborger_rebuild_report_rollups() RETURNS void
     LANGUAGE sql SET search_path = public, pg_temp AS $$
 TRUNCATE report_open_enrolments, report_open_milestones, report_milestone_days;
 INSERT INTO report_open_enrolments
-SELECT department, restricted, team_id, responsible_caseworker_id, programme_code, status, count(*),
-       count(*) FILTER (WHERE mentor_id IS NULL)
+SELECT department, restricted, team_id, responsible_caseworker_id, programme_code, status, count(*)
   FROM enrolments WHERE medborger_open_status(status)
  GROUP BY 1, 2, 3, 4, 5, 6;
 INSERT INTO report_open_milestones
@@ -283,12 +290,16 @@ CREATE FUNCTION medborger_report_load(departments text[], teams uuid[], now time
                silent_60 bigint, silent_90 bigint, without_mentor bigint)
  LANGUAGE sql STABLE SET search_path = public, pg_temp AS $$
 WITH open AS (
-    SELECT r.caseworker_id, r.team_id, r.department, sum(r.n)::bigint AS open,
-           coalesce(sum(r.mentor_missing) FILTER (WHERE p.requires_mentor
-                                                    AND r.status IN ('active', 'paused')), 0)::bigint AS without_mentor
-      FROM report_open_enrolments r JOIN programmes p ON p.code = r.programme_code
+    SELECT r.caseworker_id, r.team_id, r.department, sum(r.n)::bigint AS open
+      FROM report_open_enrolments r
      WHERE r.department = ANY (departments) AND (NOT r.restricted OR r.team_id = ANY (teams))
      GROUP BY 1, 2, 3 HAVING sum(r.n) <> 0
+), unmentored AS (
+    SELECT e.responsible_caseworker_id AS caseworker_id, e.team_id, count(DISTINCT e.citizen_id) AS without_mentor
+      FROM enrolments e JOIN programmes p ON p.code = e.programme_code AND p.requires_mentor
+     WHERE e.mentor_id IS NULL AND e.status IN ('active', 'paused') AND e.department = ANY (departments)
+       AND (NOT e.restricted OR e.team_id = ANY (teams))
+     GROUP BY 1, 2
 ), overdue AS (
     SELECT m.caseworker_id, m.team_id, sum(m.n)::bigint AS overdue
       FROM report_open_milestones m
@@ -308,12 +319,13 @@ WITH open AS (
 )
 SELECT o.caseworker_id, u.full_name::text, o.department::text, o.team_id, t.name::text, t.restricted, o.open,
        coalesce(d.overdue, 0), coalesce(s.silent_30, 0), coalesce(s.silent_60, 0), coalesce(s.silent_90, 0),
-       o.without_mentor
+       coalesce(w.without_mentor, 0)
   FROM open o
   JOIN staff_users u ON u.id = o.caseworker_id
   JOIN teams t ON t.id = o.team_id
   LEFT JOIN overdue d ON d.caseworker_id = o.caseworker_id AND d.team_id = o.team_id
   LEFT JOIN silent s ON s.caseworker_id = o.caseworker_id AND s.team_id = o.team_id
+  LEFT JOIN unmentored w ON w.caseworker_id = o.caseworker_id AND w.team_id = o.team_id
  ORDER BY 2, 1, 5
 $$;
 

@@ -202,23 +202,34 @@ pub async fn commit(conn: &mut AsyncPgConnection) -> Result<(), ApiError> {
 /// Opens a transaction whose settings name the caller for row-level
 /// security (`set_config(…, true)`, so they end with the transaction): BEGIN
 /// and the settings in one round trip, as one simple-protocol batch (issue
-/// 13, S1). The values are quoted literals; every one is a uuid, a
-/// department, role or team code, or on/off, and quoting doubles any quote.
+/// 13, S1). The values are literals: every one is a uuid, a department,
+/// role or team code, or on/off, and anything else is refused, never quoted.
 pub async fn begin(conn: &mut AsyncPgConnection, ctx: &DbContext) -> Result<(), DieselError> {
-    fn literal(value: &str) -> String {
-        format!("'{}'", value.replace('\'', "''"))
+    fn literal(value: &str) -> Result<String, DieselError> {
+        if value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ',')) {
+            Ok(format!("'{value}'"))
+        } else {
+            Err(DieselError::QueryBuilderError(format!("a setting that is no code: {value:?}").into()))
+        }
     }
     let sql = format!(
         "BEGIN; SELECT set_config('medborger.user_id', {}, true), set_config('medborger.department', {}, true), \
          set_config('medborger.roles', {}, true), set_config('medborger.teams', {}, true), \
          set_config('medborger.writing', {}, true)",
-        literal(&ctx.user_id.map(|u| u.to_string()).unwrap_or_default()),
-        literal(ctx.department.map_or("", |d| d.as_str())),
-        literal(&ctx.roles.join(",")),
-        literal(&ctx.teams.join(",")),
-        literal(if ctx.writing { "on" } else { "off" }),
+        literal(&ctx.user_id.map(|u| u.to_string()).unwrap_or_default())?,
+        literal(ctx.department.map_or("", |d| d.as_str()))?,
+        literal(&ctx.roles.join(","))?,
+        literal(&ctx.teams.join(","))?,
+        literal(if ctx.writing { "on" } else { "off" })?,
     );
-    Manager::begin_transaction_sql(conn, &sql).await
+    let begun = Manager::begin_transaction_sql(conn, &sql).await;
+    if begun.is_err() {
+        // BEGIN may have run and the settings failed: diesel then counts no
+        // transaction and would send no ROLLBACK, leaving the pooled
+        // connection in an aborted one.
+        let _ = conn.batch_execute("ROLLBACK").await;
+    }
+    begun
 }
 
 impl From<PoolError> for ApiError {

@@ -29,8 +29,8 @@ const SMALL: &str = "fewer than 5 people";
 const DERIVABLE: &str = "suppressed so that a group of fewer than 5 cannot be derived by subtraction from the total";
 
 const POPULATION: &str = "Citizens with an outcome measured in the period: each citizen once per \
-    measurement point, with their latest measurement in the period, counted in the department and \
-    programme of that measurement's enrolment. Age at the measurement; the other groups as the \
+    measurement point, with the latest measurement in the period of the work the report covers, \
+    counted in that measurement's programme. Age at the measurement; the other groups as the \
     citizen is registered now. Restricted work only for its team's manager.";
 
 #[derive(Default, Clone, Copy)]

@@ -272,24 +272,36 @@ pub struct GroupTally {
     pub b1: i64,
 }
 
-/// The outcome tallies the database keeps (migration 2026-12-06-100002) for
-/// one whole period: $1 departments, $2 restricted teams, $3 from, $4 to, $5
-/// programme or ''.
+/// The outcome tallies for one whole period (migration 2026-12-06-100002):
+/// a manager's department, or the auditor's department or city, from the
+/// tallies the database keeps; a restricted team's manager, whose report
+/// includes their team's restricted work (which the tallies never hold),
+/// from the measurements themselves under their row-level security.
 pub async fn outcome_tallies(
     conn: &mut AsyncPgConnection, scope: &ReportScope, period: &Period<'_>,
 ) -> ApiResult<Vec<GroupTally>> {
-    Ok(diesel::sql_query(pick(
-        scope,
-        "SELECT * FROM medborger_report_outcomes($1, $2, $3, $4, $5)",
-        "SELECT * FROM medborger_audit_report_outcomes($1, $2, $3, $4, $5)",
-    ))
-    .bind::<Array<Text>, _>(scope.department_names())
-    .bind::<Array<SqlUuid>, _>(&scope.restricted_teams)
-    .bind::<Date, _>(period.from)
-    .bind::<Date, _>(period.to)
-    .bind::<Text, _>(period.programme)
-    .load(conn)
-    .await?)
+    let departments = scope.department_names();
+    let query = if scope.aggregate_only {
+        diesel::sql_query("SELECT * FROM medborger_audit_report_outcomes($1, $2, $3, $4, $5)").into_boxed()
+    } else if scope.restricted_teams.is_empty() {
+        return Ok(diesel::sql_query("SELECT * FROM medborger_report_outcomes($1, $2, $3, $4)")
+            .bind::<Text, _>(departments.iter().next().copied().unwrap_or_default())
+            .bind::<Date, _>(period.from)
+            .bind::<Date, _>(period.to)
+            .bind::<Text, _>(period.programme)
+            .load(conn)
+            .await?);
+    } else {
+        diesel::sql_query("SELECT * FROM medborger_report_outcomes_live($1, $2, $3, $4, $5)").into_boxed()
+    };
+    Ok(query
+        .bind::<Array<Text>, _>(&departments)
+        .bind::<Array<SqlUuid>, _>(&scope.restricted_teams)
+        .bind::<Date, _>(period.from)
+        .bind::<Date, _>(period.to)
+        .bind::<Text, _>(period.programme)
+        .load(conn)
+        .await?)
 }
 
 /// Which open enrolments a reassignment moves.

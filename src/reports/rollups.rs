@@ -19,8 +19,8 @@ struct Folded {
     folded: i64,
 }
 
-/// Folds the dates before yesterday (the database's), leaving a day's
-/// margin for the service's own date, which is Copenhagen's.
+/// Folds the dates before yesterday (the database's date; the function
+/// never folds later ones), a day's margin for the service's own clock.
 pub async fn fold_past_deadlines(pool: &DbPool) -> ApiResult<i64> {
     db::transaction(pool, DbContext::default(), |conn| {
         async move {

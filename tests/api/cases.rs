@@ -140,11 +140,10 @@ pub async fn report_rollups_are_kept(app: &TestApp) {
         .await
         .query_one(
             "WITH kept_open AS (
-                 SELECT department, restricted, team_id, caseworker_id, programme_code, status, n::bigint,
-                        mentor_missing::bigint FROM report_open_enrolments WHERE n <> 0 OR mentor_missing <> 0),
+                 SELECT department, restricted, team_id, caseworker_id, programme_code, status, n::bigint
+                   FROM report_open_enrolments WHERE n <> 0),
              fresh_open AS (
-                 SELECT department, restricted, team_id, responsible_caseworker_id, programme_code, status,
-                        count(*), count(*) FILTER (WHERE mentor_id IS NULL)
+                 SELECT department, restricted, team_id, responsible_caseworker_id, programme_code, status, count(*)
                    FROM enrolments WHERE status IN ('referred', 'active', 'paused') GROUP BY 1, 2, 3, 4, 5, 6),
              kept_due AS (
                  SELECT department, restricted, team_id, caseworker_id, sum(n) AS n,
@@ -184,20 +183,22 @@ pub async fn report_rollups_are_kept(app: &TestApp) {
         .await
         .query_one(
             "WITH counted AS (
-                 SELECT DISTINCT ON (o.citizen_id, o.measurement_point, p.period_start, p.period_end)
-                        o.measurement_point, p.period_start, p.period_end, x.*
+                 SELECT DISTINCT ON (o.citizen_id, o.measurement_point, p.period_start, p.period_end, s.scope)
+                        o.measurement_point, p.period_start, p.period_end, s.scope, e.programme_code, x.*
                    FROM outcomes o
+                   JOIN enrolments e ON e.id = o.enrolment_id AND NOT e.restricted
+                  CROSS JOIN LATERAL (VALUES (e.department), ('*')) AS s(scope)
                   CROSS JOIN LATERAL medborger_outcome_periods(o.measured_on) p
                   CROSS JOIN LATERAL medborger_outcome_contribution(o) x
-                  ORDER BY o.citizen_id, o.measurement_point, p.period_start, p.period_end,
+                  ORDER BY o.citizen_id, o.measurement_point, p.period_start, p.period_end, s.scope,
                            o.measured_on DESC, o.id DESC),
              fresh AS (
-                 SELECT k.period_start, k.period_end, k.department, k.programme_code, k.measurement_point,
-                        k.restricted, k.team_id, d.dimension, d.grp, count(*) AS people, sum(k.wage) AS wage,
+                 SELECT k.period_start, k.period_end, k.scope, k.programme_code, k.measurement_point,
+                        d.dimension, d.grp, count(*) AS people, sum(k.wage) AS wage,
                         sum(k.self_supporting) AS self_supporting, sum(k.education) AS education,
                         sum(k.a2) AS a2, sum(k.b1) AS b1
                    FROM counted k CROSS JOIN LATERAL unnest(medborger_outcome_dimensions(), k.groups) AS d(dimension, grp)
-                  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9),
+                  GROUP BY 1, 2, 3, 4, 5, 6, 7),
              kept AS (SELECT * FROM report_outcome_tallies
                        WHERE people <> 0 OR wage <> 0 OR self_supporting <> 0 OR education <> 0 OR a2 <> 0 OR b1 <> 0)
              SELECT count(*) FROM ((TABLE kept EXCEPT TABLE fresh) UNION ALL (TABLE fresh EXCEPT TABLE kept)) d",
