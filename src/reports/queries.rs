@@ -285,7 +285,7 @@ pub async fn outcome_tallies(
         diesel::sql_query("SELECT * FROM medborger_audit_report_outcomes($1, $2, $3, $4, $5)").into_boxed()
     } else if scope.restricted_teams.is_empty() {
         return Ok(diesel::sql_query("SELECT * FROM medborger_report_outcomes($1, $2, $3, $4)")
-            .bind::<Text, _>(departments.iter().next().copied().unwrap_or_default())
+            .bind::<Text, _>(departments.as_slice().first().copied().unwrap_or_default())
             .bind::<Date, _>(period.from)
             .bind::<Date, _>(period.to)
             .bind::<Text, _>(period.programme)
