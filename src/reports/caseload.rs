@@ -5,13 +5,15 @@
 
 use std::collections::BTreeMap;
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::csv::count_cell;
 use super::csv::Table;
 use super::dto::{CaseloadCounts, CaseloadReport, CaseworkerLoad, Cell, ProgrammeStatusCount, TeamLoad};
-use super::queries::{CaseloadRows, LoadRow};
+use super::queries::{CaseloadRows, LoadRow, TeamLoadRow};
 use super::ReportScope;
 
 /// Adds `n` to a cell being counted (`None` counts as 0 until published).
@@ -20,13 +22,13 @@ fn plus(cell: &mut Cell, n: i64) {
 }
 
 impl CaseloadCounts {
-    fn add(&mut self, row: &LoadRow) {
-        plus(&mut self.open, row.open);
-        plus(&mut self.overdue_milestones, row.overdue_milestones);
-        plus(&mut self.silent_30_days, row.silent_30);
-        plus(&mut self.silent_60_days, row.silent_60);
-        plus(&mut self.silent_90_days, row.silent_90);
-        plus(&mut self.without_required_mentor, row.without_mentor);
+    fn add(&mut self, c: Counted) {
+        plus(&mut self.open, c.open);
+        plus(&mut self.overdue_milestones, c.overdue_milestones);
+        plus(&mut self.silent_30_days, c.silent_30);
+        plus(&mut self.silent_60_days, c.silent_60);
+        plus(&mut self.silent_90_days, c.silent_90);
+        plus(&mut self.without_required_mentor, c.without_mentor);
     }
 
     fn add_breakdown(&mut self, programme: &str, status: &str, count: i64) {
@@ -62,15 +64,54 @@ impl CaseloadCounts {
     }
 }
 
-/// The report out of its aggregates: each caseworker's and team's counts,
-/// and the totals.
-pub fn build(
-    scope: &ReportScope, now: DateTime<Utc>, (rows, breakdown, grants, grantee_teams): CaseloadRows,
-) -> CaseloadReport {
+/// The counts of one caseworker's or one team's row.
+#[derive(Clone, Copy)]
+struct Counted {
+    open: i64,
+    overdue_milestones: i64,
+    silent_30: i64,
+    silent_60: i64,
+    silent_90: i64,
+    without_mentor: i64,
+}
+
+impl From<&LoadRow> for Counted {
+    fn from(r: &LoadRow) -> Self {
+        let LoadRow { open, overdue_milestones, silent_30, silent_60, silent_90, without_mentor, .. } = *r;
+        Self { open, overdue_milestones, silent_30, silent_60, silent_90, without_mentor }
+    }
+}
+
+impl From<&TeamLoadRow> for Counted {
+    fn from(r: &TeamLoadRow) -> Self {
+        let TeamLoadRow { open, overdue_milestones, silent_30, silent_60, silent_90, without_mentor, .. } = *r;
+        Self { open, overdue_milestones, silent_30, silent_60, silent_90, without_mentor }
+    }
+}
+
+fn team_entry<'a>(
+    teams: &'a mut BTreeMap<Uuid, TeamLoad>, id: Uuid, name: &str, department: &str, restricted: bool,
+) -> &'a mut CaseloadCounts {
+    &mut teams
+        .entry(id)
+        .or_insert_with(|| TeamLoad {
+            team_id: id,
+            name: name.to_string(),
+            department: department.to_string(),
+            restricted,
+            counts: CaseloadCounts::default(),
+        })
+        .counts
+}
+
+/// The report out of its aggregates: the page's caseworkers (in the order
+/// the database gave them), every team, and the totals (the teams' sums: an
+/// enrolment is in one team; a grant counts once).
+pub fn build(scope: &ReportScope, now: DateTime<Utc>, rows: CaseloadRows) -> CaseloadReport {
     let mut caseworkers: BTreeMap<Uuid, CaseworkerLoad> = BTreeMap::new();
     let mut teams: BTreeMap<Uuid, TeamLoad> = BTreeMap::new();
     let mut totals = CaseloadCounts::default();
-    for row in &rows {
+    for row in &rows.load {
         caseworkers
             .entry(row.caseworker_id)
             .or_insert_with(|| CaseworkerLoad {
@@ -80,66 +121,59 @@ pub fn build(
                 counts: CaseloadCounts::default(),
             })
             .counts
-            .add(row);
-        teams
-            .entry(row.team_id)
-            .or_insert_with(|| TeamLoad {
-                team_id: row.team_id,
-                name: row.team_name.clone(),
-                department: row.department.clone(),
-                restricted: row.team_restricted,
-                counts: CaseloadCounts::default(),
-            })
-            .counts
-            .add(row);
-        totals.add(row);
+            .add(row.into());
     }
-    for b in &breakdown {
-        for counts in [
-            caseworkers.get_mut(&b.caseworker_id).map(|c| &mut c.counts),
-            teams.get_mut(&b.team_id).map(|t| &mut t.counts),
-            Some(&mut totals),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            counts.add_breakdown(&b.programme_code, &b.status, b.count);
+    for b in &rows.breakdown {
+        if let Some(c) = caseworkers.get_mut(&b.caseworker_id) {
+            c.counts.add_breakdown(&b.programme_code, &b.status, b.count);
         }
     }
-    for g in &grants {
-        let pending = &mut caseworkers
-            .entry(g.user_id)
-            .or_insert_with(|| CaseworkerLoad {
-                caseworker_id: g.user_id,
-                full_name: g.full_name.clone(),
-                department: g.department.clone(),
-                counts: CaseloadCounts::default(),
-            })
-            .counts
-            .grants_awaiting_review;
-        plus(pending, g.pending);
+    for row in &rows.teams {
+        team_entry(&mut teams, row.team_id, &row.team_name, &row.department, row.team_restricted).add(row.into());
+        totals.add(row.into());
+    }
+    for b in &rows.team_breakdown {
+        if let Some(t) = teams.get_mut(&b.team_id) {
+            t.counts.add_breakdown(&b.programme_code, &b.status, b.count);
+        }
+        totals.add_breakdown(&b.programme_code, &b.status, b.count);
+    }
+    let on_page: std::collections::BTreeSet<Uuid> = rows.page.iter().copied().collect();
+    for g in &rows.grants {
+        if on_page.contains(&g.user_id) {
+            let pending = &mut caseworkers
+                .entry(g.user_id)
+                .or_insert_with(|| CaseworkerLoad {
+                    caseworker_id: g.user_id,
+                    full_name: g.full_name.clone(),
+                    department: g.department.clone(),
+                    counts: CaseloadCounts::default(),
+                })
+                .counts
+                .grants_awaiting_review;
+            plus(pending, g.pending);
+        }
         plus(&mut totals.grants_awaiting_review, g.pending);
         // A team counts its members' grants, whether or not they have open
         // cases (a member of two teams counts in both; totals count once).
-        for t in grantee_teams.iter().filter(|t| t.user_id == g.user_id) {
-            let team = teams.entry(t.team_id).or_insert_with(|| TeamLoad {
-                team_id: t.team_id,
-                name: t.team_name.clone(),
-                department: t.department.clone(),
-                restricted: t.team_restricted,
-                counts: CaseloadCounts::default(),
-            });
-            plus(&mut team.counts.grants_awaiting_review, g.pending);
+        for t in rows.grantee_teams.iter().filter(|t| t.user_id == g.user_id) {
+            let team = team_entry(&mut teams, t.team_id, &t.team_name, &t.department, t.team_restricted);
+            plus(&mut team.grants_awaiting_review, g.pending);
         }
     }
-    let mut caseworkers: Vec<CaseworkerLoad> =
-        caseworkers.into_values().map(|c| CaseworkerLoad { counts: c.counts.published(scope), ..c }).collect();
-    caseworkers.sort_by(|a, b| a.full_name.cmp(&b.full_name).then(a.caseworker_id.cmp(&b.caseworker_id)));
+    let caseworkers: Vec<CaseworkerLoad> = rows
+        .page
+        .iter()
+        .filter_map(|id| caseworkers.remove(id))
+        .map(|c| CaseworkerLoad { counts: c.counts.published(scope), ..c })
+        .collect();
+    let next_cursor =
+        if rows.more { caseworkers.last().map(|c| URL_SAFE_NO_PAD.encode(c.caseworker_id.as_bytes())) } else { None };
     let mut teams: Vec<TeamLoad> =
         teams.into_values().map(|t| TeamLoad { counts: t.counts.published(scope), ..t }).collect();
     let totals = totals.published(scope);
     teams.sort_by(|a, b| a.name.cmp(&b.name).then(a.team_id.cmp(&b.team_id)));
-    CaseloadReport { departments: scope.department_list(), as_of: now, caseworkers, teams, totals }
+    CaseloadReport { departments: scope.department_list(), as_of: now, caseworkers, next_cursor, teams, totals }
 }
 
 const COLUMNS: [&str; 12] = [

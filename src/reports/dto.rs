@@ -17,6 +17,32 @@ pub struct ReportParams {
     /// Auditors: one department (default: all). Managers: their own.
     #[param(value_type = Option<DepartmentCode>)]
     pub department: Option<DepartmentCode>,
+    /// Caseworker rows per page of the JSON report, 1–200 (default 50); the
+    /// team rows and the totals are always whole. The CSV export holds every
+    /// caseworker.
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page (JSON).
+    #[param(pattern = "^[A-Za-z0-9_-]{21}[AQgw]$")]
+    pub cursor: Option<String>,
+}
+
+/// Which caseworker rows a caseload report holds.
+#[derive(Debug, Clone, Copy)]
+pub struct CaseworkerPage {
+    /// After this caseworker, in (name, id) order.
+    pub after: Option<Uuid>,
+    /// This many (`None`: all).
+    pub limit: Option<i64>,
+}
+
+impl ReportParams {
+    /// The page the request asks for: for CSV every caseworker.
+    pub fn page(&self, csv: bool) -> ApiResult<CaseworkerPage> {
+        let page = crate::http::PageParams { limit: self.limit, cursor: self.cursor.clone() };
+        let (limit, after) = (page.limit()?, page.after()?);
+        Ok(if csv { CaseworkerPage { after: None, limit: None } } else { CaseworkerPage { after, limit: Some(limit) } })
+    }
 }
 
 /// A count as a report publishes it: exact in a manager's view of their own
@@ -72,8 +98,15 @@ pub struct TeamLoad {
 pub struct CaseloadReport {
     pub departments: Vec<String>,
     pub as_of: DateTime<Utc>,
+    /// A page of caseworkers with open work or grants awaiting review, in
+    /// name order (`limit`, `cursor`).
     pub caseworkers: Vec<CaseworkerLoad>,
+    /// Pass as `cursor` for the next page of caseworkers; absent on the last.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+    /// Every team with open work or grants awaiting review.
     pub teams: Vec<TeamLoad>,
+    /// The whole report's totals.
     pub totals: CaseloadCounts,
 }
 

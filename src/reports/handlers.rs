@@ -16,14 +16,17 @@ use crate::request::{run, Ctx, Subject};
 
 /// The caseload audit of your department (managers; a restricted team's
 /// manager also sees the team's restricted work) or of every department
-/// (auditors). JSON, or CSV with `Accept: text/csv`.
+/// (auditors): every team and the totals, with a page of caseworkers in name
+/// order (`limit`, `cursor`). JSON, or with `Accept: text/csv` the whole
+/// report, every caseworker, as CSV.
 #[utoipa::path(tag = "reports", params(ReportParams),
     responses((status = 200, description = "The report", content((CaseloadReport = "application/json"), (String = "text/csv")))))]
 #[get("/reports/caseload")]
 pub async fn caseload_report(ctx: Ctx, req: HttpRequest, params: Query<ReportParams>) -> ApiResult<HttpResponse> {
     let scope = ReportScope::of(&ctx.actor, params.department)?;
+    let page = params.page(csv::wants_csv(&req))?;
     let report = run!(ctx, Subject::none(), |conn, audit| {
-        let rows = queries::caseload(conn, &scope, ctx.now, ctx.today()).await?;
+        let rows = queries::caseload(conn, &scope, ctx.now, ctx.today(), page).await?;
         audit.record(AuditEntry::success(Action::Read, Resource::ReportCaseload).reason(scope.audit_reason(None)));
         Ok(caseload::build(&scope, ctx.now, rows))
     });

@@ -5,11 +5,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
-use diesel::sql_types::{Array, BigInt, Bool, Date, Text, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{Array, BigInt, Bool, Date, Integer, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::dto::{MilestoneDeadlines, OutcomeParams, OverdueMilestone, PeriodParams};
+use super::dto::{CaseworkerPage, MilestoneDeadlines, OutcomeParams, OverdueMilestone, PeriodParams};
 use super::ReportScope;
 use crate::domain::{CitizenId, DepartmentCode, EnrolmentId, UserId};
 use crate::error::ApiResult;
@@ -99,18 +99,48 @@ pub struct GranteeTeamRow {
     pub team_restricted: bool,
 }
 
-/// The caseload's counts per caseworker and team, from the roll-ups the
-/// database keeps (migration 2026-12-06-100001): $1 departments, $2
-/// restricted teams included, $3 now, $4 today.
-const LOAD: &str = "SELECT * FROM medborger_report_load($1, $2, $3, $4)";
+/// One team's open enrolments, as [`LoadRow`] counts them.
+#[derive(QueryableByName, Debug)]
+pub struct TeamLoadRow {
+    #[diesel(sql_type = SqlUuid)]
+    pub team_id: Uuid,
+    #[diesel(sql_type = Text)]
+    pub team_name: String,
+    #[diesel(sql_type = Text)]
+    pub department: String,
+    #[diesel(sql_type = Bool)]
+    pub team_restricted: bool,
+    #[diesel(sql_type = BigInt)]
+    pub open: i64,
+    #[diesel(sql_type = BigInt)]
+    pub overdue_milestones: i64,
+    #[diesel(sql_type = BigInt)]
+    pub silent_30: i64,
+    #[diesel(sql_type = BigInt)]
+    pub silent_60: i64,
+    #[diesel(sql_type = BigInt)]
+    pub silent_90: i64,
+    #[diesel(sql_type = BigInt)]
+    pub without_mentor: i64,
+}
 
-/// Open enrolments by caseworker, team, programme and status: the roll-up's
-/// rows as they are (in no order: each list is sorted where it is made).
-const BREAKDOWN: &str = r#"
-SELECT r.caseworker_id, r.team_id, r.programme_code, r.status, r.n::bigint AS count
-  FROM report_open_enrolments r
- WHERE r.department = ANY ($1) AND (NOT r.restricted OR r.team_id = ANY ($2)) AND r.n <> 0
-"#;
+#[derive(QueryableByName, Debug)]
+pub struct TeamBreakdownRow {
+    #[diesel(sql_type = SqlUuid)]
+    pub team_id: Uuid,
+    #[diesel(sql_type = Text)]
+    pub programme_code: String,
+    #[diesel(sql_type = Text)]
+    pub status: String,
+    #[diesel(sql_type = BigInt)]
+    pub count: i64,
+}
+
+#[derive(QueryableByName, Debug)]
+struct PageMember {
+    #[diesel(sql_type = SqlUuid)]
+    caseworker_id: Uuid,
+}
 
 /// Grants awaiting review, by grantee: a manager's department or the auditor's.
 const GRANTS: &str = r#"
@@ -128,44 +158,113 @@ SELECT ut.user_id, t.id AS team_id, t.name AS team_name, t.department, t.restric
  WHERE ut.user_id = ANY ($1) AND t.department = ANY ($2) AND (NOT t.restricted OR t.id = ANY ($3))
 "#;
 
-/// What the caseload audit counts: the load, its breakdown, the grants
-/// awaiting review and their grantees' teams.
-pub type CaseloadRows = (Vec<LoadRow>, Vec<BreakdownRow>, Vec<GrantRow>, Vec<GranteeTeamRow>);
+/// What the caseload audit counts, from the roll-ups the database keeps
+/// (migrations 2026-12-06-100001, 2026-12-07-100001).
+pub struct CaseloadRows {
+    /// The page's caseworkers in (name, id) order.
+    pub page: Vec<Uuid>,
+    /// Whether more caseworkers follow the page.
+    pub more: bool,
+    /// The page's counts per caseworker and team, and their breakdown.
+    pub load: Vec<LoadRow>,
+    pub breakdown: Vec<BreakdownRow>,
+    /// Every team's counts, and their breakdown.
+    pub teams: Vec<TeamLoadRow>,
+    pub team_breakdown: Vec<TeamBreakdownRow>,
+    /// The grants awaiting review, and their grantees' teams.
+    pub grants: Vec<GrantRow>,
+    pub grantee_teams: Vec<GranteeTeamRow>,
+}
 
-/// The caseload audit's aggregates.
+/// The caseload audit's aggregates: a manager's functions under their
+/// row-level security, an auditor's through the definer wrappers. $1
+/// departments and $2 restricted teams included in every statement.
 pub async fn caseload(
-    conn: &mut AsyncPgConnection, scope: &ReportScope, now: DateTime<Utc>, today: NaiveDate,
+    conn: &mut AsyncPgConnection, scope: &ReportScope, now: DateTime<Utc>, today: NaiveDate, page: CaseworkerPage,
 ) -> ApiResult<CaseloadRows> {
     let departments = scope.department_names();
-    let load = diesel::sql_query(pick(scope, LOAD, "SELECT * FROM medborger_audit_report_load($1, $2, $3, $4)"))
+    let teams = &scope.restricted_teams;
+    // One more than asked for tells whether another page follows.
+    let members: Vec<PageMember> = diesel::sql_query(pick(
+        scope,
+        "SELECT * FROM medborger_report_caseworkers($1, $2, $3, $4)",
+        "SELECT * FROM medborger_audit_report_caseworkers($1, $2, $3, $4)",
+    ))
+    .bind::<Array<Text>, _>(&departments)
+    .bind::<Array<SqlUuid>, _>(teams)
+    .bind::<Nullable<SqlUuid>, _>(page.after)
+    .bind::<Nullable<Integer>, _>(page.limit.map(|l| (l + 1) as i32))
+    .load(conn)
+    .await?;
+    let mut page_ids: Vec<Uuid> = members.into_iter().map(|m| m.caseworker_id).collect();
+    let more = page.limit.is_some_and(|l| page_ids.len() as i64 > l);
+    if let Some(l) = page.limit {
+        page_ids.truncate(l as usize);
+    }
+    let (load, breakdown) = if page_ids.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        let load = diesel::sql_query(pick(
+            scope,
+            "SELECT * FROM medborger_report_load($1, $2, $3, $4, $5)",
+            "SELECT * FROM medborger_audit_report_load($1, $2, $3, $4, $5)",
+        ))
         .bind::<Array<Text>, _>(&departments)
-        .bind::<Array<SqlUuid>, _>(&scope.restricted_teams)
+        .bind::<Array<SqlUuid>, _>(teams)
         .bind::<Timestamptz, _>(now)
         .bind::<Date, _>(today)
+        .bind::<Array<SqlUuid>, _>(&page_ids)
         .load(conn)
         .await?;
-    let breakdown = diesel::sql_query(pick(scope, BREAKDOWN, "SELECT * FROM medborger_audit_report_breakdown($1, $2)"))
+        let breakdown = diesel::sql_query(pick(
+            scope,
+            "SELECT * FROM medborger_report_breakdown($1, $2, $3)",
+            "SELECT * FROM medborger_audit_report_breakdown($1, $2, $3)",
+        ))
         .bind::<Array<Text>, _>(&departments)
-        .bind::<Array<SqlUuid>, _>(&scope.restricted_teams)
+        .bind::<Array<SqlUuid>, _>(teams)
+        .bind::<Array<SqlUuid>, _>(&page_ids)
         .load(conn)
         .await?;
+        (load, breakdown)
+    };
+    let team_rows = diesel::sql_query(pick(
+        scope,
+        "SELECT * FROM medborger_report_team_load($1, $2, $3, $4)",
+        "SELECT * FROM medborger_audit_report_team_load($1, $2, $3, $4)",
+    ))
+    .bind::<Array<Text>, _>(&departments)
+    .bind::<Array<SqlUuid>, _>(teams)
+    .bind::<Timestamptz, _>(now)
+    .bind::<Date, _>(today)
+    .load(conn)
+    .await?;
+    let team_breakdown = diesel::sql_query(pick(
+        scope,
+        "SELECT * FROM medborger_report_team_breakdown($1, $2)",
+        "SELECT * FROM medborger_audit_report_team_breakdown($1, $2)",
+    ))
+    .bind::<Array<Text>, _>(&departments)
+    .bind::<Array<SqlUuid>, _>(teams)
+    .load(conn)
+    .await?;
     let grants: Vec<GrantRow> =
         diesel::sql_query(pick(scope, GRANTS, "SELECT * FROM medborger_audit_report_grants($1)"))
             .bind::<Array<Text>, _>(&departments)
             .load(conn)
             .await?;
     let grantees: Vec<Uuid> = grants.iter().map(|g| g.user_id).collect();
-    let teams = if grantees.is_empty() {
+    let grantee_teams = if grantees.is_empty() {
         Vec::new()
     } else {
         diesel::sql_query(GRANTEE_TEAMS)
             .bind::<Array<SqlUuid>, _>(&grantees)
             .bind::<Array<Text>, _>(&departments)
-            .bind::<Array<SqlUuid>, _>(&scope.restricted_teams)
+            .bind::<Array<SqlUuid>, _>(teams)
             .load(conn)
             .await?
     };
-    Ok((load, breakdown, grants, teams))
+    Ok(CaseloadRows { page: page_ids, more, load, breakdown, teams: team_rows, team_breakdown, grants, grantee_teams })
 }
 
 /// The deadline counts from their roll-up: $1 departments, $2 restricted

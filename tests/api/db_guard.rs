@@ -84,7 +84,7 @@ async fn the_service_role_cannot_switch_row_level_security_off_with_a_setting() 
     db.batch_execute("BEGIN").await.unwrap();
     db.execute("SELECT set_config('medborger.system', 'on', true)", &[]).await.unwrap();
     let n: i64 = db
-        .query_one("SELECT count(*) FROM medborger_audit_report_breakdown(ARRAY['bif','sof'], '{}')", &[])
+        .query_one("SELECT count(*) FROM medborger_audit_report_team_breakdown(ARRAY['bif','sof'], '{}')", &[])
         .await
         .unwrap()
         .get(0);

@@ -459,6 +459,55 @@ async fn csv_cells_that_look_like_formulas_are_neutralised() {
     assert!(!csv.contains(",=HYPERLINK") && !csv.contains(",\"=HYPERLINK"));
 }
 
+/// Issue 13: the caseload audit answers a page of caseworkers at a time (in
+/// name order, with a cursor) and every page carries every team and the
+/// whole totals; the CSV export holds every caseworker whatever the page.
+#[tokio::test]
+async fn the_caseload_audit_pages_its_caseworkers_and_keeps_its_totals_whole() {
+    let app = spawn_app().await;
+    bif_cases(&app).await;
+    for who in ["manager.bif", "auditor"] {
+        let token = app.login(who).await.access;
+        let query = if who == "auditor" { "department=bif&" } else { "" };
+        let whole = ok(app.get(&format!("/api/v1/reports/caseload?{query}limit=200"), Some(&token)).await).await;
+        let all = whole["caseworkers"].as_array().unwrap().clone();
+        assert!(all.len() >= 2, "{who}: {whole}");
+        assert!(whole.get("next_cursor").is_none(), "{who}: one page holds them all");
+        let mut seen = Vec::new();
+        let mut cursor = String::new();
+        for _ in 0..all.len() + 1 {
+            let page =
+                ok(app.get(&format!("/api/v1/reports/caseload?{query}limit=1{cursor}"), Some(&token)).await).await;
+            assert!(page["caseworkers"].as_array().unwrap().len() <= 1, "{who}: {page}");
+            assert_eq!(page["totals"], whole["totals"], "{who}: the totals are the whole report's on every page");
+            assert_eq!(page["teams"], whole["teams"], "{who}: so are the teams");
+            seen.extend(page["caseworkers"].as_array().unwrap().iter().cloned());
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = format!("&cursor={next}"),
+                None => break,
+            }
+        }
+        assert_eq!(seen, all, "{who}: the pages hold every caseworker once, in order");
+
+        let csv = app
+            .client
+            .get(app.url(&format!("/api/v1/reports/caseload?{query}limit=1")))
+            .bearer_auth(&token)
+            .header("accept", "text/csv")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(csv.status(), 200);
+        let csv = csv.text().await.unwrap();
+        let rows = csv.lines().filter(|l| l.starts_with("caseworker,")).count();
+        assert_eq!(rows, all.len(), "{who}: the export holds every caseworker: {csv}");
+    }
+    let manager = app.login("manager.bif").await.access;
+    assert_problem(app.get("/api/v1/reports/caseload?limit=0", Some(&manager)).await, 422).await;
+    assert_problem(app.get("/api/v1/reports/caseload?limit=201", Some(&manager)).await, 422).await;
+    assert_problem(app.get("/api/v1/reports/caseload?cursor=not-a-cursor", Some(&manager)).await, 422).await;
+}
+
 #[tokio::test]
 async fn restricted_work_is_absent_from_every_report_outside_its_team() {
     let app = spawn_app().await;

@@ -900,7 +900,9 @@ export type paths = {
         /**
          * The caseload audit of your department (managers; a restricted team's
          *     manager also sees the team's restricted work) or of every department
-         *     (auditors). JSON, or CSV with `Accept: text/csv`.
+         *     (auditors): every team and the totals, with a page of caseworkers in name
+         *     order (`limit`, `cursor`). JSON, or with `Accept: text/csv` the whole
+         *     report, every caseworker, as CSV.
          */
         get: operations["caseload_report"];
         put?: never;
@@ -1181,9 +1183,17 @@ export type components = {
         CaseloadReport: {
             /** Format: date-time */
             as_of: string;
+            /**
+             * @description A page of caseworkers with open work or grants awaiting review, in
+             *     name order (`limit`, `cursor`).
+             */
             caseworkers: components["schemas"]["CaseworkerLoad"][];
             departments: string[];
+            /** @description Pass as `cursor` for the next page of caseworkers; absent on the last. */
+            next_cursor?: string | null;
+            /** @description Every team with open work or grants awaiting review. */
             teams: components["schemas"]["TeamLoad"][];
+            /** @description The whole report's totals. */
             totals: components["schemas"]["CaseloadCounts"];
         };
         CaseworkerLoad: components["schemas"]["CaseloadCounts"] & {
@@ -7804,6 +7814,14 @@ export interface operations {
             query?: {
                 /** @description Auditors: one department (default: all). Managers: their own. */
                 department?: components["schemas"]["DepartmentCode"];
+                /**
+                 * @description Caseworker rows per page of the JSON report, 1–200 (default 50); the
+                 *     team rows and the totals are always whole. The CSV export holds every
+                 *     caseworker.
+                 */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page (JSON). */
+                cursor?: string;
             };
             header?: never;
             path?: never;

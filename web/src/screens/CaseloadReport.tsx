@@ -13,9 +13,17 @@ import { programmeName, useProgrammes } from "../lib/programmes";
 import { Link } from "../lib/router";
 import { useAction, useLoad } from "../lib/useLoad";
 
+/** Caseworker rows per page of the report (the teams and totals are whole). */
+const REPORT_PAGE = 50;
+
 export default function CaseloadReport() {
   const t = useT();
-  const report = useLoad(() => api.GET("/api/v1/reports/caseload"), []);
+  const [pager, setPager] = useState<Pager>(FIRST_PAGE);
+  const cursor = currentCursor(pager);
+  const report = useLoad(
+    () => api.GET("/api/v1/reports/caseload", { params: { query: { limit: REPORT_PAGE, cursor: cursor ?? undefined } } }),
+    [cursor],
+  );
   // The operation also answers text/csv; as JSON it is the report.
   const data: Report | undefined = typeof report.data === "string" ? undefined : report.data;
   const [csvError, setCsvError] = useState<Described | null>(null);
@@ -42,7 +50,7 @@ export default function CaseloadReport() {
           <button type="button" className="button button-secondary" onClick={() => void csv()}>
             {t.report.downloadCsv}
           </button>
-          <ReportBody report={data} />
+          <ReportBody report={data} pager={pager} onPage={setPager} />
           <Reassign caseworkers={data.caseworkers} onMoved={report.reload} />
         </>
       ) : null}
@@ -50,9 +58,10 @@ export default function CaseloadReport() {
   );
 }
 
-function ReportBody({ report }: { report: Report }) {
+function ReportBody({ report, pager, onPage }: { report: Report; pager: Pager; onPage: (p: Pager) => void }) {
   const t = useT();
-  const cws = [...report.caseworkers].sort((a, b) => a.full_name.localeCompare(b.full_name));
+  // In the API's order: by name, a page at a time.
+  const cws = report.caseworkers;
   return (
     <>
       <section aria-labelledby="chart-heading">
@@ -107,6 +116,8 @@ function ReportBody({ report }: { report: Report }) {
             </tbody>
           </table>
         </div>
+        <Pagination label={t.report.caseworkers} index={pager.index} hasNext={!!report.next_cursor}
+          onPrevious={() => onPage(previousPage(pager))} onNext={() => onPage(nextPage(pager, report.next_cursor))} />
       </section>
       <section aria-labelledby="teams-heading">
         <h2 id="teams-heading">{t.report.teams}</h2>
