@@ -38,7 +38,7 @@ SELECT e.department, m.due_date, e.programme_code, m.code, e.restricted,
  GROUP BY 1, 2, 3, 4, 5, 6;
 $$;
 -- The whole-report functions of 2026-12-06-100001.
-CREATE FUNCTION medborger_report_load(departments text[], teams uuid[], now timestamptz, today date)
+CREATE OR REPLACE FUNCTION medborger_report_load(departments text[], teams uuid[], now timestamptz, today date)
  RETURNS TABLE(caseworker_id uuid, full_name text, department text, team_id uuid, team_name text,
                team_restricted boolean, open bigint, overdue_milestones bigint, silent_30 bigint,
                silent_60 bigint, silent_90 bigint, without_mentor bigint)
@@ -82,21 +82,4 @@ SELECT o.caseworker_id, u.full_name::text, o.department::text, o.team_id, t.name
   LEFT JOIN unmentored w ON w.caseworker_id = o.caseworker_id AND w.team_id = o.team_id
  ORDER BY 2, 1, 5
 $$;
-CREATE FUNCTION medborger_audit_report_load(departments text[], teams uuid[], now timestamptz, today date)
- RETURNS TABLE(caseworker_id uuid, full_name text, department text, team_id uuid, team_name text,
-               team_restricted boolean, open bigint, overdue_milestones bigint, silent_30 bigint,
-               silent_60 bigint, silent_90 bigint, without_mentor bigint)
- LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-SELECT * FROM medborger_report_load(departments, NULL, now, today) WHERE 'auditor' = ANY (medborger_roles())
-$$;
-CREATE FUNCTION medborger_audit_report_breakdown(departments text[], teams uuid[])
- RETURNS TABLE(caseworker_id uuid, team_id uuid, programme_code text, status text, count bigint)
- LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-SELECT r.caseworker_id, r.team_id, r.programme_code, r.status, r.n::bigint
-  FROM report_open_enrolments r
- WHERE r.department = ANY (departments) AND NOT r.restricted AND r.n <> 0 AND 'auditor' = ANY (medborger_roles())
-$$;
-REVOKE ALL ON FUNCTION medborger_audit_report_load(text[], uuid[], timestamptz, date),
-    medborger_audit_report_breakdown(text[], uuid[]) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION medborger_audit_report_load(text[], uuid[], timestamptz, date),
-    medborger_audit_report_breakdown(text[], uuid[]) TO medborger_app;
+

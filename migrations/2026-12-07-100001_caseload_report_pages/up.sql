@@ -89,7 +89,7 @@ SELECT department, restricted, team_id, programme_code, status, sum(n)
 
 -- The page's caseworkers: those with open work in the report, or with
 -- break-the-glass grants awaiting review in its departments, in (name, id)
--- order after `after` (NULL: from the start); `lim` of them (NULL: all).
+-- order after `after` (NULL: from the start); `lim` of them.
 CREATE INDEX report_open_enrolments_by_caseworker ON report_open_enrolments (caseworker_id)
     INCLUDE (department, restricted, team_id, n);
 
@@ -103,8 +103,11 @@ CREATE INDEX staff_users_by_name ON staff_users (full_name, id);
 -- under row-level security) so that the index can be used.
 -- It holds every column the policies on enrolments read, so that it can
 -- answer alone (an index-only scan) where the table is vacuumed.
-CREATE INDEX enrolments_without_mentor_by_programme ON enrolments (department, programme_code)
-    INCLUDE (responsible_caseworker_id, team_id, restricted, citizen_id, mentor_id, status)
+-- The caseworker in the key serves a page's caseworkers (without it the
+-- planner and-ed the department's 231,000 open enrolments in: 47 ms).
+CREATE INDEX enrolments_without_mentor_by_programme
+    ON enrolments (department, programme_code, responsible_caseworker_id)
+    INCLUDE (team_id, restricted, citizen_id, mentor_id, status)
     WHERE mentor_id IS NULL AND status IN ('active', 'paused');
 CREATE FUNCTION medborger_report_caseworkers(departments text[], teams uuid[], after uuid, lim integer)
     RETURNS TABLE (caseworker_id uuid)
@@ -145,8 +148,6 @@ $$;
 -- medborger_report_load of 2026-12-06-100001 counted them. (No "all when
 -- NULL": a SQL function's statements are planned once for any parameters,
 -- and an `x IS NULL OR …` condition kept every index out: 1.3 s at 1M.)
-DROP FUNCTION medborger_audit_report_load(text[], uuid[], timestamptz, date);
-DROP FUNCTION medborger_report_load(text[], uuid[], timestamptz, date);
 CREATE FUNCTION medborger_report_load(departments text[], teams uuid[], now timestamptz, today date,
     caseworkers uuid[])
  RETURNS TABLE(caseworker_id uuid, full_name text, department text, team_id uuid, team_name text,
@@ -184,6 +185,55 @@ WITH open AS (
        AND e.last_activity_at < (SELECT now - interval '30 days')
        AND (NOT e.restricted OR e.team_id = ANY (teams))
        AND e.responsible_caseworker_id = ANY (caseworkers)
+     GROUP BY 1, 2
+)
+SELECT o.caseworker_id, u.full_name::text, o.department::text, o.team_id, t.name::text, t.restricted, o.open,
+       coalesce(d.overdue, 0), coalesce(s.silent_30, 0), coalesce(s.silent_60, 0), coalesce(s.silent_90, 0),
+       coalesce(w.without_mentor, 0)
+  FROM open o
+  JOIN staff_users u ON u.id = o.caseworker_id
+  JOIN teams t ON t.id = o.team_id
+  LEFT JOIN overdue d ON d.caseworker_id = o.caseworker_id AND d.team_id = o.team_id
+  LEFT JOIN silent s ON s.caseworker_id = o.caseworker_id AND s.team_id = o.team_id
+  LEFT JOIN unmentored w ON w.caseworker_id = o.caseworker_id AND w.team_id = o.team_id
+$$;
+
+-- Every caseworker's (the CSV export): the function of 2026-12-06-100001,
+-- with citizens without a required mentor found by programme as above. A
+-- page's function with every caseworker's id would probe the indexes once
+-- per id (0.9 s at 1M).
+CREATE OR REPLACE FUNCTION medborger_report_load(departments text[], teams uuid[], now timestamptz, today date)
+ RETURNS TABLE(caseworker_id uuid, full_name text, department text, team_id uuid, team_name text,
+               team_restricted boolean, open bigint, overdue_milestones bigint, silent_30 bigint,
+               silent_60 bigint, silent_90 bigint, without_mentor bigint)
+ LANGUAGE sql STABLE SET search_path = public, pg_temp AS $$
+WITH open AS (
+    SELECT r.caseworker_id, r.team_id, r.department, sum(r.n)::bigint AS open
+      FROM report_open_enrolments r
+     WHERE r.department = ANY (departments) AND (NOT r.restricted OR r.team_id = ANY (teams))
+     GROUP BY 1, 2, 3 HAVING sum(r.n) <> 0
+), unmentored AS (
+    SELECT e.responsible_caseworker_id AS caseworker_id, e.team_id, count(DISTINCT e.citizen_id) AS without_mentor
+      FROM enrolments e
+     WHERE e.mentor_id IS NULL AND e.status IN ('active', 'paused') AND e.department = ANY (departments)
+       AND e.programme_code = ANY (ARRAY(SELECT p.code FROM programmes p WHERE p.requires_mentor))
+       AND (NOT e.restricted OR e.team_id = ANY (teams))
+     GROUP BY 1, 2
+), overdue AS (
+    SELECT m.caseworker_id, m.team_id, sum(m.n)::bigint AS overdue
+      FROM report_open_milestones m
+     WHERE m.department = ANY (departments) AND m.due_date < today
+       AND (NOT m.restricted OR m.team_id = ANY (teams))
+     GROUP BY 1, 2
+), silent AS (
+    SELECT e.responsible_caseworker_id AS caseworker_id, e.team_id, count(*) AS silent_30,
+           count(*) FILTER (WHERE e.last_activity_at < now - interval '60 days') AS silent_60,
+           count(*) FILTER (WHERE e.last_activity_at < now - interval '90 days') AS silent_90
+      FROM enrolments e
+     WHERE e.status IN ('referred', 'active', 'paused') AND e.department = ANY (departments)
+       -- A parameter, so that the condition is leakproof (2026-12-06-100001).
+       AND e.last_activity_at < (SELECT now - interval '30 days')
+       AND (NOT e.restricted OR e.team_id = ANY (teams))
      GROUP BY 1, 2
 )
 SELECT o.caseworker_id, u.full_name::text, o.department::text, o.team_id, t.name::text, t.restricted, o.open,
@@ -267,8 +317,6 @@ $$;
 
 -- The auditor's wrappers: past row-level security, auditors only, never
 -- restricted work.
-DROP FUNCTION medborger_audit_report_breakdown(text[], uuid[]);
-
 CREATE FUNCTION medborger_audit_report_caseworkers(departments text[], teams uuid[], after uuid, lim integer)
     RETURNS TABLE (caseworker_id uuid)
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$

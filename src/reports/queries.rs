@@ -142,6 +142,14 @@ struct PageMember {
     caseworker_id: Uuid,
 }
 
+/// Open enrolments by caseworker, team, programme and status of the whole
+/// report: the roll-up's rows as they are (in no order).
+const BREAKDOWN: &str = r#"
+SELECT r.caseworker_id, r.team_id, r.programme_code, r.status, r.n::bigint AS count
+  FROM report_open_enrolments r
+ WHERE r.department = ANY ($1) AND (NOT r.restricted OR r.team_id = ANY ($2)) AND r.n <> 0
+"#;
+
 /// Grants awaiting review, by grantee: a manager's department or the auditor's.
 const GRANTS: &str = r#"
 SELECT g.user_id, u.full_name, g.department, count(*) AS pending
@@ -184,24 +192,48 @@ pub async fn caseload(
 ) -> ApiResult<CaseloadRows> {
     let departments = scope.department_names();
     let teams = &scope.restricted_teams;
-    // One more than asked for tells whether another page follows.
-    let members: Vec<PageMember> = diesel::sql_query(pick(
-        scope,
-        "SELECT * FROM medborger_report_caseworkers($1, $2, $3, $4)",
-        "SELECT * FROM medborger_audit_report_caseworkers($1, $2, $3, $4)",
-    ))
-    .bind::<Array<Text>, _>(&departments)
-    .bind::<Array<SqlUuid>, _>(teams)
-    .bind::<Nullable<SqlUuid>, _>(page.after)
-    .bind::<Nullable<Integer>, _>(page.limit.map(|l| (l + 1) as i32))
-    .load(conn)
-    .await?;
-    let mut page_ids: Vec<Uuid> = members.into_iter().map(|m| m.caseworker_id).collect();
-    let more = page.limit.is_some_and(|l| page_ids.len() as i64 > l);
-    if let Some(l) = page.limit {
-        page_ids.truncate(l as usize);
+    // The export (no limit) takes every caseworker the counts name, in name
+    // order; a page is chosen by the database, one more than asked for
+    // telling whether another follows.
+    let mut page_ids = Vec::new();
+    let mut more = false;
+    if let Some(limit) = page.limit {
+        let members: Vec<PageMember> = diesel::sql_query(pick(
+            scope,
+            "SELECT * FROM medborger_report_caseworkers($1, $2, $3, $4)",
+            "SELECT * FROM medborger_audit_report_caseworkers($1, $2, $3, $4)",
+        ))
+        .bind::<Array<Text>, _>(&departments)
+        .bind::<Array<SqlUuid>, _>(teams)
+        .bind::<Nullable<SqlUuid>, _>(page.after)
+        .bind::<Integer, _>((limit + 1) as i32)
+        .load(conn)
+        .await?;
+        page_ids = members.into_iter().map(|m| m.caseworker_id).collect();
+        more = page_ids.len() as i64 > limit;
+        page_ids.truncate(limit as usize);
     }
-    let (load, breakdown) = if page_ids.is_empty() {
+    let (load, breakdown): (Vec<LoadRow>, Vec<BreakdownRow>) = if page.limit.is_none() {
+        // Every caseworker (the export): by department, not one probe per id.
+        let load = diesel::sql_query(pick(
+            scope,
+            "SELECT * FROM medborger_report_load($1, $2, $3, $4)",
+            "SELECT * FROM medborger_audit_report_load($1, $2, $3, $4)",
+        ))
+        .bind::<Array<Text>, _>(&departments)
+        .bind::<Array<SqlUuid>, _>(teams)
+        .bind::<Timestamptz, _>(now)
+        .bind::<Date, _>(today)
+        .load(conn)
+        .await?;
+        let breakdown =
+            diesel::sql_query(pick(scope, BREAKDOWN, "SELECT * FROM medborger_audit_report_breakdown($1, $2)"))
+                .bind::<Array<Text>, _>(&departments)
+                .bind::<Array<SqlUuid>, _>(teams)
+                .load(conn)
+                .await?;
+        (load, breakdown)
+    } else if page_ids.is_empty() {
         (Vec::new(), Vec::new())
     } else {
         let load = diesel::sql_query(pick(
@@ -264,6 +296,16 @@ pub async fn caseload(
             .load(conn)
             .await?
     };
+    if page.limit.is_none() {
+        let mut named: Vec<(&str, Uuid)> = load
+            .iter()
+            .map(|r| (r.full_name.as_str(), r.caseworker_id))
+            .chain(grants.iter().map(|g| (g.full_name.as_str(), g.user_id)))
+            .collect();
+        named.sort();
+        named.dedup();
+        page_ids = named.into_iter().map(|(_, id)| id).collect();
+    }
     Ok(CaseloadRows { page: page_ids, more, load, breakdown, teams: team_rows, team_breakdown, grants, grantee_teams })
 }
 
