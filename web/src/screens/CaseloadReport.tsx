@@ -11,6 +11,7 @@ import { FIRST_PAGE, PAGE_SIZE, currentCursor, nextPage, previousPage, type Page
 import { formatDate, formatDateTime, useT } from "../i18n";
 import { programmeName, useProgrammes } from "../lib/programmes";
 import { Link } from "../lib/router";
+import { useStaffWithRole } from "../lib/staff";
 import { useAction, useLoad } from "../lib/useLoad";
 
 /** Caseworker rows per page of the report (the teams and totals are whole). */
@@ -176,6 +177,9 @@ function Reassign({ caseworkers, onMoved }: { caseworkers: CaseworkerLoad[]; onM
   );
   const { run, busy, error } = useAction();
   const sorted = [...caseworkers].sort((a, b) => a.full_name.localeCompare(b.full_name));
+  // Any active caseworker of the department may take the cases, not only
+  // those on this page of the report.
+  const targets = useStaffWithRole("caseworker");
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -255,8 +259,8 @@ function Reassign({ caseworkers, onMoved }: { caseworkers: CaseworkerLoad[]; onM
         <SelectField id="ra-to" label={t.report.reassignTo} value={to} required error={error?.fields.to_caseworker_id}
           onChange={(e) => setTo(e.target.value)}>
           <option value="">{t.report.chooseCaseworker}</option>
-          {sorted.filter((c) => c.caseworker_id !== from).map((c) => (
-            <option key={c.caseworker_id} value={c.caseworker_id}>
+          {(targets ?? []).filter((c) => c.id !== from).map((c) => (
+            <option key={c.id} value={c.id}>
               {c.full_name}
             </option>
           ))}
