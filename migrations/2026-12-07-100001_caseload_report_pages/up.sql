@@ -31,17 +31,20 @@ CREATE POLICY report_open_team_enrolments_department ON report_open_team_enrolme
 CREATE POLICY report_open_team_enrolments_system ON report_open_team_enrolments USING ((SELECT medborger_system()));
 GRANT SELECT ON report_open_team_enrolments TO medborger_app;
 
--- Every change of a caseworker row moves its team's row by the difference
--- (the caseworker roll-up's upserts never change a key).
+-- Every change of a caseworker row moves its team's row: the old row's
+-- count out, the new row's in (the caseworker roll-up's upserts never change
+-- a key, but nothing here depends on that).
 CREATE FUNCTION medborger_team_rollup() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
-DECLARE
-    r report_open_enrolments := coalesce(NEW, OLD);
-    delta integer := coalesce(NEW.n, 0) - coalesce(OLD.n, 0);
 BEGIN
-    IF delta <> 0 THEN
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.n <> 0 THEN
         INSERT INTO report_open_team_enrolments AS t
-             VALUES (r.department, r.restricted, r.team_id, r.programme_code, r.status, delta)
+             VALUES (OLD.department, OLD.restricted, OLD.team_id, OLD.programme_code, OLD.status, -OLD.n)
+        ON CONFLICT (department, restricted, team_id, programme_code, status) DO UPDATE SET n = t.n + EXCLUDED.n;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.n <> 0 THEN
+        INSERT INTO report_open_team_enrolments AS t
+             VALUES (NEW.department, NEW.restricted, NEW.team_id, NEW.programme_code, NEW.status, NEW.n)
         ON CONFLICT (department, restricted, team_id, programme_code, status) DO UPDATE SET n = t.n + EXCLUDED.n;
     END IF;
     RETURN NULL;

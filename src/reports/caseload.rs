@@ -167,8 +167,10 @@ pub fn build(scope: &ReportScope, now: DateTime<Utc>, rows: CaseloadRows) -> Cas
         .filter_map(|id| caseworkers.remove(id))
         .map(|c| CaseworkerLoad { counts: c.counts.published(scope), ..c })
         .collect();
-    let next_cursor =
-        if rows.more { caseworkers.last().map(|c| URL_SAFE_NO_PAD.encode(c.caseworker_id.as_bytes())) } else { None };
+    // From the page the database chose, not the rows shown: a caseworker
+    // whose cases moved away between the two statements has no row, and the
+    // next page must still start after them.
+    let next_cursor = if rows.more { rows.page.last().map(|id| URL_SAFE_NO_PAD.encode(id.as_bytes())) } else { None };
     let mut teams: Vec<TeamLoad> =
         teams.into_values().map(|t| TeamLoad { counts: t.counts.published(scope), ..t }).collect();
     let totals = totals.published(scope);
