@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::csv::count_cell;
 use super::csv::Table;
 use super::dto::{CaseloadCounts, CaseloadReport, CaseworkerLoad, Cell, ProgrammeStatusCount, TeamLoad};
-use super::queries::{CaseloadRows, LoadRow, TeamLoadRow};
+use super::queries::{CaseloadRows, LoadCounts};
 use super::ReportScope;
 
 /// Adds `n` to a cell being counted (`None` counts as 0 until published).
@@ -22,7 +22,7 @@ fn plus(cell: &mut Cell, n: i64) {
 }
 
 impl CaseloadCounts {
-    fn add(&mut self, c: Counted) {
+    fn add(&mut self, c: &LoadCounts) {
         plus(&mut self.open, c.open);
         plus(&mut self.overdue_milestones, c.overdue_milestones);
         plus(&mut self.silent_30_days, c.silent_30);
@@ -64,29 +64,18 @@ impl CaseloadCounts {
     }
 }
 
-/// The counts of one caseworker's or one team's row.
-#[derive(Clone, Copy)]
-struct Counted {
-    open: i64,
-    overdue_milestones: i64,
-    silent_30: i64,
-    silent_60: i64,
-    silent_90: i64,
-    without_mentor: i64,
-}
-
-impl From<&LoadRow> for Counted {
-    fn from(r: &LoadRow) -> Self {
-        let LoadRow { open, overdue_milestones, silent_30, silent_60, silent_90, without_mentor, .. } = *r;
-        Self { open, overdue_milestones, silent_30, silent_60, silent_90, without_mentor }
-    }
-}
-
-impl From<&TeamLoadRow> for Counted {
-    fn from(r: &TeamLoadRow) -> Self {
-        let TeamLoadRow { open, overdue_milestones, silent_30, silent_60, silent_90, without_mentor, .. } = *r;
-        Self { open, overdue_milestones, silent_30, silent_60, silent_90, without_mentor }
-    }
+fn caseworker_entry<'a>(
+    caseworkers: &'a mut BTreeMap<Uuid, CaseworkerLoad>, id: Uuid, name: &str, department: &str,
+) -> &'a mut CaseloadCounts {
+    &mut caseworkers
+        .entry(id)
+        .or_insert_with(|| CaseworkerLoad {
+            caseworker_id: id,
+            full_name: name.to_string(),
+            department: department.to_string(),
+            counts: CaseloadCounts::default(),
+        })
+        .counts
 }
 
 fn team_entry<'a>(
@@ -112,16 +101,7 @@ pub fn build(scope: &ReportScope, now: DateTime<Utc>, rows: CaseloadRows) -> Cas
     let mut teams: BTreeMap<Uuid, TeamLoad> = BTreeMap::new();
     let mut totals = CaseloadCounts::default();
     for row in &rows.load {
-        caseworkers
-            .entry(row.caseworker_id)
-            .or_insert_with(|| CaseworkerLoad {
-                caseworker_id: row.caseworker_id,
-                full_name: row.full_name.clone(),
-                department: row.department.clone(),
-                counts: CaseloadCounts::default(),
-            })
-            .counts
-            .add(row.into());
+        caseworker_entry(&mut caseworkers, row.caseworker_id, &row.full_name, &row.department).add(&row.counts);
     }
     for b in &rows.breakdown {
         if let Some(c) = caseworkers.get_mut(&b.caseworker_id) {
@@ -129,8 +109,8 @@ pub fn build(scope: &ReportScope, now: DateTime<Utc>, rows: CaseloadRows) -> Cas
         }
     }
     for row in &rows.teams {
-        team_entry(&mut teams, row.team_id, &row.team_name, &row.department, row.team_restricted).add(row.into());
-        totals.add(row.into());
+        team_entry(&mut teams, row.team_id, &row.team_name, &row.department, row.team_restricted).add(&row.counts);
+        totals.add(&row.counts);
     }
     for b in &rows.team_breakdown {
         if let Some(t) = teams.get_mut(&b.team_id) {
@@ -141,17 +121,8 @@ pub fn build(scope: &ReportScope, now: DateTime<Utc>, rows: CaseloadRows) -> Cas
     let on_page: std::collections::BTreeSet<Uuid> = rows.page.iter().copied().collect();
     for g in &rows.grants {
         if on_page.contains(&g.user_id) {
-            let pending = &mut caseworkers
-                .entry(g.user_id)
-                .or_insert_with(|| CaseworkerLoad {
-                    caseworker_id: g.user_id,
-                    full_name: g.full_name.clone(),
-                    department: g.department.clone(),
-                    counts: CaseloadCounts::default(),
-                })
-                .counts
-                .grants_awaiting_review;
-            plus(pending, g.pending);
+            let counts = caseworker_entry(&mut caseworkers, g.user_id, &g.full_name, &g.department);
+            plus(&mut counts.grants_awaiting_review, g.pending);
         }
         plus(&mut totals.grants_awaiting_review, g.pending);
         // A team counts its members' grants, whether or not they have open

@@ -29,6 +29,24 @@ fn pick(scope: &ReportScope, manager: &'static str, auditor: &'static str) -> &'
     }
 }
 
+/// The counts of a caseworker's or a team's row (as the report functions
+/// name their columns).
+#[derive(QueryableByName, Debug, Clone, Copy)]
+pub struct LoadCounts {
+    #[diesel(sql_type = BigInt)]
+    pub open: i64,
+    #[diesel(sql_type = BigInt)]
+    pub overdue_milestones: i64,
+    #[diesel(sql_type = BigInt)]
+    pub silent_30: i64,
+    #[diesel(sql_type = BigInt)]
+    pub silent_60: i64,
+    #[diesel(sql_type = BigInt)]
+    pub silent_90: i64,
+    #[diesel(sql_type = BigInt)]
+    pub without_mentor: i64,
+}
+
 /// One caseworker's open enrolments in one team.
 #[derive(QueryableByName, Debug)]
 pub struct LoadRow {
@@ -44,18 +62,8 @@ pub struct LoadRow {
     pub team_name: String,
     #[diesel(sql_type = Bool)]
     pub team_restricted: bool,
-    #[diesel(sql_type = BigInt)]
-    pub open: i64,
-    #[diesel(sql_type = BigInt)]
-    pub overdue_milestones: i64,
-    #[diesel(sql_type = BigInt)]
-    pub silent_30: i64,
-    #[diesel(sql_type = BigInt)]
-    pub silent_60: i64,
-    #[diesel(sql_type = BigInt)]
-    pub silent_90: i64,
-    #[diesel(sql_type = BigInt)]
-    pub without_mentor: i64,
+    #[diesel(embed)]
+    pub counts: LoadCounts,
 }
 
 #[derive(QueryableByName, Debug)]
@@ -99,7 +107,7 @@ pub struct GranteeTeamRow {
     pub team_restricted: bool,
 }
 
-/// One team's open enrolments, as [`LoadRow`] counts them.
+/// One team's open enrolments, counted as for [`LoadRow`].
 #[derive(QueryableByName, Debug)]
 pub struct TeamLoadRow {
     #[diesel(sql_type = SqlUuid)]
@@ -110,18 +118,8 @@ pub struct TeamLoadRow {
     pub department: String,
     #[diesel(sql_type = Bool)]
     pub team_restricted: bool,
-    #[diesel(sql_type = BigInt)]
-    pub open: i64,
-    #[diesel(sql_type = BigInt)]
-    pub overdue_milestones: i64,
-    #[diesel(sql_type = BigInt)]
-    pub silent_30: i64,
-    #[diesel(sql_type = BigInt)]
-    pub silent_60: i64,
-    #[diesel(sql_type = BigInt)]
-    pub silent_90: i64,
-    #[diesel(sql_type = BigInt)]
-    pub without_mentor: i64,
+    #[diesel(embed)]
+    pub counts: LoadCounts,
 }
 
 #[derive(QueryableByName, Debug)]
