@@ -186,17 +186,23 @@ impl Claim {
         &self, conn: &mut AsyncPgConnection, actor: UserId, answer: &Answer, entry: Option<&AuditEntry>,
     ) -> ApiResult<()> {
         let replay = entry.map(|e| serde_json::to_value(e.retried())).transpose().map_err(ApiError::internal)?;
-        diesel::update(kept::table.filter(kept::actor_id.eq(actor.0).and(kept::key.eq(&self.key))))
-            .set((
-                kept::status.eq(answer.status.as_u16() as i16),
-                kept::location.eq(&answer.location),
-                kept::etag.eq(&answer.etag),
-                kept::body.eq(&answer.body),
-                kept::citizen_id.eq(entry.and_then(AuditEntry::citizen_id)),
-                kept::replay_entry.eq(replay),
-            ))
-            .execute(conn)
-            .await?;
+        use diesel::sql_types::{Jsonb, Nullable, SmallInt, Text, Uuid as SqlUuid};
+        // Static SQL that stays prepared (diesel never caches an UPDATE).
+        crate::db::prepared(
+            "UPDATE idempotent_requests
+                SET status = $1, location = $2, etag = $3, body = $4, citizen_id = $5, replay_entry = $6
+              WHERE actor_id = $7 AND key = $8",
+        )
+        .bind::<SmallInt, _>(answer.status.as_u16() as i16)
+        .bind::<Nullable<Text>, _>(&answer.location)
+        .bind::<Nullable<Text>, _>(&answer.etag)
+        .bind::<Text, _>(&answer.body)
+        .bind::<Nullable<SqlUuid>, _>(entry.and_then(AuditEntry::citizen_id))
+        .bind::<Nullable<Jsonb>, _>(replay)
+        .bind::<SqlUuid, _>(actor.0)
+        .bind::<Text, _>(&self.key)
+        .execute(conn)
+        .await?;
         Ok(())
     }
 }

@@ -5,14 +5,12 @@
 pub mod seal;
 
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::domain::code_list;
 use crate::error::ApiError;
 use crate::request_id::current_request_id;
-use crate::schema::audit_log;
 
 code_list! {
     /// What an entry records as its purpose where the work had a free-text
@@ -248,59 +246,61 @@ impl AuditEntry {
 pub async fn record(
     conn: &mut AsyncPgConnection, at: DateTime<Utc>, actor: &AuditActor, entry: AuditEntry,
 ) -> Result<(), ApiError> {
-    let entry = entry.checked()?;
-    diesel::insert_into(audit_log::table)
-        .values((
-            audit_log::at.eq(at),
-            audit_log::actor_id.eq(actor.id),
-            audit_log::actor_department.eq(actor.department.map(|d| d.as_str())),
-            audit_log::actor_roles.eq(&actor.roles),
-            audit_log::action.eq(entry.action.as_str()),
-            audit_log::resource_type.eq(entry.resource_type.as_str()),
-            audit_log::resource_id.eq(entry.resource_id),
-            audit_log::citizen_id.eq(entry.citizen_id),
-            audit_log::reason.eq(entry.reason),
-            audit_log::request_id.eq(current_request_id()),
-            audit_log::outcome.eq(entry.outcome.as_str()),
-            audit_log::restricted_team_id.eq(entry.restricted_team),
-        ))
-        .execute(conn)
-        .await?;
-    Ok(())
+    record_many(conn, at, actor, vec![entry]).await
 }
 
-/// Writes several entries, a few thousand to a statement (a search that
-/// shows many citizens, a reassignment): PostgreSQL takes at most 65,535
-/// parameters per statement.
+/// The entries of one request, however many, in one static statement that
+/// stays prepared on the connection: their own fields as arrays, unnested
+/// in order (so that their ids follow it), the request's beside them.
+const INSERT_ENTRIES: &str = "
+INSERT INTO audit_log (at, actor_id, actor_department, actor_roles, request_id, action, resource_type, resource_id,
+                       citizen_id, reason, outcome, restricted_team_id)
+SELECT $1, $2, $3, $4, $5, e.action, e.resource_type, e.resource_id, e.citizen_id, e.reason, e.outcome,
+       e.restricted_team_id
+  FROM unnest($6::text[], $7::text[], $8::text[], $9::uuid[], $10::text[], $11::text[], $12::uuid[])
+       WITH ORDINALITY AS e(action, resource_type, resource_id, citizen_id, reason, outcome, restricted_team_id, n)
+ ORDER BY e.n";
+
+/// Writes several entries (a search that shows many citizens, a
+/// reassignment) in one statement.
 pub async fn record_many(
     conn: &mut AsyncPgConnection, at: DateTime<Utc>, actor: &AuditActor, entries: Vec<AuditEntry>,
 ) -> Result<(), ApiError> {
-    const PER_STATEMENT: usize = 4000;
+    use diesel::sql_types::{Array, Nullable, Text, Timestamptz, Uuid as SqlUuid};
     let entries = entries.into_iter().map(AuditEntry::checked).collect::<Result<Vec<_>, _>>()?;
-    let request_id = current_request_id();
-    let mut entries = entries.into_iter().peekable();
-    while entries.peek().is_some() {
-        let rows: Vec<_> = entries
-            .by_ref()
-            .take(PER_STATEMENT)
-            .map(|entry| {
-                (
-                    audit_log::at.eq(at),
-                    audit_log::actor_id.eq(actor.id),
-                    audit_log::actor_department.eq(actor.department.map(|d| d.as_str())),
-                    audit_log::actor_roles.eq(actor.roles.clone()),
-                    audit_log::action.eq(entry.action.as_str()),
-                    audit_log::resource_type.eq(entry.resource_type.as_str()),
-                    audit_log::resource_id.eq(entry.resource_id),
-                    audit_log::citizen_id.eq(entry.citizen_id),
-                    audit_log::reason.eq(entry.reason),
-                    audit_log::request_id.eq(request_id.clone()),
-                    audit_log::outcome.eq(entry.outcome.as_str()),
-                    audit_log::restricted_team_id.eq(entry.restricted_team),
-                )
-            })
-            .collect();
-        diesel::insert_into(audit_log::table).values(rows).execute(conn).await?;
+    if entries.is_empty() {
+        return Ok(());
     }
+    let mut actions = Vec::with_capacity(entries.len());
+    let mut resource_types = Vec::with_capacity(entries.len());
+    let mut resource_ids = Vec::with_capacity(entries.len());
+    let mut citizens = Vec::with_capacity(entries.len());
+    let mut reasons = Vec::with_capacity(entries.len());
+    let mut outcomes = Vec::with_capacity(entries.len());
+    let mut teams = Vec::with_capacity(entries.len());
+    for entry in entries {
+        actions.push(entry.action.as_str());
+        resource_types.push(entry.resource_type.as_str());
+        resource_ids.push(entry.resource_id);
+        citizens.push(entry.citizen_id);
+        reasons.push(entry.reason);
+        outcomes.push(entry.outcome.as_str());
+        teams.push(entry.restricted_team);
+    }
+    crate::db::prepared(INSERT_ENTRIES)
+        .bind::<Timestamptz, _>(at)
+        .bind::<Nullable<SqlUuid>, _>(actor.id)
+        .bind::<Nullable<Text>, _>(actor.department.map(|d| d.as_str()))
+        .bind::<Array<Text>, _>(&actor.roles)
+        .bind::<Nullable<Text>, _>(current_request_id())
+        .bind::<Array<Text>, _>(&actions)
+        .bind::<Array<Text>, _>(&resource_types)
+        .bind::<Array<Nullable<Text>>, _>(&resource_ids)
+        .bind::<Array<Nullable<SqlUuid>>, _>(&citizens)
+        .bind::<Array<Nullable<Text>>, _>(&reasons)
+        .bind::<Array<Text>, _>(&outcomes)
+        .bind::<Array<Nullable<SqlUuid>>, _>(&teams)
+        .execute(conn)
+        .await?;
     Ok(())
 }

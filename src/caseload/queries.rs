@@ -135,7 +135,7 @@ pub async fn page(conn: &mut AsyncPgConnection, f: CaseloadFilter<'_>) -> ApiRes
         (None, Some(_)) => CASEWORKER,
         (None, None) => DEPARTMENT,
     };
-    Ok(diesel::sql_query(query)
+    Ok(crate::db::prepared(query)
         .bind::<Nullable<Text>, _>(Some(f.department))
         .bind::<Array<SqlUuid>, _>(f.teams)
         .bind::<Nullable<SqlUuid>, _>(f.responsible)

@@ -177,7 +177,7 @@ impl SummaryRow {
 pub async fn summaries(
     conn: &mut AsyncPgConnection, citizen: CitizenId, at: DateTime<Utc>,
 ) -> ApiResult<Vec<EnrolmentSummary>> {
-    let rows: Vec<SummaryRow> = diesel::sql_query("SELECT * FROM medborger_enrolment_summaries($1, $2)")
+    let rows: Vec<SummaryRow> = crate::db::prepared("SELECT * FROM medborger_enrolment_summaries($1, $2)")
         .bind::<diesel::sql_types::Uuid, _>(citizen)
         .bind::<diesel::sql_types::Timestamptz, _>(at)
         .load(conn)

@@ -37,9 +37,14 @@ pub fn pool(settings: &DatabaseSettings) -> anyhow::Result<DbPool> {
         let url = url.to_string();
         async move {
             let mut conn = AsyncPgConnection::establish(&url).await?;
+            // No JIT: row-level security's subplans make the planner's cost
+            // estimates large enough to compile every report and search
+            // query, on every execution, for 60-90 ms that the query itself
+            // does not take (BENCHMARKS.md, "City scale, fifth run").
             conn.batch_execute(&format!(
                 "SET statement_timeout = {statement_ms}; \
                  SET idle_in_transaction_session_timeout = {idle_ms}; \
+                 SET jit = off; \
                  SET application_name = 'medborger'"
             ))
             .await
@@ -231,6 +236,78 @@ pub async fn begin(conn: &mut AsyncPgConnection, ctx: &DbContext) -> Result<(), 
     }
     begun
 }
+
+/// A statement of static SQL that diesel keeps prepared on each connection,
+/// so that PostgreSQL plans it once per connection rather than per request.
+/// `diesel::sql_query` marks itself unsafe to cache (its text may be built
+/// at run time), and an unnamed statement is planned on every execution: a
+/// caseload page planned in 5.4 ms and ran in 1.5 ms (BENCHMARKS.md). The
+/// text is the cache's key; the binds are `$1`, `$2`, … in it, in the order
+/// of the `bind` calls, as with `sql_query`.
+pub fn prepared(sql: &'static str) -> Prepared<()> {
+    Prepared { sql, binds: () }
+}
+
+#[must_use = "a statement does nothing until it is run"]
+pub struct Prepared<B> {
+    sql: &'static str,
+    binds: B,
+}
+
+/// One bound value after those of `prev`.
+pub struct Bound<Prev, ST, U> {
+    prev: Prev,
+    value: U,
+    sql_type: std::marker::PhantomData<fn() -> ST>,
+}
+
+impl<B> Prepared<B> {
+    pub fn bind<ST, U>(self, value: U) -> Prepared<Bound<B, ST, U>>
+    where
+        diesel::pg::Pg: diesel::sql_types::HasSqlType<ST>,
+        U: diesel::serialize::ToSql<ST, diesel::pg::Pg>,
+    {
+        Prepared { sql: self.sql, binds: Bound { prev: self.binds, value, sql_type: std::marker::PhantomData } }
+    }
+}
+
+impl<B> diesel::query_builder::QueryFragment<diesel::pg::Pg> for Prepared<B>
+where
+    B: diesel::query_builder::QueryFragment<diesel::pg::Pg>,
+{
+    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult {
+        out.push_sql(self.sql);
+        self.binds.walk_ast(out.reborrow())
+    }
+}
+
+impl<Prev, ST, U> diesel::query_builder::QueryFragment<diesel::pg::Pg> for Bound<Prev, ST, U>
+where
+    Prev: diesel::query_builder::QueryFragment<diesel::pg::Pg>,
+    diesel::pg::Pg: diesel::sql_types::HasSqlType<ST>,
+    U: diesel::serialize::ToSql<ST, diesel::pg::Pg>,
+{
+    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult {
+        self.prev.walk_ast(out.reborrow())?;
+        // The placeholder is in the text already (diesel's feature
+        // `i-implement-a-third-party-backend-and-opt-into-breaking-changes`
+        // makes this public; `sql_query` binds the same way).
+        out.push_bind_param_value_only::<ST, U>(&self.value)
+    }
+}
+
+/// No static id: diesel keys its statement cache by the SQL text.
+impl<B> diesel::query_builder::QueryId for Prepared<B> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<B> diesel::query_builder::Query for Prepared<B> {
+    type SqlType = diesel::sql_types::Untyped;
+}
+
+
+type QueryResult = Result<(), DieselError>;
 
 impl From<PoolError> for ApiError {
     fn from(e: PoolError) -> Self {

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::dto::{NoteKind, NoteView};
 use crate::domain::{CitizenId, EnrolmentId, NoteId, UserId};
 use crate::error::{ApiError, ApiResult};
-use crate::schema::{enrolments, notes};
+use crate::schema::notes;
 
 #[derive(Queryable, Selectable, Debug)]
 #[diesel(table_name = notes)]
@@ -84,8 +84,10 @@ pub async fn insert(conn: &mut AsyncPgConnection, new: NewNote<'_>, now: DateTim
         .returning(NoteRow::as_returning())
         .get_result(conn)
         .await?;
-    diesel::update(enrolments::table.find(new.enrolment_id))
-        .set(enrolments::last_note_at.eq(now))
+    // Static SQL that stays prepared (diesel never caches an UPDATE).
+    crate::db::prepared("UPDATE enrolments SET last_note_at = $1 WHERE id = $2")
+        .bind::<diesel::sql_types::Timestamptz, _>(now)
+        .bind::<diesel::sql_types::Uuid, _>(new.enrolment_id)
         .execute(conn)
         .await?;
     Ok(row)

@@ -196,7 +196,7 @@ pub async fn caseload(
     let mut page_ids = Vec::new();
     let mut more = false;
     if let Some(limit) = page.limit {
-        let members: Vec<PageMember> = diesel::sql_query(pick(
+        let members: Vec<PageMember> = crate::db::prepared(pick(
             scope,
             "SELECT * FROM medborger_report_caseworkers($1, $2, $3, $4)",
             "SELECT * FROM medborger_audit_report_caseworkers($1, $2, $3, $4)",
@@ -213,7 +213,7 @@ pub async fn caseload(
     }
     let (load, breakdown): (Vec<LoadRow>, Vec<BreakdownRow>) = if page.limit.is_none() {
         // Every caseworker (the export): by department, not one probe per id.
-        let load = diesel::sql_query(pick(
+        let load = crate::db::prepared(pick(
             scope,
             "SELECT * FROM medborger_report_load($1, $2, $3, $4)",
             "SELECT * FROM medborger_audit_report_load($1, $2, $3, $4)",
@@ -225,7 +225,7 @@ pub async fn caseload(
         .load(conn)
         .await?;
         let breakdown =
-            diesel::sql_query(pick(scope, BREAKDOWN, "SELECT * FROM medborger_audit_report_breakdown($1, $2)"))
+            crate::db::prepared(pick(scope, BREAKDOWN, "SELECT * FROM medborger_audit_report_breakdown($1, $2)"))
                 .bind::<Array<Text>, _>(&departments)
                 .bind::<Array<SqlUuid>, _>(teams)
                 .load(conn)
@@ -234,7 +234,7 @@ pub async fn caseload(
     } else if page_ids.is_empty() {
         (Vec::new(), Vec::new())
     } else {
-        let load = diesel::sql_query(pick(
+        let load = crate::db::prepared(pick(
             scope,
             "SELECT * FROM medborger_report_load($1, $2, $3, $4, $5)",
             "SELECT * FROM medborger_audit_report_load($1, $2, $3, $4, $5)",
@@ -246,7 +246,7 @@ pub async fn caseload(
         .bind::<Array<SqlUuid>, _>(&page_ids)
         .load(conn)
         .await?;
-        let breakdown = diesel::sql_query(pick(
+        let breakdown = crate::db::prepared(pick(
             scope,
             "SELECT * FROM medborger_report_breakdown($1, $2, $3)",
             "SELECT * FROM medborger_audit_report_breakdown($1, $2, $3)",
@@ -258,7 +258,7 @@ pub async fn caseload(
         .await?;
         (load, breakdown)
     };
-    let team_rows = diesel::sql_query(pick(
+    let team_rows = crate::db::prepared(pick(
         scope,
         "SELECT * FROM medborger_report_team_load($1, $2, $3, $4)",
         "SELECT * FROM medborger_audit_report_team_load($1, $2, $3, $4)",
@@ -269,7 +269,7 @@ pub async fn caseload(
     .bind::<Date, _>(today)
     .load(conn)
     .await?;
-    let team_breakdown = diesel::sql_query(pick(
+    let team_breakdown = crate::db::prepared(pick(
         scope,
         "SELECT * FROM medborger_report_team_breakdown($1, $2)",
         "SELECT * FROM medborger_audit_report_team_breakdown($1, $2)",
@@ -279,7 +279,7 @@ pub async fn caseload(
     .load(conn)
     .await?;
     let grants: Vec<GrantRow> =
-        diesel::sql_query(pick(scope, GRANTS, "SELECT * FROM medborger_audit_report_grants($1)"))
+        crate::db::prepared(pick(scope, GRANTS, "SELECT * FROM medborger_audit_report_grants($1)"))
             .bind::<Array<Text>, _>(&departments)
             .load(conn)
             .await?;
@@ -287,7 +287,7 @@ pub async fn caseload(
     let grantee_teams = if grantees.is_empty() {
         Vec::new()
     } else {
-        diesel::sql_query(GRANTEE_TEAMS)
+        crate::db::prepared(GRANTEE_TEAMS)
             .bind::<Array<SqlUuid>, _>(&grantees)
             .bind::<Array<Text>, _>(&departments)
             .bind::<Array<SqlUuid>, _>(teams)

@@ -264,17 +264,22 @@ WITH slotted AS MATERIALIZED (
     FROM s_plan p
     JOIN s_pool cp ON cp.pool = p.pool AND cp.dept = p.dept
     LEFT JOIN s_pool mp ON mp.pool = 'mentor' AND mp.dept = 'bif'
-), staffed AS (
+), weighted AS MATERIALIZED (
+  -- Each enrolment's share of the notes, as running sums over narrow rows
+  -- (over the wide ones, the window spilled 1.3M rows to disk: ~100 s at 1M).
+  SELECT w.no, w.weight, sum(w.weight) OVER (ORDER BY w.no) AS upto, sum(w.weight) OVER () AS total
+    FROM (SELECT p.no, CASE WHEN p.start_date IS NULL THEN 0
+                            ELSE greatest(1, coalesce(p.end_date, {{as_of}}::date) - p.start_date) END AS weight
+            FROM slotted p) w
+), cum AS (
   SELECT p.*, s_uid(2, p.no) AS id, cw.id AS cw_id, cw.team_id, mg.id AS manager_id, m.id AS mentor_id,
-         CASE WHEN p.start_date IS NULL THEN 0
-              ELSE greatest(1, coalesce(p.end_date, {{as_of}}::date) - p.start_date) END AS weight
+         w.weight, w.upto, w.total
     FROM slotted p
+    JOIN weighted w ON w.no = p.no
     JOIN s_staff cw ON cw.pool = p.pool AND cw.dept = p.dept AND cw.slot = p.cw_slot
     LEFT JOIN s_staff mg ON mg.pool = 'manager' AND mg.dept = cw.dept AND mg.team_no = cw.team_no
                         AND p.pool = 'cw'
     LEFT JOIN s_staff m ON m.pool = 'mentor' AND m.dept = 'bif' AND m.slot = p.mentor_slot
-), cum AS (
-  SELECT s.*, sum(weight) OVER (ORDER BY no) AS upto, sum(weight) OVER () AS total FROM staffed s
 )
 SELECT c.*, ({{notes}} * (c.upto - c.weight) / greatest(c.total, 1))::bigint AS notes_first,
        ({{notes}} * c.upto / greatest(c.total, 1))::bigint - ({{notes}} * (c.upto - c.weight) / greatest(c.total, 1))::bigint

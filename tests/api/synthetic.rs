@@ -51,10 +51,16 @@ async fn a_small_city_has_every_shape_and_its_history_verifies() {
     let as_of = Utc::now().date_naive() - Duration::days(1);
     let owner = with_user_and_db(&admin_url(), None, &app.db_name);
     let vault = CprVault::new(&app.settings.cpr).unwrap();
+    let indexes = "SELECT pg_get_indexdef(indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+                    WHERE c.relnamespace = 'public'::regnamespace ORDER BY 1";
+    let migrated = strings(&app.db().await, indexes).await;
     let summary = seed_city(&owner, &vault, &options(as_of), &|_| {}).await.unwrap();
     assert_eq!(summary.citizens, 2_000);
     assert_eq!(summary.notes, 20_000, "exactly the notes asked for");
     let db = app.db().await;
+    // The seed builds the notes' and the audit log's indexes after their rows.
+    assert_eq!(strings(&db, indexes).await, migrated, "the seeded database has the migrations' indexes");
+    assert!(migrated.iter().any(|d| d.contains("audit_log_citizen_idx")), "{migrated:?}");
 
     assert_eq!(
         strings(&db, "SELECT DISTINCT status FROM enrolments ORDER BY 1").await,
