@@ -276,9 +276,27 @@ pub async fn seed_city(
         // And the reports' roll-ups, which the triggers would have kept.
         ("report roll-ups", sql::ROLLUPS.to_string()),
     ];
+    // The enrolments' secondary indexes are built after the steps that
+    // write every enrolment (inserted, then each given its next deadline:
+    // an update that would rewrite all of them), rather than kept up row by
+    // row. The later steps read enrolments by their primary key or whole.
+    conn.batch_execute("SET work_mem = '1GB'").await?;
+    let mut deferred = Vec::new();
     for (phase, text) in &steps {
+        if *phase == "enrolments" {
+            deferred = defer_indexes(&mut conn, &["enrolments"]).await?;
+        }
         report(Progress { phase, done: 0, total: 1 });
-        conn.batch_execute(text).await.with_context(|| format!("generating {phase}"))?;
+        let generated = conn.batch_execute(text).await.with_context(|| format!("generating {phase}"));
+        // Built again after the next deadlines, or when a step failed (the
+        // database keeps every index its migrations made).
+        let rebuilt = if !deferred.is_empty() && (generated.is_err() || *phase == "next deadlines") {
+            rebuild_indexes(owner_url, &std::mem::take(&mut deferred), report).await
+        } else {
+            Ok(())
+        };
+        generated?;
+        rebuilt?;
         report(Progress { phase, done: 1, total: 1 });
     }
     summary.enrolments = count(&mut conn, "SELECT count(*) AS n FROM s_enrol").await? as u64;
@@ -312,11 +330,24 @@ pub async fn seed_city(
     // two tables' secondary indexes are built once their rows are in (a
     // sort, rather than 20M insertions each: the audit log's per-citizen
     // index is written at random places and outgrows the buffer cache).
-    let deferred = defer_indexes(&mut conn).await?;
+    let deferred = defer_indexes(&mut conn, &["notes", "audit_log"]).await?;
+    // Two writers: one writes the notes and then helps with the history,
+    // the other the history from the start (chunks taken in order by
+    // whichever is free); the sealer follows what has been written.
+    conn.batch_execute(&format!(
+        "SELECT setval(pg_get_serial_sequence('audit_log', 'id'), {})",
+        audit.base + audit.total as i64 - 1
+    ))
+    .await?;
     let (written, watch) = tokio::sync::watch::channel(0u64);
+    let chunks = HistoryChunks::new(written);
     let loaded = tokio::try_join!(
-        write_notes(owner_url, options, &as_of, report),
-        write_history(owner_url, &audit, options, written, report),
+        async {
+            let notes = write_notes(owner_url, options, &as_of, report).await?;
+            write_history(owner_url, &audit, options, &chunks, report).await?;
+            anyhow::Ok(notes)
+        },
+        write_history(owner_url, &audit, options, &chunks, report),
         seal_history(owner_url, &audit, watch, report),
     );
     // Rebuilt whether or not the load succeeded: the database keeps every
@@ -348,18 +379,21 @@ struct DeferredIndex {
     definition: String,
 }
 
-/// Drops the notes' and the audit log's indexes that back no constraint,
-/// but the time index the sealer reads, and returns their definitions
-/// (`pg_get_indexdef`, so they are rebuilt as the migrations made them).
-async fn defer_indexes(conn: &mut AsyncPgConnection) -> anyhow::Result<Vec<DeferredIndex>> {
+/// Drops the indexes of `tables` (in `public`) that back no constraint, but
+/// the audit log's time index the sealer reads, and returns their
+/// definitions (`pg_get_indexdef`, so they are rebuilt as the migrations
+/// made them).
+async fn defer_indexes(conn: &mut AsyncPgConnection, tables: &[&str]) -> anyhow::Result<Vec<DeferredIndex>> {
+    let tables: Vec<String> = tables.iter().map(|t| format!("public.{t}")).collect();
     let deferred: Vec<DeferredIndex> = diesel::sql_query(
         "SELECT c.relname::text AS name, pg_get_indexdef(i.indexrelid) AS definition
            FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-          WHERE i.indrelid IN ('public.notes'::regclass, 'public.audit_log'::regclass)
+          WHERE i.indrelid = ANY ($1::text[]::regclass[])
             AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
             AND c.relname <> 'audit_log_at_brin'
           ORDER BY c.relname",
     )
+    .bind::<Array<Text>, _>(&tables)
     .load(conn)
     .await
     .context("reading the indexes to build after the load")?;
@@ -371,24 +405,25 @@ async fn defer_indexes(conn: &mut AsyncPgConnection) -> anyhow::Result<Vec<Defer
     Ok(deferred)
 }
 
-/// Builds the deferred indexes again, side by side on their own connections.
+/// Builds the deferred indexes again, two at a time (one per core) on
+/// connections of their own.
 async fn rebuild_indexes(
     url: &str, deferred: &[DeferredIndex], report: &(dyn Fn(Progress) + Sync),
 ) -> anyhow::Result<()> {
+    use futures_util::{StreamExt, TryStreamExt};
     let total = deferred.len() as u64;
-    let done = std::sync::atomic::AtomicU64::new(0);
-    report(Progress { phase: "indexes", done: 0, total });
-    futures_util::future::try_join_all(deferred.iter().map(|index| {
-        let done = &done;
-        async move {
+    let mut done = 0;
+    report(Progress { phase: "indexes", done, total });
+    let mut built = futures_util::stream::iter(deferred)
+        .map(|index| async move {
             let mut conn = connect(url).await?;
-            conn.batch_execute(&index.definition).await.with_context(|| format!("building {}", index.name))?;
-            let done = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            report(Progress { phase: "indexes", done, total });
-            anyhow::Ok(())
-        }
-    }))
-    .await?;
+            conn.batch_execute(&index.definition).await.with_context(|| format!("building {}", index.name))
+        })
+        .buffer_unordered(2);
+    while let Some(()) = built.try_next().await? {
+        done += 1;
+        report(Progress { phase: "indexes", done, total });
+    }
     Ok(())
 }
 
@@ -452,9 +487,41 @@ struct History {
     enrolments: u64,
 }
 
+/// The audit history's chunks, taken in order by whichever writer is free,
+/// and how far it is written without a gap (what the sealer may seal).
+struct HistoryChunks {
+    next: std::sync::atomic::AtomicU64,
+    /// The gapless end, and the chunks finished beyond it (start → end).
+    finished: std::sync::Mutex<(u64, std::collections::BTreeMap<u64, u64>)>,
+    written: tokio::sync::watch::Sender<u64>,
+}
+
+impl HistoryChunks {
+    fn new(written: tokio::sync::watch::Sender<u64>) -> Self {
+        Self { next: Default::default(), finished: Default::default(), written }
+    }
+
+    /// The next chunk, `[from, to)`, if any is left.
+    fn take(&self, total: u64) -> Option<(u64, u64)> {
+        let from = self.next.fetch_add(AUDIT_PER_CHUNK, std::sync::atomic::Ordering::Relaxed);
+        (from < total).then(|| (from, (from + AUDIT_PER_CHUNK).min(total)))
+    }
+
+    /// Records a written chunk; returns the gapless end.
+    fn finish(&self, from: u64, to: u64) -> u64 {
+        let mut finished = self.finished.lock().unwrap_or_else(|p| p.into_inner());
+        let (end, beyond) = &mut *finished;
+        beyond.insert(from, to);
+        while let Some(to) = beyond.remove(end) {
+            *end = to;
+        }
+        let _ = self.written.send(*end);
+        *end
+    }
+}
+
 async fn write_history(
-    url: &str, history: &History, options: &Options, written: tokio::sync::watch::Sender<u64>,
-    report: &(dyn Fn(Progress) + Sync),
+    url: &str, history: &History, options: &Options, chunks: &HistoryChunks, report: &(dyn Fn(Progress) + Sync),
 ) -> anyhow::Result<()> {
     let mut conn = connect(url).await?;
     let template = sql::AUDIT
@@ -463,24 +530,16 @@ async fn write_history(
         .replace("{{step}}", &history.step.to_string())
         .replace("{{enrolments}}", &history.enrolments.max(1).to_string())
         .replace("{{seed}}", &options.seed.to_string());
-    let mut done = 0u64;
-    report(Progress { phase: "audit history", done, total: history.total });
-    conn.batch_execute(&format!(
-        "SELECT setval(pg_get_serial_sequence('audit_log', 'id'), {})",
-        history.base + history.total as i64 - 1
-    ))
-    .await?;
-    while done < history.total {
-        let to = (done + AUDIT_PER_CHUNK).min(history.total);
-        let text = fill(&template, &[("from", done.to_string()), ("to", to.to_string())]);
+    report(Progress { phase: "audit history", done: 0, total: history.total });
+    while let Some((from, to)) = chunks.take(history.total) {
+        let text = fill(&template, &[("from", from.to_string()), ("to", to.to_string())]);
         diesel::sql_query(text).execute(&mut conn).await.context("inserting the audit history")?;
-        // The time index covers what was written, so that sealing (which
-        // reads by time) reads only its window.
-        conn.batch_execute("SELECT brin_summarize_new_values('audit_log_at_brin')").await?;
-        done = to;
-        let _ = written.send(done);
+        let done = chunks.finish(from, to);
         report(Progress { phase: "audit history", done, total: history.total });
     }
+    // The time index covers what was written (the service's sealer reads
+    // its windows through it).
+    conn.batch_execute("SELECT brin_summarize_new_values('audit_log_at_brin')").await?;
     Ok(())
 }
 
