@@ -306,7 +306,6 @@ impl<B> diesel::query_builder::Query for Prepared<B> {
     type SqlType = diesel::sql_types::Untyped;
 }
 
-
 type QueryResult = Result<(), DieselError>;
 
 impl From<PoolError> for ApiError {

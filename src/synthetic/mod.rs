@@ -377,6 +377,9 @@ struct DeferredIndex {
     name: String,
     #[diesel(sql_type = Text)]
     definition: String,
+    /// `DROP INDEX` with the name quoted by PostgreSQL (`format`'s `%I`).
+    #[diesel(sql_type = Text)]
+    drop: String,
 }
 
 /// Drops the indexes of `tables` (in `public`) that back no constraint, but
@@ -386,7 +389,8 @@ struct DeferredIndex {
 async fn defer_indexes(conn: &mut AsyncPgConnection, tables: &[&str]) -> anyhow::Result<Vec<DeferredIndex>> {
     let tables: Vec<String> = tables.iter().map(|t| format!("public.{t}")).collect();
     let deferred: Vec<DeferredIndex> = diesel::sql_query(
-        "SELECT c.relname::text AS name, pg_get_indexdef(i.indexrelid) AS definition
+        "SELECT c.relname::text AS name, pg_get_indexdef(i.indexrelid) AS definition,
+                format('DROP INDEX public.%I', c.relname) AS drop
            FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
           WHERE i.indrelid = ANY ($1::text[]::regclass[])
             AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
@@ -398,9 +402,7 @@ async fn defer_indexes(conn: &mut AsyncPgConnection, tables: &[&str]) -> anyhow:
     .await
     .context("reading the indexes to build after the load")?;
     for index in &deferred {
-        conn.batch_execute(&format!("DROP INDEX public.{}", quote_ident(&index.name)))
-            .await
-            .with_context(|| format!("dropping {} for the load", index.name))?;
+        conn.batch_execute(&index.drop).await.with_context(|| format!("dropping {} for the load", index.name))?;
     }
     Ok(deferred)
 }
@@ -425,11 +427,6 @@ async fn rebuild_indexes(
         report(Progress { phase: "indexes", done, total });
     }
     Ok(())
-}
-
-/// An identifier as SQL text (the names come from the catalogue).
-fn quote_ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 async fn insert_origins(conn: &mut AsyncPgConnection) -> anyhow::Result<()> {
@@ -590,16 +587,16 @@ async fn seal_history(
             "INSERT INTO audit_seals (window_start, window_end, entry_ids, entry_digests, prev_hash, hash, sealed_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
-            .bind::<Timestamptz, _>(start)
-            .bind::<Timestamptz, _>(end)
-            .bind::<Array<BigInt>, _>(&ids)
-            .bind::<Bytea, _>(&digests)
-            .bind::<Bytea, _>(&prev)
-            .bind::<Bytea, _>(&hash)
-            .bind::<Timestamptz, _>(now)
-            .execute(&mut conn)
-            .await
-            .context("sealing the audit history")?;
+        .bind::<Timestamptz, _>(start)
+        .bind::<Timestamptz, _>(end)
+        .bind::<Array<BigInt>, _>(&ids)
+        .bind::<Bytea, _>(&digests)
+        .bind::<Bytea, _>(&prev)
+        .bind::<Bytea, _>(&hash)
+        .bind::<Timestamptz, _>(now)
+        .execute(&mut conn)
+        .await
+        .context("sealing the audit history")?;
         seals += 1;
         sealed = upto;
         start = end;
