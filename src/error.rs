@@ -287,6 +287,11 @@ impl From<diesel::result::Error> for ApiError {
             {
                 Self::Unavailable("statement timeout".into())
             }
+            // The caller's session ended (revoked, expired, user changed):
+            // found by `db::begin`'s check, before any work ran.
+            Error::DatabaseError(_, ref info) if info.constraint_name() == Some(crate::db::SESSION_ENDED) => {
+                Self::Unauthenticated
+            }
             other => Self::Internal(other.into()),
         }
     }

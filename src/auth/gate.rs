@@ -1,6 +1,8 @@
 //! The middleware in front of every handler: it finds the route's rule in the
-//! policy table, authenticates the bearer token against the database when the
-//! rule asks for a user, checks roles, and hands the handler an [`Actor`].
+//! policy table, checks the bearer token's signature and claims when the rule
+//! asks for a user, checks roles, and hands the handler an [`Actor`] whose
+//! session is checked against the database before the handler sees it (in
+//! the request's transaction; see [`Actor`]).
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -51,7 +53,7 @@ async fn check(req: &ServiceRequest) -> Result<(), ApiError> {
         .app_data::<web::Data<AppState>>()
         .cloned()
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("AppState missing")))?;
-    let mut actor = authenticate(&state, req).await?;
+    let mut actor = authenticate(&state, req)?;
     actor.writing = !rule.reads;
     if let Access::AnyRole(roles) = rule.access {
         if !roles.iter().any(|r| actor.has_role(*r)) {
@@ -69,30 +71,34 @@ fn bearer(req: &ServiceRequest) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
-/// Checks the token's signature and claims, then that the user is still
-/// active, unchanged since the token was minted, and the session not revoked.
-async fn authenticate(state: &AppState, req: &ServiceRequest) -> Result<Actor, ApiError> {
+/// Checks the token's signature and claims. The session it names is checked
+/// against the database later, before any handler sees the actor (see
+/// [`Actor`]): in the request's transaction, or by [`require_session`].
+fn authenticate(state: &AppState, req: &ServiceRequest) -> Result<Actor, ApiError> {
     let token = bearer(req).ok_or(ApiError::Unauthenticated)?;
     let now = state.clock.now();
     let claims = state.tokens.verify(token, now).ok_or(ApiError::Unauthenticated)?;
+    let mut actor = actor_from_claims(claims, now)?;
+    actor.unscoped = state.settings.test_only_disable_app_scope;
+    Ok(actor)
+}
 
+/// Whether the actor's session is still open and its user active and
+/// unchanged since the token was minted, in a round trip of its own.
+pub async fn require_session(state: &AppState, actor: &Actor) -> Result<(), ApiError> {
     let mut conn = state.pool.get().await?;
     let current: Option<(bool, i32)> = staff_users::table
         .inner_join(sessions::table)
-        .filter(staff_users::id.eq(claims.sub))
-        .filter(sessions::id.eq(claims.sid))
+        .filter(staff_users::id.eq(actor.user_id.0))
+        .filter(sessions::id.eq(actor.session_id))
         .filter(sessions::revoked_at.is_null())
-        .filter(sessions::expires_at.gt(now))
+        .filter(sessions::expires_at.gt(actor.now))
         .select((staff_users::active, staff_users::version))
         .first(&mut conn)
         .await
         .optional()?;
     match current {
-        Some((true, version)) if version == claims.ver => {
-            let mut actor = actor_from_claims(claims, now)?;
-            actor.unscoped = state.settings.test_only_disable_app_scope;
-            Ok(actor)
-        }
+        Some((true, version)) if version == actor.session_version => Ok(()),
         _ => Err(ApiError::Unauthenticated),
     }
 }
@@ -108,6 +114,7 @@ fn actor_from_claims(claims: Claims, now: chrono::DateTime<chrono::Utc>) -> Resu
     Ok(Actor {
         user_id: UserId(claims.sub),
         session_id: claims.sid,
+        session_version: claims.ver,
         department,
         roles,
         teams,

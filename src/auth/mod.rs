@@ -9,13 +9,13 @@ pub mod policy;
 pub mod queries;
 pub mod service;
 
-use std::future::{ready, Ready};
-
-use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use futures_util::future::{FutureExt, LocalBoxFuture};
 use uuid::Uuid;
 
 use crate::domain::{DepartmentCode, Role, UserId};
 use crate::error::ApiError;
+use crate::state::AppState;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TeamMembership {
@@ -23,13 +23,19 @@ pub struct TeamMembership {
     pub restricted: bool,
 }
 
-/// The authenticated caller, as checked against the database on this request.
-/// Handlers receive it as an extractor; it is put in place by [`gate`] for
-/// every route whose policy requires a signed-in user.
+/// The authenticated caller: put in place by [`gate`] for every route whose
+/// policy requires a signed-in user, from a token whose signature and claims
+/// it checked. The session the token names is checked against the database
+/// before any handler sees it: by this extractor, or, for a handler that
+/// takes a `request::Ctx`, in the round trip that opens its transaction
+/// (`db::begin`); every database transaction opened for an actor checks it.
 #[derive(Debug, Clone)]
 pub struct Actor {
     pub user_id: UserId,
     pub session_id: Uuid,
+    /// The user's version when the token was minted: a change since (roles,
+    /// teams, password, deactivation) ends the session.
+    pub session_version: i32,
     pub department: DepartmentCode,
     pub roles: Vec<Role>,
     pub teams: Vec<TeamMembership>,
@@ -55,10 +61,20 @@ impl Actor {
 
 impl FromRequest for Actor {
     type Error = ApiError;
-    type Future = Ready<Result<Self, Self::Error>>;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
+    /// The actor with its session checked: one round trip of its own, for the
+    /// handlers that do not open a `request::Ctx` transaction.
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        ready(req.extensions().get::<Actor>().cloned().ok_or(ApiError::Unauthenticated))
+        let actor = req.extensions().get::<Actor>().cloned();
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        async move {
+            let actor = actor.ok_or(ApiError::Unauthenticated)?;
+            let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("AppState missing")))?;
+            gate::require_session(&state, &actor).await?;
+            Ok(actor)
+        }
+        .boxed_local()
     }
 }
 
@@ -80,6 +96,12 @@ impl From<&Actor> for crate::db::DbContext {
             roles: actor.roles.iter().map(|r| r.as_str().to_string()).collect(),
             teams: actor.teams.iter().map(|t| t.id.to_string()).collect(),
             writing: actor.writing,
+            session: Some(crate::db::SessionCheck {
+                user: actor.user_id.0,
+                session: actor.session_id,
+                version: actor.session_version,
+                at: actor.now,
+            }),
         }
     }
 }

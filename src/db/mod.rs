@@ -117,7 +117,24 @@ pub struct DbContext {
     pub teams: Vec<String>,
     /// A writing request: row-level security counts no break-the-glass grant.
     pub writing: bool,
+    /// The session the caller's token names, checked in the round trip that
+    /// opens the transaction (see [`begin`]); none for the service's own work.
+    pub session: Option<SessionCheck>,
 }
+
+/// A signed-in caller's session as their token names it: still open at `at`,
+/// its user active and unchanged since the token was minted (`version`).
+#[derive(Debug, Clone, Copy)]
+pub struct SessionCheck {
+    pub user: uuid::Uuid,
+    pub session: uuid::Uuid,
+    pub version: i32,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The constraint name `medborger_require_session` raises with when the
+/// session has ended; answered 401 (crate::error).
+pub const SESSION_ENDED: &str = "medborger_session_ended";
 
 /// Whether this connection's role sees past row-level security: the schema
 /// owner (a member of `medborger_system`) or a superuser. A role, never a
@@ -205,19 +222,22 @@ pub async fn commit(conn: &mut AsyncPgConnection) -> Result<(), ApiError> {
 }
 
 /// Opens a transaction whose settings name the caller for row-level
-/// security (`set_config(…, true)`, so they end with the transaction): BEGIN
-/// and the settings in one round trip, as one simple-protocol batch (issue
-/// 13, S1). The values are literals: every one is a uuid, a department,
-/// role or team code, or on/off, and anything else is refused, never quoted.
+/// security (`set_config(…, true)`, so they end with the transaction), and
+/// checks the caller's session: BEGIN, the settings and the check in one
+/// round trip, as one simple-protocol batch (issue 13, S1). A session that
+/// has ended fails the batch ([`SESSION_ENDED`], answered 401) before any
+/// work runs. The values are literals: every one is a uuid, a number, a
+/// timestamp, a department, role or team code, or on/off, and anything else
+/// is refused, never quoted.
 pub async fn begin(conn: &mut AsyncPgConnection, ctx: &DbContext) -> Result<(), DieselError> {
     fn literal(value: &str) -> Result<String, DieselError> {
-        if value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ',')) {
+        if value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ',' | ':' | '.')) {
             Ok(format!("'{value}'"))
         } else {
             Err(DieselError::QueryBuilderError(format!("a setting that is no code: {value:?}").into()))
         }
     }
-    let sql = format!(
+    let mut sql = format!(
         "BEGIN; SELECT set_config('medborger.user_id', {}, true), set_config('medborger.department', {}, true), \
          set_config('medborger.roles', {}, true), set_config('medborger.teams', {}, true), \
          set_config('medborger.writing', {}, true)",
@@ -227,11 +247,20 @@ pub async fn begin(conn: &mut AsyncPgConnection, ctx: &DbContext) -> Result<(), 
         literal(&ctx.teams.join(","))?,
         literal(if ctx.writing { "on" } else { "off" })?,
     );
+    if let Some(check) = &ctx.session {
+        sql.push_str(&format!(
+            "; SELECT medborger_require_session({}, {}, {}, {})",
+            literal(&check.user.to_string())?,
+            literal(&check.session.to_string())?,
+            check.version,
+            literal(&check.at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))?,
+        ));
+    }
     let begun = Manager::begin_transaction_sql(conn, &sql).await;
     if begun.is_err() {
-        // BEGIN may have run and the settings failed: diesel then counts no
-        // transaction and would send no ROLLBACK, leaving the pooled
-        // connection in an aborted one.
+        // BEGIN may have run and the settings or the check failed: diesel
+        // then counts no transaction and would send no ROLLBACK, leaving the
+        // pooled connection in an aborted one.
         let _ = conn.batch_execute("ROLLBACK").await;
     }
     begun

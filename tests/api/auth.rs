@@ -244,3 +244,67 @@ async fn a_role_change_takes_effect_on_the_next_request() {
     assert_eq!(app.get("/api/v1/admin/users", Some(access)).await.status(), 200);
     assert_eq!(decode_claims(access).roles, vec!["manager", "admin"]);
 }
+
+/// Issue 13 checks the session in the round trip that opens the request's
+/// transaction, not in a query of its own: a token whose session has ended
+/// must still be refused on every kind of route (a read, a list, a write
+/// with an Idempotency-Key, a route the role may not use, an id that does
+/// not exist), 401 each time, and leave no row and no audit entry behind.
+/// The user's other session goes on working until the user is deactivated.
+#[tokio::test]
+async fn an_ended_session_is_refused_on_every_kind_of_route_and_leaves_nothing() {
+    let app = spawn_app().await;
+    let ended = app.login("cw.bif").await.access;
+    let other = app.login("cw.bif").await.access;
+    let citizen =
+        crate::cases::id(&crate::cases::register(&app, &other, &crate::cases::refugee("010190-1234", 5, &app)).await);
+    let enrolment = crate::cases::id(
+        &crate::cases::enrol(&app, &other, &citizen, json!({"programme_code": "kobenhavnermodellen"})).await,
+    );
+    let citizen_path = format!("/api/v1/citizens/{citizen}");
+    assert_eq!(app.get(&citizen_path, Some(&ended)).await.status(), 200);
+    let logout = app.post_json("/api/v1/auth/logout", Some(&ended), &json!({})).await;
+    assert_eq!(logout.status(), 204);
+
+    let db = app.db().await;
+    let rows = |table: &'static str| {
+        let db = &db;
+        async move { db.query_one(&format!("SELECT count(*) FROM {table}"), &[]).await.unwrap().get::<_, i64>(0) }
+    };
+    let (audit, notes) = (rows("audit_log").await, rows("notes").await);
+    let note = json!({"kind": "phone", "occurred_at": chrono::Utc::now(), "text": "Ringede"});
+    let refused = [
+        ("read", app.get(&citizen_path, Some(&ended)).await),
+        ("list", app.get("/api/v1/caseload?limit=50", Some(&ended)).await),
+        ("unknown id", app.get(&format!("/api/v1/citizens/{}", uuid::Uuid::new_v4()), Some(&ended)).await),
+        ("another role's route", app.get("/api/v1/reports/caseload", Some(&ended)).await),
+        ("me", app.get("/api/v1/me", Some(&ended)).await),
+        (
+            "write",
+            app.client
+                .post(app.url(&format!("/api/v1/enrolments/{enrolment}/notes")))
+                .bearer_auth(&ended)
+                .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
+                .json(&note)
+                .send()
+                .await
+                .unwrap(),
+        ),
+    ];
+    for (what, response) in refused {
+        let problem = assert_problem(response, 401).await;
+        assert!(!problem.to_string().contains(&citizen), "{what}: {problem}");
+    }
+    assert_eq!(rows("audit_log").await, audit, "an ended session leaves no audit entry");
+    assert_eq!(rows("notes").await, notes, "an ended session writes nothing");
+
+    // The user's other session is untouched, until the user is deactivated.
+    assert_eq!(app.get(&citizen_path, Some(&other)).await.status(), 200);
+    let admin = app.login("admin").await;
+    let user_path = format!("/api/v1/admin/users/{}", app.user_id("cw.bif").await);
+    let etag = app.get(&user_path, Some(&admin.access)).await.headers()["etag"].to_str().unwrap().to_string();
+    let deactivated = app.patch_json(&user_path, &admin.access, Some(&etag), &json!({"active": false})).await;
+    assert_eq!(deactivated.status(), 200);
+    assert_problem(app.get(&citizen_path, Some(&other)).await, 401).await;
+    assert_problem(app.get("/api/v1/caseload?limit=50", Some(&other)).await, 401).await;
+}
