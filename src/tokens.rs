@@ -39,6 +39,13 @@ pub struct TokenKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    /// The claims of tokens whose signature has been checked, by the token's
+    /// SHA-256: an Ed25519 verification was ~12 % of the service's CPU on a
+    /// citizen read (perf, BENCHMARKS.md "sixth run"), and a client sends one
+    /// token for up to its lifetime. Only tokens that verified enter (a forged
+    /// one cannot fill it); the time checks run on every use; the session is
+    /// still checked in the database on every request.
+    verified: quick_cache::sync::Cache<[u8; 32], Claims>,
     pub issuer: String,
     pub audience: String,
     pub access_ttl: chrono::Duration,
@@ -61,6 +68,7 @@ impl TokenKeys {
             encoding: EncodingKey::from_ed_der(pkcs8),
             decoding: DecodingKey::from_ed_der(pair.public_key().as_ref()),
             validation,
+            verified: quick_cache::sync::Cache::new(VERIFIED_TOKENS),
             issuer: settings.issuer.clone(),
             audience: settings.audience.clone(),
             access_ttl: chrono::Duration::from_std(settings.access_token_ttl)?,
@@ -75,16 +83,33 @@ impl TokenKeys {
 
     /// The claims of a valid, unexpired access token; `None` for anything else.
     pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Option<Claims> {
-        let header = jsonwebtoken::decode_header(token).ok()?;
-        if header.alg != Algorithm::EdDSA || header.typ.as_deref() != Some(ACCESS_TOKEN_TYPE) {
-            return None;
-        }
-        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).ok()?.claims;
+        let key: [u8; 32] = ring::digest::digest(&ring::digest::SHA256, token.as_bytes()).as_ref().try_into().ok()?;
+        let claims = match self.verified.get(&key) {
+            Some(claims) => claims,
+            None => {
+                let claims = self.check_signature(token)?;
+                self.verified.insert(key, claims.clone());
+                claims
+            }
+        };
         let now = now.timestamp();
         // A little leeway for clocks of other verifiers, none beyond a minute.
         (claims.exp > now && claims.iat <= now + 60 && claims.exp - claims.iat <= 15 * 60).then_some(claims)
     }
+
+    /// The claims of a token signed with our key, for our audience, as an
+    /// access token; its times are checked by [`TokenKeys::verify`].
+    fn check_signature(&self, token: &str) -> Option<Claims> {
+        let header = jsonwebtoken::decode_header(token).ok()?;
+        if header.alg != Algorithm::EdDSA || header.typ.as_deref() != Some(ACCESS_TOKEN_TYPE) {
+            return None;
+        }
+        Some(jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).ok()?.claims)
+    }
 }
+
+/// How many verified tokens are kept (a few hundred bytes each).
+const VERIFIED_TOKENS: usize = 10_000;
 
 /// A new refresh token: 256 random bits, URL-safe base64.
 pub fn new_refresh_token() -> anyhow::Result<String> {

@@ -134,7 +134,15 @@ async fn forged_expired_and_misaddressed_tokens_are_refused() {
     let header_hs = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"at+jwt"}"#);
     let alg_hs256 = format!("{header_hs}.{body}.{}", URL_SAFE_NO_PAD.encode([0u8; 32]));
 
+    // A token the service has verified (and keeps as verified), with one
+    // character of its signature changed.
+    assert_eq!(me_status(&app, &tokens.access).await, 200);
+    let at = tokens.access.len() - 10;
+    let changed = if &tokens.access[at..=at] == "A" { "B" } else { "A" };
+    let altered = format!("{}{changed}{}", &tokens.access[..at], &tokens.access[at + 1..]);
+
     let cases = [
+        ("a verified token with its signature changed", altered),
         ("signed with another key", other_keys.sign(&real).unwrap()),
         ("alg none", alg_none),
         ("alg HS256", alg_hs256),
