@@ -9,8 +9,9 @@
 //! so a handler cannot forget its audit entry and still succeed; a test sends
 //! every route and checks each left its entries. A not-found or forbidden
 //! outcome rolls the work back and records the denied attempt on the subject
-//! in a transaction of its own. A read that succeeds is four round trips:
-//! BEGIN with the caller's settings, the read, the audit insert, COMMIT.
+//! in a transaction of its own. A read that succeeds is three round trips:
+//! BEGIN with the caller's settings and the session check, the read, and
+//! the audit insert pipelined with the COMMIT (`db::commit_after`).
 
 use std::future::{ready, Ready};
 
@@ -160,7 +161,8 @@ impl Audit {
 /// What the work's transaction ends in: a value to commit, a refusal (the
 /// work rolled back, its denied entry written after), or an error to roll back.
 enum Ending<R> {
-    Commit(R),
+    /// The value, and the audit entries its work declared.
+    Commit(R, Vec<AuditEntry>),
     Refused(ApiError),
 }
 
@@ -205,7 +207,14 @@ impl Ctx {
         };
         let result = match ending {
             // A connection lost during COMMIT answers commit-unknown.
-            Ok(Ending::Commit(value)) => db::commit(conn).await.map(|()| value),
+            // The entries and the COMMIT go in one round trip.
+            Ok(Ending::Commit(value, entries)) => match audit::write(conn, self.now, &self.who, entries) {
+                Ok(write) => db::commit_after(conn, write).await.map(|()| value),
+                Err(e) => {
+                    let _ = Manager::rollback_transaction(conn).await;
+                    Err(e)
+                }
+            },
             Ok(Ending::Refused(refusal)) => match Manager::rollback_transaction(conn).await {
                 Ok(()) => self.record_denied(conn, &subject).await.and(Err(refusal)),
                 Err(e) => Err(e.into()),
@@ -286,8 +295,7 @@ impl Ctx {
                         "request work on personal data declared no audit entry"
                     )));
                 }
-                audit::record_many(conn, self.now, &self.who, declared.entries).await?;
-                Ok(Ending::Commit(value))
+                Ok(Ending::Commit(value, declared.entries))
             }
             Err(refusal @ (ApiError::NotFound | ApiError::Forbidden)) => Ok(Ending::Refused(refusal)),
             Err(e) => Err(e),

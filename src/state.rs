@@ -24,7 +24,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         Ok(Self {
-            pool: crate::db::pool(&settings.database)?,
+            pool: crate::db::pool_preparing(&settings.database, Some(crate::audit::prepare))?,
             tokens: TokenKeys::new(&settings.auth)?,
             vault: CprVault::new(&settings.cpr)?,
             clock,

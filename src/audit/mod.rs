@@ -6,6 +6,7 @@ pub mod seal;
 
 use chrono::{DateTime, Utc};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use futures_util::future::{BoxFuture, FutureExt};
 use uuid::Uuid;
 
 use crate::domain::code_list;
@@ -251,26 +252,41 @@ pub async fn record(
 
 /// The entries of one request, however many, in one static statement that
 /// stays prepared on the connection: their own fields as arrays, unnested
-/// in order (so that their ids follow it), the request's beside them.
+/// in order (so that their ids follow it), the request's beside them. It
+/// marks the transaction as holding them (`medborger.audited`), which the
+/// request's COMMIT, pipelined behind it, requires (`db::commit_after`).
 const INSERT_ENTRIES: &str = "
+WITH written AS (
 INSERT INTO audit_log (at, actor_id, actor_department, actor_roles, request_id, action, resource_type, resource_id,
                        citizen_id, reason, outcome, restricted_team_id)
 SELECT $1, $2, $3, $4, $5, e.action, e.resource_type, e.resource_id, e.citizen_id, e.reason, e.outcome,
        e.restricted_team_id
   FROM unnest($6::text[], $7::text[], $8::text[], $9::uuid[], $10::text[], $11::text[], $12::uuid[])
        WITH ORDINALITY AS e(action, resource_type, resource_id, citizen_id, reason, outcome, restricted_team_id, n)
- ORDER BY e.n";
+ ORDER BY e.n
+RETURNING 1)
+SELECT set_config('medborger.audited', 'on', true) FROM (SELECT count(*) FROM written) w";
 
 /// Writes several entries (a search that shows many citizens, a
 /// reassignment) in one statement.
 pub async fn record_many(
     conn: &mut AsyncPgConnection, at: DateTime<Utc>, actor: &AuditActor, entries: Vec<AuditEntry>,
 ) -> Result<(), ApiError> {
-    use diesel::sql_types::{Array, Nullable, Text, Timestamptz, Uuid as SqlUuid};
-    let entries = entries.into_iter().map(AuditEntry::checked).collect::<Result<Vec<_>, _>>()?;
     if entries.is_empty() {
         return Ok(());
     }
+    write(conn, at, actor, entries)?.await?;
+    Ok(())
+}
+
+/// The statement writing `entries`, ready to send: its values are its own,
+/// and it holds no borrow of `conn`, so that it can be pipelined with the
+/// COMMIT that follows it (`db::commit_after`).
+pub fn write(
+    conn: &mut AsyncPgConnection, at: DateTime<Utc>, actor: &AuditActor, entries: Vec<AuditEntry>,
+) -> Result<BoxFuture<'static, diesel::QueryResult<usize>>, ApiError> {
+    use diesel::sql_types::{Array, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+    let entries = entries.into_iter().map(AuditEntry::checked).collect::<Result<Vec<_>, _>>()?;
     let mut actions = Vec::with_capacity(entries.len());
     let mut resource_types = Vec::with_capacity(entries.len());
     let mut resource_ids = Vec::with_capacity(entries.len());
@@ -287,20 +303,33 @@ pub async fn record_many(
         outcomes.push(entry.outcome.as_str());
         teams.push(entry.restricted_team);
     }
-    crate::db::prepared(INSERT_ENTRIES)
+    Ok(crate::db::prepared(INSERT_ENTRIES)
         .bind::<Timestamptz, _>(at)
         .bind::<Nullable<SqlUuid>, _>(actor.id)
         .bind::<Nullable<Text>, _>(actor.department.map(|d| d.as_str()))
-        .bind::<Array<Text>, _>(&actor.roles)
+        .bind::<Array<Text>, _>(actor.roles.clone())
         .bind::<Nullable<Text>, _>(current_request_id())
-        .bind::<Array<Text>, _>(&actions)
-        .bind::<Array<Text>, _>(&resource_types)
-        .bind::<Array<Nullable<Text>>, _>(&resource_ids)
-        .bind::<Array<Nullable<SqlUuid>>, _>(&citizens)
-        .bind::<Array<Nullable<Text>>, _>(&reasons)
-        .bind::<Array<Text>, _>(&outcomes)
-        .bind::<Array<Nullable<SqlUuid>>, _>(&teams)
-        .execute(conn)
-        .await?;
-    Ok(())
+        .bind::<Array<Text>, _>(actions)
+        .bind::<Array<Text>, _>(resource_types)
+        .bind::<Array<Nullable<Text>>, _>(resource_ids)
+        .bind::<Array<Nullable<SqlUuid>>, _>(citizens)
+        .bind::<Array<Nullable<Text>>, _>(reasons)
+        .bind::<Array<Text>, _>(outcomes)
+        .bind::<Array<Nullable<SqlUuid>>, _>(teams)
+        .execute(conn))
+}
+
+/// Prepares the entries' statement on a new connection (an insert of no
+/// entries), so that no request's first use of it sends a Parse, and waits
+/// for its answer, ahead of its Execute: `db::commit_after` relies on the
+/// Execute leaving before the COMMIT.
+pub fn prepare(conn: &mut AsyncPgConnection) -> BoxFuture<'_, diesel::QueryResult<()>> {
+    let none = write(conn, DateTime::<Utc>::UNIX_EPOCH, &AuditActor::default(), Vec::new());
+    async move {
+        match none {
+            Ok(written) => written.await.map(|_| ()),
+            Err(e) => Err(diesel::result::Error::QueryBuilderError(e.to_string().into())),
+        }
+    }
+    .boxed()
 }

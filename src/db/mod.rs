@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use anyhow::Context;
+use diesel::connection::TransactionDepthChange;
 use diesel::result::Error as DieselError;
 use diesel::{sql_query, QueryDsl};
 use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
@@ -12,6 +13,7 @@ use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfi
 use diesel_async::scoped_futures::ScopedBoxFuture;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection, TransactionManager};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use futures_util::future::BoxFuture;
 use futures_util::FutureExt;
 use secrecy::ExposeSecret;
 
@@ -24,9 +26,17 @@ pub type DbPool = Pool<AsyncPgConnection>;
 pub type PoolError = diesel_async::pooled_connection::deadpool::PoolError;
 pub type Pooled = Object<AsyncPgConnection>;
 
+/// Statements a connection prepares when it is made (see [`commit_after`]).
+pub type Prepare = for<'c> fn(&'c mut AsyncPgConnection) -> BoxFuture<'c, Result<(), DieselError>>;
+
 /// Builds the pool. Connections are made lazily, so the service starts (and
 /// answers /healthz, and 503 on /readyz) while the database is away.
 pub fn pool(settings: &DatabaseSettings) -> anyhow::Result<DbPool> {
+    pool_preparing(settings, None)
+}
+
+/// The service's pool: [`pool`], with `prepare` run on every new connection.
+pub fn pool_preparing(settings: &DatabaseSettings, prepare: Option<Prepare>) -> anyhow::Result<DbPool> {
     let statement_ms = settings.statement_timeout.as_millis();
     let idle_ms = settings.idle_in_transaction_timeout.as_millis();
     let mut config = ManagerConfig::default();
@@ -49,6 +59,9 @@ pub fn pool(settings: &DatabaseSettings) -> anyhow::Result<DbPool> {
             ))
             .await
             .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+            if let Some(prepare) = prepare {
+                prepare(&mut conn).await.map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+            }
             Ok(conn)
         }
         .boxed()
@@ -219,6 +232,45 @@ pub async fn commit(conn: &mut AsyncPgConnection) -> Result<(), ApiError> {
         Err(e) if crate::error::is_connection_failure(&e) => Err(ApiError::CommitUnknown(e.to_string())),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Sends `write` and then the COMMIT without waiting between them: one round
+/// trip where there were two (issue 13). `write` must be a statement that
+/// is prepared on the connection already (see [`Prepare`]), so that its
+/// Execute leaves on the first poll, ahead of the COMMIT; and it must set
+/// `medborger.audited` (as `audit::write` does), which the COMMIT's batch
+/// requires first: were the two ever sent the other way round, the
+/// transaction would be refused, never committed without its entries. A
+/// failed `write` aborts the transaction, so the COMMIT behind it commits
+/// nothing. On any failure the transaction is rolled back.
+pub async fn commit_after<F>(conn: &mut AsyncPgConnection, write: F) -> Result<(), ApiError>
+where
+    F: std::future::Future<Output = Result<usize, DieselError>>,
+{
+    let (written, committed) =
+        futures_util::future::join(write, conn.batch_execute("SELECT medborger_require_audited(); COMMIT")).await;
+    let failure = match (written, committed) {
+        (Ok(_), Ok(())) => {
+            // diesel's transaction manager did not send this COMMIT: tell it
+            // the transaction is over, so the connection returns to the pool.
+            return Manager::transaction_manager_status_mut(conn)
+                .transaction_state()
+                .and_then(|state| state.change_transaction_depth(TransactionDepthChange::DecreaseDepth))
+                .map_err(ApiError::from);
+        }
+        // Refused by the database: the transaction was aborted, the COMMIT
+        // behind it committed nothing.
+        (Err(e), _) if !crate::error::is_connection_failure(&e) => e,
+        // The connection was lost with the COMMIT sent: the server may have
+        // committed before the client heard back (as in [`commit`]).
+        (Err(e), _) => return Err(ApiError::CommitUnknown(e.to_string())),
+        (Ok(_), Err(e)) if crate::error::is_connection_failure(&e) => {
+            return Err(ApiError::CommitUnknown(e.to_string()));
+        }
+        (Ok(_), Err(e)) => e,
+    };
+    let _ = Manager::rollback_transaction(conn).await;
+    Err(failure.into())
 }
 
 /// Opens a transaction whose settings name the caller for row-level

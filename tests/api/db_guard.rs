@@ -220,3 +220,54 @@ async fn the_service_role_cannot_forge_history() {
     ));
     assert!(!medborger::audit::seal::leads_to(&pool, &head).await.unwrap(), "verify --head must see the rewrite");
 }
+
+/// Issue 13 sends a request's audit entries and its COMMIT in one round
+/// trip; the COMMIT's batch first requires that the transaction wrote its
+/// entries. Were the two ever to arrive the other way round, or the entries
+/// never sent, the work is rolled back, not committed without them.
+#[tokio::test]
+async fn the_requests_commit_refuses_a_transaction_without_its_audit_entries() {
+    let app = spawn_app().await;
+    let user = app.user_id("cw.bif").await;
+    let db = app.app_db().await;
+    let count = |id: uuid::Uuid| {
+        let db = &db;
+        async move { db.query_one("SELECT count(*) FROM sessions WHERE id = $1", &[&id]).await.unwrap().get::<_, i64>(0) }
+    };
+    let commit = "SELECT medborger_require_audited(); COMMIT";
+
+    // Work with no entry: the COMMIT is refused and the work is undone.
+    let bare = uuid::Uuid::new_v4();
+    db.batch_execute(&format!(
+        "BEGIN; INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES ('{bare}', '{user}', now(), now())"
+    ))
+    .await
+    .unwrap();
+    let refused = db.batch_execute(commit).await.unwrap_err();
+    let refused = refused.as_db_error().expect("refused by the database");
+    assert_eq!(refused.constraint(), Some("medborger_unaudited"), "{refused:?}");
+    db.batch_execute("ROLLBACK").await.unwrap();
+    assert_eq!(count(bare).await, 0, "nothing of the unaudited work is committed");
+
+    // The same work with its entries (the service's statement sets the mark).
+    let audited = uuid::Uuid::new_v4();
+    db.batch_execute(&format!(
+        "BEGIN; INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES ('{audited}', '{user}', now(), now()); \
+         SELECT set_config('medborger.audited', 'on', true)"
+    ))
+    .await
+    .unwrap();
+    db.batch_execute(commit).await.unwrap();
+    assert_eq!(count(audited).await, 1);
+
+    // The mark ends with its transaction: the next one needs its own.
+    let next = uuid::Uuid::new_v4();
+    db.batch_execute(&format!(
+        "BEGIN; INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES ('{next}', '{user}', now(), now())"
+    ))
+    .await
+    .unwrap();
+    assert!(db.batch_execute(commit).await.is_err());
+    db.batch_execute("ROLLBACK").await.unwrap();
+    assert_eq!(count(next).await, 0);
+}

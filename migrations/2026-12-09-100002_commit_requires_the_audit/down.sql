@@ -1,0 +1,1 @@
+DROP FUNCTION medborger_require_audited();
