@@ -84,6 +84,10 @@ pub enum ApiError {
     Internal(anyhow::Error),
 }
 
+/// The constraint name `medborger_require_session` raises with when the
+/// caller's session has ended (`db::begin`); answered 401.
+pub const SESSION_ENDED: &str = "medborger_session_ended";
+
 /// Seconds a client is asked to wait before retrying a 503.
 pub const RETRY_AFTER_SECS: u64 = 1;
 
@@ -289,9 +293,7 @@ impl From<diesel::result::Error> for ApiError {
             }
             // The caller's session ended (revoked, expired, user changed):
             // found by `db::begin`'s check, before any work ran.
-            Error::DatabaseError(_, ref info) if info.constraint_name() == Some(crate::db::SESSION_ENDED) => {
-                Self::Unauthenticated
-            }
+            Error::DatabaseError(_, ref info) if info.constraint_name() == Some(SESSION_ENDED) => Self::Unauthenticated,
             other => Self::Internal(other.into()),
         }
     }

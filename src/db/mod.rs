@@ -145,10 +145,6 @@ pub struct SessionCheck {
     pub at: chrono::DateTime<chrono::Utc>,
 }
 
-/// The constraint name `medborger_require_session` raises with when the
-/// session has ended; answered 401 (crate::error).
-pub const SESSION_ENDED: &str = "medborger_session_ended";
-
 /// Whether this connection's role sees past row-level security: the schema
 /// owner (a member of `medborger_system`) or a superuser. A role, never a
 /// setting (issue 10, door 3): the command line's bulk work (import, demo
@@ -277,7 +273,7 @@ where
 /// security (`set_config(…, true)`, so they end with the transaction), and
 /// checks the caller's session: BEGIN, the settings and the check in one
 /// round trip, as one simple-protocol batch (issue 13, S1). A session that
-/// has ended fails the batch ([`SESSION_ENDED`], answered 401) before any
+/// has ended fails the batch (`error::SESSION_ENDED`, answered 401) before any
 /// work runs. The values are literals: every one is a uuid, a number, a
 /// timestamp, a department, role or team code, or on/off, and anything else
 /// is refused, never quoted.
