@@ -243,8 +243,14 @@ pub async fn commit_after<F>(conn: &mut AsyncPgConnection, write: F) -> Result<(
 where
     F: std::future::Future<Output = Result<usize, DieselError>>,
 {
-    let (written, committed) =
-        futures_util::future::join(write, conn.batch_execute("SELECT medborger_require_audited(); COMMIT")).await;
+    // Unconstrained by tokio's cooperative budget: an exhausted budget could
+    // leave the entries' first poll pending on the statement cache's lock
+    // and let the COMMIT leave first (which the check would then refuse).
+    let (written, committed) = tokio::task::unconstrained(futures_util::future::join(
+        write,
+        conn.batch_execute("SELECT medborger_require_audited(); COMMIT"),
+    ))
+    .await;
     let failure = match (written, committed) {
         (Ok(_), Ok(())) => {
             // diesel's transaction manager did not send this COMMIT: tell it
@@ -253,6 +259,11 @@ where
                 .transaction_state()
                 .and_then(|state| state.change_transaction_depth(TransactionDepthChange::DecreaseDepth))
                 .map_err(ApiError::from);
+        }
+        // The COMMIT arrived before the entries: refused, nothing committed.
+        (_, Err(e)) if constraint(&e) == Some(UNAUDITED) => {
+            let _ = Manager::rollback_transaction(conn).await;
+            return Err(ApiError::internal(anyhow::anyhow!("the audit entries did not precede the COMMIT: {e}")));
         }
         // Refused by the database: the transaction was aborted, the COMMIT
         // behind it committed nothing.
@@ -267,6 +278,16 @@ where
     };
     let _ = Manager::rollback_transaction(conn).await;
     Err(failure.into())
+}
+
+/// The constraint name `medborger_require_audited` raises with.
+const UNAUDITED: &str = "medborger_unaudited";
+
+fn constraint(e: &DieselError) -> Option<&str> {
+    match e {
+        DieselError::DatabaseError(_, info) => info.constraint_name(),
+        _ => None,
+    }
 }
 
 /// Opens a transaction whose settings name the caller for row-level
@@ -284,6 +305,10 @@ pub async fn begin(conn: &mut AsyncPgConnection, ctx: &DbContext) -> Result<(), 
         } else {
             Err(DieselError::QueryBuilderError(format!("a setting that is no code: {value:?}").into()))
         }
+    }
+    if ctx.user_id.is_some() && ctx.session.is_none() {
+        // A signed-in caller's work always checks their session.
+        return Err(DieselError::QueryBuilderError("a caller without a session to check".into()));
     }
     let mut sql = format!(
         "BEGIN; SELECT set_config('medborger.user_id', {}, true), set_config('medborger.department', {}, true), \

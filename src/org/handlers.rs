@@ -62,7 +62,7 @@ pub async fn create_user(ctx: Ctx, Json(body): Json<CreateUserRequest>) -> ApiRe
         department: body.department,
         roles,
         team_ids,
-        password_hash: password::hash(new_password).await?,
+        password_hash: hash_for(&ctx, new_password).await?,
     };
     create!(ctx, Subject::none(), claimed claim, |conn, audit| {
         let user = queries::insert_user(conn, new, ctx.now).await?;
@@ -117,7 +117,7 @@ pub async fn update_user(
         return Err(ApiError::Conflict("You cannot deactivate yourself.".into()));
     }
     if let Some(p) = new_password {
-        changes.password_hash = Some(password::hash(p).await?);
+        changes.password_hash = Some(hash_for(&ctx, p).await?);
     }
     let action = if changes.active == Some(false) { Action::Deactivate } else { Action::Update };
     let entry = AuditEntry::success(action, Resource::StaffUser)
@@ -212,4 +212,12 @@ pub async fn list_staff(ctx: Ctx, params: Query<StaffParams>) -> JsonResult<Page
         Ok(rows)
     });
     Ok(web::Json(Page::from_rows(rows, limit, |u| u.id)))
+}
+
+/// A new password's hash, for a caller whose session is checked first: the
+/// hash (argon2, 19 MiB) comes before the request's transaction, which
+/// would otherwise be the first to find an ended session.
+async fn hash_for(ctx: &Ctx, new_password: password::NewPassword) -> ApiResult<String> {
+    crate::auth::gate::require_session(ctx.state(), &ctx.actor).await?;
+    password::hash(new_password).await
 }

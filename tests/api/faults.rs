@@ -304,3 +304,53 @@ async fn a_graceful_stop_finishes_every_request_in_flight_and_takes_no_new_ones(
     stopping.await.unwrap();
     server.await.unwrap().unwrap();
 }
+
+/// Issue 13 sends a request's audit entries and its COMMIT together. When
+/// the entries are refused (here by a trigger the test adds as the owner),
+/// the request fails, its work is not committed, and the connection goes
+/// back to the pool clean: every later request is served, and a note
+/// written then lands once with its entry.
+#[tokio::test]
+async fn refused_audit_entries_commit_nothing_and_the_pool_serves_on() {
+    let app = spawn_app().await;
+    let bif = app.login("cw.bif").await.access;
+    let citizen = register(&app, &bif, &refugee("010190-1234", 5, &app)).await;
+    let e = enrol(&app, &bif, &id(&citizen), json!({"programme_code": "jobdansk"})).await;
+    let path = format!("/api/v1/enrolments/{}/notes", id(&e));
+    let note = json!({"kind": "phone", "occurred_at": "2026-01-05T10:00:00Z", "text": "Ringede"});
+    let owner = app.db().await;
+    owner
+        .batch_execute(
+            "CREATE FUNCTION test_refuse_note_entries() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN
+                 IF NEW.resource_type = 'note' AND NEW.action = 'create' THEN
+                     RAISE EXCEPTION 'refused for the test';
+                 END IF;
+                 RETURN NEW;
+             END $$;
+             CREATE TRIGGER test_refuse_note_entries BEFORE INSERT ON audit_log
+                 FOR EACH ROW EXECUTE FUNCTION test_refuse_note_entries();",
+        )
+        .await
+        .unwrap();
+    let notes = || async { owner.query_one("SELECT count(*) FROM notes", &[]).await.unwrap().get::<_, i64>(0) };
+
+    let refused = app.post_json(&path, Some(&bif), &note).await;
+    assert_eq!(refused.status(), 500, "a write whose entries are refused fails");
+    assert_eq!(notes().await, 0, "and nothing of it is committed");
+
+    owner.batch_execute("DROP TRIGGER test_refuse_note_entries ON audit_log").await.unwrap();
+    let citizen_path = format!("/api/v1/citizens/{}", id(&citizen));
+    for _ in 0..20 {
+        assert_eq!(app.get(&citizen_path, Some(&bif)).await.status(), 200, "every connection is clean");
+    }
+    let written = app.post_json(&path, Some(&bif), &note).await;
+    assert_eq!(written.status(), 201);
+    assert_eq!(notes().await, 1);
+    let entries: i64 = owner
+        .query_one("SELECT count(*) FROM audit_log WHERE resource_type = 'note' AND action = 'create'", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(entries, 1, "the note that landed has its entry; the refused one has none");
+}
