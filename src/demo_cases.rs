@@ -249,7 +249,7 @@ pub async fn seed_demo_cases(pool: &DbPool, vault: &CprVault, now: DateTime<Utc>
             }
             let ids = lookup(conn).await?;
             let mut rng = Rng(20_261_124);
-            let today = now.date_naive();
+            let today = crate::clock::local_date(now);
             let mut created = 0;
             let mut mentees = [("mentor.bif", 15), ("mentor2.bif", 8)];
             let mut corrected = false;
@@ -335,7 +335,7 @@ async fn enrol(
     conn: &mut AsyncPgConnection, rng: &mut Rng, ids: &Ids, citizen: Uuid, programme_code: &str, department: &str,
     team_name: &str, caseworker: &str, now: DateTime<Utc>,
 ) -> ApiResult<(Uuid, Status)> {
-    let today = now.date_naive();
+    let today = crate::clock::local_date(now);
     let programme = programmes::find(conn, programme_code).await?;
     let status = *rng.pick(&[
         Status::Active,
@@ -402,7 +402,7 @@ async fn enrol(
 async fn close_some_milestones(
     conn: &mut AsyncPgConnection, rng: &mut Rng, enrolment: Uuid, actor: Uuid, now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    let today = now.date_naive();
+    let today = crate::clock::local_date(now);
     let due: Vec<(Uuid, NaiveDate)> = milestones::table
         .filter(milestones::enrolment_id.eq(enrolment))
         .filter(milestones::due_date.lt(today))
@@ -523,7 +523,7 @@ async fn restricted_case(conn: &mut AsyncPgConnection, ids: &Ids, citizen: Uuid,
             team_id: team.into(),
             responsible_caseworker_id: ids.user("specialist.sof")?.into(),
             status: Status::Active,
-            start_date: Some(now.date_naive() - Duration::days(20)),
+            start_date: Some(crate::clock::local_date(now) - Duration::days(20)),
             goals: "Sikkerhedsplan og rådgivning.",
         },
         now,

@@ -173,7 +173,7 @@ pub async fn import_citizens(
     let mut summary = Summary { dry_run, ..Summary::default() };
     let mut valid: Vec<Valid> = Vec::new();
     let mut seen: HashMap<Vec<u8>, u64> = HashMap::new();
-    let today = now.date_naive();
+    let today = crate::clock::local_date(now);
     for (index, record) in reader.records().enumerate() {
         // Line 1 is the header.
         let line = index as u64 + 2;

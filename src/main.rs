@@ -235,7 +235,7 @@ async fn main() -> anyhow::Result<()> {
                     notes,
                     audit_entries,
                     seed,
-                    as_of: as_of.unwrap_or_else(|| chrono::Utc::now().date_naive()),
+                    as_of: as_of.unwrap_or_else(|| medborger::clock::local_date(chrono::Utc::now())),
                 };
                 return seed_synthetic(&settings, &vault, &options).await;
             }
@@ -256,7 +256,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Retention { what: RetentionCommand::Run { dry_run, as_of } } => {
             let now = chrono::Utc::now();
-            let as_of = as_of.unwrap_or(now.date_naive());
+            let as_of = as_of.unwrap_or(medborger::clock::local_date(now));
             let periods = medborger::retention::Periods {
                 citizen_years: settings.retention.citizen_years,
                 audit_years: settings.audit.retention_years,

@@ -183,8 +183,9 @@ impl Ctx {
         &self.state
     }
 
+    /// The municipality's calendar day (see `clock::local_date`).
     pub fn today(&self) -> NaiveDate {
-        self.now.date_naive()
+        crate::clock::local_date(self.now)
     }
 
     pub fn department(&self) -> DepartmentCode {

@@ -138,7 +138,7 @@ const ANONYMISE: [&str; 13] = [
 pub async fn run(
     owner_url: &str, as_of: NaiveDate, periods: Periods, dry_run: bool, now: DateTime<Utc>,
 ) -> anyhow::Result<Report> {
-    if !dry_run && as_of > now.date_naive() {
+    if !dry_run && as_of > crate::clock::local_date(now) {
         anyhow::bail!("--as-of {as_of} is in the future: only a dry run may look ahead");
     }
     let mut conn = AsyncPgConnection::establish(owner_url).await?;

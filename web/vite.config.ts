@@ -17,6 +17,11 @@ export const SECURITY_HEADERS = {
   "Referrer-Policy": "no-referrer",
   "X-Frame-Options": "DENY",
 };
+// The unit tests run in the users' time zone, as the browser tests do
+// (playwright.config.ts): dates typed and shown are Copenhagen's. Set before
+// Vitest starts its workers, which inherit it.
+if (process.env.VITEST) process.env.TZ = "Europe/Copenhagen";
+
 const proxy = {
   "/api": { target: api, changeOrigin: false },
   "/healthz": api,

@@ -9,7 +9,6 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage};
-use diesel::prelude::*;
 use diesel_async::scoped_futures::ScopedFutureExt;
 use diesel_async::RunQueryDsl;
 
@@ -20,7 +19,6 @@ use crate::audit::{self, Action, AuditEntry, Outcome};
 use crate::domain::UserId;
 use crate::domain::{parse_roles, DepartmentCode};
 use crate::error::ApiError;
-use crate::schema::{sessions, staff_users};
 use crate::state::AppState;
 use crate::telemetry::MatchedRoute;
 use crate::tokens::Claims;
@@ -84,23 +82,21 @@ fn authenticate(state: &AppState, req: &ServiceRequest) -> Result<Actor, ApiErro
 }
 
 /// Whether the actor's session is still open and its user active and
-/// unchanged since the token was minted, in a round trip of its own.
+/// unchanged since the token was minted, in a round trip of its own. The
+/// rule is the database's `medborger_require_session`, the same one
+/// `db::begin` runs in a request's transaction: one definition of a live
+/// session.
 pub async fn require_session(state: &AppState, actor: &Actor) -> Result<(), ApiError> {
+    use diesel::sql_types::{Integer, Timestamptz, Uuid};
     let mut conn = state.pool.get().await?;
-    let current: Option<(bool, i32)> = staff_users::table
-        .inner_join(sessions::table)
-        .filter(staff_users::id.eq(actor.user_id.0))
-        .filter(sessions::id.eq(actor.session_id))
-        .filter(sessions::revoked_at.is_null())
-        .filter(sessions::expires_at.gt(actor.now))
-        .select((staff_users::active, staff_users::version))
-        .first(&mut conn)
-        .await
-        .optional()?;
-    match current {
-        Some((true, version)) if version == actor.session_version => Ok(()),
-        _ => Err(ApiError::Unauthenticated),
-    }
+    crate::db::prepared("SELECT medborger_require_session($1, $2, $3, $4)")
+        .bind::<Uuid, _>(actor.user_id.0)
+        .bind::<Uuid, _>(actor.session_id)
+        .bind::<Integer, _>(actor.session_version)
+        .bind::<Timestamptz, _>(actor.now)
+        .execute(&mut conn)
+        .await?;
+    Ok(())
 }
 
 fn actor_from_claims(claims: Claims, now: chrono::DateTime<chrono::Utc>) -> Result<Actor, ApiError> {

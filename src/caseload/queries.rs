@@ -45,7 +45,7 @@ impl CaseloadRow {
     pub fn into_item(self, today: NaiveDate) -> ApiResult<CaseloadItem> {
         Ok(CaseloadItem {
             status: Status::parse(&self.status).ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown status")))?,
-            days_since_last_note: self.last_note_at.map(|t| (today - t.date_naive()).num_days()),
+            days_since_last_note: self.last_note_at.map(|t| (today - crate::clock::local_date(t)).num_days()),
             enrolment_id: self.enrolment_id.into(),
             citizen_id: self.citizen_id.into(),
             given_name: self.given_name,

@@ -381,7 +381,7 @@ pub async fn anchor_dates(
         arrival,
         visitation,
         enrolment_start: start,
-        registered: Some(registered.date_naive()),
+        registered: Some(crate::clock::local_date(registered)),
         mentor_assigned: None,
     })
 }
@@ -396,7 +396,7 @@ pub async fn create_milestones(
 ) -> ApiResult<()> {
     let mentor_assigned: Option<DateTime<Utc>> =
         enrolments::table.find(enrolment).select(enrolments::mentor_assigned_at).first(conn).await?;
-    let dates = &AnchorDates { mentor_assigned: mentor_assigned.map(|at| at.date_naive()), ..*dates };
+    let dates = &AnchorDates { mentor_assigned: mentor_assigned.map(crate::clock::local_date), ..*dates };
     let mut rows = Vec::new();
     let mut missing = Vec::new();
     for rule in rules {
@@ -521,7 +521,7 @@ pub async fn set_mentor(
                 .filter(milestones::met_on.is_null())
                 .filter(milestones::waived_reason.is_null()),
         )
-        .set((milestones::met_on.eq(now.date_naive()), milestones::closed_at.eq(now)))
+        .set((milestones::met_on.eq(crate::clock::local_date(now)), milestones::closed_at.eq(now)))
         .execute(conn)
         .await?;
     }

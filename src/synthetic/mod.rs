@@ -199,7 +199,7 @@ pub async fn seed_city(
     if count(&mut conn, "SELECT count(*) AS n FROM staff_users WHERE username = 'cw.bif'").await? == 0 {
         bail!("the demo users are missing: run `medborger seed demo` first");
     }
-    let today = Utc::now().date_naive();
+    let today = crate::clock::local_date(Utc::now());
     if options.as_of > today {
         bail!("--as-of {} lies in the future", options.as_of);
     }

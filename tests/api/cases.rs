@@ -7,7 +7,7 @@ use crate::helpers::*;
 
 pub fn today(app: &TestApp) -> NaiveDate {
     use medborger::clock::Clock;
-    app.clock.now().date_naive()
+    medborger::clock::local_date(app.clock.now())
 }
 
 /// A refugee from Syria who arrived `days_ago` days ago.

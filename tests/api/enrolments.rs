@@ -703,6 +703,53 @@ async fn follow_up_outcomes_wait_for_the_end_of_the_enrolment() {
     assert_eq!(list[0]["measured_on"], json!(six));
 }
 
+/// The city's day, not UTC's: from 23:00 UTC (22:00 in summer) Copenhagen is
+/// already on the next date, and a caseworker there records what happened
+/// "today". Neither the outcome nor the milestone may be refused as in the
+/// future, and the enrolment starts on that date.
+#[tokio::test]
+async fn today_is_copenhagens_date_after_utc_midnight_there() {
+    use chrono::{NaiveTime, Utc};
+    use medborger::clock::Clock;
+    let app = spawn_app().await;
+    let now = app.clock.now();
+    let mut late = now.date_naive().and_time(NaiveTime::from_hms_opt(23, 30, 0).unwrap()).and_utc();
+    if late < now {
+        late += Duration::days(1);
+    }
+    app.clock.advance(late - app.clock.now());
+    let copenhagen = late.date_naive() + Duration::days(1);
+    assert_eq!(today(&app), copenhagen, "the test's own idea of the day");
+    assert!(app.clock.now() < late + Duration::minutes(5) && Utc::now() < app.clock.now());
+
+    let bif = app.login("cw.bif").await.access;
+    let citizen = register(&app, &bif, &refugee("010190-1234", 5, &app)).await;
+    let km = enrol(&app, &bif, &id(&citizen), json!({"programme_code": "kobenhavnermodellen"})).await;
+    assert_eq!(km["start_date"], json!(copenhagen));
+    let internship = milestone(&km, "company_internship_started")["id"].as_str().unwrap().to_string();
+    let met = app
+        .post_json(
+            &format!("/api/v1/enrolments/{}/milestones/{internship}/met", id(&km)),
+            Some(&bif),
+            &json!({"met_on": copenhagen}),
+        )
+        .await;
+    assert_eq!(met.status(), 200);
+    let outcome = json!({"measurement_point": "start", "measured_on": copenhagen, "employment_status": "unemployed",
+                         "self_supporting": false});
+    let recorded = app.post_json(&format!("/api/v1/enrolments/{}/outcomes", id(&km)), Some(&bif), &outcome).await;
+    assert_eq!(recorded.status(), 201);
+    // The day after is still the future.
+    let tomorrow = json!({"measurement_point": "end", "measured_on": copenhagen + Duration::days(1),
+                          "employment_status": "unemployed", "self_supporting": false});
+    let problem = assert_problem(
+        app.post_json(&format!("/api/v1/enrolments/{}/outcomes", id(&km)), Some(&bif), &tomorrow).await,
+        422,
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "measured_on");
+}
+
 /// Issue 11 (F6): a new note's `Location` answers, with what the reader may
 /// see there: a mentor only notes shared with mentors (or their own).
 #[tokio::test]

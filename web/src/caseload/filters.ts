@@ -88,10 +88,3 @@ export function currentCursor(p: Pager): string | null {
 export function isOverdue(item: { overdue_milestones: number; next_due_date?: string | null }, today: string): boolean {
   return item.overdue_milestones > 0 || (!!item.next_due_date && item.next_due_date < today);
 }
-
-export function todayIso(now = new Date()): string {
-  const y = now.getFullYear();
-  const m = String(now.getMonth() + 1).padStart(2, "0");
-  const d = String(now.getDate()).padStart(2, "0");
-  return `${y}-${m}-${d}`;
-}

@@ -10,15 +10,12 @@ import { useAction, useLoad } from "../lib/useLoad";
 import { useSubmissionKey } from "../lib/submissionKey";
 import { Alert, Badge, ProblemAlert } from "./feedback";
 import { Checkbox, SelectField, TextArea, TextField } from "./forms";
+import { isoDate } from "../lib/dates";
 
 type Consent = components["schemas"]["ConsentView"];
 type Grant = components["schemas"]["GrantView"];
 type DepartmentCode = components["schemas"]["DepartmentCode"];
 const DEPARTMENTS: DepartmentCode[] = ["bif", "buf", "kff", "sof", "suf", "tmf", "okf"];
-
-function isoDate(d: Date): string {
-  return d.toISOString().slice(0, 10);
-}
 
 export function Consents({ citizenId }: { citizenId: string }) {
   const t = useT();

@@ -2,13 +2,13 @@
 import { useState, type FormEvent } from "react";
 import { api } from "../api/client";
 import type { components } from "../api/schema";
-import { todayIso } from "../caseload/filters";
 import { formatDate, formatDateTime, useT } from "../i18n";
 import { DANISH_LEVELS, EMPLOYMENT } from "../lib/codes";
 import { useAction, useLoad } from "../lib/useLoad";
 import { useSubmissionKey } from "../lib/submissionKey";
 import { Alert, ProblemAlert } from "./feedback";
 import { Checkbox, SelectField, TextArea, TextField } from "./forms";
+import { isoDate } from "../lib/dates";
 
 type Point = components["schemas"]["MeasurementPoint"];
 type Level = components["schemas"]["RiskLevel"];
@@ -22,7 +22,7 @@ export function Outcomes({ enrolmentId, canRecord }: { enrolmentId: string; canR
   const list = useLoad(() => api.GET("/api/v1/enrolments/{id}/outcomes", { params: { path: { id: enrolmentId } } }), [enrolmentId]);
   const [open, setOpen] = useState(false);
   const [saved, setSaved] = useState(false);
-  const [form, setForm] = useState({ point: "start" as Point, on: todayIso(), employment: "unemployed" as Employment, self: false, edu: false, danish: "" as Danish | "", hours: "" });
+  const [form, setForm] = useState({ point: "start" as Point, on: isoDate(), employment: "unemployed" as Employment, self: false, edu: false, danish: "" as Danish | "", hours: "" });
   const { run, busy, error } = useAction();
   const submission = useSubmissionKey();
   async function submit(e: FormEvent) {

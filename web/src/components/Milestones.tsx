@@ -1,11 +1,11 @@
 import type { EnrolmentView, MilestoneView } from "../api/types";
 import { api } from "../api/client";
 import { formatDate, useT } from "../i18n";
-import { todayIso } from "../caseload/filters";
 import { useAction } from "../lib/useLoad";
 import { Badge, ProblemAlert } from "./feedback";
 import { useState, type FormEvent } from "react";
 import { TextField } from "./forms";
+import { isoDate } from "../lib/dates";
 
 export function milestoneState(m: MilestoneView): "met" | "waived" | "overdue" | "open" {
   if (m.met_on) return "met";
@@ -47,7 +47,7 @@ export function Milestones({
     const res = await run(() =>
       api.POST("/api/v1/enrolments/{id}/milestones/{milestone_id}/met", {
         params: { path: { id: enrolment.id, milestone_id: m.id } },
-        body: { met_on: todayIso() },
+        body: { met_on: isoDate() },
       }),
     );
     if (res) {

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { api } from "../api/client";
 import { CaseloadFiltersForm } from "../caseload/CaseloadFiltersForm";
 import {
-  EMPTY_FILTERS, FIRST_PAGE, currentCursor, isOverdue, nextPage, previousPage, toQuery, todayIso,
+  EMPTY_FILTERS, FIRST_PAGE, currentCursor, isOverdue, nextPage, previousPage, toQuery,
   type CaseloadFilters, type Pager,
 } from "../caseload/filters";
 import { Badge, Loading, ProblemAlert } from "../components/feedback";
@@ -12,6 +12,7 @@ import { useAuth } from "../lib/auth";
 import { milestoneName, programmeName, useProgrammes } from "../lib/programmes";
 import { Link } from "../lib/router";
 import { useLoad } from "../lib/useLoad";
+import { isoDate } from "../lib/dates";
 
 export default function Caseload() {
   const t = useT();
@@ -24,7 +25,7 @@ export default function Caseload() {
     () => api.GET("/api/v1/caseload", { params: { query: toQuery(filters, cursor) } }),
     [filters, cursor],
   );
-  const today = todayIso();
+  const today = isoDate();
   const managerView = has("manager") && !has("caseworker");
 
   return (

@@ -10,18 +10,15 @@ import { formatDate, useT } from "../i18n";
 import { milestoneName, programmeName, useProgrammes } from "../lib/programmes";
 import { Link } from "../lib/router";
 import { useLoad } from "../lib/useLoad";
+import { isoDate } from "../lib/dates";
 
 type Report = components["schemas"]["DeadlineReport"];
-
-function iso(d: Date) {
-  return d.toISOString().slice(0, 10);
-}
 
 export default function DeadlineReport() {
   const t = useT();
   const programmes = useProgrammes();
   const today = new Date();
-  const [form, setForm] = useState({ from: iso(new Date(today.getFullYear(), 0, 1)), to: iso(today), programme: "" });
+  const [form, setForm] = useState({ from: isoDate(new Date(today.getFullYear(), 0, 1)), to: isoDate(today), programme: "" });
   const [query, setQuery] = useState(form);
   const [csvError, setCsvError] = useState<Described | null>(null);
   const q = { from: query.from, to: query.to, programme: query.programme || undefined };
