@@ -151,6 +151,12 @@ pub async fn report_rollups_are_kept(app: &TestApp) {
              fresh_team AS (
                  SELECT department, restricted, team_id, programme_code, status, count(*)
                    FROM enrolments WHERE status IN ('referred', 'active', 'paused') GROUP BY 1, 2, 3, 4, 5),
+             kept_caseworker AS (
+                 SELECT department, restricted, team_id, caseworker_id, n::bigint
+                   FROM report_open_caseworker_enrolments WHERE n <> 0),
+             fresh_caseworker AS (
+                 SELECT department, restricted, team_id, responsible_caseworker_id, count(*)
+                   FROM enrolments WHERE status IN ('referred', 'active', 'paused') GROUP BY 1, 2, 3, 4),
              kept_due AS (
                  SELECT department, restricted, team_id, caseworker_id, sum(n) AS n,
                         coalesce(sum(n) FILTER (WHERE due_date < current_date), 0) AS past
@@ -176,6 +182,8 @@ pub async fn report_rollups_are_kept(app: &TestApp) {
                                            UNION ALL (TABLE fresh_open EXCEPT TABLE kept_open)) a)
                   + (SELECT count(*) FROM ((TABLE kept_team EXCEPT TABLE fresh_team)
                                            UNION ALL (TABLE fresh_team EXCEPT TABLE kept_team)) t)
+                  + (SELECT count(*) FROM ((TABLE kept_caseworker EXCEPT TABLE fresh_caseworker)
+                                           UNION ALL (TABLE fresh_caseworker EXCEPT TABLE kept_caseworker)) w)
                   + (SELECT count(*) FROM ((TABLE kept_due EXCEPT TABLE fresh_due)
                                            UNION ALL (TABLE fresh_due EXCEPT TABLE kept_due)) b)
                   + (SELECT count(*) FROM ((TABLE kept_days EXCEPT TABLE fresh_days)
