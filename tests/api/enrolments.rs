@@ -434,6 +434,23 @@ async fn the_caseload_sorts_by_deadline_filters_and_respects_who_asks() {
     assert_eq!(theirs_page["items"].as_array().unwrap().len(), 1);
     let department = get_ok(&app, "/api/v1/caseload", &manager).await;
     assert_eq!(department["items"].as_array().unwrap().len(), 3);
+    // The department's first page (a statement of its own) is in deadline
+    // order, and the later pages (another statement) go on from it.
+    let items = |page: &Value| page["items"].as_array().unwrap().clone();
+    let due = |i: &Value| i["next_due_date"].as_str().unwrap_or("9999-12-31").to_string();
+    let whole = items(&department);
+    assert!(whole.windows(2).all(|w| due(&w[0]) <= due(&w[1])), "{whole:?}");
+    let mut paged = Vec::new();
+    let mut path = "/api/v1/caseload?limit=1".to_string();
+    loop {
+        let page = get_ok(&app, &path, &manager).await;
+        paged.extend(items(&page));
+        match page["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/api/v1/caseload?limit=1&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(paged, whole);
     let filtered = get_ok(&app, "/api/v1/caseload?programme=jobdansk", &manager).await;
     assert_eq!(filtered["items"].as_array().unwrap().len(), 1);
     // Meeting the soonest deadline moves the case along: its next deadline
