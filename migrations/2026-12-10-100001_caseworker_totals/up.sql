@@ -91,9 +91,11 @@ CREATE OR REPLACE FUNCTION medborger_report_load(departments text[], teams uuid[
                silent_60 bigint, silent_90 bigint, without_mentor bigint)
  LANGUAGE sql STABLE SET search_path = public, pg_temp AS $$
 WITH open AS (
-    SELECT r.caseworker_id, r.team_id, r.department, r.n::bigint AS open
+    -- Summed over `restricted`, as before: one row per caseworker and team.
+    SELECT r.caseworker_id, r.team_id, r.department, sum(r.n)::bigint AS open
       FROM report_open_caseworker_enrolments r
-     WHERE r.department = ANY (departments) AND (NOT r.restricted OR r.team_id = ANY (teams)) AND r.n <> 0
+     WHERE r.department = ANY (departments) AND (NOT r.restricted OR r.team_id = ANY (teams))
+     GROUP BY 1, 2, 3 HAVING sum(r.n) <> 0
 ), unmentored AS (
     SELECT e.responsible_caseworker_id AS caseworker_id, e.team_id, count(DISTINCT e.citizen_id) AS without_mentor
       FROM enrolments e
