@@ -59,6 +59,20 @@ impl CaseloadRow {
     }
 }
 
+/// What every variant answers for a row (one `CaseloadRow`).
+macro_rules! caseload_columns {
+    () => {
+        "
+SELECT e.id AS enrolment_id, e.citizen_id, c.given_name, c.family_name, e.programme_code, e.status,
+       e.responsible_caseworker_id, e.next_due_date, e.next_due_code,
+       (SELECT count(*) FROM milestones m
+         WHERE m.enrolment_id = e.id AND m.met_on IS NULL AND m.waived_reason IS NULL AND m.due_date < $9
+       ) AS overdue_count,
+       e.last_note_at, e.next_due_key AS sort_key
+"
+    };
+}
+
 /// The page, for one way of asking (`WHO`): a department's, one
 /// caseworker's or a mentor's open enrolments. Each walks its own index
 /// (`enrolments_*_next_due`, on the next deadline the database keeps on the
@@ -68,14 +82,8 @@ impl CaseloadRow {
 macro_rules! caseload_query {
     ($who:literal) => {
         concat!(
-            "
-SELECT e.id AS enrolment_id, e.citizen_id, c.given_name, c.family_name, e.programme_code, e.status,
-       e.responsible_caseworker_id, e.next_due_date, e.next_due_code,
-       (SELECT count(*) FROM milestones m
-         WHERE m.enrolment_id = e.id AND m.met_on IS NULL AND m.waived_reason IS NULL AND m.due_date < $9
-       ) AS overdue_count,
-       e.last_note_at, e.next_due_key AS sort_key
-  FROM enrolments e
+            caseload_columns!(),
+            "  FROM enrolments e
   JOIN citizens c ON c.id = e.citizen_id
  WHERE ",
             $who,
@@ -118,14 +126,9 @@ const MENTOR: &str = caseload_query!("e.mentor_id = $4 AND e.status IN ('active'
 /// the cursor would not be: under row-level security a row comparison of
 /// parameters is a filter, not an index condition, so later pages keep
 /// `DEPARTMENT`.
-const DEPARTMENT_FIRST_PAGE: &str = "
-SELECT e.id AS enrolment_id, e.citizen_id, c.given_name, c.family_name, e.programme_code, e.status,
-       e.responsible_caseworker_id, e.next_due_date, e.next_due_code,
-       (SELECT count(*) FROM milestones m
-         WHERE m.enrolment_id = e.id AND m.met_on IS NULL AND m.waived_reason IS NULL AND m.due_date < $9
-       ) AS overdue_count,
-       e.last_note_at, e.next_due_key AS sort_key
-  FROM (SELECT e.* FROM enrolments e
+const DEPARTMENT_FIRST_PAGE: &str = concat!(
+    caseload_columns!(),
+    "  FROM (SELECT e.* FROM enrolments e
          WHERE e.department = $1 AND e.status IN ('referred', 'active', 'paused')
            AND (NOT e.restricted OR e.team_id = ANY($2))
            -- Each variant names every parameter, so that each has a type.
@@ -134,7 +137,8 @@ SELECT e.id AS enrolment_id, e.citizen_id, c.given_name, c.family_name, e.progra
          ORDER BY e.next_due_key, e.id
          LIMIT $12) e
   JOIN citizens c ON c.id = e.citizen_id
- ORDER BY e.next_due_key, e.id";
+ ORDER BY e.next_due_key, e.id"
+);
 
 /// Whose open enrolments, and which of them.
 pub struct CaseloadFilter<'a> {
